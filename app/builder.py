@@ -1,0 +1,85 @@
+"""``build_application``: the one place where Accord's Application is assembled."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
+
+from app.clock import Clock
+from app.context import SERVICES_KEY, AccordContext, services_of
+from app.processor import PerChatUpdateProcessor
+from app.services import Services
+from app.transport import RetryingRequest
+from config.settings import Settings
+from handlers import register_all
+from handlers.catalogue import publish_commands
+
+logger = logging.getLogger(__name__)
+
+# Updates handled at once (different chats). Chosen by bench/throughput.py: beyond this
+# the HTTP client spends more CPU per request than the extra overlap wins.
+MAX_WORKING_UPDATES = 16
+# A well-formed placeholder for runs that never reach Telegram (the local console).
+OFFLINE_TOKEN = "1000000001:offline-console-token-not-a-real-secret"
+
+
+def default_request(pool_size: int = MAX_WORKING_UPDATES) -> BaseRequest:
+    """The HTTP transport for Bot API calls other than ``getUpdates``."""
+    return HTTPXRequest(connection_pool_size=pool_size, read_timeout=15.0, connect_timeout=10.0)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application:
+    """Build the Application with every handler registered; the database opens in post_init.
+
+    ``request``/``get_updates_request`` replace the HTTP transports (the console and the
+    offline tests answer Bot API calls in memory).
+    """
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token or OFFLINE_TOKEN)
+        .base_url(settings.telegram_api_base_url)
+        .request(RetryingRequest(request or default_request()))
+        .get_updates_request(
+            get_updates_request or HTTPXRequest(read_timeout=40.0, connect_timeout=10.0)
+        )
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=settings.zone,
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor(MAX_WORKING_UPDATES))
+        .context_types(ContextTypes(context=AccordContext))
+        .post_init(_open_services)
+        .post_shutdown(_close_services)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = Services(settings, clock or Clock())
+    register_all(application)
+    return application
+
+
+async def _open_services(application: Application) -> None:
+    """Open the database, then publish the command menus (a failure there is not fatal)."""
+    await services_of(application).open()
+    try:
+        await publish_commands(application)
+    except TelegramError as exc:
+        logger.warning("Could not register the command menus with Telegram: %s", exc)
+
+
+async def _close_services(application: Application) -> None:
+    """Close the database."""
+    await services_of(application).close()

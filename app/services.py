@@ -1,0 +1,58 @@
+"""What handlers need besides the update: settings, the clock and the repositories."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from app.clock import Clock
+from config.settings import Settings
+from storage.chats import ChatRepository
+from storage.database import Database
+from storage.people import PeopleRepository
+
+T = TypeVar("T")
+
+
+class Services:
+    """The application's settings, clock and (once opened) database and repositories."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._database: Database | None = None
+        self._chats: ChatRepository | None = None
+        self._people: PeopleRepository | None = None
+
+    async def open(self) -> None:
+        """Open the database (migrating it) and create the repositories."""
+        if self._database is None:
+            self._database = await Database.open(self.settings.database_path)
+            self._chats = ChatRepository(self._database)
+            self._people = PeopleRepository(self._database)
+
+    async def close(self) -> None:
+        """Close the database if it is open."""
+        if self._database is not None:
+            await self._database.close()
+            self._database = self._chats = self._people = None
+
+    @property
+    def database(self) -> Database:
+        """The open database."""
+        return _opened(self._database)
+
+    @property
+    def chats(self) -> ChatRepository:
+        """Chats the bot is in."""
+        return _opened(self._chats)
+
+    @property
+    def people(self) -> PeopleRepository:
+        """People the bot has seen."""
+        return _opened(self._people)
+
+
+def _opened(value: T | None) -> T:
+    if value is None:
+        raise RuntimeError("the database is not open: Services.open() runs in post_init")
+    return value

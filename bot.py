@@ -1,0 +1,74 @@
+"""Accord's entry point: ``python bot.py [run|console]``.
+
+``run`` (the default) long-polls Telegram when ``TELEGRAM_BOT_TOKEN`` is set and starts
+the local chat console when it is not; ``console`` always starts the console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sqlite3
+import sys
+
+from telegram import Update
+from telegram.error import InvalidToken
+
+from app.builder import build_application
+from config.logs import configure_logging
+from config.settings import Settings, SettingsError, load_settings, log_level_number
+from console.terminal import run_console
+
+logger = logging.getLogger("accord")
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(prog="bot.py", description="Accord, a bot for partnerships.")
+    parser.add_argument(
+        "mode",
+        nargs="?",
+        default="run",
+        choices=("run", "console"),
+        help="run: Telegram if a token is set, else the console (default); console: local chat",
+    )
+    return parser.parse_args(argv)
+
+
+def run_telegram(settings: Settings) -> None:
+    """Long-poll Telegram until stopped; network trouble is retried, never fatal."""
+    application = build_application(settings)
+    logger.info("Starting Accord against %s", settings.telegram_api_base_url)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start Accord; return the process exit code."""
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Accord cannot start: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(log_level_number(settings), settings.telegram_bot_token)
+    try:
+        if arguments.mode == "console" or not settings.telegram_bot_token:
+            if arguments.mode == "run":
+                print("No TELEGRAM_BOT_TOKEN set: starting the local chat console.", flush=True)
+            asyncio.run(run_console(settings))
+        else:
+            run_telegram(settings)
+    except InvalidToken:
+        logger.error("TELEGRAM_BOT_TOKEN: Telegram rejected the token; ask @BotFather for it")
+        return 2
+    except sqlite3.Error as exc:
+        logger.error("DATABASE_PATH: cannot use %s: %s", settings.database_path, exc)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Settings from the environment and an optional ``.env`` file, validated at start-up."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dotenv import dotenv_values
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_PATH = "data/accord.sqlite3"
+DEFAULT_TIMEZONE = "Europe/London"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# BotFather tokens look like "123456789:AAE..." : a numeric bot id, a colon, a secret.
+_TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,64}$")
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the setting and the problem."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated configuration of one Accord process."""
+
+    telegram_bot_token: str | None
+    telegram_api_base_url: str
+    database_path: Path
+    default_timezone: str
+    log_level: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The default timezone as a ``ZoneInfo``."""
+        return ZoneInfo(self.default_timezone)
+
+    def __repr__(self) -> str:
+        """Show everything but the token, which must never reach a log."""
+        token = "set" if self.telegram_bot_token else "unset"
+        return (
+            f"Settings(token={token}, api={self.telegram_api_base_url!r}, "
+            f"db={str(self.database_path)!r}, tz={self.default_timezone!r}, "
+            f"log={self.log_level!r})"
+        )
+
+
+def suggest_timezone(name: str) -> str | None:
+    """The known IANA timezone name closest to ``name``, if any is close."""
+    names = sorted(available_timezones())
+    by_lower = {candidate.lower(): candidate for candidate in names}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[matches[0]] if matches else None
+
+
+def validate_timezone(name: str) -> str:
+    """Return ``name`` if it is an IANA timezone, else raise ``ValueError`` with a hint."""
+    if name and "/" not in name.strip("/") and name.upper() not in ("UTC", "GMT"):
+        # ZoneInfo accepts odd legacy names like "EST"; partnerships want Area/City.
+        hint = suggest_timezone(name)
+        raise ValueError(_timezone_problem(name, hint))
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+        raise ValueError(_timezone_problem(name, suggest_timezone(name))) from None
+    return name
+
+
+def _timezone_problem(name: str, hint: str | None) -> str:
+    problem = f"{name!r} is not a known IANA timezone such as Europe/London"
+    return f"{problem} (did you mean {hint}?)" if hint and hint != name else problem
+
+
+def _validate_token(value: str) -> str | None:
+    if not value:
+        return None
+    if not _TOKEN_PATTERN.match(value):
+        # Never echo the value: it may be a real token with a typo.
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN",
+            "malformed: expected the form <digits>:<secret> that @BotFather gives",
+        )
+    return value
+
+
+def _validate_base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(
+            "TELEGRAM_API_BASE_URL",
+            f"{value!r} is not an http(s) URL like {DEFAULT_API_BASE_URL}",
+        )
+    return value
+
+
+def _validate_database_path(value: str) -> Path:
+    path = Path(value).expanduser()
+    if path.exists() and path.is_dir():
+        raise SettingsError("DATABASE_PATH", f"{value!r} is a directory, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(
+            "DATABASE_PATH", f"cannot create directory {str(path.parent)!r}: {exc.strerror}"
+        ) from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise SettingsError("DATABASE_PATH", f"{value!r} is not writable")
+    return path
+
+
+def _validate_log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError("LOG_LEVEL", f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Read settings from ``environ`` (default ``os.environ``) over an optional ``.env`` file.
+
+    Raises ``SettingsError`` naming the first bad setting.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str) -> str:
+        return values.get(name, "").strip() or default
+
+    timezone = get("DEFAULT_TIMEZONE", DEFAULT_TIMEZONE)
+    try:
+        validate_timezone(timezone)
+    except ValueError as exc:
+        raise SettingsError("DEFAULT_TIMEZONE", str(exc)) from None
+
+    return Settings(
+        telegram_bot_token=_validate_token(get("TELEGRAM_BOT_TOKEN", "")),
+        telegram_api_base_url=_validate_base_url(
+            get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)
+        ),
+        database_path=_validate_database_path(get("DATABASE_PATH", DEFAULT_DATABASE_PATH)),
+        default_timezone=timezone,
+        log_level=_validate_log_level(get("LOG_LEVEL", "INFO")),
+    )
+
+
+def log_level_number(settings: Settings) -> int:
+    """The ``logging`` level number of the configured level name."""
+    return logging.getLevelNamesMapping()[settings.log_level]

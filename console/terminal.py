@@ -1,0 +1,292 @@
+"""The local chat console: type as a partner, switch person and chat, move the clock.
+
+The real Application runs with its Bot API answered by the in-memory world
+(``localapi``), so every handler behaves as it would against Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import textwrap
+from datetime import timedelta
+from typing import TextIO
+
+from telegram.ext import Application
+
+from app.builder import build_application
+from app.clock import Clock
+from app.context import services_of
+from app.lifecycle import feed, running
+from config.settings import Settings
+from console.cast import Cast, seed_world
+from localapi.request import WorldRequest
+from localapi.world import Event, Person, SimChat, World
+
+_CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+
+HELP = """\
+Type a message to send it as the current person in the current chat, e.g. /help
+  :as <name>        be someone else (a new name joins the current group)
+  :chat <name>      go to a group (a new name creates one, with you as its creator)
+  :dm               go to your private chat with the bot
+  :chats            list the chats;  :people  list the people
+  :press <n>        press button n of the bot's last message here that has buttons
+  :reply <text>     send text as a reply to the bot's last message here
+  :clock [+3d]      show the clock, or move it forward (w, d, h, m; e.g. +1d12h)
+  :kick / :invite   remove the bot from this group / add it back
+  :help             this list;  :quit  leave (end of input works too)"""
+
+
+def parse_clock_step(text: str) -> timedelta:
+    """``+3d``, ``+1d12h``, ``+90m`` → a timedelta; ``ValueError`` when unreadable."""
+    spec = text.strip().removeprefix("+").replace(" ", "")
+    steps = _CLOCK_STEP.findall(spec)
+    if not spec or "".join(n + u for n, u in steps) != spec:
+        raise ValueError(f"cannot read {text!r}: try +3d, +2h, +30m or +1w")
+    delta = timedelta()
+    for number, unit in steps:
+        delta += timedelta(**{_UNITS[unit]: int(number)})
+    return delta
+
+
+class ConsoleSession:
+    """One console: who you are, where you are, and what you see."""
+
+    def __init__(self, application: Application, world: World, cast: Cast, out: TextIO) -> None:
+        self.application = application
+        self.world = world
+        self.groups = dict(cast.groups)
+        self.me: Person = cast.first_person
+        self.chat: SimChat = cast.groups["partners"]
+        self.out = out
+        world.listeners.append(self._show)
+
+    @property
+    def clock(self) -> Clock:
+        """The application's clock, which ``:clock`` moves."""
+        return services_of(self.application).clock
+
+    def prompt(self) -> str:
+        """Where you are, as ``alice @ partners``."""
+        return f"{self.me.username or self.me.first_name} @ {self._chat_label(self.chat)}"
+
+    async def open(self) -> None:
+        """Each group's creator adds the bot, as a coordinator would in Telegram."""
+        for chat in self.groups.values():
+            creator = next(uid for uid, status in chat.members.items() if status == "creator")
+            await feed(self.application, self.world.add_bot_to(chat, self.world.people[creator]))
+
+    async def handle(self, line: str) -> bool:
+        """Act on one line of input; ``False`` means the console should end."""
+        line = line.strip()
+        if not line:
+            return True
+        if not line.startswith(":"):
+            await self._say(line)
+            return True
+        command, _, argument = line[1:].partition(" ")
+        argument = argument.strip()
+        action = {
+            "as": self._switch_person,
+            "chat": self._switch_chat,
+            "dm": self._go_private,
+            "chats": self._list_chats,
+            "people": self._list_people,
+            "press": self._press,
+            "reply": self._reply,
+            "clock": self._clock,
+            "kick": self._kick,
+            "invite": self._invite,
+            "help": self._help,
+        }.get(command.lower())
+        if command.lower() in ("quit", "exit", "q"):
+            return False
+        if action is None:
+            self._print(f"Unknown console command :{command}. Type :help for the list.")
+            return True
+        await action(argument)
+        return True
+
+    async def _say(self, text: str, reply_to: int | None = None) -> None:
+        if self.chat.members.get(self.me.user_id) in (None, "left", "kicked"):
+            self._print(f"{self.me.first_name} is not in {self._chat_label(self.chat)}.")
+            return
+        await feed(self.application, self.world.user_says(self.me, self.chat, text, reply_to))
+
+    async def _switch_person(self, name: str) -> None:
+        if not name:
+            self._print("Usage: :as <name>, e.g. :as bob")
+            return
+        person = self.world.person_named(name)
+        if person is None:
+            handle = re.sub(r"\W", "", name.lstrip("@")).lower()
+            if len(handle) < 4:
+                self._print("New names need at least 4 letters or digits (Telegram's minimum).")
+                return
+            new_id = max(self.world.people) + 1
+            person = self.world.add_person(new_id, handle.capitalize(), handle)
+            if self.chat.type != "private":
+                self.chat.members[person.user_id] = "member"
+            self._print(f"New person {person.first_name} (@{handle}) joined here.")
+        self.me = person
+        if self.chat.type == "private":
+            self.chat = self.world.private_chat(person)
+        self._print(f"You are now {person.first_name}, in {self._chat_label(self.chat)}.")
+
+    async def _switch_chat(self, name: str) -> None:
+        key = name.lower().strip()
+        if not key:
+            self._print("Usage: :chat <name>, e.g. :chat partners")
+            return
+        chat = self.groups.get(key)
+        if chat is None:
+            chat_id = min(c.chat_id for c in self.world.chats.values() if c.chat_id < 0) - 1
+            chat = self.world.add_group(chat_id, name.strip().title(), creator=self.me)
+            self.groups[key] = chat
+            self._print(f"Created group {chat.title}; {self.me.first_name} is its creator.")
+            self.chat = chat
+            await feed(self.application, self.world.add_bot_to(chat, self.me))
+            return
+        if self.me.user_id not in chat.members or chat.members[self.me.user_id] == "left":
+            chat.members[self.me.user_id] = "member"
+            self._print(f"{self.me.first_name} joined {chat.title}.")
+        self.chat = chat
+        self._print(f"Now in {chat.title}.")
+
+    async def _go_private(self, _: str) -> None:
+        self.chat = self.world.private_chat(self.me)
+        self._print(f"Now in your private chat with @{self.world.bot.username}.")
+
+    async def _list_chats(self, _: str) -> None:
+        for key, chat in self.groups.items():
+            bot = chat.members.get(self.world.bot.user_id, "absent")
+            people = ", ".join(
+                f"{self.world.people[uid].first_name} ({status})"
+                for uid, status in chat.members.items()
+                if uid in self.world.people
+            )
+            self._print(f"{key}: {chat.title} [{chat.chat_id}], bot {bot}; {people}")
+
+    async def _list_people(self, _: str) -> None:
+        for person in self.world.people.values():
+            handle = f"@{person.username}" if person.username else "no username"
+            self._print(f"{person.first_name} ({handle}, id {person.user_id})")
+
+    async def _press(self, argument: str) -> None:
+        message = self._last_bot_message(with_buttons=True)
+        if message is None:
+            self._print("No message with buttons here.")
+            return
+        buttons = message.buttons()
+        if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
+            self._print(f"Usage: :press <1-{len(buttons)}>")
+            return
+        label, data = buttons[int(argument) - 1]
+        self._print(f"({self.me.first_name} presses [{label}])")
+        await feed(self.application, self.world.user_presses(self.me, message, data))
+
+    async def _reply(self, text: str) -> None:
+        message = self._last_bot_message(with_buttons=False)
+        if message is None or not text:
+            self._print("Usage: :reply <text>, answering the bot's last message here.")
+            return
+        await self._say(text, reply_to=message.message_id)
+
+    async def _clock(self, argument: str) -> None:
+        if argument:
+            try:
+                step = parse_clock_step(argument)
+            except ValueError as exc:
+                self._print(str(exc))
+                return
+            self.clock.advance(step)
+        zone = services_of(self.application).settings.zone
+        self._print(f"Clock: {self.clock.now().astimezone(zone):%a %d %b %Y %H:%M %Z}")
+
+    async def _kick(self, _: str) -> None:
+        if self.chat.type == "private":
+            self._print("Use :kick in a group.")
+            return
+        await feed(self.application, self.world.remove_bot_from(self.chat, self.me))
+        self._print(f"{self.me.first_name} removed the bot from {self.chat.title}.")
+
+    async def _invite(self, _: str) -> None:
+        if self.chat.type == "private":
+            self._print("Use :invite in a group.")
+            return
+        await feed(self.application, self.world.add_bot_to(self.chat, self.me))
+        self._print(f"{self.me.first_name} added the bot to {self.chat.title}.")
+
+    async def _help(self, _: str) -> None:
+        self._print(HELP)
+
+    def _last_bot_message(self, with_buttons: bool):  # noqa: ANN202 - SentMessage | None
+        for message in reversed(self.world.bot_messages(self.chat.chat_id)):
+            if message.buttons() or not with_buttons:
+                return message
+        return None
+
+    def _chat_label(self, chat: SimChat) -> str:
+        if chat.private_with is not None:
+            return f"dm:{chat.private_with.username or chat.private_with.first_name}"
+        for key, group in self.groups.items():
+            if group is chat:
+                return key
+        return chat.title or str(chat.chat_id)
+
+    def _show(self, event: Event) -> None:
+        if event.kind == "toast":
+            self._print(f"(popup) {event.text}")
+            return
+        chat = self.world.chats[event.chat_id]
+        heading = "Accord (edited)" if event.kind == "edited" else "Accord"
+        lines = [f"[{self._chat_label(chat)}] {heading}:"]
+        if event.message is not None and event.message.document is not None:
+            name, content = event.message.document
+            lines.append(f"  [document {name}, {len(content)} bytes]")
+        lines.extend(textwrap.indent(event.text, "  ").splitlines())
+        if event.message is not None and event.message.buttons():
+            lines.append(
+                "  "
+                + "  ".join(
+                    f"[{n}] {label}" for n, (label, _) in enumerate(event.message.buttons(), 1)
+                )
+            )
+        self._print("\n".join(lines))
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+async def run_console(
+    settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
+    """Run the console until ``:quit`` or end of input."""
+    world = World(queue_updates=False)
+    cast = seed_world(world)
+    request = WorldRequest(world)
+    application = build_application(settings, request=request, get_updates_request=request)
+    interactive = stdin.isatty()
+    async with running(application):
+        session = ConsoleSession(application, world, cast, out)
+        await session.open()
+        print(
+            f"Accord local console: no TELEGRAM_BOT_TOKEN, so Telegram is simulated here. "
+            f"Database: {settings.database_path}. Type :help for console commands.",
+            file=out,
+            flush=True,
+        )
+        while True:
+            if interactive:
+                out.write(f"{session.prompt()}> ")
+                out.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            if not interactive and line.strip():
+                print(f"{session.prompt()}> {line.rstrip()}", file=out, flush=True)
+            if not await session.handle(line):
+                break

@@ -1,0 +1,73 @@
+"""/start and /help: what Accord does and the commands that exist today."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Chat, Update
+from telegram.ext import Application, CommandHandler
+
+from app.context import AccordContext
+from handlers.catalogue import CommandInfo, catalogue_of
+
+COMMANDS = (
+    CommandInfo("start", "What Accord does and how to begin", "/start"),
+    CommandInfo("help", "The commands you can use here", "/help"),
+)
+
+INTRO = (
+    "<b>Accord</b> keeps a partnership's work moving. It sits in the partnership's "
+    "Telegram group, answers questions on partnership working, records who owns which "
+    "action, and sends digests and reminders so progress does not wait for the next meeting."
+)
+
+
+def register(application: Application) -> None:
+    """Add /start and /help."""
+    catalogue_of(application).add(*COMMANDS)
+    application.add_handler(CommandHandler(["start", "help"], show_help))
+
+
+async def show_help(update: Update, context: AccordContext) -> None:
+    """Answer /start and /help with text that fits a private chat or a group."""
+    chat = update.effective_chat
+    message = update.effective_message
+    if chat is None or message is None:
+        return
+    private = chat.type == Chat.PRIVATE
+    await message.reply_text(private_help(context) if private else group_guide(context, chat.title))
+
+
+def _command_lines(commands: list[CommandInfo]) -> str:
+    return "\n".join(
+        f"{html.escape(c.example)} — {html.escape(c.description)}"
+        + (" <i>(coordinators)</i>" if c.coordinators_only else "")
+        for c in commands
+    )
+
+
+def private_help(context: AccordContext) -> str:
+    """Help for a private chat: what Accord does, then every command usable here."""
+    commands = catalogue_of(context.application).for_private()
+    return (
+        f"{INTRO}\n\n"
+        "Add me to your partnership's group to use me there; here you can talk to me "
+        "on your own.\n\n"
+        f"<b>Commands</b>\n{_command_lines(commands)}"
+    )
+
+
+def group_guide(context: AccordContext, title: str | None) -> str:
+    """A short set-up guide for a group's coordinators, then the group's commands."""
+    commands = catalogue_of(context.application).for_groups()
+    name = html.escape(title) if title else "this group"
+    return (
+        f"<b>Accord is set up in {name}.</b>\n\n"
+        "<b>For coordinators</b>\n"
+        "1. The group's creator and administrators are Accord's coordinators.\n"
+        "2. Telegram's privacy mode can stay on: I only need commands, replies to my "
+        "messages and messages that mention me.\n"
+        "3. Ask each partner to send /start to me in a private chat once, so I can "
+        "remind them directly instead of mentioning them here.\n\n"
+        f"<b>Commands</b>\n{_command_lines(commands)}"
+    )

@@ -1,0 +1,128 @@
+"""The SQLite connection: pragmas, numbered migrations and serialised write transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+BUSY_TIMEOUT_MS = 10_000
+
+
+def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """The numbered ``NNNN_name.sql`` files, in order; numbers must run 1, 2, 3 …"""
+    found = sorted(
+        (int(match.group(1)), path)
+        for path in directory.iterdir()
+        if (match := _MIGRATION_NAME.match(path.name))
+    )
+    expected = list(range(1, len(found) + 1))
+    if [number for number, _ in found] != expected:
+        raise RuntimeError(f"migrations in {directory} are not numbered 1..{len(found)}")
+    return found
+
+
+class Database:
+    """One aiosqlite connection shared by every handler.
+
+    aiosqlite runs one worker thread per connection, so a rollback in one task could undo
+    another's work: every write goes through :meth:`transaction`, which holds an asyncio
+    lock around ``BEGIN IMMEDIATE … COMMIT``.
+    """
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str, migrations: Path = MIGRATIONS_DIR) -> Database:
+        """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            database = cls(connection)
+            await database.migrate(migrations)
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def close(self) -> None:
+        """Close the connection; committed work is already on disk."""
+        await self._connection.close()
+
+    async def schema_version(self) -> int:
+        """The number of the last migration applied (``PRAGMA user_version``)."""
+        row = await self.fetch_one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> int:
+        """Apply the migrations newer than ``user_version``, each in its own transaction.
+
+        The version is re-read inside the write lock of SQLite itself (``BEGIN IMMEDIATE``),
+        so two processes starting on one database never apply a migration twice.
+        """
+        for number, path in migration_files(directory):
+            async with self.transaction() as tx:
+                cursor = await tx.execute("PRAGMA user_version")
+                (current,) = await cursor.fetchone()  # type: ignore[misc]
+                if current >= number:
+                    continue
+                for statement in _split_statements(path.read_text(encoding="utf-8")):
+                    await tx.execute(statement)
+                await tx.execute(f"PRAGMA user_version = {number}")
+        return await self.schema_version()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A serialised write transaction, committed on normal exit, rolled back on error."""
+        async with self._write_lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    async def execute_write(self, sql: str, parameters: Sequence[Any] = ()) -> int:
+        """Run one write statement in its own transaction; return the affected row count."""
+        async with self.transaction() as tx:
+            cursor = await tx.execute(sql, parameters)
+            return cursor.rowcount
+
+    async def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        """The first row of a read query, or ``None``."""
+        async with self._connection.execute(sql, parameters) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, parameters: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        """Every row of a read query."""
+        async with self._connection.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
+
+
+def _split_statements(script: str) -> Iterable[str]:
+    """Split a migration script into complete statements (``sqlite3.complete_statement``)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.strip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        raise RuntimeError(f"incomplete SQL statement at the end of a migration: {pending!r}")

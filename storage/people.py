@@ -1,0 +1,96 @@
+"""People the bot has seen: user id, lower-cased username, display name, private chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One person as stored."""
+
+    user_id: int
+    username: str | None
+    display_name: str
+    has_private_chat: bool
+
+
+class PeopleRepository:
+    """Reads and writes the ``people`` table, learning ``username → id`` from updates.
+
+    Telegram usernames move between accounts, so recording a username takes it away
+    from whoever held it before. ``record`` skips writes that would change nothing.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._written: dict[int, tuple[str | None, str, bool]] = {}
+        self._holders: dict[str, int] = {}
+
+    async def record(
+        self,
+        user_id: int,
+        username: str | None,
+        display_name: str,
+        now: datetime,
+        opened_private_chat: bool = False,
+    ) -> None:
+        """Insert or refresh a person; ``opened_private_chat`` only ever turns the flag on."""
+        handle = username.lower() if username else None
+        known = self._written.get(user_id)
+        has_private_chat = opened_private_chat or bool(known and known[2])
+        state = (handle, display_name, has_private_chat)
+        if known == state:
+            return
+        stamp = now.isoformat(timespec="seconds")
+        async with self._db.transaction() as tx:
+            if handle:
+                await tx.execute(
+                    "UPDATE people SET username = NULL WHERE username = ? AND user_id != ?",
+                    (handle, user_id),
+                )
+            await tx.execute(
+                """
+                INSERT INTO people
+                    (user_id, username, display_name, has_private_chat, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    username = excluded.username, display_name = excluded.display_name,
+                    has_private_chat = MAX(people.has_private_chat, excluded.has_private_chat),
+                    updated_at = excluded.updated_at
+                """,
+                (user_id, handle, display_name, int(has_private_chat), stamp, stamp),
+            )
+        if handle:
+            previous = self._holders.get(handle)
+            if previous is not None and previous != user_id and previous in self._written:
+                _, name, private = self._written[previous]
+                self._written[previous] = (None, name, private)
+            self._holders[handle] = user_id
+        self._written[user_id] = state
+
+    async def get(self, user_id: int) -> PersonRecord | None:
+        """The stored person, or ``None``."""
+        row = await self._db.fetch_one(
+            "SELECT user_id, username, display_name, has_private_chat FROM people "
+            "WHERE user_id = ?",
+            (user_id,),
+        )
+        return _person(row) if row else None
+
+    async def find_by_username(self, username: str) -> PersonRecord | None:
+        """The person currently holding ``@username`` (case-insensitive), or ``None``."""
+        row = await self._db.fetch_one(
+            "SELECT user_id, username, display_name, has_private_chat FROM people "
+            "WHERE username = ?",
+            (username.lstrip("@").lower(),),
+        )
+        return _person(row) if row else None
+
+
+def _person(row: object) -> PersonRecord:
+    user_id, username, display_name, private = row  # type: ignore[misc]
+    return PersonRecord(user_id, username, display_name, bool(private))
