@@ -34,7 +34,7 @@ class RetryingRequest(BaseRequest):
     ) -> None:
         self._inner = inner
         self._attempts = attempts
-        self._first_delay = first_delay
+        self.first_delay = first_delay
         self._max_delay = max_delay
         self._sleep = sleep
 
@@ -63,7 +63,7 @@ class RetryingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Send the request, retrying with exponential backoff while it may yet succeed."""
         endpoint = url.rsplit("/", 1)[-1]
-        delay = self._first_delay
+        delay = self.first_delay
         for attempt in range(1, self._attempts + 1):
             last_try = attempt == self._attempts or endpoint == "getUpdates"
             try:

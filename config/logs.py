@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from telegram.error import InvalidToken
+
 # httpx and httpcore log request URLs, and a Bot API URL contains the token.
 _QUIET_LOGGERS = ("httpx", "httpcore", "aiosqlite", "apscheduler", "hpack")
 REDACTED = "[redacted-token]"
@@ -25,6 +27,12 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+def _not_an_invalid_token_report(record: logging.LogRecord) -> bool:
+    """Drop PTB's traceback for a rejected token: bot.py reports it in one line."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, InvalidToken)
+
+
 def configure_logging(level: int, token: str | None) -> None:
     """Send logs to stderr at ``level``, redacting ``token`` (and its secret half)."""
     secrets = [token, token.split(":", 1)[1]] if token else []
@@ -32,8 +40,10 @@ def configure_logging(level: int, token: str | None) -> None:
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
+    handler.addFilter(_not_an_invalid_token_report)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.captureWarnings(True)  # warnings go through the redacting formatter too
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))

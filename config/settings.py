@@ -111,6 +111,12 @@ def _validate_database_path(value: str) -> Path:
     path = Path(value).expanduser()
     if path.exists() and path.is_dir():
         raise SettingsError("DATABASE_PATH", f"{value!r} is a directory, not a file")
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise SettingsError(
+            "DATABASE_PATH",
+            f"cannot create directory {str(path.parent)!r}: {str(blocker)!r} is a file",
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

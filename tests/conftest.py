@@ -1,0 +1,56 @@
+"""Shared fixtures: settings on a temporary database, the in-memory world, a running app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from app.builder import build_application
+from app.clock import FrozenClock
+from app.lifecycle import feed, running
+from config.settings import Settings, load_settings
+from console.cast import Cast, seed_world
+from localapi.request import WorldRequest
+from localapi.world import World
+
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings({"DATABASE_PATH": str(tmp_path / "accord.sqlite3")}, env_file=None)
+
+
+@pytest.fixture
+def world() -> World:
+    return World(queue_updates=False)
+
+
+@pytest.fixture
+def cast(world: World) -> Cast:
+    return seed_world(world)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, world: World, cast: Cast, clock: FrozenClock
+) -> AsyncIterator[Application]:
+    """The real Application, its Bot API answered by the world, groups already joined."""
+    request = WorldRequest(world)
+    application = build_application(
+        settings, clock=clock, request=request, get_updates_request=request
+    )
+    async with running(application):
+        for chat in cast.groups.values():
+            creator = next(uid for uid, s in chat.members.items() if s == "creator")
+            await feed(application, world.add_bot_to(chat, world.people[creator]))
+        yield application
