@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -87,3 +88,87 @@ class RetryingRequest(BaseRequest):
             await self._sleep(delay)
             delay = min(delay * 2, self._max_delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+class AiohttpRequest(BaseRequest):
+    """PTB's transport over an aiohttp client session with a bounded connection pool."""
+
+    def __init__(
+        self,
+        pool_size: int,
+        read_timeout: float = 15.0,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        self._pool_size = pool_size
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Default seconds to wait for an answer."""
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Open the session (it must be made inside the running event loop)."""
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(connector=connector)
+
+    async def shutdown(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        write_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send one Bot API call; map aiohttp's failures to PTB's errors."""
+        if self._session is None:
+            await self.initialize()
+        assert self._session is not None
+        # aiohttp has no write timeout; a stalled upload ends at the read timeout.
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=_seconds(connect_timeout, self._connect_timeout),
+            sock_read=_seconds(read_timeout, self._read_timeout),
+        )
+        body: aiohttp.FormData | bytes | None = None
+        headers: dict[str, str] = {}
+        if request_data is not None and request_data.contains_files:
+            body = _multipart(request_data)
+        elif request_data is not None:
+            body = request_data.url_encoded_parameters().encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            async with self._session.request(
+                method, url, data=body, headers=headers, timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp: {exc.__class__.__name__}") from exc
+
+
+def _seconds(value: Timeout, default: float | None) -> float | None:
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _multipart(request_data: RequestData) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    for name, upload in request_data.multipart_data.items():
+        filename, content = upload[0], upload[1]
+        mimetype = upload[2] if len(upload) > 2 else "application/octet-stream"
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form

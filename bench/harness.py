@@ -1,0 +1,145 @@
+"""Drive a bot process through the fake Bot API server and measure it from outside.
+
+A bot runs as its own process (its real HTTP transport included) against
+``localapi.server`` on 127.0.0.1; the harness counts replies and reads the process's
+CPU time from /proc, so the server's own work is not charged to the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from localapi.server import FakeBotApiServer
+from localapi.world import Person, World
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+@dataclass
+class Measurement:
+    """Replies delivered in a window, the wall time and the bot's CPU time it took."""
+
+    replies: int
+    seconds: float
+    cpu_seconds: float
+
+    @property
+    def replies_per_second(self) -> float:
+        """Throughput."""
+        return self.replies / self.seconds
+
+    @property
+    def cpu_ms_per_reply(self) -> float:
+        """Hosting cost."""
+        return 1000 * self.cpu_seconds / self.replies
+
+
+@dataclass
+class BotUnderTest:
+    """A bot process, its world and its server."""
+
+    world: World
+    server: FakeBotApiServer
+    process: asyncio.subprocess.Process
+
+    async def measure(self, send: Callable[[], int], limit: float = 300) -> Measurement:
+        """Call ``send`` (it queues updates, returns the replies to expect) and time them."""
+        before = len(self.world.bot_messages())
+        cpu_before = cpu_seconds(self.process.pid)
+        started = time.perf_counter()
+        expected = send()
+        await wait_for(lambda: len(self.world.bot_messages()) - before >= expected, limit)
+        elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(self.process.pid) - cpu_before
+        return Measurement(expected, elapsed, cpu)
+
+
+async def wait_for(condition: Callable[[], bool], limit: float = 60) -> None:
+    """Poll ``condition`` until true; fail after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the bot did not answer in time")
+        await asyncio.sleep(0.005)
+
+
+def private_people(world: World, count: int) -> list[Person]:
+    """``count`` people who have each opened a private chat with the bot."""
+    people = [world.add_person(10_000 + n, f"User{n}", f"user{n:04d}") for n in range(count)]
+    for person in people:
+        world.private_chat(person)
+    return people
+
+
+@asynccontextmanager
+async def bot_under_test(
+    world: World, command: list[str], ready: Callable[[World], bool], latency: float, **env: str
+) -> AsyncIterator[BotUnderTest]:
+    """Start the server and the bot process; yield once ``ready`` says the bot is polling."""
+    server = FakeBotApiServer(world, token=TOKEN, latency=latency)
+    await server.start()
+    with tempfile.TemporaryDirectory() as scratch:
+        environment = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "DATABASE_PATH": str(Path(scratch) / "bench.sqlite3"),
+            "LOG_LEVEL": "WARNING",
+            **env,
+        }
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=ROOT, env=environment, stdin=asyncio.subprocess.DEVNULL
+        )
+        try:
+            await wait_for(lambda: ready(world), 60)
+            yield BotUnderTest(world, server, process)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), 60)
+            await server.stop()
+
+
+def accord_command() -> list[str]:
+    """Accord, as ``make run`` starts it."""
+    return [sys.executable, str(ROOT / "bot.py"), "run"]
+
+
+def echo_command() -> list[str]:
+    """The bare PTB echo bot."""
+    return [sys.executable, "-m", "bench.echo_bot"]
+
+
+def accord_ready(world: World) -> bool:
+    """Accord has published its menus (post_init done) and is polling."""
+    return "all_group_chats" in world.commands and _polling(world)
+
+
+def echo_ready(world: World) -> bool:
+    """The echo bot is polling."""
+    return _polling(world)
+
+
+def _polling(world: World) -> bool:
+    return any(method == "getUpdates" for method, _ in world.calls)
+
+
+def ratio(value: float, baseline: float) -> str:
+    """``value / baseline`` as ``1.23×``."""
+    return f"{value / baseline:.2f}×"
