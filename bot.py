@@ -51,9 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
-    configure_logging(log_level_number(settings), settings.telegram_bot_token)
+    console = arguments.mode == "console" or not settings.telegram_bot_token
+    level = log_level_number(settings)
+    if console and level > logging.DEBUG:
+        level = max(level, logging.WARNING)  # keep the chat readable; DEBUG shows all
+    configure_logging(level, settings.telegram_bot_token)
     try:
-        if arguments.mode == "console" or not settings.telegram_bot_token:
+        if console:
             if arguments.mode == "run":
                 print("No TELEGRAM_BOT_TOKEN set: starting the local chat console.", flush=True)
             asyncio.run(run_console(settings))

@@ -33,7 +33,8 @@ class FakeBotApiServer:
         """Listen on 127.0.0.1 (a free port by default); return the PTB ``base_url``."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        # Long polls in flight are cut short on stop instead of holding it up for their timeout.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()

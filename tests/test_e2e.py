@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from console.cast import seed_world
-from localapi.world import World
+from localapi.server import FakeBotApiServer
+from localapi.world import BotApiError, World
 from tests.e2e import TOKEN, bot_process, fake_telegram, wait_until
 from tests.processes import ROOT, bot_command, bot_environment
 
@@ -115,3 +118,32 @@ def test_a_file_that_is_not_a_database_stops_start_up(tmp_path: Path) -> None:
     assert len(lines) == 1, result.stderr
     assert "DATABASE_PATH: cannot use" in lines[0]
     assert "file is not a database" in lines[0]
+
+
+async def test_telegram_unreachable_at_start_and_failing_later_is_not_fatal(
+    tmp_path: Path,
+) -> None:
+    """The bot keeps retrying until the Bot API answers, and survives 5xx on polling."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    world = World()
+    cast = seed_world(world)
+    alice = cast.first_person
+    server = FakeBotApiServer(world, token=TOKEN)
+    server.base_url = f"http://127.0.0.1:{port}/bot"
+    try:
+        async with bot_process(server, tmp_path / "e2e.db") as bot:
+            await asyncio.sleep(1.0)  # let the first attempts fail against a closed port
+            assert bot.process.returncode is None
+            await server.start(port=port)
+            await wait_until(lambda: "all_group_chats" in world.commands, limit=40)
+            for _ in range(2):
+                world.fail_next("getUpdates", BotApiError(502, "Bad Gateway"))
+            world.user_says(alice, world.private_chat(alice), "/help")
+            await wait_until(lambda: world.bot_messages(alice.user_id), limit=40)
+    finally:
+        await server.stop()
+    assert "Commands" in world.bot_messages(alice.user_id)[0].text
+    assert bot.process.returncode == 0
+    assert "Traceback" not in bot.stderr
