@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from localapi.server import FakeBotApiServer
+from localapi.server import FakeBotApiServer, wait_until
 from localapi.world import Person, World
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,19 +65,10 @@ class BotUnderTest:
         cpu_before = cpu_seconds(self.process.pid)
         started = time.perf_counter()
         expected = send()
-        await wait_for(lambda: len(self.world.bot_messages()) - before >= expected, limit)
+        await wait_until(lambda: len(self.world.bot_messages()) - before >= expected, limit)
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds(self.process.pid) - cpu_before
         return Measurement(expected, elapsed, cpu)
-
-
-async def wait_for(condition: Callable[[], bool], limit: float = 60) -> None:
-    """Poll ``condition`` until true; fail after ``limit`` seconds."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the bot did not answer in time")
-        await asyncio.sleep(0.005)
 
 
 def private_people(world: World, count: int) -> list[Person]:
@@ -108,7 +99,7 @@ async def bot_under_test(
             *command, cwd=ROOT, env=environment, stdin=asyncio.subprocess.DEVNULL
         )
         try:
-            await wait_for(lambda: ready(world), 60)
+            await wait_until(lambda: ready(world), 60)
             yield BotUnderTest(world, server, process)
         finally:
             process.send_signal(signal.SIGTERM)

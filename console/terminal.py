@@ -207,18 +207,19 @@ class ConsoleSession:
         self._print(f"Clock: {self.clock.now().astimezone(zone):%a %d %b %Y %H:%M %Z}")
 
     async def _kick(self, _: str) -> None:
-        if self.chat.type == "private":
-            self._print("Use :kick in a group.")
-            return
-        await feed(self.application, self.world.remove_bot_from(self.chat, self.me))
-        self._print(f"{self.me.first_name} removed the bot from {self.chat.title}.")
+        await self._bot_membership(present=False)
 
     async def _invite(self, _: str) -> None:
+        await self._bot_membership(present=True)
+
+    async def _bot_membership(self, present: bool) -> None:
         if self.chat.type == "private":
-            self._print("Use :invite in a group.")
+            self._print("Use :kick and :invite in a group.")
             return
-        await feed(self.application, self.world.add_bot_to(self.chat, self.me))
-        self._print(f"{self.me.first_name} added the bot to {self.chat.title}.")
+        change = self.world.add_bot_to if present else self.world.remove_bot_from
+        await feed(self.application, change(self.chat, self.me))
+        verb = "added the bot to" if present else "removed the bot from"
+        self._print(f"{self.me.first_name} {verb} {self.chat.title}.")
 
     async def _help(self, _: str) -> None:
         self._print(HELP)

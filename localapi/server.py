@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -89,3 +91,12 @@ async def _parameters(request: web.Request) -> dict[str, Any]:
             else:
                 params[key] = value
     return params
+
+
+async def wait_until(condition: Callable[[], bool], limit: float = 20.0) -> None:
+    """Poll ``condition`` until it holds: for a bot process to act, never for a schedule."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the bot did not get there within {limit} s")
+        await asyncio.sleep(0.005)

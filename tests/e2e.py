@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +23,6 @@ class BotProcess:
     process: asyncio.subprocess.Process
     stdout: str = ""
     stderr: str = ""
-
-
-async def wait_until(condition: Callable[[], bool], limit: float = 20.0) -> None:
-    """Wait for something the bot process does (not for a schedule); fail after ``limit`` s."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the bot")
-        await asyncio.sleep(0.02)
 
 
 @asynccontextmanager

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from console.cast import seed_world
-from localapi.server import FakeBotApiServer
+from localapi.server import FakeBotApiServer, wait_until
 from localapi.world import BotApiError, World
-from tests.e2e import TOKEN, bot_process, fake_telegram, wait_until
+from tests.e2e import TOKEN, bot_process, fake_telegram
 from tests.processes import ROOT, bot_command, bot_environment
 
 pytestmark = pytest.mark.e2e
