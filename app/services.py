@@ -6,8 +6,11 @@ from typing import TypeVar
 
 from app.clock import Clock
 from config.settings import Settings
+from register.service import Register
+from storage.actions import ActionRepository
 from storage.chats import ChatRepository
 from storage.database import Database
+from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
 T = TypeVar("T")
@@ -22,6 +25,8 @@ class Services:
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None
+        self._coordinators: CoordinatorRepository | None = None
+        self._register: Register | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -29,12 +34,20 @@ class Services:
             self._database = await Database.open(self.settings.database_path)
             self._chats = ChatRepository(self._database)
             self._people = PeopleRepository(self._database)
+            self._coordinators = CoordinatorRepository(self._database)
+            self._register = Register(
+                ActionRepository(self._database),
+                PartnerRepository(self._database),
+                self._coordinators,
+                self._people,
+            )
 
     async def close(self) -> None:
         """Close the database if it is open."""
         if self._database is not None:
             await self._database.close()
             self._database = self._chats = self._people = None
+            self._coordinators = self._register = None
 
     @property
     def database(self) -> Database:
@@ -50,6 +63,16 @@ class Services:
     def people(self) -> PeopleRepository:
         """People the bot has seen."""
         return _opened(self._people)
+
+    @property
+    def coordinators(self) -> CoordinatorRepository:
+        """Coordinators named in each chat."""
+        return _opened(self._coordinators)
+
+    @property
+    def register(self) -> Register:
+        """The responsibility register."""
+        return _opened(self._register)
 
 
 def _opened(value: T | None) -> T:

@@ -7,6 +7,7 @@ The real Application runs with its Bot API answered by the in-memory world
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 import textwrap
@@ -24,6 +25,7 @@ from console.cast import Cast, seed_world
 from localapi.request import WorldRequest
 from localapi.world import Event, Person, SimChat, World
 
+logger = logging.getLogger(__name__)
 _CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
@@ -289,5 +291,8 @@ async def run_console(
                 break
             if not interactive and line.strip():
                 print(f"{session.prompt()}> {line.rstrip()}", file=out, flush=True)
-            if not await session.handle(line):
-                break
+            try:
+                if not await session.handle(line):
+                    break
+            except Exception:  # a console bug must not end the session
+                logger.exception("The console could not handle %r", line.strip())

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, fallback, start, tracking
+from handlers import (
+    action_buttons,
+    actions,
+    coordinators,
+    errors,
+    export,
+    fallback,
+    partners,
+    start,
+    tracking,
+)
 
-# The fallback answers what the features before it did not take.
-FEATURES = (tracking, start, fallback, errors)
+# Order matters: /help lists commands in this order, and the fallback answers only
+# what every feature before it passed over.
+FEATURES = (
+    tracking,
+    start,
+    actions,
+    action_buttons,
+    partners,
+    coordinators,
+    export,
+    fallback,
+    errors,
+)
 
 
 def register_all(application: Application) -> None:

@@ -31,9 +31,14 @@ async def record_update(update: Update, context: AccordContext) -> None:
         )
     for user in _people_in(update):
         private = chat is not None and chat.type == Chat.PRIVATE and chat.id == user.id
-        await services.people.record(
+        changed = await services.people.record(
             user.id, user.username, _display_name(user), now, opened_private_chat=private
         )
+        if changed and user.username:
+            # Actions assigned to this @name before Accord had seen them become theirs.
+            await services.register.actions.link_pending(
+                user.username.lower(), user.id, _display_name(user), now
+            )
 
 
 def _bot_is_in(update: Update) -> bool:

@@ -408,7 +408,8 @@ class World:
         return text
 
     def _check_markup(self, markup: Any) -> JSON | None:
-        if not markup:
+        """Inline keyboards stay on the message; reply keyboards and ForceReply do not."""
+        if not markup or "inline_keyboard" not in markup:
             return None
         for row in markup.get("inline_keyboard", []):
             for button in row:

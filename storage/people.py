@@ -37,14 +37,17 @@ class PeopleRepository:
         display_name: str,
         now: datetime,
         opened_private_chat: bool = False,
-    ) -> None:
-        """Insert or refresh a person; ``opened_private_chat`` only ever turns the flag on."""
+    ) -> bool:
+        """Insert or refresh a person; ``opened_private_chat`` only ever turns the flag on.
+
+        Returns whether anything was written (a new person or a changed detail).
+        """
         handle = username.lower() if username else None
         known = self._written.get(user_id)
         has_private_chat = opened_private_chat or bool(known and known[2])
         state = (handle, display_name, has_private_chat)
         if known == state:
-            return
+            return False
         stamp = now.isoformat(timespec="seconds")
         async with self._db.transaction() as tx:
             if handle:
@@ -71,6 +74,7 @@ class PeopleRepository:
                 self._written[previous] = (None, name, private)
             self._holders[handle] = user_id
         self._written[user_id] = state
+        return True
 
     async def get(self, user_id: int) -> PersonRecord | None:
         """The stored person, or ``None``."""

@@ -45,9 +45,10 @@ async def test_group_title_is_escaped(app: Application, world: World, cast: Cast
 
 async def test_command_menus_are_registered_per_scope(app: Application, world: World) -> None:
     names = {scope: [c["command"] for c in cmds] for scope, cmds in world.commands.items()}
-    assert names["all_private_chats"] == ["start", "help"]
-    assert names["all_group_chats"] == ["start", "help"]
-    assert names["default"] == ["start", "help"]
+    assert names["all_private_chats"] == ["start", "help", "mine"]
+    assert names["default"] == names["all_private_chats"]
+    assert names["all_group_chats"][:4] == ["start", "help", "assign", "actions"]
+    assert {"export", "partner", "join", "coordinator", "who"} <= set(names["all_group_chats"])
 
 
 async def test_chats_and_people_are_recorded(app: Application, world: World, cast: Cast) -> None:

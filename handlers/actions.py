@@ -1,0 +1,296 @@
+"""The register's commands: /assign, /actions, /mine, /done, /update, /reassign, /due,
+/drop, /history and /who. Each reads the update, calls the register, renders the reply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler
+
+from app.context import AccordContext
+from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.common import (
+    chat_scope,
+    command_arguments,
+    current_actor,
+    friendly_errors,
+    group_only,
+    reply,
+)
+from register.model import Action
+from register.parsing import parse_assign, parse_numbered, parse_reassign, usage
+from register.render import (
+    action_line,
+    due_text,
+    escape,
+    grouped,
+    history_lines,
+    owner_label,
+    sort_key,
+)
+
+COMMANDS = (
+    CommandInfo("assign", "Record an action and its owner", "/assign @sam Draft the bid by Friday",
+                in_private=False),
+    CommandInfo("actions", "The register: open actions by partner", "/actions overdue",
+                in_private=False),
+    CommandInfo("mine", "Your open actions", "/mine"),
+    CommandInfo("done", "Close an action", "/done 3 sent to the board", in_private=False),
+    CommandInfo("update", "A progress note (on track, at risk, blocked)",
+                "/update 3 at risk: waiting for figures", in_private=False),
+    CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alex",
+                in_private=False, coordinators_only=True),
+    CommandInfo("due", "Change a due date", "/due 3 next Tuesday", in_private=False,
+                coordinators_only=True),
+    CommandInfo("drop", "Drop an action", "/drop 3 no longer needed", in_private=False,
+                coordinators_only=True),
+    CommandInfo("history", "Every change to an action", "/history 3", in_private=False),
+    CommandInfo("who", "Who owns the actions matching some words", "/who funding bid",
+                in_private=False),
+)  # fmt: skip
+
+
+def action_keyboard(number: int) -> InlineKeyboardMarkup:
+    """Done / Update / Snooze for action ``#number``."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Done", callback_data=f"act:done:{number}"),
+                InlineKeyboardButton("Update", callback_data=f"act:update:{number}"),
+                InlineKeyboardButton("Snooze 1 week", callback_data=f"act:snooze:{number}"),
+            ]
+        ]
+    )
+
+
+def register(application: Application) -> None:
+    """Add the register's commands."""
+    catalogue_of(application).add(*COMMANDS)
+    for name, callback in (
+        ("assign", assign),
+        ("actions", list_actions),
+        ("mine", mine),
+        ("done", done),
+        ("update", update_action),
+        ("reassign", reassign),
+        ("due", change_due),
+        ("drop", drop),
+        ("history", history),
+        ("who", who),
+    ):
+        application.add_handler(CommandHandler(name, callback))
+
+
+@group_only("assign")
+@friendly_errors
+async def assign(update: Update, context: AccordContext) -> None:
+    """/assign @user <what> [by <when>] — or as a reply, the replied message is the action."""
+    message = update.effective_message
+    assert message is not None
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    now = context.services.clock.now()
+    text, mentions = command_arguments(message)
+    replied = message.reply_to_message
+    replied_text = (replied.text or replied.caption) if replied else None
+    request = parse_assign(text, mentions, replied_text, now, scope.zone)
+    result = await context.services.register.assign(
+        scope, actor, request, now, source_message_id=message.message_id
+    )
+    action = result.action
+    partner = f" ({escape(action.partner_name)})" if action.partner_name else ""
+    lines = [
+        f"{'Recorded' if result.created else 'Already recorded as'} <b>#{action.number}</b> "
+        f"for {escape(result.owner.name)}{partner}: {escape(action.title)} — "
+        f"{due_text(action.due, scope.zone, now)}."
+    ]
+    if result.owner.pending:
+        lines.append(
+            f"I haven't seen {escape(result.owner.name)} write here yet: the action is theirs, "
+            "and I'll link it to them as soon as they send a command or reply to me."
+        )
+    await reply(update, "\n".join(lines), reply_markup=action_keyboard(action.number))
+
+
+@group_only("actions")
+@friendly_errors
+async def list_actions(update: Update, context: AccordContext) -> None:
+    """/actions [overdue | done | @user | partner]: grouped by partner, then owner."""
+    scope = await chat_scope(update, context)
+    now = context.services.clock.now()
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    heading, actions = await context.services.register.listing(scope, text, now)
+    if not actions:
+        await reply(
+            update,
+            f"{escape(heading)}: none. Record one with {escape('/assign @name <what> by <when>')}.",
+        )
+        return
+    overdue = sum(a.is_overdue(now) for a in actions)
+    summary = f"{len(actions)}" + (f", {overdue} overdue" if overdue else "")
+    lines = [f"<b>{escape(heading)} — {escape(scope.title)}</b> ({summary})"]
+    lines.extend(grouped(actions, scope.zone, now))
+    await reply(update, "\n".join(lines))
+
+
+@friendly_errors
+async def mine(update: Update, context: AccordContext) -> None:
+    """/mine: your open actions here, or in a private chat across all your groups."""
+    chat = update.effective_chat
+    user = update.effective_user
+    assert chat is not None
+    assert user is not None
+    now = context.services.clock.now()
+    register_ = context.services.register
+    if chat.type == Chat.PRIVATE:
+        actions = await register_.of_person(user.id, None)
+        zone = context.services.settings.zone
+        if not actions:
+            await reply(update, "You own no open actions in any of your partnership groups.")
+            return
+        lines = [f"<b>Your open actions</b> ({len(actions)})"]
+        by_chat: dict[int, list[Action]] = {}
+        for action in actions:
+            by_chat.setdefault(action.chat_id, []).append(action)
+        for chat_actions in by_chat.values():
+            lines.append(f"\n<b>{escape(chat_actions[0].chat_title or 'A group')}</b>")
+            lines.extend(action_line(a, zone, now) for a in _urgent_first(chat_actions, now))
+        await reply(update, "\n".join(lines))
+        return
+    scope = await chat_scope(update, context)
+    actions = await register_.of_person(user.id, scope)
+    if not actions:
+        await reply(update, f"You own no open actions in {escape(scope.title)}.")
+        return
+    lines = [f"<b>Your open actions in {escape(scope.title)}</b> ({len(actions)})"]
+    lines.extend(action_line(a, scope.zone, now) for a in _urgent_first(actions, now))
+    await reply(update, "\n".join(lines))
+
+
+def _urgent_first(actions: list[Action], now: datetime) -> list[Action]:
+    return sorted(actions, key=lambda a: sort_key(a, now))
+
+
+@group_only("done")
+@friendly_errors
+async def done(update: Update, context: AccordContext) -> None:
+    """/done <#> [note]: close an action (its owner or a coordinator)."""
+    request = parse_numbered(command_arguments(update.effective_message)[0], "done")  # type: ignore[arg-type]
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    action = await context.services.register.complete(
+        scope, actor, request.number, request.rest, context.services.clock.now()
+    )
+    await reply(update, f"Done: <b>#{action.number}</b> {escape(action.title)}. Thank you!")
+
+
+@group_only("update")
+@friendly_errors
+async def update_action(update: Update, context: AccordContext) -> None:
+    """/update <#> <note>: a progress note; "on track", "at risk", "blocked" set the status."""
+    request = parse_numbered(
+        command_arguments(update.effective_message)[0],  # type: ignore[arg-type]
+        "update",
+        rest_required=True,
+    )
+    await record_update(update, context, request.number, request.rest)
+
+
+async def record_update(update: Update, context: AccordContext, number: int, note: str) -> None:
+    """Record a progress note on action ``number`` and confirm it."""
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    now = context.services.clock.now()
+    action = await context.services.register.update(scope, actor, number, note, now)
+    await reply(
+        update,
+        f"Noted on <b>#{action.number}</b> {escape(action.title)} — "
+        f"<i>{action.status.label}</i>, {due_text(action.due, scope.zone, now)}.",
+    )
+
+
+@group_only("reassign")
+@friendly_errors
+async def reassign(update: Update, context: AccordContext) -> None:
+    """/reassign <#> @user (coordinators)."""
+    number, owner_ref = parse_reassign(*command_arguments(update.effective_message))  # type: ignore[arg-type]
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    action, owner = await context.services.register.reassign(
+        scope, actor, number, owner_ref, context.services.clock.now()
+    )
+    pending = " (I haven't seen them write here yet)" if owner.pending else ""
+    await reply(
+        update,
+        f"<b>#{action.number}</b> {escape(action.title)} is now "
+        f"{escape(owner_label(action))}'s{pending}.",
+    )
+
+
+@group_only("due")
+@friendly_errors
+async def change_due(update: Update, context: AccordContext) -> None:
+    """/due <#> <when> (coordinators)."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    request = parse_numbered(text, "due")
+    if not request.rest:
+        raise usage("due", "Say when it is due.")
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    now = context.services.clock.now()
+    action = await context.services.register.set_due(
+        scope, actor, request.number, request.rest, now
+    )
+    await reply(
+        update,
+        f"<b>#{action.number}</b> {escape(action.title)} — now "
+        f"{due_text(action.due, scope.zone, now)}.",
+    )
+
+
+@group_only("drop")
+@friendly_errors
+async def drop(update: Update, context: AccordContext) -> None:
+    """/drop <#> [reason] (coordinators)."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    request = parse_numbered(text, "drop")
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    action = await context.services.register.drop(
+        scope, actor, request.number, request.rest, context.services.clock.now()
+    )
+    await reply(update, f"Dropped <b>#{action.number}</b> {escape(action.title)}.")
+
+
+@group_only("history")
+@friendly_errors
+async def history(update: Update, context: AccordContext) -> None:
+    """/history <#>: every change, who and when."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    request = parse_numbered(text, "history")
+    scope = await chat_scope(update, context)
+    now = context.services.clock.now()
+    action, events = await context.services.register.history(scope, request.number)
+    lines = [f"<b>#{action.number} {escape(action.title)}</b>"]
+    lines.append(action_line(action, scope.zone, now, owner=True).split(" — ", 1)[1])
+    lines.extend(history_lines(events, scope.zone, now))
+    await reply(update, "\n".join(lines))
+
+
+@group_only("who")
+@friendly_errors
+async def who(update: Update, context: AccordContext) -> None:
+    """/who <words>: who owns the open actions that match."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    if not text:
+        raise usage("who", "Say what to look for.")
+    scope = await chat_scope(update, context)
+    now = context.services.clock.now()
+    actions = await context.services.register.who(scope, text)
+    if not actions:
+        await reply(update, f"No open action matches {escape(repr(text))}. See /actions.")
+        return
+    lines = [f"<b>Open actions matching “{escape(text)}”</b>"]
+    lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
+    await reply(update, "\n".join(lines))

@@ -1,0 +1,48 @@
+"""/export: the register and its history as CSV documents (coordinators)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from app.context import AccordContext
+from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.common import chat_scope, current_actor, friendly_errors, group_only
+from register.export import actions_csv, events_csv
+from register.model import Status
+
+COMMANDS = (
+    CommandInfo("export", "The register and its history as CSV files", "/export",
+                in_private=False, coordinators_only=True),
+)  # fmt: skip
+
+
+def register(application: Application) -> None:
+    """Add /export."""
+    catalogue_of(application).add(*COMMANDS)
+    application.add_handler(CommandHandler("export", export))
+
+
+@group_only("export")
+@friendly_errors
+async def export(update: Update, context: AccordContext) -> None:
+    """Send two CSV documents: the actions, and every change to them."""
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    context.services.register.require_coordinator(actor, "export the register")
+    actions_repo = context.services.register.actions
+    actions = await actions_repo.in_chat(scope.chat_id, list(Status))
+    events = await actions_repo.chat_history(scope.chat_id)
+    stamp = context.services.clock.now().astimezone(scope.zone).strftime("%Y-%m-%d")
+    message = update.effective_message
+    assert message is not None
+    await message.reply_document(
+        actions_csv(actions, scope.zone),
+        filename=f"register-{stamp}.csv",
+        caption=f"Register: {len(actions)} actions",
+    )
+    await message.reply_document(
+        events_csv(events, scope.zone),
+        filename=f"history-{stamp}.csv",
+        caption=f"History: {len(events)} changes",
+    )

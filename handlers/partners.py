@@ -1,0 +1,103 @@
+"""Partner organisations: /partners, /partner add|remove <Name>, /join <Partner>."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from app.context import AccordContext
+from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.common import (
+    chat_scope,
+    command_arguments,
+    current_actor,
+    friendly_errors,
+    group_only,
+    reply,
+)
+from register.parsing import UsageError
+from register.render import escape
+
+COMMANDS = (
+    CommandInfo("partners", "Partner organisations and their members", "/partners",
+                in_private=False),
+    CommandInfo("partner", "Add or remove a partner organisation", "/partner add City Council",
+                in_private=False, coordinators_only=True),
+    CommandInfo("join", "Say which partner organisation you are from", "/join City Council",
+                in_private=False),
+)  # fmt: skip
+PARTNER_USAGE = (
+    "Usage: /partner add <Name> or /partner remove <Name>  e.g. /partner add City Council"
+)
+
+
+def register(application: Application) -> None:
+    """Add the partner commands."""
+    catalogue_of(application).add(*COMMANDS)
+    application.add_handler(CommandHandler("partners", list_partners))
+    application.add_handler(CommandHandler("partner", manage_partner))
+    application.add_handler(CommandHandler("join", join))
+
+
+@group_only("partners")
+@friendly_errors
+async def list_partners(update: Update, context: AccordContext) -> None:
+    """/partners: each partner with its members."""
+    scope = await chat_scope(update, context)
+    partners = await context.services.register.partners.in_chat(scope.chat_id)
+    if not partners:
+        await reply(update, "No partner organisations yet. A coordinator adds them: "
+                    "/partner add &lt;Name&gt;")  # fmt: skip
+        return
+    lines = [f"<b>Partners in {escape(scope.title)}</b>"]
+    for partner in partners:
+        members = ", ".join(escape(m) for m in partner.members) or (
+            f"no members yet: /join {escape(partner.name)}"
+        )
+        lines.append(f"<b>{escape(partner.name)}</b> — {members}")
+    await reply(update, "\n".join(lines))
+
+
+@group_only("partner")
+@friendly_errors
+async def manage_partner(update: Update, context: AccordContext) -> None:
+    """/partner add <Name> | /partner remove <Name> (coordinators)."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    verb, _, name = text.partition(" ")
+    if verb.lower() not in ("add", "remove") or not name.strip():
+        raise UsageError(PARTNER_USAGE)
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    register_ = context.services.register
+    now = context.services.clock.now()
+    if verb.lower() == "add":
+        partner, added = await register_.add_partner(scope, actor, name, now)
+        verdict = "Added" if added else "Already a partner:"
+        await reply(
+            update,
+            f"{verdict} <b>{escape(partner.name)}</b>. Its people join with "
+            f"/join {escape(partner.name)}.",
+        )
+        return
+    partner = await register_.remove_partner(scope, actor, name, now)
+    await reply(
+        update,
+        f"Removed <b>{escape(partner.name)}</b>. Its actions keep their history.",
+    )
+
+
+@group_only("join")
+@friendly_errors
+async def join(update: Update, context: AccordContext) -> None:
+    """/join <Partner>: you belong to that partner organisation in this chat."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    if not text:
+        raise UsageError("Usage: /join <Partner>  e.g. /join City Council (see /partners)")
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    partner = await context.services.register.join(scope, actor, text, context.services.clock.now())
+    await reply(
+        update,
+        f"{escape(actor.name)} is with <b>{escape(partner.name)}</b>. New actions assigned to you "
+        "here are attributed to it.",
+    )

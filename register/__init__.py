@@ -1,0 +1,1 @@
+"""The responsibility register: who owns which action, by when; no Telegram here."""

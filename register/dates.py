@@ -1,0 +1,215 @@
+"""Due dates in plain words, read in the chat's timezone.
+
+Common forms ("Friday", "next Tuesday", "tomorrow 5pm", "end of month", "in 2 weeks",
+ISO dates) take a fast path of our own; anything else goes to dateparser.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = {name: index for index, name in enumerate(_DAY_NAMES)} | {
+    name[:3]: index for index, name in enumerate(_DAY_NAMES)
+}
+WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3})
+_TIME = re.compile(
+    r"(?:\s*(?:at|@)?\s*)(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)"
+    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midday|midnight))\s*$"
+)
+_IN = re.compile(
+    r"^in\s+(?P<n>\d{1,3}|a|an|one|two|three|four|five|six)\s+(?P<unit>day|week|month)s?$"
+)
+_ISO = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MONTHS = {name: index for index, name in enumerate(_MONTH_NAMES, 1)} | {
+    name[:3]: index for index, name in enumerate(_MONTH_NAMES, 1)
+}
+MONTHS["sept"] = 9
+_DAY_MONTH = re.compile(
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[a-z]+)(?:\s+(?P<y>\d{4}))?$"
+)
+_MONTH_DAY = re.compile(r"^(?P<mon>[a-z]+)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?P<y>\d{4}))?$")
+_SLASHED = re.compile(r"^(?P<d>\d{1,2})/(?P<mo>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?$")
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+END_OF_DAY = time(23, 59)
+
+
+class DueDateError(ValueError):
+    """A due date that cannot be read, or that is in the past; the message says which."""
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due moment: ``at`` in UTC; ``all_day`` when only a date was given."""
+
+    at: datetime
+    all_day: bool
+
+    def local(self, zone: ZoneInfo) -> datetime:
+        """The due moment in ``zone``."""
+        return self.at.astimezone(zone)
+
+    def describe(self, zone: ZoneInfo, now: datetime) -> str:
+        """``Fri 27 Nov`` or ``Fri 27 Nov 17:00`` (with the year when not ``now``'s)."""
+        local = self.local(zone)
+        text = f"{local:%a} {local.day} {local:%b}"
+        if local.year != now.astimezone(zone).year:
+            text += f" {local.year}"
+        return text if self.all_day else f"{text} {local:%H:%M}"
+
+
+def parse_due(text: str, now: datetime, zone: ZoneInfo) -> Due:
+    """Read ``text`` as a due date after ``now`` in ``zone``; ``DueDateError`` if it can't."""
+    cleaned = " ".join(text.lower().replace(",", " ").split())
+    cleaned = re.sub(r"^(by|on|due|before|until|till)\s+", "", cleaned)
+    if not cleaned:
+        raise DueDateError("the due date is empty")
+    local_now = now.astimezone(zone)
+    clock, day_words = _split_time(cleaned)
+    day = _fast_day(day_words, local_now.date()) if day_words else local_now.date()
+    if day is None:
+        return _slow_parse(cleaned, text, local_now, zone)
+    moment = datetime.combine(day, clock or END_OF_DAY, tzinfo=zone)
+    return _checked(Due(moment.astimezone(UTC), clock is None), text, now)
+
+
+def _split_time(text: str) -> tuple[time | None, str]:
+    """Split a trailing time of day ("5pm", "17:30", "noon") from the day words."""
+    match = _TIME.search(text)
+    if match is None:
+        return None, text
+    if match["word"]:
+        clock = time(0, 0) if match["word"] == "midnight" else time(12, 0)
+    elif match["h24"] is not None:
+        hour, minute = int(match["h24"]), int(match["m24"])
+        if hour > 23 or minute > 59:
+            raise DueDateError(f"{match.group().strip()!r} is not a time of day")
+        clock = time(hour, minute)
+    else:
+        hour, minute = int(match["h"]), int(match["m"] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            raise DueDateError(f"{match.group().strip()!r} is not a time of day")
+        clock = time(hour % 12 + (12 if match["ampm"] == "pm" else 0), minute)
+    return clock, text[: match.start()].strip()
+
+
+def _fast_day(words: str, today: date) -> date | None:
+    """The day for the common forms, or ``None`` to let dateparser try."""
+    if words in ("today", "tonight", "eod", "end of day", "end of today"):
+        return today
+    if words == "tomorrow":
+        return today + timedelta(days=1)
+    if words in ("end of month", "end of the month", "eom"):
+        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    if words in ("end of week", "end of the week", "eow"):
+        return _next_weekday(today, 4, allow_today=True)
+    if words in ("next week",):
+        return today + timedelta(days=7 - today.weekday())
+    if words in WEEKDAYS:
+        return _next_weekday(today, WEEKDAYS[words], allow_today=True)
+    if words.startswith(("next ", "this ")) and words[5:] in WEEKDAYS:
+        weekday = WEEKDAYS[words[5:]]
+        if words.startswith("this "):
+            return _next_weekday(today, weekday, allow_today=True)
+        # "next Tuesday": the Tuesday of next week.
+        return today + timedelta(days=7 - today.weekday() + weekday)
+    if match := _IN.match(words):
+        count = _NUMBERS.get(match["n"]) or int(match["n"])
+        if match["unit"] == "day":
+            return today + timedelta(days=count)
+        if match["unit"] == "week":
+            return today + timedelta(weeks=count)
+        return _add_months(today, count)
+    if match := _ISO.match(words):
+        return _real_date(words, int(match["y"]), int(match["mo"]), int(match["d"]))
+    match = _DAY_MONTH.match(words) or _MONTH_DAY.match(words)
+    if match and match["mon"] in MONTHS:
+        return _calendar_day(words, today, int(match["d"]), MONTHS[match["mon"]], match["y"])
+    if match := _SLASHED.match(words):
+        year = match["y"] and (int(match["y"]) + (2000 if len(match["y"]) == 2 else 0))
+        return _calendar_day(words, today, int(match["d"]), int(match["mo"]), year)
+    return None
+
+
+def _calendar_day(words: str, today: date, day: int, month: int, year: str | int | None) -> date:
+    """A day and month, in ``year`` or else on their next occurrence from today."""
+    if year:
+        return _real_date(words, int(year), month, day)
+    candidate = _real_date(words, today.year, month, day, leap_ok=True)
+    if candidate is None or candidate < today:
+        return _real_date(words, today.year + 1, month, day)
+    return candidate
+
+
+def _real_date(words: str, year: int, month: int, day: int, leap_ok: bool = False) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if leap_ok and (month, day) == (2, 29):
+            return None  # type: ignore[return-value]  # next year's try decides
+        raise DueDateError(f"{words!r} is not a real date") from None
+
+
+def _next_weekday(today: date, weekday: int, allow_today: bool) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0 and not allow_today:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _slow_parse(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo) -> Due:
+    import dateparser  # imported on first use: most due dates never need it
+
+    settings = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": local_now.replace(tzinfo=None),
+        "DATE_ORDER": "DMY",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    if parsed is None:
+        raise DueDateError(
+            f"I couldn't read {original.strip()!r} as a date. Try: Friday, next Tuesday, "
+            "31 Jan, in 2 weeks, end of month, tomorrow 5pm or 2026-01-31"
+        )
+    has_time = _TIME.search(cleaned) is not None
+    clock = parsed.time() if has_time else END_OF_DAY
+    moment = datetime.combine(parsed.date(), clock, tzinfo=zone)
+    return _checked(Due(moment.astimezone(UTC), not has_time), original, local_now)
+
+
+def _checked(due: Due, original: str, now: datetime) -> Due:
+    if due.at <= now:
+        raise DueDateError(f"{original.strip()!r} is in the past; give a date from today on")
+    return due
+
+
+def warm_up() -> None:
+    """Load dateparser's language data now rather than on a user's first odd date."""
+    parse_attempt = "3rd of december"
+    _slow_parse(parse_attempt, parse_attempt, datetime.now(UTC), ZoneInfo("UTC"))

@@ -1,0 +1,67 @@
+"""The register as two CSV files: one row per action, and every history event."""
+
+from __future__ import annotations
+
+import csv
+import io
+from zoneinfo import ZoneInfo
+
+from register.model import Action, ActionEvent
+from register.render import owner_label
+
+ACTION_COLUMNS = (
+    "number", "title", "owner", "partner", "status", "due", "created", "closed", "last note",
+)  # fmt: skip
+EVENT_COLUMNS = ("number", "when", "who", "what", "old", "new", "note")
+BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
+
+
+def _local(moment: object, zone: ZoneInfo, with_time: bool = True) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)  # type: ignore[attr-defined]
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def _csv(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def actions_csv(actions: list[Action], zone: ZoneInfo) -> bytes:
+    """One row per action, in number order; times in the chat's timezone."""
+    rows = [
+        [
+            str(a.number),
+            a.title,
+            owner_label(a),
+            a.partner_name or "",
+            a.status.label,
+            _local(a.due.at, zone, not a.due.all_day) if a.due else "",
+            _local(a.created_at, zone),
+            _local(a.closed_at, zone),
+            a.last_note or "",
+        ]
+        for a in sorted(actions, key=lambda a: a.number)
+    ]
+    return _csv(ACTION_COLUMNS, rows)
+
+
+def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
+    """Every change, oldest first."""
+    rows = [
+        [
+            str(e.number),
+            _local(e.at, zone),
+            e.actor_name or "Accord",
+            e.kind,
+            e.old_value or "",
+            e.new_value or "",
+            e.note or "",
+        ]
+        for e in events
+    ]
+    return _csv(EVENT_COLUMNS, rows)

@@ -1,0 +1,123 @@
+"""The register's vocabulary: statuses, actions, owners, events, partners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from register.dates import Due
+
+
+class Status(StrEnum):
+    """Where an action stands; the value is what the database stores."""
+
+    OPEN = "open"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        """How people write it: ``on track``."""
+        return self.value.replace("_", " ")
+
+    @property
+    def closed(self) -> bool:
+        """Done and dropped actions are closed; the rest are open."""
+        return self in (Status.DONE, Status.DROPPED)
+
+
+OPEN_STATUSES = frozenset(s for s in Status if not s.closed)
+MAX_TITLE = 300
+MAX_NOTE = 1000
+
+
+@dataclass(frozen=True)
+class OwnerRef:
+    """Who an action is for, as the command named them.
+
+    Exactly one of ``user_id`` (a known person) and ``handle`` (an @name not seen yet).
+    """
+
+    user_id: int | None = None
+    handle: str | None = None
+    name: str | None = None
+    is_me: bool = False
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person doing something, and whether they coordinate this chat."""
+
+    user_id: int
+    name: str
+    is_coordinator: bool
+
+
+@dataclass(frozen=True)
+class ChatScope:
+    """The chat a command runs in: every query is scoped by it."""
+
+    chat_id: int
+    title: str
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner organisation of one chat."""
+
+    partner_id: int
+    chat_id: int
+    name: str
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action in a chat's register."""
+
+    action_id: int
+    chat_id: int
+    number: int
+    title: str
+    owner_user_id: int | None
+    owner_handle: str | None
+    owner_name: str
+    partner_id: int | None
+    partner_name: str | None
+    status: Status
+    due: Due | None
+    last_note: str | None
+    created_by: int
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    chat_title: str | None = None
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Open and past its due moment."""
+        return not self.status.closed and self.due is not None and self.due.at < now
+
+    def owned_by(self, user_id: int) -> bool:
+        """Whether ``user_id`` owns this action."""
+        return self.owner_user_id == user_id
+
+
+@dataclass(frozen=True)
+class ActionEvent:
+    """One change to an action: who, when, what, old → new."""
+
+    action_id: int
+    number: int
+    actor_user_id: int | None
+    actor_name: str | None
+    at: datetime
+    kind: str
+    old_value: str | None
+    new_value: str | None
+    note: str | None

@@ -1,0 +1,247 @@
+"""Reading the register's commands: owners, titles, due dates, action numbers.
+
+Parsers take the text after the command and the mentions in it (positions in that
+text) and return a request, or raise :class:`UsageError` with a message for the user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+
+from register.dates import DueDateError, parse_due
+from register.model import MAX_TITLE, OwnerRef, Status
+
+USAGE = {
+    "assign": (
+        "/assign @name <what> [by <when>]  e.g. /assign @sam Draft the funding bid by Friday\n"
+        "/assign me <what>  for yourself; as a reply to a message: /assign @sam [by <when>]"
+    ),
+    "done": "/done <#> [note]  e.g. /done 3 sent to the board",
+    "update": "/update <#> <note>  e.g. /update 3 at risk: waiting for the figures",
+    "reassign": "/reassign <#> @name  e.g. /reassign 3 @alex",
+    "due": "/due <#> <when>  e.g. /due 3 next Tuesday",
+    "drop": "/drop <#> [reason]  e.g. /drop 3 no longer needed",
+    "history": "/history <#>  e.g. /history 3",
+    "who": "/who <words>  e.g. /who funding bid",
+    "actions": "/actions [overdue | done | @name | <partner>]  e.g. /actions overdue",
+}
+STRONG_MARKERS = ("by", "due")
+WEAK_MARKERS = ("on", "before", "until", "till", "in")
+_DATE_WORDS = (
+    "today", "tomorrow", "tonight", "next", "week", "month", "end",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)  # fmt: skip
+_STATUS_WORDS = {
+    "on track": Status.ON_TRACK,
+    "on-track": Status.ON_TRACK,
+    "at risk": Status.AT_RISK,
+    "at-risk": Status.AT_RISK,
+    "blocked": Status.BLOCKED,
+}
+_NUMBER = re.compile(r"^#?(\d{1,9})$")
+_HANDLE = re.compile(r"^@([A-Za-z0-9_]{3,32})$")
+
+
+class UsageError(ValueError):
+    """Input that can't be used as given; the message tells the person what to send."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention inside the command's text: ``@name`` or a name linked to a user."""
+
+    start: int
+    end: int
+    user_id: int | None = None
+    username: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignRequest:
+    """A parsed ``/assign``."""
+
+    owner: OwnerRef
+    title: str
+    due_text: str | None
+
+
+@dataclass(frozen=True)
+class NumberedRequest:
+    """A command about action ``#number`` with the rest of its text (which starts at
+    ``rest_offset`` in the command's text)."""
+
+    number: int
+    rest: str
+    rest_offset: int = 0
+
+
+def usage(command: str, problem: str | None = None) -> UsageError:
+    """A ``UsageError`` that says what was wrong, then how to use the command."""
+    text = f"Usage: {USAGE[command]}"
+    return UsageError(f"{problem}\n{text}" if problem else text)
+
+
+def parse_owner(text: str, mentions: list[Mention], command: str) -> tuple[OwnerRef, str]:
+    """The owner named first in ``text`` (``me``, a mention or an @name) and the rest."""
+    stripped = text.lstrip()
+    offset = len(text) - len(stripped)
+    if not stripped:
+        raise usage(command, "Say who owns it.")
+    first, _, rest = stripped.partition(" ")
+    if first.lower() == "me":
+        return OwnerRef(is_me=True), rest.strip()
+    mention = next((m for m in mentions if m.start == offset), None)
+    if mention is not None:
+        remainder = text[mention.end :].strip()
+        if mention.user_id is not None:
+            return OwnerRef(user_id=mention.user_id, name=mention.name), remainder
+        handle = (mention.username or text[mention.start + 1 : mention.end]).lower()
+        return OwnerRef(handle=handle), remainder
+    if match := _HANDLE.match(first):
+        return OwnerRef(handle=match.group(1).lower()), rest.strip()
+    raise usage(command, f"{first!r} is not a person: start with @name or me.")
+
+
+def parse_assign(
+    text: str, mentions: list[Mention], replied_text: str | None, now: datetime, zone: ZoneInfo
+) -> AssignRequest:
+    """``/assign @user <what> [by <when>]``, or as a reply ``/assign @user [by <when>]``."""
+    owner, rest = parse_owner(text, mentions, "assign")
+    if replied_text and rest:
+        if _whole_due(rest, now, zone):
+            return AssignRequest(owner, check_title(replied_text), rest)
+    elif replied_text:
+        return AssignRequest(owner, check_title(replied_text), None)
+    if not rest:
+        raise usage("assign", "Say what the action is.")
+    title, due_text = split_due(rest, now, zone)
+    return AssignRequest(owner, check_title(title), due_text)
+
+
+def check_title(title: str) -> str:
+    """A title that is neither empty nor longer than ``MAX_TITLE`` characters."""
+    cleaned = " ".join(title.split()).strip(" \"'“”")
+    if not cleaned:
+        raise usage("assign", "Say what the action is.")
+    if len(cleaned) > MAX_TITLE:
+        raise UsageError(
+            f"That action is {len(cleaned)} characters long; keep it to {MAX_TITLE} "
+            "and put the detail in an /update note."
+        )
+    return cleaned
+
+
+def _whole_due(text: str, now: datetime, zone: ZoneInfo) -> bool:
+    try:
+        parse_due(text, now, zone)
+    except DueDateError as error:
+        if text.split()[0].lower() in STRONG_MARKERS:
+            raise UsageError(str(error)) from None
+        return False
+    return True
+
+
+def split_due(text: str, now: datetime, zone: ZoneInfo) -> tuple[str, str | None]:
+    """Split a trailing due clause ("by Friday", "in 2 weeks", "tomorrow 5pm") off a title.
+
+    A clause after "by" or "due" that looks like a date but can't be read is an error
+    (nothing is recorded); other words that only might be dates stay in the title.
+    """
+    words = text.split()
+    for index in range(len(words) - 1, 0, -1):
+        marker = words[index].lower()
+        if marker not in STRONG_MARKERS + WEAK_MARKERS:
+            continue
+        clause = " ".join(words[index:])
+        try:
+            parse_due(clause, now, zone)
+        except DueDateError as error:
+            if marker in STRONG_MARKERS and _looks_like_a_date(words[index + 1 :]):
+                raise UsageError(str(error)) from None
+            continue
+        return " ".join(words[:index]), clause
+    for size in (3, 2, 1):
+        if len(words) > size and words[-size].lower() in ("today", "tomorrow", "tonight"):
+            clause = " ".join(words[-size:])
+            try:
+                parse_due(clause, now, zone)
+            except DueDateError:
+                continue
+            return " ".join(words[:-size]), clause
+    return text, None
+
+
+def _looks_like_a_date(words: list[str]) -> bool:
+    """Whether words after "by" were probably meant as a date (digits, day or month names)."""
+    if not words or len(words) > 5:
+        return False
+    for word in words:
+        lowered = word.lower().strip(".,")
+        if any(ch.isdigit() for ch in lowered):
+            return True
+        if process.extractOne(lowered, _DATE_WORDS, scorer=fuzz.ratio, score_cutoff=75):
+            return True
+    return False
+
+
+def parse_numbered(text: str, command: str, rest_required: bool = False) -> NumberedRequest:
+    """``<#> [rest]``: the action number and what follows it."""
+    stripped = text.lstrip()
+    first, separator, rest = stripped.partition(" ")
+    match = _NUMBER.match(first)
+    if match is None:
+        problem = "Which action? Give its number, like 3 or #3." if first else None
+        raise usage(command, problem)
+    if rest_required and not rest.strip():
+        raise usage(command, "Add a note saying what changed.")
+    offset = len(text) - len(stripped) + len(first) + len(separator)
+    offset += len(rest) - len(rest.lstrip())
+    return NumberedRequest(int(match.group(1)), rest.strip(), offset)
+
+
+def parse_reassign(text: str, mentions: list[Mention]) -> tuple[int, OwnerRef]:
+    """``<#> @user``: the action number and its new owner."""
+    request = parse_numbered(text, "reassign")
+    if not request.rest:
+        raise usage("reassign", "Say who should own it.")
+    owner, _ = parse_owner(request.rest, _after(mentions, request.rest_offset), "reassign")
+    return request.number, owner
+
+
+def parse_coordinator(text: str, mentions: list[Mention]) -> tuple[str, OwnerRef]:
+    """``add @user`` or ``remove @user``."""
+    verb, separator, rest = text.partition(" ")
+    if verb.lower() not in ("add", "remove") or not rest.strip():
+        raise UsageError(
+            "Usage: /coordinator add @name, /coordinator remove @name, or /coordinator to list"
+        )
+    offset = len(verb) + len(separator) + len(rest) - len(rest.lstrip())
+    owner, _ = parse_owner(rest.lstrip(), _after(mentions, offset), "assign")
+    return verb.lower(), owner
+
+
+def _after(mentions: list[Mention], offset: int) -> list[Mention]:
+    """Mentions from ``offset`` on, positioned in the text that starts there."""
+    return [
+        Mention(m.start - offset, m.end - offset, m.user_id, m.username, m.name)
+        for m in mentions
+        if m.start >= offset
+    ]
+
+
+def status_in(note: str) -> Status | None:
+    """The status a note sets: "on track", "at risk" or "blocked", the first one named."""
+    found = [
+        (match.start(), status)
+        for word, status in _STATUS_WORDS.items()
+        if (match := re.search(rf"\b{word}\b", note, re.IGNORECASE))
+    ]
+    return min(found)[1] if found else None

@@ -1,0 +1,410 @@
+"""The register's operations: permission rules, then the change and its history.
+
+Handlers turn an update into an :class:`Actor` and a :class:`ChatScope`; everything
+here is scoped by that chat, so one group never reaches another group's actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz, process
+
+from register.dates import Due, DueDateError, parse_due
+from register.matching import best_matches
+from register.model import (
+    MAX_NOTE,
+    OPEN_STATUSES,
+    Action,
+    ActionEvent,
+    Actor,
+    ChatScope,
+    OwnerRef,
+    Partner,
+    Status,
+)
+from register.parsing import AssignRequest, UsageError, status_in
+from register.render import due_value
+from storage.actions import ActionRepository, Change, NewAction, due_columns
+from storage.partners import CoordinatorRepository, PartnerRepository
+from storage.people import PeopleRepository
+
+SNOOZE = timedelta(weeks=1)
+COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
+
+
+class RegisterError(Exception):
+    """Something the person asked for that can't be done; the message says why."""
+
+
+class NotAllowedError(RegisterError):
+    """A permission refusal; the message says who may do it."""
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An owner resolved against the people Accord has seen."""
+
+    user_id: int | None
+    handle: str | None
+    name: str
+
+    @property
+    def pending(self) -> bool:
+        """An @name nobody with that username has written yet."""
+        return self.user_id is None
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """The outcome of ``/assign``."""
+
+    action: Action
+    created: bool
+    owner: Owner
+
+
+class Register:
+    """The responsibility register of every chat."""
+
+    def __init__(
+        self,
+        actions: ActionRepository,
+        partners: PartnerRepository,
+        coordinators: CoordinatorRepository,
+        people: PeopleRepository,
+    ) -> None:
+        self.actions = actions
+        self.partners = partners
+        self.coordinators = coordinators
+        self.people = people
+
+    # --- actions ------------------------------------------------------------------------
+
+    async def assign(
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        request: AssignRequest,
+        now: datetime,
+        source_message_id: int | None = None,
+    ) -> Assigned:
+        """Record an action with exactly one owner; only coordinators assign to others."""
+        owner = await self.resolve_owner(request.owner, actor)
+        if owner.user_id != actor.user_id and not actor.is_coordinator:
+            raise NotAllowedError(
+                f"Only {COORDINATORS} can assign actions to others. "
+                "You can take one on yourself: /assign me <what>"
+            )
+        due = self._due(request.due_text, scope, now)
+        partner = (
+            await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
+        )
+        new = NewAction(
+            chat_id=scope.chat_id,
+            title=request.title,
+            owner_user_id=owner.user_id,
+            owner_handle=owner.handle if owner.pending else None,
+            partner_id=partner.partner_id if partner else None,
+            due=due,
+            created_by=actor.user_id,
+            source_message_id=source_message_id,
+        )
+        action, created = await self.actions.create(new, now)
+        return Assigned(action, created, owner)
+
+    async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
+        """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
+        if ref.is_me:
+            return Owner(actor.user_id, None, actor.name)
+        if ref.user_id is not None:
+            person = await self.people.get(ref.user_id)
+            name = person.display_name if person else (ref.name or str(ref.user_id))
+            return Owner(ref.user_id, person.username if person else None, name)
+        handle = (ref.handle or "").lower()
+        person = await self.people.find_by_username(handle)
+        if person is not None:
+            return Owner(person.user_id, handle, person.display_name)
+        return Owner(None, handle, f"@{handle}")
+
+    async def action(self, scope: ChatScope, number: int) -> Action:
+        """Action ``#number`` of this chat, or a ``RegisterError`` saying it doesn't exist."""
+        action = await self.actions.get(scope.chat_id, number)
+        if action is None:
+            raise RegisterError(f"There is no action #{number} in this chat. See /actions.")
+        return action
+
+    async def complete(
+        self, scope: ChatScope, actor: Actor, number: int, note: str, now: datetime
+    ) -> Action:
+        """Close an action as done (its owner or a coordinator)."""
+        action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "close")
+        return await self._set_status(action, actor, Status.DONE, _note(note), now)
+
+    async def update(
+        self, scope: ChatScope, actor: Actor, number: int, note: str, now: datetime
+    ) -> Action:
+        """Add a progress note; "on track", "at risk" or "blocked" in it set the status."""
+        action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "update")
+        status = status_in(note)
+        if status is not None and status is not action.status:
+            return await self._set_status(action, actor, status, _note(note), now)
+        return await self.actions.change(
+            action,
+            actor.user_id,
+            now,
+            {"last_note": _note(note)},
+            [Change("note", None, None, _note(note))],
+        )
+
+    async def updatable(self, scope: ChatScope, actor: Actor, number: int) -> Action:
+        """The open action ``#number`` if ``actor`` may update it; else an error saying why."""
+        action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "update")
+        return action
+
+    async def set_status(
+        self, scope: ChatScope, actor: Actor, number: int, status: Status, now: datetime
+    ) -> Action:
+        """Set an open action's status (a check-in answer or a button)."""
+        action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "update")
+        if status is action.status:
+            return action
+        return await self._set_status(action, actor, status, None, now)
+
+    async def reassign(
+        self, scope: ChatScope, actor: Actor, number: int, ref: OwnerRef, now: datetime
+    ) -> tuple[Action, Owner]:
+        """Give an open action to someone else (coordinators)."""
+        self.require_coordinator(actor, "reassign actions")
+        action = await self._open_action(scope, number)
+        owner = await self.resolve_owner(ref, actor)
+        if (owner.user_id, owner.handle if owner.pending else None) == (
+            action.owner_user_id,
+            action.owner_handle if action.owner_user_id is None else None,
+        ):
+            raise RegisterError(f"#{number} is already {owner.name}'s.")
+        partner = (
+            await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
+        )
+        changes = [Change("owner", action.owner_name, owner.name)]
+        new_partner_id = partner.partner_id if partner else None
+        if new_partner_id != action.partner_id:
+            changes.append(
+                Change("partner", action.partner_name, partner.name if partner else None)
+            )
+        columns = {
+            "owner_user_id": owner.user_id,
+            "owner_handle": owner.handle if owner.pending else None,
+            "partner_id": new_partner_id,
+        }
+        return await self.actions.change(action, actor.user_id, now, columns, changes), owner
+
+    async def set_due(
+        self, scope: ChatScope, actor: Actor, number: int, when: str, now: datetime
+    ) -> Action:
+        """Change an open action's due date (coordinators)."""
+        self.require_coordinator(actor, "change due dates")
+        action = await self._open_action(scope, number)
+        due = self._due(when, scope, now)
+        return await self._set_due(action, actor, due, now)
+
+    async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
+        """Push the due date a week later (a week from today if it had none)."""
+        self.require_coordinator(actor, "change due dates")
+        action = await self._open_action(scope, number)
+        if action.due is not None:
+            due = Due(action.due.at + SNOOZE, action.due.all_day)
+        else:
+            due = parse_due("in 1 week", now, scope.zone)
+        return await self._set_due(action, actor, due, now)
+
+    async def drop(
+        self, scope: ChatScope, actor: Actor, number: int, reason: str, now: datetime
+    ) -> Action:
+        """Drop an open action (coordinators)."""
+        self.require_coordinator(actor, "drop actions")
+        action = await self._open_action(scope, number)
+        return await self._set_status(action, actor, Status.DROPPED, _note(reason), now)
+
+    async def history(self, scope: ChatScope, number: int) -> tuple[Action, list[ActionEvent]]:
+        """An action and every change to it."""
+        action = await self.action(scope, number)
+        return action, await self.actions.history(action)
+
+    async def listing(
+        self, scope: ChatScope, query: str, now: datetime
+    ) -> tuple[str, list[Action]]:
+        """``/actions [overdue | done | @user | partner]``: a heading and the actions."""
+        words = query.strip()
+        lowered = words.lower()
+        if not words:
+            return "Open actions", await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
+        if lowered == "overdue":
+            open_actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
+            return "Overdue actions", [a for a in open_actions if a.is_overdue(now)]
+        if lowered == "done":
+            return "Done actions", await self.actions.in_chat(scope.chat_id, [Status.DONE])
+        if lowered in ("all", "everything"):
+            return "All actions", await self.actions.in_chat(scope.chat_id, list(Status))
+        if words.startswith("@") or lowered == "me":
+            return await self._listing_of(scope, words)
+        partner = await self.find_partner(scope, words)
+        actions = await self.actions.in_chat(
+            scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
+        )
+        return f"Open actions of {partner.name}", actions
+
+    async def _listing_of(self, scope: ChatScope, handle: str) -> tuple[str, list[Action]]:
+        person = await self.people.find_by_username(handle)
+        if person is not None:
+            actions = await self.actions.in_chat(
+                scope.chat_id, OPEN_STATUSES, owner_user_id=person.user_id
+            )
+            return f"Open actions of {person.display_name}", actions
+        pending = await self.actions.in_chat(
+            scope.chat_id, OPEN_STATUSES, owner_handle=handle.lstrip("@").lower()
+        )
+        return f"Open actions of {handle}", pending
+
+    async def of_person(self, user_id: int, scope: ChatScope | None) -> list[Action]:
+        """A person's open actions: in one chat, or in every chat when ``scope`` is None."""
+        if scope is None:
+            return await self.actions.of_owner(user_id, OPEN_STATUSES)
+        return await self.actions.in_chat(scope.chat_id, OPEN_STATUSES, owner_user_id=user_id)
+
+    async def who(self, scope: ChatScope, words: str) -> list[Action]:
+        """Open actions whose titles match ``words`` best (fuzzy, typo-tolerant)."""
+        open_actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
+        return best_matches(words, open_actions)
+
+    # --- partners and coordinators --------------------------------------------------------
+
+    async def add_partner(
+        self, scope: ChatScope, actor: Actor, name: str, now: datetime
+    ) -> tuple[Partner, bool]:
+        """Add a partner organisation (coordinators)."""
+        self.require_coordinator(actor, "manage partners")
+        cleaned = " ".join(name.split())
+        if not cleaned or len(cleaned) > 80:
+            raise UsageError(
+                "Usage: /partner add <Name>  e.g. /partner add City Council (up to 80 characters)"
+            )
+        return await self.partners.add(scope.chat_id, cleaned, now)
+
+    async def remove_partner(
+        self, scope: ChatScope, actor: Actor, name: str, now: datetime
+    ) -> Partner:
+        """Retire a partner organisation (coordinators)."""
+        self.require_coordinator(actor, "manage partners")
+        partner = await self.find_partner(scope, name)
+        await self.partners.remove(partner, now)
+        return partner
+
+    async def join(self, scope: ChatScope, actor: Actor, name: str, now: datetime) -> Partner:
+        """Make the actor a member of a partner (anyone, for themselves)."""
+        partner = await self.find_partner(scope, name)
+        await self.partners.join(scope.chat_id, actor.user_id, partner, now)
+        return partner
+
+    async def find_partner(self, scope: ChatScope, name: str) -> Partner:
+        """A partner by name, case-insensitively; a close misspelling gets a suggestion."""
+        partners = await self.partners.in_chat(scope.chat_id)
+        wanted = " ".join(name.split()).casefold()
+        for partner in partners:
+            if partner.name.casefold() == wanted:
+                return partner
+        if not partners:
+            raise RegisterError(
+                "This chat has no partner organisations yet. "
+                "A coordinator adds them: /partner add <Name>"
+            )
+        names = [p.name for p in partners]
+        suggestion = process.extractOne(
+            wanted, names, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70
+        )
+        hint = f" Did you mean {suggestion[0]}?" if suggestion else ""
+        raise RegisterError(
+            f"There is no partner called {name.strip()!r} here.{hint} Partners: {', '.join(names)}"
+        )
+
+    async def add_coordinator(
+        self, scope: ChatScope, actor: Actor, ref: OwnerRef, now: datetime
+    ) -> tuple[Owner, bool]:
+        """Name someone a coordinator of this chat (coordinators)."""
+        self.require_coordinator(actor, "name coordinators")
+        person = await self._known_person(ref, actor)
+        added = await self.coordinators.add(scope.chat_id, person.user_id, actor.user_id, now)  # type: ignore[arg-type]
+        return person, added
+
+    async def remove_coordinator(
+        self, scope: ChatScope, actor: Actor, ref: OwnerRef
+    ) -> tuple[Owner, bool]:
+        """Un-name a coordinator (coordinators); admins stay coordinators regardless."""
+        self.require_coordinator(actor, "name coordinators")
+        person = await self._known_person(ref, actor)
+        return person, await self.coordinators.remove(scope.chat_id, person.user_id)  # type: ignore[arg-type]
+
+    async def _known_person(self, ref: OwnerRef, actor: Actor) -> Owner:
+        person = await self.resolve_owner(ref, actor)
+        if person.pending:
+            raise RegisterError(
+                f"I haven't seen {person.name} yet: ask them to write in this chat first."
+            )
+        return person
+
+    # --- helpers --------------------------------------------------------------------------
+
+    async def _open_action(self, scope: ChatScope, number: int) -> Action:
+        action = await self.action(scope, number)
+        if action.status.closed:
+            raise RegisterError(f"#{number} is already {action.status.label}.")
+        return action
+
+    async def _set_status(
+        self, action: Action, actor: Actor, status: Status, note: str | None, now: datetime
+    ) -> Action:
+        columns: dict[str, object] = {"status": status.value}
+        if status.closed:
+            columns["closed_at"] = now.isoformat(timespec="seconds")
+        if note:
+            columns["last_note"] = note
+        change = Change("status", action.status.value, status.value, note)
+        return await self.actions.change(action, actor.user_id, now, columns, [change])
+
+    async def _set_due(self, action: Action, actor: Actor, due: Due, now: datetime) -> Action:
+        change = Change("due", due_value(action.due), due_value(due))
+        return await self.actions.change(action, actor.user_id, now, due_columns(due), [change])
+
+    def _due(self, text: str | None, scope: ChatScope, now: datetime) -> Due | None:
+        if not text:
+            return None
+        try:
+            return parse_due(text, now, scope.zone)
+        except DueDateError as error:
+            raise RegisterError(str(error)) from None
+
+    @staticmethod
+    def require_coordinator(actor: Actor, what: str) -> None:
+        """Refuse, saying who may, unless ``actor`` coordinates this chat."""
+        if not actor.is_coordinator:
+            raise NotAllowedError(f"Only {COORDINATORS} can {what}.")
+
+    @staticmethod
+    def _require_owner_or_coordinator(action: Action, actor: Actor, verb: str) -> None:
+        if not (action.owned_by(actor.user_id) or actor.is_coordinator):
+            raise NotAllowedError(
+                f"Only #{action.number}'s owner ({action.owner_name}) "
+                f"or a coordinator can {verb} it."
+            )
+
+
+def _note(text: str) -> str | None:
+    note = " ".join(text.split())
+    if len(note) > MAX_NOTE:
+        raise UsageError(f"That note is {len(note)} characters long; keep it to {MAX_NOTE}.")
+    return note or None

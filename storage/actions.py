@@ -1,0 +1,269 @@
+"""Actions and their history. Every change writes its event in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from register.dates import Due
+from register.model import Action, ActionEvent, Status
+from storage.database import Database
+
+_SELECT = """
+    SELECT a.action_id, a.chat_id, a.number, a.title, a.owner_user_id, a.owner_handle,
+           p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_all_day,
+           a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title
+    FROM actions a
+    LEFT JOIN people p ON p.user_id = a.owner_user_id
+    LEFT JOIN partners pt ON pt.partner_id = a.partner_id
+    LEFT JOIN chats c ON c.chat_id = a.chat_id
+"""
+
+
+@dataclass(frozen=True)
+class NewAction:
+    """What ``/assign`` records."""
+
+    chat_id: int
+    title: str
+    owner_user_id: int | None
+    owner_handle: str | None
+    partner_id: int | None
+    due: Due | None
+    created_by: int
+    source_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field's change for the history: ``kind``, old → new, with an optional note."""
+
+    kind: str
+    old: str | None
+    new: str | None
+    note: str | None = None
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _action(row: Sequence[Any]) -> Action:
+    due_at = _moment(row[10])
+    return Action(
+        action_id=row[0],
+        chat_id=row[1],
+        number=row[2],
+        title=row[3],
+        owner_user_id=row[4],
+        owner_handle=row[5],
+        owner_name=row[6] if row[6] else f"@{row[5]}",
+        partner_id=row[7],
+        partner_name=row[8],
+        status=Status(row[9]),
+        due=Due(due_at, bool(row[11])) if due_at else None,
+        last_note=row[12],
+        created_by=row[13],
+        created_at=_moment(row[14]),  # type: ignore[arg-type]
+        updated_at=_moment(row[15]),  # type: ignore[arg-type]
+        closed_at=_moment(row[16]),
+        chat_title=row[17],
+    )
+
+
+class ActionRepository:
+    """Reads and writes ``actions`` and ``action_events``; every query names its chat."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def create(self, new: NewAction, now: datetime) -> tuple[Action, bool]:
+        """Record an action with the chat's next number; ``(action, False)`` if its source
+        message was already recorded (a redelivered update)."""
+        async with self._db.transaction() as tx:
+            if new.source_message_id is not None:
+                cursor = await tx.execute(
+                    "SELECT action_id FROM actions WHERE chat_id = ? AND source_message_id = ?",
+                    (new.chat_id, new.source_message_id),
+                )
+                existing = await cursor.fetchone()
+                if existing is not None:
+                    return await self._get_in(tx, existing[0]), False
+            cursor = await tx.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM actions WHERE chat_id = ?",
+                (new.chat_id,),
+            )
+            (number,) = await cursor.fetchone()  # type: ignore[misc]
+            cursor = await tx.execute(
+                """
+                INSERT INTO actions (chat_id, number, title, owner_user_id, owner_handle,
+                    partner_id, status, due_at, due_all_day, created_by, created_at,
+                    updated_at, source_message_id)
+                VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    new.chat_id,
+                    number,
+                    new.title,
+                    new.owner_user_id,
+                    new.owner_handle,
+                    new.partner_id,
+                    _stamp(new.due.at) if new.due else None,
+                    int(new.due.all_day) if new.due else 1,
+                    new.created_by,
+                    _stamp(now),
+                    _stamp(now),
+                    new.source_message_id,
+                ),
+            )
+            action_id = cursor.lastrowid
+            await _write_events(
+                tx, action_id, new.created_by, now, [Change("created", None, new.title)]
+            )
+            return await self._get_in(tx, action_id), True
+
+    async def get(self, chat_id: int, number: int) -> Action | None:
+        """Action ``#number`` of this chat, or ``None``."""
+        row = await self._db.fetch_one(
+            _SELECT + " WHERE a.chat_id = ? AND a.number = ?", (chat_id, number)
+        )
+        return _action(row) if row else None
+
+    async def in_chat(
+        self,
+        chat_id: int,
+        statuses: Iterable[Status],
+        owner_user_id: int | None = None,
+        owner_handle: str | None = None,
+        partner_id: int | None = None,
+    ) -> list[Action]:
+        """The chat's actions in ``statuses``, optionally of one owner or partner."""
+        wanted = [status.value for status in statuses]
+        sql = _SELECT + f" WHERE a.chat_id = ? AND a.status IN ({','.join('?' * len(wanted))})"
+        parameters: list[Any] = [chat_id, *wanted]
+        if owner_user_id is not None:
+            sql += " AND a.owner_user_id = ?"
+            parameters.append(owner_user_id)
+        if owner_handle is not None:
+            sql += " AND a.owner_user_id IS NULL AND a.owner_handle = ?"
+            parameters.append(owner_handle)
+        if partner_id is not None:
+            sql += " AND a.partner_id = ?"
+            parameters.append(partner_id)
+        rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
+        return [_action(row) for row in rows]
+
+    async def of_owner(self, user_id: int, statuses: Iterable[Status]) -> list[Action]:
+        """One person's actions across every chat the bot is still in."""
+        wanted = [status.value for status in statuses]
+        rows = await self._db.fetch_all(
+            _SELECT + " WHERE a.owner_user_id = ? AND c.active = 1"
+            f" AND a.status IN ({','.join('?' * len(wanted))})"
+            " ORDER BY a.chat_id, a.number",
+            (user_id, *wanted),
+        )
+        return [_action(row) for row in rows]
+
+    async def change(
+        self,
+        action: Action,
+        actor_user_id: int | None,
+        now: datetime,
+        columns: dict[str, Any],
+        changes: list[Change],
+    ) -> Action:
+        """Set ``columns`` on the action and write ``changes`` to its history, atomically."""
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                f"UPDATE actions SET {assignments}, updated_at = ? WHERE action_id = ?",
+                (*columns.values(), _stamp(now), action.action_id),
+            )
+            await _write_events(tx, action.action_id, actor_user_id, now, changes)
+            return await self._get_in(tx, action.action_id)
+
+    async def link_pending(
+        self, handle: str, user_id: int, name: str, now: datetime
+    ) -> list[Action]:
+        """Give actions waiting for ``@handle`` to the person who now holds it."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "SELECT action_id, chat_id FROM actions "
+                "WHERE owner_user_id IS NULL AND owner_handle = ?",
+                (handle,),
+            )
+            pending = list(await cursor.fetchall())
+            for action_id, chat_id in pending:
+                await tx.execute(
+                    """
+                    UPDATE actions SET owner_user_id = ?, updated_at = ?,
+                        partner_id = COALESCE(partner_id, (SELECT partner_id FROM
+                            partner_members WHERE chat_id = ? AND user_id = ?))
+                    WHERE action_id = ?
+                    """,
+                    (user_id, _stamp(now), chat_id, user_id, action_id),
+                )
+                await _write_events(
+                    tx, action_id, None, now, [Change("linked", f"@{handle}", name)]
+                )
+            return [await self._get_in(tx, action_id) for action_id, _ in pending]
+
+    async def history(self, action: Action) -> list[ActionEvent]:
+        """Every change to ``action``, oldest first."""
+        return await self._events("e.action_id = ?", (action.action_id,))
+
+    async def chat_history(self, chat_id: int) -> list[ActionEvent]:
+        """Every change to every action of a chat, in order."""
+        return await self._events("a.chat_id = ?", (chat_id,))
+
+    async def _events(self, where: str, parameters: Sequence[Any]) -> list[ActionEvent]:
+        rows = await self._db.fetch_all(
+            f"""
+            SELECT e.action_id, a.number, e.actor_user_id, p.display_name, e.at, e.kind,
+                   e.old_value, e.new_value, e.note
+            FROM action_events e
+            JOIN actions a ON a.action_id = e.action_id
+            LEFT JOIN people p ON p.user_id = e.actor_user_id
+            WHERE {where}
+            ORDER BY e.event_id
+            """,
+            parameters,
+        )
+        return [
+            ActionEvent(r[0], r[1], r[2], r[3], _moment(r[4]), r[5], r[6], r[7], r[8])  # type: ignore[arg-type]
+            for r in rows
+        ]
+
+    async def _get_in(self, tx: aiosqlite.Connection, action_id: int) -> Action:
+        cursor = await tx.execute(_SELECT + " WHERE a.action_id = ?", (action_id,))
+        return _action(await cursor.fetchone())  # type: ignore[arg-type]
+
+
+async def _write_events(
+    tx: aiosqlite.Connection,
+    action_id: int,
+    actor_user_id: int | None,
+    now: datetime,
+    changes: list[Change],
+) -> None:
+    await tx.executemany(
+        "INSERT INTO action_events (action_id, actor_user_id, at, kind, old_value, new_value,"
+        " note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(action_id, actor_user_id, _stamp(now), c.kind, c.old, c.new, c.note) for c in changes],
+    )
+
+
+def due_columns(due: Due | None) -> dict[str, Any]:
+    """The columns that store a due date."""
+    return {
+        "due_at": _stamp(due.at) if due else None,
+        "due_all_day": int(due.all_day) if due else 1,
+    }
