@@ -122,10 +122,8 @@ async def list_actions(update: Update, context: AccordContext) -> None:
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     heading, actions = await context.services.register.listing(scope, text, now)
     if not actions:
-        await reply(
-            update,
-            f"{escape(heading)}: none. Record one with {escape('/assign @name <what> by <when>')}.",
-        )
+        hint = " Record one with /assign @name &lt;what&gt; by &lt;when&gt;." if not text else ""
+        await reply(update, f"{escape(heading)}: none.{hint}")
         return
     overdue = sum(a.is_overdue(now) for a in actions)
     summary = f"{len(actions)}" + (f", {overdue} overdue" if overdue else "")
