@@ -174,9 +174,18 @@ class World:
     # --- what people do (each returns the update it makes) --------------------------
 
     def user_says(
-        self, person: Person, chat: SimChat, text: str, reply_to: int | None = None
+        self,
+        person: Person,
+        chat: SimChat,
+        text: str,
+        reply_to: int | None = None,
+        linked: Sequence[tuple[str, Person]] = (),
     ) -> JSON:
-        """``person`` sends ``text`` in ``chat``; entities are found as Telegram would."""
+        """``person`` sends ``text`` in ``chat``; entities are found as Telegram would.
+
+        ``linked`` marks names in the text as ``text_mention`` entities (people picked
+        from Telegram's mention menu who have no username).
+        """
         message_id = self._next_message_id(chat.chat_id)
         self.messages.append(
             SentMessage(chat.chat_id, message_id, person.user_id, text, reply_to=reply_to)
@@ -189,6 +198,16 @@ class World:
             "text": text,
         }
         entities = find_entities(text)
+        for name, someone in linked:
+            start = text.index(name)
+            entities.append(
+                {
+                    "type": "text_mention",
+                    "offset": _utf16_len(text[:start]),
+                    "length": _utf16_len(name),
+                    "user": someone.to_json(),
+                }
+            )
         if entities:
             message["entities"] = entities
         if reply_to is not None:

@@ -17,10 +17,12 @@ WEEKDAYS = {name: index for index, name in enumerate(_DAY_NAMES)} | {
     name[:3]: index for index, name in enumerate(_DAY_NAMES)
 }
 WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3})
-_TIME = re.compile(
-    r"(?:\s*(?:at|@)?\s*)(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)"
-    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midday|midnight))\s*$"
+_CLOCK = (
+    r"(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)"
+    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midday|midnight))"
 )
+_TIME = re.compile(r"(?:^|\s+)(?:at\s+|@\s*)?" + _CLOCK + r"$")
+_LEADING_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"(?:\s+|$)")
 _IN = re.compile(
     r"^in\s+(?P<n>\d{1,3}|a|an|one|two|three|four|five|six)\s+(?P<unit>day|week|month)s?$"
 )
@@ -53,7 +55,15 @@ END_OF_DAY = time(23, 59)
 
 
 class DueDateError(ValueError):
-    """A due date that cannot be read, or that is in the past; the message says which."""
+    """A due date that cannot be read, or that is in the past; the message says which.
+
+    ``understood`` is true when the words were read as a date that can't be used (in
+    the past, or no such day), as opposed to words that are no date at all.
+    """
+
+    def __init__(self, message: str, understood: bool = False) -> None:
+        super().__init__(message)
+        self.understood = understood
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,7 @@ class Due:
 def parse_due(text: str, now: datetime, zone: ZoneInfo) -> Due:
     """Read ``text`` as a due date after ``now`` in ``zone``; ``DueDateError`` if it can't."""
     cleaned = " ".join(text.lower().replace(",", " ").split())
-    cleaned = re.sub(r"^(by|on|due|before|until|till)\s+", "", cleaned)
+    cleaned = re.sub(r"^(by|on|due|before|until|till)(\s+|$)", "", cleaned)
     if not cleaned:
         raise DueDateError("the due date is empty")
     local_now = now.astimezone(zone)
@@ -92,23 +102,30 @@ def parse_due(text: str, now: datetime, zone: ZoneInfo) -> Due:
 
 
 def _split_time(text: str) -> tuple[time | None, str]:
-    """Split a trailing time of day ("5pm", "17:30", "noon") from the day words."""
+    """Split a time of day ("5pm", "17:30", "noon"), trailing or leading, from the day."""
     match = _TIME.search(text)
     if match is None:
-        return None, text
+        match = _LEADING_TIME.match(text)
+        if match is None:
+            return None, text
+        return _clock(match), text[match.end() :].strip()
+    return _clock(match), text[: match.start()].strip()
+
+
+def _clock(match: re.Match[str]) -> time:
     if match["word"]:
         clock = time(0, 0) if match["word"] == "midnight" else time(12, 0)
     elif match["h24"] is not None:
         hour, minute = int(match["h24"]), int(match["m24"])
         if hour > 23 or minute > 59:
-            raise DueDateError(f"{match.group().strip()!r} is not a time of day")
+            raise DueDateError(f"{match.group().strip()!r} is not a time of day", understood=True)
         clock = time(hour, minute)
     else:
         hour, minute = int(match["h"]), int(match["m"] or 0)
         if not 1 <= hour <= 12 or minute > 59:
-            raise DueDateError(f"{match.group().strip()!r} is not a time of day")
+            raise DueDateError(f"{match.group().strip()!r} is not a time of day", understood=True)
         clock = time(hour % 12 + (12 if match["ampm"] == "pm" else 0), minute)
-    return clock, text[: match.start()].strip()
+    return clock
 
 
 def _fast_day(words: str, today: date) -> date | None:
@@ -165,7 +182,7 @@ def _real_date(words: str, year: int, month: int, day: int, leap_ok: bool = Fals
     except ValueError:
         if leap_ok and (month, day) == (2, 29):
             return None  # type: ignore[return-value]  # next year's try decides
-        raise DueDateError(f"{words!r} is not a real date") from None
+        raise DueDateError(f"{words!r} is not a real date", understood=True) from None
 
 
 def _next_weekday(today: date, weekday: int, allow_today: bool) -> date:
@@ -197,7 +214,7 @@ def _slow_parse(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo
             f"I couldn't read {original.strip()!r} as a date. Try: Friday, next Tuesday, "
             "31 Jan, in 2 weeks, end of month, tomorrow 5pm or 2026-01-31"
         )
-    has_time = _TIME.search(cleaned) is not None
+    has_time = _TIME.search(cleaned) is not None or _LEADING_TIME.match(cleaned) is not None
     clock = parsed.time() if has_time else END_OF_DAY
     moment = datetime.combine(parsed.date(), clock, tzinfo=zone)
     return _checked(Due(moment.astimezone(UTC), not has_time), original, local_now)
@@ -205,7 +222,9 @@ def _slow_parse(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo
 
 def _checked(due: Due, original: str, now: datetime) -> Due:
     if due.at <= now:
-        raise DueDateError(f"{original.strip()!r} is in the past; give a date from today on")
+        raise DueDateError(
+            f"{original.strip()!r} is in the past; give a date from today on", understood=True
+        )
     return due
 
 

@@ -33,7 +33,7 @@ USAGE = {
 STRONG_MARKERS = ("by", "due")
 WEAK_MARKERS = ("on", "before", "until", "till", "in")
 _DATE_WORDS = (
-    "today", "tomorrow", "tonight", "next", "week", "month", "end",
+    "today", "tomorrow", "tonight", "yesterday", "next", "week", "month", "end",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december",
@@ -128,7 +128,10 @@ def parse_assign(
 
 def check_title(title: str) -> str:
     """A title that is neither empty nor longer than ``MAX_TITLE`` characters."""
-    cleaned = " ".join(title.split()).strip(" \"'“”")
+    cleaned = " ".join(title.split())
+    for opening, closing in ('""', "''", "“”"):
+        if len(cleaned) > 1 and cleaned[0] == opening and cleaned[-1] == closing:
+            cleaned = cleaned[1:-1].strip()
     if not cleaned:
         raise usage("assign", "Say what the action is.")
     if len(cleaned) > MAX_TITLE:
@@ -156,7 +159,7 @@ def split_due(text: str, now: datetime, zone: ZoneInfo) -> tuple[str, str | None
     (nothing is recorded); other words that only might be dates stay in the title.
     """
     words = text.split()
-    for index in range(len(words) - 1, 0, -1):
+    for index in range(len(words) - 1, -1, -1):
         marker = words[index].lower()
         if marker not in STRONG_MARKERS + WEAK_MARKERS:
             continue
@@ -164,7 +167,8 @@ def split_due(text: str, now: datetime, zone: ZoneInfo) -> tuple[str, str | None
         try:
             parse_due(clause, now, zone)
         except DueDateError as error:
-            if marker in STRONG_MARKERS and _looks_like_a_date(words[index + 1 :]):
+            meant_a_date = marker in STRONG_MARKERS and _looks_like_a_date(words[index + 1 :])
+            if error.understood or meant_a_date:
                 raise UsageError(str(error)) from None
             continue
         return " ".join(words[:index]), clause

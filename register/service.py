@@ -306,9 +306,25 @@ class Register:
         return partner
 
     async def join(self, scope: ChatScope, actor: Actor, name: str, now: datetime) -> Partner:
-        """Make the actor a member of a partner (anyone, for themselves)."""
+        """Make the actor a member of a partner (anyone, for themselves).
+
+        Their open actions here that no partner was attributed to (say, assigned before
+        Accord had seen them) are attributed to it now.
+        """
         partner = await self.find_partner(scope, name)
         await self.partners.join(scope.chat_id, actor.user_id, partner, now)
+        owned = await self.actions.in_chat(
+            scope.chat_id, OPEN_STATUSES, owner_user_id=actor.user_id
+        )
+        for action in owned:
+            if action.partner_id is None:
+                await self.actions.change(
+                    action,
+                    actor.user_id,
+                    now,
+                    {"partner_id": partner.partner_id},
+                    [Change("partner", None, partner.name)],
+                )
         return partner
 
     async def find_partner(self, scope: ChatScope, name: str) -> Partner:

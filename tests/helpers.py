@@ -15,3 +15,26 @@ async def say(
     before = len(world.bot_messages())
     await feed(app, world.user_says(person, chat, text))
     return world.bot_messages()[before:]
+
+
+async def introduce(app: Application, world: World, chat: SimChat, *people: Person) -> None:
+    """Each person writes something in ``chat``, so Accord learns their @username."""
+    for person in people:
+        await say(app, world, person, chat, "hello everyone")
+
+
+async def press(
+    app: Application, world: World, person: Person, message: SentMessage, label: str
+) -> list[SentMessage]:
+    """``person`` taps the button labelled ``label``; return new bot messages."""
+    data = dict(message.buttons())[label]
+    before = len(world.bot_messages())
+    await feed(app, world.user_presses(person, message, data))
+    return world.bot_messages()[before:]
+
+
+def toasts(world: World) -> list[str]:
+    """The texts of every answerCallbackQuery so far."""
+    return [
+        params.get("text", "") for method, params in world.calls if method == "answerCallbackQuery"
+    ]
