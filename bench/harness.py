@@ -7,6 +7,7 @@ CPU time from /proc, so the server's own work is not charged to the bot.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import signal
@@ -134,3 +135,17 @@ def _polling(world: World) -> bool:
 def ratio(value: float, baseline: float) -> str:
     """``value / baseline`` as ``1.23×``."""
     return f"{value / baseline:.2f}×"
+
+
+def burst_arguments(description: str, senders: str) -> argparse.Namespace:
+    """``--senders N --per-sender N --latency S`` for a burst benchmark, and a heading."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--senders", type=int, default=100, help=f"how many {senders}")
+    parser.add_argument("--per-sender", type=int, default=10, help="messages each, at once")
+    parser.add_argument("--latency", type=float, default=0.05, help="Bot API latency, seconds")
+    arguments = parser.parse_args()
+    print(
+        f"{arguments.senders} {senders} × {arguments.per_sender} messages at once, "
+        f"Bot API latency {arguments.latency * 1000:.0f} ms"
+    )
+    return arguments

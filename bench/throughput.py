@@ -7,7 +7,6 @@ server answers every call after 50 ms. Run: ``make bench`` or
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 
@@ -16,6 +15,7 @@ from bench.harness import (
     accord_command,
     accord_ready,
     bot_under_test,
+    burst_arguments,
     echo_command,
     echo_ready,
     private_people,
@@ -79,19 +79,10 @@ async def run_one(name: str, echo: bool, chats: int, per_chat: int, latency: flo
 
 async def main() -> None:
     """Measure both bots and print the ratios against the targets."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chats", type=int, default=100)
-    parser.add_argument("--per-chat", type=int, default=10)
-    parser.add_argument("--latency", type=float, default=0.05)
-    arguments = parser.parse_args()
-    print(
-        f"{arguments.chats} private chats × {arguments.per_chat} messages at once, "
-        f"Bot API latency {arguments.latency * 1000:.0f} ms"
-    )
-    echo = await run_one(
-        "bare PTB echo (16)", True, arguments.chats, arguments.per_chat, arguments.latency
-    )
-    accord = await run_one("Accord", False, arguments.chats, arguments.per_chat, arguments.latency)
+    arguments = burst_arguments(__doc__ or "", "private chats")
+    sizes = (arguments.senders, arguments.per_sender, arguments.latency)
+    echo = await run_one("bare PTB echo (16)", True, *sizes)
+    accord = await run_one("Accord", False, *sizes)
     print(
         f"Accord / echo: throughput {ratio(accord.replies_per_second, echo.replies_per_second)}, "
         f"CPU per reply {ratio(accord.cpu_ms_per_reply, echo.cpu_ms_per_reply)} "

@@ -18,8 +18,14 @@ from handlers.common import (
     group_only,
     reply,
 )
-from register.model import Action
-from register.parsing import parse_assign, parse_numbered, parse_reassign, usage
+from register.model import Action, Actor, ChatScope
+from register.parsing import (
+    NumberedRequest,
+    parse_assign,
+    parse_numbered,
+    parse_reassign,
+    usage,
+)
 from register.render import (
     action_line,
     due_text,
@@ -170,13 +176,20 @@ def _urgent_first(actions: list[Action], now: datetime) -> list[Action]:
     return sorted(actions, key=lambda a: sort_key(a, now))
 
 
+async def numbered_command(
+    update: Update, context: AccordContext, command: str
+) -> tuple[NumberedRequest, ChatScope, Actor]:
+    """The ``<#> [rest]`` of a command about one action, its chat and who sent it."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    request = parse_numbered(text, command)
+    return request, await chat_scope(update, context), await current_actor(update, context)
+
+
 @group_only("done")
 @friendly_errors
 async def done(update: Update, context: AccordContext) -> None:
     """/done <#> [note]: close an action (its owner or a coordinator)."""
-    request = parse_numbered(command_arguments(update.effective_message)[0], "done")  # type: ignore[arg-type]
-    scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
+    request, scope, actor = await numbered_command(update, context, "done")
     action = await context.services.register.complete(
         scope, actor, request.number, request.rest, context.services.clock.now()
     )
@@ -230,12 +243,9 @@ async def reassign(update: Update, context: AccordContext) -> None:
 @friendly_errors
 async def change_due(update: Update, context: AccordContext) -> None:
     """/due <#> <when> (coordinators)."""
-    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
-    request = parse_numbered(text, "due")
+    request, scope, actor = await numbered_command(update, context, "due")
     if not request.rest:
         raise usage("due", "Say when it is due.")
-    scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
     now = context.services.clock.now()
     action = await context.services.register.set_due(
         scope, actor, request.number, request.rest, now
@@ -251,10 +261,7 @@ async def change_due(update: Update, context: AccordContext) -> None:
 @friendly_errors
 async def drop(update: Update, context: AccordContext) -> None:
     """/drop <#> [reason] (coordinators)."""
-    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
-    request = parse_numbered(text, "drop")
-    scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
+    request, scope, actor = await numbered_command(update, context, "drop")
     action = await context.services.register.drop(
         scope, actor, request.number, request.rest, context.services.clock.now()
     )

@@ -67,7 +67,9 @@ def group_guide(context: AccordContext, title: str | None) -> str:
         "1. The group's creator and administrators are Accord's coordinators.\n"
         "2. Telegram's privacy mode can stay on: I only need commands, replies to my "
         "messages and messages that mention me.\n"
-        "3. Ask each partner to send /start to me in a private chat once, so I can "
+        "3. Add the partner organisations (/partner add City Council) and ask each person "
+        "to /join theirs, so actions are attributed to organisations.\n"
+        "4. Ask each partner to send /start to me in a private chat once, so I can "
         "remind them directly instead of mentioning them here.\n\n"
         f"<b>Commands</b>\n{_command_lines(commands)}"
     )

@@ -49,7 +49,7 @@ class Database:
         try:
             connection.row_factory = aiosqlite.Row
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await connection.execute("PRAGMA journal_mode = WAL")
+            await _enable_wal(connection)
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA synchronous = NORMAL")
             database = cls(connection)
@@ -112,6 +112,19 @@ class Database:
         """Every row of a read query."""
         async with self._connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
+
+
+async def _enable_wal(connection: aiosqlite.Connection, attempts: int = 100) -> None:
+    """Switch to WAL. SQLite answers "locked" at once, without waiting out busy_timeout,
+    while another process is switching the same new file: so try again for a while."""
+    for attempt in range(attempts):
+        try:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.05)
 
 
 def _split_statements(script: str) -> Iterable[str]:
