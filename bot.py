@@ -19,6 +19,8 @@ from app.builder import build_application
 from config.logs import configure_logging
 from config.settings import Settings, SettingsError, load_settings, log_level_number
 from console.terminal import run_console
+from guidance.knowledge import load_knowledge
+from guidance.retrieval import Retriever
 
 logger = logging.getLogger("accord")
 
@@ -30,10 +32,29 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "mode",
         nargs="?",
         default="run",
-        choices=("run", "console"),
-        help="run: Telegram if a token is set, else the console (default); console: local chat",
+        choices=("run", "console", "ask"),
+        help="run: Telegram if a token is set, else the console (default); console: local "
+        "chat; ask: answer a question from the knowledge base and show how it matched",
     )
-    return parser.parse_args(argv)
+    parser.add_argument("question", nargs="*", help="for ask: the question")
+    arguments = parser.parse_args(argv)
+    if arguments.mode == "ask" and not arguments.question:
+        parser.error('ask needs a question, e.g. python bot.py ask "how do we build trust?"')
+    return arguments
+
+
+def ask(question: str) -> None:
+    """Print the answer, its entry id and score, for people who edit the knowledge base."""
+    retriever = Retriever(load_knowledge())
+    result = retriever.ask(question)
+    if result.best is not None:
+        entry = result.best.entry
+        print(f"{entry.id}  (score {result.best.score:.2f}, coverage {result.coverage:.2f})")
+        print(f"{entry.title}\n{entry.answer}\nSource: {entry.source}")
+    else:
+        print(f"No confident answer (coverage {result.coverage:.2f}); closest:")
+    for match in result.candidates:
+        print(f"  {match.entry.id}  score {match.score:.2f}")
 
 
 def run_telegram(settings: Settings) -> None:
@@ -46,6 +67,9 @@ def run_telegram(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Start Accord; return the process exit code."""
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    if arguments.mode == "ask":
+        ask(" ".join(arguments.question))
+        return 0
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -6,10 +6,13 @@ from typing import TypeVar
 
 from app.clock import Clock
 from config.settings import Settings
+from guidance.knowledge import load_knowledge
+from guidance.retrieval import Retriever
 from register.service import Register
 from storage.actions import ActionRepository
 from storage.chats import ChatRepository
 from storage.database import Database
+from storage.guidance import GuidanceRepository
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
@@ -27,6 +30,8 @@ class Services:
         self._people: PeopleRepository | None = None
         self._coordinators: CoordinatorRepository | None = None
         self._register: Register | None = None
+        self._guidance: GuidanceRepository | None = None
+        self._retriever: Retriever | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -41,13 +46,16 @@ class Services:
                 self._coordinators,
                 self._people,
             )
+            self._guidance = GuidanceRepository(self._database)
+        if self._retriever is None:
+            self._retriever = Retriever(load_knowledge())
 
     async def close(self) -> None:
         """Close the database if it is open."""
         if self._database is not None:
             await self._database.close()
             self._database = self._chats = self._people = None
-            self._coordinators = self._register = None
+            self._coordinators = self._register = self._guidance = None
 
     @property
     def database(self) -> Database:
@@ -73,6 +81,16 @@ class Services:
     def register(self) -> Register:
         """The responsibility register."""
         return _opened(self._register)
+
+    @property
+    def guidance(self) -> GuidanceRepository:
+        """Unanswered questions and feedback."""
+        return _opened(self._guidance)
+
+    @property
+    def retriever(self) -> Retriever:
+        """Answers questions from the knowledge base."""
+        return _opened(self._retriever)
 
 
 def _opened(value: T | None) -> T:

@@ -11,6 +11,7 @@ from handlers import (
     errors,
     export,
     fallback,
+    guidance,
     partners,
     start,
     tracking,
@@ -26,6 +27,7 @@ FEATURES = (
     partners,
     coordinators,
     export,
+    guidance,
     fallback,
     errors,
 )

@@ -17,9 +17,6 @@ UNKNOWN_COMMAND = "I don't know that command. Send /help for the list."
 def register(application: Application) -> None:
     """Add the fallbacks; must run after every feature's ``register``."""
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
-    application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, plain_text)
-    )
 
 
 async def unknown_command(update: Update, context: AccordContext) -> None:
@@ -34,11 +31,3 @@ async def unknown_command(update: Update, context: AccordContext) -> None:
     addressed = command.endswith(f"@{context.bot.username.lower()}")
     if update.effective_chat.type == "private" or addressed:
         await message.reply_text(UNKNOWN_COMMAND)
-
-
-async def plain_text(update: Update, context: AccordContext) -> None:
-    """Private text that no feature handles yet."""
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            "I answer commands for now. Send /help to see what I can do."
-        )

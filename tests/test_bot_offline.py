@@ -45,7 +45,9 @@ async def test_group_title_is_escaped(app: Application, world: World, cast: Cast
 
 async def test_command_menus_are_registered_per_scope(app: Application, world: World) -> None:
     names = {scope: [c["command"] for c in cmds] for scope, cmds in world.commands.items()}
-    assert names["all_private_chats"] == ["start", "help", "mine"]
+    assert names["all_private_chats"] == [
+        "start", "help", "mine", "ask", "principles", "benefits", "challenges",
+    ]  # fmt: skip
     assert names["default"] == names["all_private_chats"]
     assert names["all_group_chats"][:4] == ["start", "help", "assign", "actions"]
     assert {"export", "partner", "join", "coordinator", "who"} <= set(names["all_group_chats"])

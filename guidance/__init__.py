@@ -1,0 +1,1 @@
+"""Guidance: the knowledge base and answering partners questions from it; no Telegram here."""

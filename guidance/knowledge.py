@@ -1,0 +1,119 @@
+"""The knowledge base: entries loaded from the TOML files in ``config/knowledge``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "config" / "knowledge"
+CATEGORIES = (
+    "definition", "principle", "general-principle", "benefit", "challenge",
+    "context", "case-study", "quote", "reference",
+)  # fmt: skip
+RETRIEVAL_FILE = "retrieval.toml"
+MAX_ANSWER = 3500  # with title, source and markup the reply stays under 4096
+
+
+class KnowledgeError(ValueError):
+    """The knowledge base files are malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer of the knowledge base."""
+
+    id: str
+    category: str
+    title: str
+    answer: str
+    source: str
+    tags: tuple[str, ...]
+    questions: tuple[str, ...]
+    related: tuple[str, ...]
+    remedies: tuple[str, ...]
+    seed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every entry by id, in file order, and the synonym groups."""
+
+    entries: dict[str, Entry]
+    synonyms: tuple[tuple[str, ...], ...]
+    general_question: str
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The entry with ``entry_id``, if there is one."""
+        return self.entries.get(entry_id)
+
+    def in_category(self, *categories: str) -> list[Entry]:
+        """Entries of the given categories, in file order."""
+        return [e for e in self.entries.values() if e.category in categories]
+
+
+_FIELDS = {"id", "category", "title", "answer", "source", "tags", "questions", "related", "seed"}
+
+
+def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
+    """Read every ``*.toml`` in ``directory``; ``retrieval.toml`` holds the matching data."""
+    entries: dict[str, Entry] = {}
+    settings = tomllib.loads((directory / RETRIEVAL_FILE).read_text(encoding="utf-8"))
+    synonyms = tuple(tuple(word.lower() for word in group) for group in settings["synonyms"])
+    for path in sorted(directory.glob("*.toml")):
+        if path.name == RETRIEVAL_FILE:
+            continue
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for raw in data.get("entry", []):
+            missing = _FIELDS - raw.keys()
+            if missing:
+                raise KnowledgeError(
+                    f"{path.name}: entry {raw.get('id')!r} lacks {sorted(missing)}"
+                )
+            if raw["id"] in entries:
+                raise KnowledgeError(f"{path.name}: entry id {raw['id']!r} is used twice")
+            entries[raw["id"]] = Entry(
+                id=raw["id"],
+                category=raw["category"],
+                title=raw["title"],
+                answer=raw["answer"].strip(),
+                source=raw["source"],
+                tags=tuple(raw["tags"]),
+                questions=tuple(raw["questions"]),
+                related=tuple(raw["related"]),
+                remedies=tuple(raw.get("remedies", ())),
+                seed=tuple(raw["seed"]),
+            )
+    return KnowledgeBase(entries, synonyms, settings["general_question"])
+
+
+def problems(knowledge: KnowledgeBase) -> list[str]:
+    """Everything wrong with the knowledge base: empty fields, broken links, bad sizes."""
+    found = []
+    if knowledge.general_question not in knowledge.entries:
+        found.append(f"general_question {knowledge.general_question!r} is not an entry")
+    for entry in knowledge.entries.values():
+        where = f"entry {entry.id!r}"
+        if entry.category not in CATEGORIES:
+            found.append(f"{where}: unknown category {entry.category!r}")
+        for field in ("title", "answer", "source"):
+            if not getattr(entry, field).strip():
+                found.append(f"{where}: empty {field}")
+        if len(entry.questions) < 3:
+            found.append(f"{where}: needs at least 3 example questions")
+        if not entry.tags:
+            found.append(f"{where}: needs tags")
+        if len(entry.answer) > MAX_ANSWER:
+            found.append(f"{where}: answer longer than {MAX_ANSWER} characters")
+        if len(f"kb:open:{entry.id}".encode()) > 64 - 8:
+            found.append(f"{where}: id too long for a button")
+        for link in (*entry.related, *entry.remedies):
+            if link not in knowledge.entries or link == entry.id:
+                found.append(f"{where}: link to {link!r} does not resolve")
+        if entry.category == "challenge" and not entry.remedies:
+            found.append(f"{where}: a challenge must name the principles that answer it")
+        for remedy in entry.remedies:
+            target = knowledge.entries.get(remedy)
+            if target and target.category not in ("principle", "general-principle"):
+                found.append(f"{where}: remedy {remedy!r} is not a principle")
+    return found

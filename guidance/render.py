@@ -1,0 +1,42 @@
+"""Guidance as Telegram HTML: an entry's answer with its source, and topic lists."""
+
+from __future__ import annotations
+
+import html
+
+from guidance.knowledge import Entry, KnowledgeBase
+
+
+def answer_text(entry: Entry) -> str:
+    """The entry's title, answer and source; always well under 4096 characters."""
+    return (
+        f"<b>{html.escape(entry.title, quote=False)}</b>\n"
+        f"{html.escape(entry.answer, quote=False)}\n\n"
+        f"<i>Source: {html.escape(entry.source, quote=False)}</i>"
+    )
+
+
+def related_entries(knowledge: KnowledgeBase, entry: Entry, limit: int = 3) -> list[Entry]:
+    """What to offer next: a challenge's remedies first, then its related entries."""
+    ids = list(dict.fromkeys((*entry.remedies, *entry.related)))
+    return [knowledge.entries[i] for i in ids if i in knowledge.entries][:limit]
+
+
+BROWSE = {
+    "principles": (
+        "Principles of partnership working",
+        ("principle", "general-principle"),
+        "The key principles, and the general principles that help organisations create "
+        "better partnerships. Tap one to read it.",
+    ),
+    "benefits": (
+        "Benefits of partnership working",
+        ("benefit",),
+        "What partners gain from working together. Tap one to read it.",
+    ),
+    "challenges": (
+        "Challenges of partnership working",
+        ("challenge",),
+        "What gets in the way, and the principles that answer each. Tap one to read it.",
+    ),
+}

@@ -1,0 +1,56 @@
+"""Questions about this chat's own register ("who is responsible for the funding bid?",
+"what do I own?", "what is overdue?") are answered from the register, not the guidance."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WHO = re.compile(
+    r"^\s*who(?:'s|s| is| are)?\s+"
+    r"(?:responsible|accountable|in charge|doing|handling|owns?|owning|leading|looking after"
+    r"|working on|on|got|has|took|taking)\b(?:\s+(?:for|of|on|with))?\s*(?P<subject>.+)$",
+    re.IGNORECASE,
+)
+_MINE = re.compile(
+    r"\b(?:what|which)\b.*\b(?:do i own|am i (?:responsible for|doing|on|handling)|"
+    r"have i got|on my plate|are my (?:actions|tasks))\b|^\s*my (?:actions|tasks)\b",
+    re.IGNORECASE,
+)
+_OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
+_OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RegisterQuestion:
+    """A question for the register: ``kind`` is "who", "mine" or "overdue"."""
+
+    kind: str
+    subject: str = ""
+
+
+def register_question(text: str) -> RegisterQuestion | None:
+    """The register question ``text`` asks, if it asks one."""
+    question = text.strip().rstrip("?!. ")
+    if _MINE.search(question):
+        return RegisterQuestion("mine")
+    if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):
+        return RegisterQuestion("overdue")
+    match = _WHO.match(question)
+    if match:
+        subject = re.sub(r"^(?:the|a|an|our)\s+", "", match.group("subject").strip(), flags=re.I)
+        if subject:
+            return RegisterQuestion("who", subject)
+    return None
+
+
+_SMALL_TALK = frozenset(
+    "hi hello hey hiya morning afternoon evening good thanks thank you cheers ok okay great "
+    "bye yes no".split()
+)
+
+
+def is_small_talk(text: str) -> bool:
+    """Greetings and thanks: answered kindly, not searched or logged as questions."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return bool(words) and all(word in _SMALL_TALK for word in words)

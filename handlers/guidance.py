@@ -1,0 +1,264 @@
+"""Guidance: /ask, plain questions (private text, replies to Accord, mentions of it),
+browsing with /principles, /benefits and /challenges, feedback, and /unanswered."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import (
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from app.context import AccordContext
+from guidance.knowledge import Entry
+from guidance.render import BROWSE, answer_text, related_entries
+from guidance.routing import RegisterQuestion, is_small_talk, register_question
+from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.common import (
+    chat_scope,
+    command_arguments,
+    current_actor,
+    friendly_errors,
+    group_only,
+    reply,
+)
+from register.render import action_line, escape, grouped
+
+COMMANDS = (
+    CommandInfo("ask", "Ask about partnership working", "/ask how do we build trust?"),
+    CommandInfo("principles", "Browse the principles of partnership working", "/principles"),
+    CommandInfo("benefits", "Browse the benefits of partnership working", "/benefits"),
+    CommandInfo("challenges", "Browse the challenges and what helps", "/challenges"),
+    CommandInfo("unanswered", "Questions I could not answer", "/unanswered", in_private=False,
+                coordinators_only=True),
+)  # fmt: skip
+OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
+FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
+FALLBACK_TOPICS = ("key-principles", "benefits", "challenges")
+ASK_USAGE = "Usage: /ask <question>  e.g. /ask how do we build trust between partners?"
+
+
+def register(application: Application) -> None:
+    """Add the guidance handlers (before the fallback, after the register's)."""
+    catalogue_of(application).add(*COMMANDS)
+    application.add_handler(CommandHandler("ask", ask_command))
+    for name in BROWSE:
+        application.add_handler(CommandHandler(name, browse))
+    application.add_handler(CommandHandler("unanswered", unanswered))
+    application.add_handler(CallbackQueryHandler(open_topic, pattern=OPEN))
+    application.add_handler(CallbackQueryHandler(feedback, pattern=FEEDBACK))
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, private_text)
+    )
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, group_text)
+    )
+
+
+def entry_keyboard(entry: Entry, related: list[Entry]) -> InlineKeyboardMarkup:
+    """Buttons for up to three related entries, then helpful / not helpful."""
+    rows = [[InlineKeyboardButton(_label(r), callback_data=f"kb:open:{r.id}")] for r in related]
+    rows.append(
+        [
+            InlineKeyboardButton("👍 Helpful", callback_data=f"kb:fb:1:{entry.id}"),
+            InlineKeyboardButton("👎 Not helpful", callback_data=f"kb:fb:0:{entry.id}"),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def _label(entry: Entry) -> str:
+    title = entry.title.strip('"')
+    return title if len(title) <= 48 else title[:45] + "…"
+
+
+async def send_entry(message: Message, context: AccordContext, entry: Entry) -> None:
+    """Reply with an entry's answer, its source and the follow-up buttons."""
+    knowledge = context.services.retriever.knowledge
+    await message.reply_text(
+        answer_text(entry), reply_markup=entry_keyboard(entry, related_entries(knowledge, entry))
+    )
+
+
+@friendly_errors
+async def ask_command(update: Update, context: AccordContext) -> None:
+    """/ask <question>."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    if not text:
+        await reply(update, ASK_USAGE.replace("<", "&lt;").replace(">", "&gt;"))
+        return
+    await answer_question(update, context, text)
+
+
+async def private_text(update: Update, context: AccordContext) -> None:
+    """In a private chat, any plain text is a question."""
+    await answer_question(update, context, update.effective_message.text or "")  # type: ignore[union-attr]
+
+
+async def group_text(update: Update, context: AccordContext) -> None:
+    """In a group, a reply to Accord or a message mentioning it is a question."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    username = (context.bot.username or "").lower()
+    replied = message.reply_to_message
+    to_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
+    mentions = [
+        value
+        for value in message.parse_entities([MessageEntity.MENTION]).values()
+        if value.lstrip("@").lower() == username
+    ]
+    if not (to_bot or mentions):
+        return
+    question = message.text
+    for mention in mentions:
+        question = question.replace(mention, " ")
+    await answer_question(update, context, " ".join(question.split()))
+
+
+async def answer_question(update: Update, context: AccordContext, question: str) -> None:
+    """Answer from the register when it asks about this chat's actions, else from the
+    knowledge base; decline plainly (and log the question) when nothing fits."""
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None
+    assert chat is not None
+    if not question.strip() or is_small_talk(question):
+        await message.reply_text(
+            "Hello! Ask me anything about partnership working, e.g. how do we build trust "
+            "between partners? Send /help for everything I can do."
+        )
+        return
+    routed = register_question(question)
+    if routed is not None and await _answer_from_register(update, context, routed):
+        return
+    services = context.services
+    result = services.retriever.ask(question)
+    if result.best is not None:
+        await send_entry(message, context, result.best.entry)
+        return
+    user = update.effective_user
+    await services.guidance.log_unanswered(
+        chat.id, user.id if user else None, question, services.clock.now()
+    )
+    knowledge = services.retriever.knowledge
+    closest = [m.entry for m in result.candidates] or [
+        knowledge.entries[i] for i in FALLBACK_TOPICS
+    ]
+    keyboard = [[InlineKeyboardButton(_label(e), callback_data=f"kb:open:{e.id}")] for e in closest]
+    await message.reply_text(
+        "I don't have a confident answer to that in my guidance on partnership working. "
+        "These topics are the closest:",
+        reply_markup=InlineKeyboardMarkup(keyboard),
+    )
+
+
+async def _answer_from_register(
+    update: Update, context: AccordContext, routed: RegisterQuestion
+) -> bool:
+    """Answer a register question; ``False`` to let the knowledge base answer instead."""
+    chat = update.effective_chat
+    user = update.effective_user
+    assert chat is not None
+    assert user is not None
+    register_ = context.services.register
+    now = context.services.clock.now()
+    private = chat.type == Chat.PRIVATE
+    if routed.kind == "who":
+        if private:
+            return False
+        scope = await chat_scope(update, context)
+        actions = await register_.who(scope, routed.subject)
+        if not actions:
+            return False
+        lines = [f"<b>Who owns “{escape(routed.subject)}”</b>"]
+        lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
+        await reply(update, "\n".join(lines))
+        return True
+    scope = None if private else await chat_scope(update, context)
+    zone = scope.zone if scope else context.services.settings.zone
+    if routed.kind == "mine":
+        actions = await register_.of_person(user.id, scope)
+        heading = "Your open actions"
+    else:
+        if scope is not None:
+            _, actions = await register_.listing(scope, "overdue", now)
+        else:
+            actions = [a for a in await register_.of_person(user.id, None) if a.is_overdue(now)]
+        heading = "Overdue actions" if scope else "Your overdue actions"
+    if not actions:
+        await reply(update, f"{heading}: none.")
+        return True
+    lines = [f"<b>{heading}</b> ({len(actions)})"]
+    lines.extend(
+        grouped(actions, zone, now) if scope else (action_line(a, zone, now) for a in actions)
+    )
+    await reply(update, "\n".join(lines))
+    return True
+
+
+async def browse(update: Update, context: AccordContext) -> None:
+    """/principles, /benefits, /challenges: the entries as buttons."""
+    message = update.effective_message
+    assert message is not None
+    command = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
+    title, categories, intro = BROWSE[command]
+    entries = context.services.retriever.knowledge.in_category(*categories)
+    buttons = [InlineKeyboardButton(_label(e), callback_data=f"kb:open:{e.id}") for e in entries]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    await message.reply_text(f"<b>{title}</b>\n{intro}", reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def open_topic(update: Update, context: AccordContext) -> None:
+    """A topic button: send that entry (anyone may read the guidance)."""
+    query = update.callback_query
+    assert query is not None
+    match = OPEN.match(query.data or "")
+    entry = context.services.retriever.knowledge.get(match.group(1)) if match else None
+    if entry is None or query.message is None or not isinstance(query.message, Message):
+        await query.answer("That topic is no longer available.")
+        return
+    await query.answer()
+    await send_entry(query.message, context, entry)
+
+
+async def feedback(update: Update, context: AccordContext) -> None:
+    """Helpful / not helpful: recorded per person, answer and chat."""
+    query = update.callback_query
+    assert query is not None
+    match = FEEDBACK.match(query.data or "")
+    chat = update.effective_chat
+    known = match and context.services.retriever.knowledge.get(match.group(2))
+    if not known or chat is None:
+        await query.answer("That answer is no longer available.")
+        return
+    helpful = match.group(1) == "1"  # type: ignore[union-attr]
+    await context.services.guidance.record_feedback(
+        chat.id, query.from_user.id, known.id, helpful, context.services.clock.now()
+    )
+    await query.answer("Thanks, noted." if helpful else "Thanks: noted, so the answer can improve.")
+
+
+@group_only("unanswered")
+@friendly_errors
+async def unanswered(update: Update, context: AccordContext) -> None:
+    """/unanswered (coordinators): the questions Accord declined here, newest first."""
+    actor = await current_actor(update, context)
+    context.services.register.require_coordinator(actor, "see unanswered questions")
+    scope = await chat_scope(update, context)
+    questions = await context.services.guidance.unanswered(scope.chat_id)
+    if not questions:
+        await reply(update, "No unanswered questions in this chat.")
+        return
+    lines = [f"<b>Questions I could not answer in {escape(scope.title)}</b>"]
+    for question in questions:
+        when = question.asked_at.astimezone(scope.zone).strftime("%d %b %H:%M")
+        text = question.text if len(question.text) <= 300 else question.text[:297] + "…"
+        lines.append(f"{when} · {escape(question.asker or 'someone')}: {escape(text)}")
+    await reply(update, "\n".join(lines))

@@ -1,0 +1,67 @@
+"""Guidance records: questions without a confident answer, and feedback on answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question Accord declined, for the people who edit the knowledge base."""
+
+    asked_at: datetime
+    asker: str | None
+    text: str
+
+
+class GuidanceRepository:
+    """Reads and writes ``unanswered_questions`` and ``guidance_feedback``."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def log_unanswered(
+        self, chat_id: int, user_id: int | None, text: str, now: datetime
+    ) -> None:
+        """Remember a question that got no confident answer."""
+        await self._db.execute_write(
+            "INSERT INTO unanswered_questions (chat_id, user_id, asked_at, text) "
+            "VALUES (?, ?, ?, ?)",
+            (chat_id, user_id, now.isoformat(timespec="seconds"), text),
+        )
+
+    async def unanswered(self, chat_id: int, limit: int = 30) -> list[UnansweredQuestion]:
+        """The chat's most recent unanswered questions, newest first."""
+        rows = await self._db.fetch_all(
+            "SELECT q.asked_at, p.display_name, q.text FROM unanswered_questions q "
+            "LEFT JOIN people p ON p.user_id = q.user_id WHERE q.chat_id = ? "
+            "ORDER BY q.question_id DESC LIMIT ?",
+            (chat_id, limit),
+        )
+        return [UnansweredQuestion(datetime.fromisoformat(r[0]), r[1], r[2]) for r in rows]
+
+    async def record_feedback(
+        self, chat_id: int, user_id: int, entry_id: str, helpful: bool, now: datetime
+    ) -> None:
+        """Record (or change) one person's verdict on one answer."""
+        await self._db.execute_write(
+            """
+            INSERT INTO guidance_feedback (chat_id, user_id, entry_id, helpful, given_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (chat_id, user_id, entry_id) DO UPDATE SET
+                helpful = excluded.helpful, given_at = excluded.given_at
+            """,
+            (chat_id, user_id, entry_id, int(helpful), now.isoformat(timespec="seconds")),
+        )
+
+    async def feedback(self, entry_id: str) -> tuple[int, int]:
+        """How many found ``entry_id`` helpful, and how many not."""
+        row = await self._db.fetch_one(
+            "SELECT COALESCE(SUM(helpful), 0), COUNT(*) - COALESCE(SUM(helpful), 0) "
+            "FROM guidance_feedback WHERE entry_id = ?",
+            (entry_id,),
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -1,0 +1,128 @@
+"""The knowledge base: well-formed entries, links that resolve, the whole seed covered,
+and answers good enough on questions written the way partners type them."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from guidance.knowledge import KNOWLEDGE_DIR, load_knowledge, problems
+from guidance.render import answer_text
+from guidance.retrieval import Retriever
+
+SEED = KNOWLEDGE_DIR / "seed" / "partnership-working.txt"
+SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "partnership-working.txt"
+QUESTIONS = tomllib.loads((Path(__file__).parent / "data" / "guidance_questions.toml").read_text())
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return Retriever(load_knowledge())
+
+
+def test_every_entry_is_well_formed_and_every_link_resolves() -> None:
+    knowledge = load_knowledge()
+    assert problems(knowledge) == []
+    assert len(knowledge.entries) >= 30
+
+
+def test_the_knowledge_base_has_every_part_of_the_seed() -> None:
+    ids = set(load_knowledge().entries)
+    expected = {
+        "what-is-partnership-working", "key-principles", "principle-openness",
+        "principle-trust-honesty", "principle-shared-goals", "principle-regular-communication",
+        "gp-bespoke-solutions", "gp-structure-purpose", "gp-focus-outcomes", "gp-pool-budgets",
+        "gp-clarify-responsibilities", "gp-give-time", "benefit-joint-delivery",
+        "benefit-efficiency", "benefit-common-purpose", "benefit-momentum", "benefit-funding",
+        "benefit-effectiveness", "challenge-competition", "challenge-authority",
+        "challenge-purpose", "challenge-communication", "challenge-funding",
+        "challenge-culture-clash", "challenge-time", "health-inequalities", "case-study-bcpp",
+        "quote-annett", "quote-kings-fund", "quote-dhspss", "references",
+    }  # fmt: skip
+    assert expected <= ids
+
+
+def test_challenges_link_to_the_principles_that_answer_them() -> None:
+    knowledge = load_knowledge()
+    remedies = {e.id: set(e.remedies) for e in knowledge.in_category("challenge")}
+    assert {"principle-shared-goals", "principle-openness"} <= remedies["challenge-competition"]
+    assert "principle-regular-communication" in remedies["challenge-communication"]
+    assert "gp-clarify-responsibilities" in remedies["challenge-authority"]
+    assert "digests" in knowledge.entries["challenge-communication"].answer
+
+
+def seed_paragraphs() -> list[str]:
+    text = SEED.read_text(encoding="utf-8")
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def test_every_paragraph_of_the_seed_is_covered_by_an_entry() -> None:
+    phrases = [" ".join(p.split()) for e in load_knowledge().entries.values() for p in e.seed]
+    uncovered = [p for p in seed_paragraphs() if not any(phrase in p for phrase in phrases)]
+    assert uncovered == []
+
+
+def test_seed_phrases_are_really_in_the_seed() -> None:
+    text = " ".join(SEED.read_text(encoding="utf-8").split())
+    for entry in load_knowledge().entries.values():
+        for phrase in entry.seed:
+            assert " ".join(phrase.split()) in text, (entry.id, phrase)
+
+
+@pytest.mark.skipif(not SHARED_SEED.exists(), reason="shared/ is not beside the repository")
+def test_the_shipped_seed_is_the_shared_one() -> None:
+    assert SEED.read_text(encoding="utf-8") == SHARED_SEED.read_text(encoding="utf-8")
+
+
+def test_every_answer_fits_one_message() -> None:
+    for entry in load_knowledge().entries.values():
+        assert len(answer_text(entry)) < 4096
+
+
+def test_quotes_are_attributed() -> None:
+    knowledge = load_knowledge()
+    assert "Dr Hugh Annett, 2012" in knowledge.entries["quote-annett"].answer
+    assert "DHSPSS, 2012" in knowledge.entries["quote-dhspss"].answer
+    assert "King's Fund" in knowledge.entries["quote-kings-fund"].source
+
+
+def test_test_questions_are_not_copied_from_the_entries() -> None:
+    examples = {
+        q.lower().rstrip("?") for e in load_knowledge().entries.values() for q in e.questions
+    }
+    for question, _ in QUESTIONS["in_domain"]:
+        assert question.lower().rstrip("?") not in examples, question
+    assert len(QUESTIONS["in_domain"]) >= 60
+    assert len(QUESTIONS["out_of_domain"]) >= 20
+
+
+def test_top_1_accuracy_in_domain_is_at_least_90_percent(retriever: Retriever) -> None:
+    right = [
+        question
+        for question, expected in QUESTIONS["in_domain"]
+        if (answer := retriever.ask(question)).best and answer.best.entry.id == expected
+    ]
+    assert len(right) / len(QUESTIONS["in_domain"]) >= 0.9
+
+
+def test_out_of_domain_questions_are_declined_at_least_90_percent(retriever: Retriever) -> None:
+    declined = [q for q in QUESTIONS["out_of_domain"] if retriever.ask(q).best is None]
+    assert len(declined) / len(QUESTIONS["out_of_domain"]) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how do we stop partners competeing", "challenge-competition"),  # typo
+        ("where does our money go if we pool it", "gp-pool-budgets"),  # synonym: money/budget
+        ("who is accountable when nothing happens", "gp-clarify-responsibilities"),
+        ("we have too many meetings", "challenge-communication"),
+    ],
+)
+def test_typos_and_synonyms(retriever: Retriever, question: str, expected: str) -> None:
+    answer = retriever.ask(question)
+    assert answer.best is not None
+    assert answer.best.entry.id == expected
