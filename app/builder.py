@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 from app.clock import Clock
 from app.context import SERVICES_KEY, AccordContext, services_of
 from app.processor import PerChatUpdateProcessor
+from app.ratelimit import FanOutRateLimiter
 from app.services import Services
 from app.transport import AiohttpRequest, RetryingRequest
 from config.settings import Settings
@@ -60,6 +61,7 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(MAX_WORKING_UPDATES))
+        .rate_limiter(FanOutRateLimiter())
         .context_types(ContextTypes(context=AccordContext))
         .post_init(_open_services)
         .post_shutdown(_close_services)

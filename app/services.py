@@ -8,11 +8,13 @@ from app.clock import Clock
 from config.settings import Settings
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
+from nudges.engine import NudgeEngine
 from register.service import Register
 from storage.actions import ActionRepository
 from storage.chats import ChatRepository
 from storage.database import Database
 from storage.guidance import GuidanceRepository
+from storage.nudges import ScheduleRepository
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
@@ -32,6 +34,7 @@ class Services:
         self._register: Register | None = None
         self._guidance: GuidanceRepository | None = None
         self._retriever: Retriever | None = None
+        self._nudges: NudgeEngine | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -47,6 +50,13 @@ class Services:
                 self._people,
             )
             self._guidance = GuidanceRepository(self._database)
+            self._nudges = NudgeEngine(
+                self._chats,
+                ScheduleRepository(self._database),
+                self._register.actions,
+                self._people,
+                self.settings.default_timezone,
+            )
         if self._retriever is None:
             self._retriever = Retriever(load_knowledge())
 
@@ -55,7 +65,7 @@ class Services:
         if self._database is not None:
             await self._database.close()
             self._database = self._chats = self._people = None
-            self._coordinators = self._register = self._guidance = None
+            self._coordinators = self._register = self._guidance = self._nudges = None
 
     @property
     def database(self) -> Database:
@@ -86,6 +96,11 @@ class Services:
     def guidance(self) -> GuidanceRepository:
         """Unanswered questions and feedback."""
         return _opened(self._guidance)
+
+    @property
+    def nudges(self) -> NudgeEngine:
+        """The nudge engine: schedules, digests, check-ins, reminders."""
+        return _opened(self._nudges)
 
     @property
     def retriever(self) -> Retriever:

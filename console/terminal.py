@@ -22,6 +22,7 @@ from app.context import services_of
 from app.lifecycle import feed, running
 from config.settings import Settings
 from console.cast import Cast, seed_world
+from handlers.nudges import run_tick
 from localapi.request import WorldRequest
 from localapi.world import Event, Person, SimChat, World
 
@@ -204,9 +205,20 @@ class ConsoleSession:
             except ValueError as exc:
                 self._print(str(exc))
                 return
-            self.clock.advance(step)
+            await self._advance(step)
         zone = services_of(self.application).settings.zone
         self._print(f"Clock: {self.clock.now().astimezone(zone):%a %d %b %Y %H:%M %Z}")
+
+    async def _advance(self, step: timedelta) -> None:
+        """Move the clock forward, stopping at each moment a nudge is due on the way, so
+        everything fires when it would have (and nothing is late for being skipped over)."""
+        target = self.clock.now() + step
+        engine = services_of(self.application).nudges
+        while (moment := await engine.next_moment(self.clock.now(), target)) is not None:
+            self.clock.advance(moment - self.clock.now())
+            await run_tick(self.application)
+        self.clock.advance(target - self.clock.now())
+        await run_tick(self.application)
 
     async def _kick(self, _: str) -> None:
         await self._bot_membership(present=False)

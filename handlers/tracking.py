@@ -25,10 +25,15 @@ async def record_update(update: Update, context: AccordContext) -> None:
     services = context.services
     now = services.clock.now()
     chat = update.effective_chat
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id is not None:
+        chat = None  # the old group's last word: its rows now live under the new id
     if chat is not None:
-        await services.chats.record(
+        changed = await services.chats.record(
             chat.id, chat.type, chat.title or chat.full_name, now, active=_bot_is_in(update)
         )
+        if changed:  # new, renamed, left or rejoined: its schedules start, stop or resume
+            await services.nudges.chat_seen(chat.id, now)
     for user in _people_in(update):
         private = chat is not None and chat.type == Chat.PRIVATE and chat.id == user.id
         changed = await services.people.record(

@@ -167,14 +167,18 @@ class Register:
         return action
 
     async def set_status(
-        self, scope: ChatScope, actor: Actor, number: int, status: Status, now: datetime
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        number: int,
+        status: Status,
+        now: datetime,
+        note: str | None = None,
     ) -> Action:
-        """Set an open action's status (a check-in answer or a button)."""
+        """Set an open action's status (a check-in answer, say), with an optional note."""
         action = await self._open_action(scope, number)
         self._require_owner_or_coordinator(action, actor, "update")
-        if status is action.status:
-            return action
-        return await self._set_status(action, actor, status, None, now)
+        return await self._set_status(action, actor, status, note, now)
 
     async def reassign(
         self, scope: ChatScope, actor: Actor, number: int, ref: OwnerRef, now: datetime

@@ -13,7 +13,7 @@ from register.dates import Due
 from register.model import Action, ActionEvent, Status
 from storage.database import Database
 
-_SELECT = """
+SELECT_ACTIONS = """
     SELECT a.action_id, a.chat_id, a.number, a.title, a.owner_user_id, a.owner_handle,
            p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_all_day,
            a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title
@@ -56,7 +56,8 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _action(row: Sequence[Any]) -> Action:
+def action_from_row(row: Sequence[Any]) -> Action:
+    """An action from a row of ``SELECT_ACTIONS``."""
     due_at = _moment(row[10])
     return Action(
         action_id=row[0],
@@ -133,9 +134,9 @@ class ActionRepository:
     async def get(self, chat_id: int, number: int) -> Action | None:
         """Action ``#number`` of this chat, or ``None``."""
         row = await self._db.fetch_one(
-            _SELECT + " WHERE a.chat_id = ? AND a.number = ?", (chat_id, number)
+            SELECT_ACTIONS + " WHERE a.chat_id = ? AND a.number = ?", (chat_id, number)
         )
-        return _action(row) if row else None
+        return action_from_row(row) if row else None
 
     async def in_chat(
         self,
@@ -147,7 +148,9 @@ class ActionRepository:
     ) -> list[Action]:
         """The chat's actions in ``statuses``, optionally of one owner or partner."""
         wanted = [status.value for status in statuses]
-        sql = _SELECT + f" WHERE a.chat_id = ? AND a.status IN ({','.join('?' * len(wanted))})"
+        sql = (
+            SELECT_ACTIONS + f" WHERE a.chat_id = ? AND a.status IN ({','.join('?' * len(wanted))})"
+        )
         parameters: list[Any] = [chat_id, *wanted]
         if owner_user_id is not None:
             sql += " AND a.owner_user_id = ?"
@@ -159,18 +162,18 @@ class ActionRepository:
             sql += " AND a.partner_id = ?"
             parameters.append(partner_id)
         rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
-        return [_action(row) for row in rows]
+        return [action_from_row(row) for row in rows]
 
     async def of_owner(self, user_id: int, statuses: Iterable[Status]) -> list[Action]:
         """One person's actions across every chat the bot is still in."""
         wanted = [status.value for status in statuses]
         rows = await self._db.fetch_all(
-            _SELECT + " WHERE a.owner_user_id = ? AND c.active = 1"
+            SELECT_ACTIONS + " WHERE a.owner_user_id = ? AND c.active = 1"
             f" AND a.status IN ({','.join('?' * len(wanted))})"
             " ORDER BY a.chat_id, a.number",
             (user_id, *wanted),
         )
-        return [_action(row) for row in rows]
+        return [action_from_row(row) for row in rows]
 
     async def change(
         self,
@@ -220,9 +223,11 @@ class ActionRepository:
         """Every change to ``action``, oldest first."""
         return await self._events("e.action_id = ?", (action.action_id,))
 
-    async def chat_history(self, chat_id: int) -> list[ActionEvent]:
-        """Every change to every action of a chat, in order."""
-        return await self._events("a.chat_id = ?", (chat_id,))
+    async def chat_history(self, chat_id: int, since: datetime | None = None) -> list[ActionEvent]:
+        """Every change to every action of a chat (after ``since``), in order."""
+        if since is None:
+            return await self._events("a.chat_id = ?", (chat_id,))
+        return await self._events("a.chat_id = ? AND e.at > ?", (chat_id, _stamp(since)))
 
     async def _events(self, where: str, parameters: Sequence[Any]) -> list[ActionEvent]:
         rows = await self._db.fetch_all(
@@ -243,8 +248,8 @@ class ActionRepository:
         ]
 
     async def _get_in(self, tx: aiosqlite.Connection, action_id: int) -> Action:
-        cursor = await tx.execute(_SELECT + " WHERE a.action_id = ?", (action_id,))
-        return _action(await cursor.fetchone())  # type: ignore[arg-type]
+        cursor = await tx.execute(SELECT_ACTIONS + " WHERE a.action_id = ?", (action_id,))
+        return action_from_row(await cursor.fetchone())  # type: ignore[arg-type]
 
 
 async def _write_events(

@@ -1,0 +1,294 @@
+"""Nudges in Telegram: the repeating tick, /nudges, /timezone, /quiet, /digest, /checkin,
+check-in buttons, and following a group that becomes a supergroup."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from app.context import AccordContext, services_of
+from app.ratelimit import FAN_OUT
+from config.settings import validate_timezone
+from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.common import (
+    chat_scope,
+    command_arguments,
+    current_actor,
+    friendly_errors,
+    group_only,
+    reply,
+)
+from nudges.compose import CHECKIN_NOTE
+from nudges.engine import (
+    Buttons,
+    ChatMovedError,
+    ChatUnavailableError,
+    NudgeEngine,
+    RecipientUnavailableError,
+)
+from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
+from register.model import Status
+from register.parsing import UsageError
+from register.render import escape
+from register.service import NotAllowedError, RegisterError
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 30
+COMMANDS = (
+    CommandInfo("nudges", "Digest, check-in and reminder schedules",
+                "/nudges digest weekly mon 09:00",
+                in_private=False),
+    CommandInfo("timezone", "The chat's timezone", "/timezone Europe/London", in_private=False,
+                coordinators_only=True),
+    CommandInfo("quiet", "Quiet hours: nothing is sent then", "/quiet 20:00-08:00 weekends",
+                in_private=False, coordinators_only=True),
+    CommandInfo("digest", "Post the digest now", "/digest", in_private=False,
+                coordinators_only=True),
+    CommandInfo("checkin", "Ask owners for an update now", "/checkin", in_private=False,
+                coordinators_only=True),
+)  # fmt: skip
+CHECKIN = re.compile(r"^ci:(on_track|at_risk|blocked|done):(\d{1,9})$")
+NUDGES_USAGE = (
+    "Usage: /nudges shows the schedules; /nudges digest weekly mon 09:00, /nudges digest daily "
+    "17:30, /nudges checkin weekly fri 15:00, /nudges reminders off, /nudges digest off"
+)
+
+
+class TelegramOutbox:
+    """Sends nudges through the bot, paced as fan-out, with Telegram's errors mapped."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None:
+        """Send one nudge message."""
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in buttons
+                ]
+            )
+            if buttons
+            else None
+        )
+        try:
+            await self.bot.send_message(chat_id, text, reply_markup=markup, rate_limit_args=FAN_OUT)
+        except ChatMigrated as error:
+            raise ChatMovedError(error.new_chat_id) from error
+        except Forbidden as error:
+            raise (RecipientUnavailableError if chat_id > 0 else ChatUnavailableError)() from error
+        except BadRequest as error:
+            if "chat not found" not in str(error).lower():
+                raise
+            raise (RecipientUnavailableError if chat_id > 0 else ChatUnavailableError)() from error
+
+
+def register(application: Application) -> None:
+    """Add the nudge commands, the check-in buttons and the repeating tick."""
+    catalogue_of(application).add(*COMMANDS)
+    application.add_handler(CommandHandler("nudges", nudges))
+    application.add_handler(CommandHandler("timezone", timezone))
+    application.add_handler(CommandHandler("quiet", quiet))
+    application.add_handler(CommandHandler("digest", digest_now))
+    application.add_handler(CommandHandler("checkin", checkin_now))
+    application.add_handler(CallbackQueryHandler(checkin_answer, pattern=CHECKIN))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated), group=-2)
+    if application.job_queue is not None:
+        # Runs at start-up too; the database, not the job queue, remembers what is due.
+        application.job_queue.run_repeating(tick_job, interval=TICK_SECONDS, first=0, name="tick")
+
+
+async def run_tick(application: Application) -> None:
+    """One tick at the application's clock (the console calls this after :clock)."""
+    services = services_of(application)
+    report = await services.nudges.tick(services.clock.now(), TelegramOutbox(application.bot))
+    if report.sent or report.skipped or report.failed:
+        logger.info("Tick: %s", report)
+
+
+async def tick_job(context: AccordContext) -> None:
+    """The repeating job."""
+    await run_tick(context.application)
+
+
+async def _require_coordinator(update: Update, context: AccordContext, what: str) -> None:
+    actor = await current_actor(update, context)
+    context.services.register.require_coordinator(actor, what)
+
+
+def _engine(context: AccordContext) -> NudgeEngine:
+    return context.services.nudges
+
+
+@group_only("nudges")
+@friendly_errors
+async def nudges(update: Update, context: AccordContext) -> None:
+    """/nudges: show the schedules; /nudges <digest|checkin|reminders> <schedule|on|off>."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    words = text.split()
+    scope = await chat_scope(update, context)
+    engine = _engine(context)
+    now = context.services.clock.now()
+    if words:
+        await _require_coordinator(update, context, "change the nudges")
+        kind = words[0].lower()
+        try:
+            if kind == "reminders" and len(words) == 2 and words[1].lower() in ("on", "off"):
+                await context.services.chats.update_settings(
+                    scope.chat_id, reminders_enabled=int(words[1].lower() == "on")
+                )
+            elif kind in ("digest", "checkin"):
+                current = (await engine.schedules.of_chat(scope.chat_id))[kind].schedule
+                await engine.set_schedule(
+                    scope.chat_id, parse_schedule(kind, words[1:], current), now
+                )
+            else:
+                raise UsageError(NUDGES_USAGE)
+        except ScheduleError as error:
+            raise UsageError(str(error)) from None
+    await reply(update, await describe_nudges(context, scope.chat_id))
+
+
+async def describe_nudges(context: AccordContext, chat_id: int) -> str:
+    """The chat's schedules with their next send times."""
+    engine = _engine(context)
+    chat = await context.services.chats.get(chat_id)
+    assert chat is not None
+    zone = engine.zone_of(chat)
+    stored = await engine.schedules.of_chat(chat_id)
+    lines = [f"<b>Nudges in {escape(chat.title or 'this chat')}</b> ({zone.key})"]
+    for kind, label in (("digest", "Digest"), ("checkin", "Check-in")):
+        entry = stored.get(kind)
+        if entry is None:
+            continue
+        text = f"{label}: {entry.schedule.describe()}"
+        if entry.next_fire_at is not None:
+            text += f" — next {entry.next_fire_at.astimezone(zone):%a %d %b %H:%M}"
+        lines.append(text)
+    reminders = "on: the day before an action is due and when it becomes overdue, at 09:00"
+    lines.append(f"Reminders: {reminders if chat.reminders_enabled else 'off'}")
+    quiet_hours = engine.quiet_of(chat)
+    lines.append(f"Quiet hours: {quiet_hours.describe() if quiet_hours else 'none'}")
+    if not chat.active:
+        lines.append("<i>Paused: Accord is not in this chat any more.</i>")
+    return "\n".join(lines)
+
+
+@group_only("timezone")
+@friendly_errors
+async def timezone(update: Update, context: AccordContext) -> None:
+    """/timezone <Area/City> (coordinators)."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    scope = await chat_scope(update, context)
+    if not text:
+        await reply(
+            update, f"This chat's timezone is {scope.zone.key}. Change it: /timezone Europe/London"
+        )
+        return
+    await _require_coordinator(update, context, "change the timezone")
+    try:
+        name = validate_timezone(text.strip())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    await context.services.chats.update_settings(scope.chat_id, timezone=name)
+    await _engine(context).replan(scope.chat_id, context.services.clock.now())
+    await reply(
+        update, f"Timezone set to {escape(name)}.\n" + await describe_nudges(context, scope.chat_id)
+    )
+
+
+@group_only("quiet")
+@friendly_errors
+async def quiet(update: Update, context: AccordContext) -> None:
+    """/quiet <from>-<to> [weekends] | /quiet off (coordinators)."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    scope = await chat_scope(update, context)
+    await _require_coordinator(update, context, "set quiet hours")
+    try:
+        hours = parse_quiet(text.split())
+    except ScheduleError as error:
+        raise UsageError(str(error)) from None
+    await context.services.chats.update_settings(
+        scope.chat_id,
+        quiet_start=hours.start.strftime("%H:%M") if hours else None,
+        quiet_end=hours.end.strftime("%H:%M") if hours else None,
+        quiet_weekends=int(hours.weekends) if hours else 0,
+    )
+    await _engine(context).replan(scope.chat_id, context.services.clock.now())
+    await reply(update, await describe_nudges(context, scope.chat_id))
+
+
+@group_only("digest")
+@friendly_errors
+async def digest_now(update: Update, context: AccordContext) -> None:
+    """/digest (coordinators): post the digest now."""
+    await _require_coordinator(update, context, "post the digest")
+    scope = await chat_scope(update, context)
+    sent = await _engine(context).send_digest(
+        scope.chat_id, context.services.clock.now(), TelegramOutbox(context.bot)
+    )
+    if sent is None:
+        await reply(update, "Nothing to report: no overdue, due, blocked, done or stale actions.")
+
+
+@group_only("checkin")
+@friendly_errors
+async def checkin_now(update: Update, context: AccordContext) -> None:
+    """/checkin (coordinators): ask each owner for an update now."""
+    await _require_coordinator(update, context, "start a check-in")
+    scope = await chat_scope(update, context)
+    sent = await _engine(context).send_checkins(
+        scope.chat_id, context.services.clock.now(), TelegramOutbox(context.bot)
+    )
+    if sent is None:
+        await reply(update, "Nobody has open actions to check in on.")
+
+
+async def checkin_answer(update: Update, context: AccordContext) -> None:
+    """A check-in button: record the answer on the action (its owner or a coordinator)."""
+    query = update.callback_query
+    assert query is not None
+    match = CHECKIN.match(query.data or "")
+    if match is None:
+        await query.answer("This button no longer works.")
+        return
+    status, number = Status(match.group(1)), int(match.group(2))
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    register_ = context.services.register
+    now = context.services.clock.now()
+    try:
+        if status is Status.DONE:
+            action = await register_.complete(scope, actor, number, CHECKIN_NOTE, now)
+        else:
+            action = await register_.set_status(
+                scope, actor, number, status, now, note=CHECKIN_NOTE
+            )
+    except (RegisterError, UsageError) as error:
+        await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
+        return
+    await query.answer(f"#{action.number}: {action.status.label}. Thanks!")
+
+
+async def migrated(update: Update, context: AccordContext) -> None:
+    """The group became a supergroup: move its register, partners and schedules."""
+    message = update.effective_message
+    if message is None:
+        return
+    now = context.services.clock.now()
+    if message.migrate_to_chat_id is not None:
+        await context.services.chats.migrate(message.chat_id, message.migrate_to_chat_id, now)
+    elif message.migrate_from_chat_id is not None:
+        await context.services.chats.migrate(message.migrate_from_chat_id, message.chat_id, now)

@@ -1,0 +1,391 @@
+"""The nudge engine: one ``tick(now)`` claims what is due in the database, sends it, and
+moves each schedule on to its next slot.
+
+The database is the source of truth: a restart loses nothing and repeats nothing, and a
+test drives ``tick`` with any clock. Each nudge is claimed (its schedule moved on, or its
+reminder marked) in a committed transaction before it is sent, so a crash in between
+loses that one nudge rather than sending it twice: delivery is at most once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from nudges.compose import checkin_prompt, digest, reminder
+from nudges.schedule import (
+    DEFAULT_CHECKIN,
+    DEFAULT_DIGEST,
+    LATE_LIMIT,
+    QuietHours,
+    Schedule,
+    reminder_moments,
+)
+from register.model import OPEN_STATUSES, Action, Status
+from storage.actions import ActionRepository
+from storage.chats import ChatRecord, ChatRepository
+from storage.nudges import ScheduleRepository, StoredSchedule
+from storage.people import PeopleRepository
+
+logger = logging.getLogger(__name__)
+
+Buttons = list[list[tuple[str, str]]]
+LATE_AFTER = timedelta(minutes=5)  # beyond two ticks: say the nudge comes late
+REMINDER_HORIZON = timedelta(days=2)
+GROUP_TYPES = ("group", "supergroup")
+
+
+class ChatUnavailableError(Exception):
+    """The bot can no longer post in the chat (removed, kicked, chat deleted)."""
+
+
+class RecipientUnavailableError(Exception):
+    """A person's private chat can't be reached (blocked the bot, never started it)."""
+
+
+class ChatMovedError(Exception):
+    """The group became a supergroup with a new id."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(new_chat_id)
+        self.new_chat_id = new_chat_id
+
+
+class Outbox(Protocol):
+    """Sends a nudge; raises the errors above for the failures the engine handles."""
+
+    def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> Awaitable[None]:
+        """Send ``text`` (HTML) to ``chat_id`` with optional inline buttons."""
+        ...
+
+
+@dataclass
+class TickReport:
+    """What one tick did."""
+
+    sent: int = 0
+    late: int = 0
+    skipped: int = 0
+    empty: int = 0
+    failed: int = 0
+    chats: list[int] = field(default_factory=list)
+
+
+class NudgeEngine:
+    """Schedules, sends and records digests, check-ins and owner reminders."""
+
+    def __init__(
+        self,
+        chats: ChatRepository,
+        schedules: ScheduleRepository,
+        actions: ActionRepository,
+        people: PeopleRepository,
+        default_timezone: str,
+        concurrency: int = 32,
+    ) -> None:
+        self.chats = chats
+        self.schedules = schedules
+        self.actions = actions
+        self.people = people
+        self.default_timezone = default_timezone
+        self._concurrency = concurrency
+        self._tick_lock = asyncio.Lock()
+
+    # --- settings ------------------------------------------------------------------------
+
+    def zone_of(self, chat: ChatRecord | None) -> ZoneInfo:
+        """The chat's timezone, else the default."""
+        return ZoneInfo((chat.timezone if chat else None) or self.default_timezone)
+
+    @staticmethod
+    def quiet_of(chat: ChatRecord | None) -> QuietHours | None:
+        """The chat's quiet hours, if set."""
+        if chat is None or not chat.quiet_start or not chat.quiet_end:
+            return None
+        start, end = (time.fromisoformat(t) for t in (chat.quiet_start, chat.quiet_end))
+        return QuietHours(start, end, chat.quiet_weekends)
+
+    def _planned(self, chat: ChatRecord, schedule: Schedule, after: datetime) -> StoredSchedule:
+        """The schedule with its next slot after ``after`` (none when off or inactive)."""
+        if not schedule.enabled or not chat.active:
+            return StoredSchedule(chat.chat_id, schedule, None, None)
+        zone = self.zone_of(chat)
+        slot = schedule.next_slot(zone, after)
+        quiet = self.quiet_of(chat)
+        return StoredSchedule(
+            chat.chat_id, schedule, slot, quiet.release(slot, zone) if quiet else slot
+        )
+
+    async def chat_seen(self, chat_id: int, now: datetime) -> None:
+        """A group's record changed: give it default schedules, pause or resume them."""
+        chat = await self.chats.get(chat_id)
+        if chat is None or chat.type not in GROUP_TYPES:
+            return
+        await self.schedules.ensure(
+            [self._planned(chat, s, now) for s in (DEFAULT_DIGEST, DEFAULT_CHECKIN)]
+        )
+        if not chat.active:
+            await self.schedules.pause(chat_id)
+        else:
+            await self.replan(chat_id, now, only_paused=True)
+
+    async def replan(self, chat_id: int, now: datetime, only_paused: bool = False) -> None:
+        """Recompute the chat's next slots (after a timezone, quiet-hours or schedule change)."""
+        chat = await self.chats.get(chat_id)
+        if chat is None:
+            return
+        for stored in (await self.schedules.of_chat(chat_id)).values():
+            if only_paused and stored.next_fire_at is not None:
+                continue
+            await self.schedules.save(self._planned(chat, stored.schedule, now))
+
+    async def set_schedule(self, chat_id: int, schedule: Schedule, now: datetime) -> StoredSchedule:
+        """Replace one of the chat's schedules and plan its next slot."""
+        chat = await self.chats.get(chat_id)
+        assert chat is not None
+        planned = self._planned(chat, schedule, now)
+        await self.schedules.save(planned)
+        return planned
+
+    # --- the tick -------------------------------------------------------------------------
+
+    async def tick(self, now: datetime, outbox: Outbox) -> TickReport:
+        """Send every digest, check-in and reminder that is due at ``now``."""
+        report = TickReport()
+        async with self._tick_lock:
+            gate = asyncio.Semaphore(self._concurrency)
+            while due := await self.schedules.due(now):
+                claimed = []
+                for stored in due:
+                    chat = await self.chats.get(stored.chat_id)
+                    if chat is None or not chat.active:
+                        await self.schedules.pause(stored.chat_id)
+                        continue
+                    after = max(now, stored.slot_at or now)
+                    following = self._planned(chat, stored.schedule, after)
+                    if await self.schedules.claim(
+                        stored, following.slot_at, following.next_fire_at, now
+                    ):
+                        claimed.append((stored, chat))
+
+                async def run(stored: StoredSchedule, chat: ChatRecord) -> None:
+                    async with gate:
+                        await self._fire(stored, chat, now, outbox, report)
+
+                await asyncio.gather(*(run(s, c) for s, c in claimed))
+            await self._reminders(now, outbox, report)
+        return report
+
+    async def _fire(
+        self,
+        stored: StoredSchedule,
+        chat: ChatRecord,
+        now: datetime,
+        outbox: Outbox,
+        report: TickReport,
+    ) -> None:
+        kind = stored.schedule.kind
+        fire_at = stored.next_fire_at or now
+        lateness = now - fire_at
+        if lateness > LATE_LIMIT:
+            report.skipped += 1
+            logger.warning("Skipped the %s for chat %s: %s late", kind, chat.chat_id, lateness)
+            await self.schedules.log(chat.chat_id, kind, fire_at, "skipped", now)
+            return
+        zone = self.zone_of(chat)
+        late_note = None
+        if lateness > LATE_AFTER:
+            local = fire_at.astimezone(zone)
+            late_note = f"Late: this was due {local:%a %d %b %H:%M}, while Accord was offline."
+        if kind == "digest":
+            sent = await self.send_digest(chat.chat_id, now, outbox, late_note)
+        else:
+            sent = await self.send_checkins(chat.chat_id, now, outbox, late_note)
+        outcome = (
+            "empty" if sent is None else ("late" if late_note else "sent") if sent else "failed"
+        )
+        report.chats.append(chat.chat_id)
+        if outcome == "empty":
+            report.empty += 1
+        elif outcome == "failed":
+            report.failed += 1
+        else:
+            report.sent += 1
+            report.late += outcome == "late"
+        await self.schedules.log(chat.chat_id, kind, fire_at, outcome, now)
+
+    # --- what is sent ---------------------------------------------------------------------
+
+    async def send_digest(
+        self, chat_id: int, now: datetime, outbox: Outbox, late_note: str | None = None
+    ) -> bool | None:
+        """Send the chat's digest now; ``None`` when there was nothing to say."""
+        chat = await self.chats.get(chat_id)
+        if chat is None:
+            return None
+        zone = self.zone_of(chat)
+        actions = await self.actions.in_chat(chat_id, list(Status))
+        answers = await self.actions.chat_history(chat_id, since=chat.last_digest_at)
+        messages = digest(
+            chat.title or "your partnership",
+            actions,
+            answers,
+            zone,
+            now,
+            chat.last_digest_at,
+            late_note,
+        )
+        if not messages:
+            return None
+        for text in messages:
+            chat_id = await self._send(chat_id, text, None, outbox, now)
+            if chat_id is None:
+                return False
+        await self.chats.update_settings(chat_id, last_digest_at=now)
+        return True
+
+    async def send_checkins(
+        self, chat_id: int, now: datetime, outbox: Outbox, late_note: str | None = None
+    ) -> bool | None:
+        """Ask each owner with open actions how they stand; ``None`` if nobody has any."""
+        chat = await self.chats.get(chat_id)
+        if chat is None:
+            return None
+        zone = self.zone_of(chat)
+        by_owner: dict[tuple[int | None, str], list[Action]] = {}
+        for action in await self.actions.in_chat(chat_id, OPEN_STATUSES):
+            by_owner.setdefault((action.owner_user_id, action.owner_name), []).append(action)
+        if not by_owner:
+            return None
+        for (owner_id, name), owned in by_owner.items():
+            text = checkin_prompt(owner_id, name, owned, zone, now)
+            if late_note:
+                text = f"<i>{late_note}</i>\n{text}"
+            buttons = [checkin_buttons(a.number) for a in owned[:8]]
+            chat_id = await self._send(chat_id, text, buttons, outbox, now)
+            if chat_id is None:
+                return False
+        return True
+
+    async def _reminders(self, now: datetime, outbox: Outbox, report: TickReport) -> None:
+        """Owner reminders: the day before the due date and once overdue, at 09:00 local."""
+        chats: dict[int, ChatRecord | None] = {}
+        for waiting in await self.schedules.awaiting_reminders(now + REMINDER_HORIZON):
+            action = waiting.action
+            if action.chat_id not in chats:
+                chats[action.chat_id] = await self.chats.get(action.chat_id)
+            chat = chats[action.chat_id]
+            if chat is None or action.due is None:
+                continue
+            zone = self.zone_of(chat)
+            before, overdue = self._reminder_moments(action, chat)
+            for kind, moment, done in (
+                ("overdue", overdue, waiting.overdue_done),
+                ("before", before, waiting.before_done),
+            ):
+                if done or moment > now:
+                    continue
+                if not await self.schedules.claim_reminder(action, kind):
+                    continue
+                stale = (
+                    now - moment > LATE_LIMIT
+                    or moment < action.created_at
+                    or (kind == "before" and overdue <= now)
+                )
+                if stale:
+                    report.skipped += 1
+                    await self.schedules.log(
+                        action.chat_id, f"reminder-{kind}", moment, "skipped", now
+                    )
+                    continue
+                delivered = await self._remind(action, kind, zone, now, outbox)
+                report.sent += delivered
+                report.failed += not delivered
+                await self.schedules.log(
+                    action.chat_id,
+                    f"reminder-{kind}",
+                    moment,
+                    "sent" if delivered else "failed",
+                    now,
+                )
+
+    def _reminder_moments(self, action: Action, chat: ChatRecord) -> tuple[datetime, datetime]:
+        """When the action's two reminders go out, quiet hours respected (UTC)."""
+        assert action.due is not None
+        zone, quiet = self.zone_of(chat), self.quiet_of(chat)
+        before, overdue = reminder_moments(action.due, zone)
+        if quiet:
+            before, overdue = quiet.release(before, zone), quiet.release(overdue, zone)
+        return before, overdue
+
+    async def next_moment(self, now: datetime, until: datetime) -> datetime | None:
+        """The first moment after ``now`` and by ``until`` when something is due to go
+        out: lets the console move its clock through every nudge on the way."""
+        moments = [
+            s.next_fire_at
+            for s in await self.schedules.due(until)
+            if s.next_fire_at is not None and s.next_fire_at > now
+        ]
+        for waiting in await self.schedules.awaiting_reminders(until + REMINDER_HORIZON):
+            chat = await self.chats.get(waiting.action.chat_id)
+            if chat is None or waiting.action.due is None:
+                continue
+            before, overdue = self._reminder_moments(waiting.action, chat)
+            moments += [
+                moment
+                for moment, done in ((before, waiting.before_done), (overdue, waiting.overdue_done))
+                if not done and now < moment <= until
+            ]
+        return min(moments, default=None)
+
+    async def _remind(
+        self, action: Action, kind: str, zone: ZoneInfo, now: datetime, outbox: Outbox
+    ) -> bool:
+        """In the owner's private chat if they opened one; otherwise (or if they blocked
+        the bot) as a mention in the group."""
+        person = await self.people.get(action.owner_user_id) if action.owner_user_id else None
+        if person is not None and person.has_private_chat:
+            try:
+                await outbox.send(person.user_id, reminder(action, kind, zone, now, in_group=False))
+                return True
+            except RecipientUnavailableError:
+                logger.info(
+                    "Owner %s can't be reached privately; reminding in the group", person.user_id
+                )
+        text = reminder(action, kind, zone, now, in_group=True)
+        return await self._send(action.chat_id, text, None, outbox, now) is not None
+
+    async def _send(
+        self, chat_id: int, text: str, buttons: Buttons | None, outbox: Outbox, now: datetime
+    ) -> int | None:
+        """Send to a group, following a migration once; the chat id used, or None if the
+        chat is gone (its nudges then stop)."""
+        for _ in range(2):
+            try:
+                await outbox.send(chat_id, text, buttons)
+                return chat_id
+            except ChatMovedError as moved:
+                logger.info("Chat %s moved to %s; its register follows", chat_id, moved.new_chat_id)
+                await self.chats.migrate(chat_id, moved.new_chat_id, now)
+                chat_id = moved.new_chat_id
+            except (ChatUnavailableError, RecipientUnavailableError):
+                logger.warning("Chat %s is no longer reachable: its nudges stop", chat_id)
+                await self.chats.set_active(chat_id, False, now)
+                await self.schedules.pause(chat_id)
+                return None
+        return None
+
+
+def checkin_buttons(number: int) -> list[tuple[str, str]]:
+    """On track / At risk / Blocked / Done for action ``#number``."""
+    return [
+        (f"#{number} On track", f"ci:on_track:{number}"),
+        ("At risk", f"ci:at_risk:{number}"),
+        ("Blocked", f"ci:blocked:{number}"),
+        ("Done", f"ci:done:{number}"),
+    ]

@@ -1,0 +1,152 @@
+"""When nudges fire: digest and check-in schedules, quiet hours, owner reminders.
+
+Calendar and daylight-saving arithmetic is APScheduler's (``CronTrigger``): a 09:00
+nudge fires once at 09:00 local time, whatever the clocks did overnight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from register.dates import Due
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+REMINDER_HOUR = time(9, 0)
+LATE_LIMIT = timedelta(hours=12)
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ScheduleError(ValueError):
+    """A schedule, time or quiet-hours setting that can't be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A repeating nudge: daily, or weekly on ``weekday`` (0 = Monday), at ``at`` local."""
+
+    kind: str  # "digest" or "checkin"
+    enabled: bool
+    frequency: str  # "daily" or "weekly"
+    weekday: int | None
+    at: time
+
+    def describe(self) -> str:
+        """``weekly on Monday at 09:00`` or ``daily at 17:30`` (or ``off``)."""
+        if not self.enabled:
+            return "off"
+        if self.frequency == "daily":
+            return f"daily at {self.at:%H:%M}"
+        day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        return f"weekly on {day[self.weekday or 0]} at {self.at:%H:%M}"
+
+    def next_slot(self, zone: ZoneInfo, after: datetime) -> datetime:
+        """The first slot strictly after ``after``, in UTC."""
+        fields: dict[str, object] = {"hour": self.at.hour, "minute": self.at.minute}
+        if self.frequency == "weekly":
+            fields["day_of_week"] = WEEKDAY_NAMES[self.weekday or 0]
+        trigger = CronTrigger(timezone=zone, **fields)  # type: ignore[arg-type]
+        slot = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+        return slot.astimezone(UTC)
+
+
+DEFAULT_DIGEST = Schedule("digest", True, "weekly", 0, time(9, 0))
+DEFAULT_CHECKIN = Schedule("checkin", False, "weekly", 4, time(15, 0))
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Nothing is sent from ``start`` to ``end`` local time (over midnight if start > end),
+    nor all weekend when ``weekends``."""
+
+    start: time
+    end: time
+    weekends: bool = False
+
+    def describe(self) -> str:
+        """``20:00–08:00`` plus ``and weekends``."""
+        text = f"{self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{text} and all weekend" if self.weekends else text
+
+    def _quiet(self, local: datetime) -> bool:
+        if self.weekends and local.weekday() >= 5:
+            return True
+        clock = local.time()
+        if self.start <= self.end:
+            return self.start <= clock < self.end
+        return clock >= self.start or clock < self.end
+
+    def release(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """``moment`` if it is outside quiet hours, else when they end (UTC)."""
+        local = moment.astimezone(zone)
+        for _ in range(4):  # at most: evening → morning → (weekend) → Monday morning
+            if not self._quiet(local):
+                return local.astimezone(UTC)
+            if self.weekends and local.weekday() >= 5:
+                monday = local.date() + timedelta(days=7 - local.weekday())
+                local = datetime.combine(monday, time(0, 0), tzinfo=zone)
+                continue
+            end_day = local.date()
+            if self.start > self.end and local.time() >= self.start:
+                end_day += timedelta(days=1)
+            local = datetime.combine(end_day, self.end, tzinfo=zone)
+        return local.astimezone(UTC)
+
+
+def parse_time(text: str) -> time:
+    """``09:00`` or ``9:00`` → a time; ``ScheduleError`` otherwise."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        raise ScheduleError(f"{text!r} is not a time like 09:00 or 17:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_schedule(kind: str, words: list[str], current: Schedule) -> Schedule:
+    """``weekly mon 09:00`` / ``daily 17:30`` / ``on`` / ``off`` for ``kind``."""
+    lowered = [word.lower() for word in words]
+    if lowered in (["off"], ["on"]):
+        return Schedule(kind, lowered == ["on"], current.frequency, current.weekday, current.at)
+    if len(lowered) == 2 and lowered[0] == "daily":
+        return Schedule(kind, True, "daily", None, parse_time(lowered[1]))
+    if len(lowered) == 3 and lowered[0] == "weekly":
+        day = lowered[1][:3]
+        if day not in WEEKDAY_NAMES:
+            raise ScheduleError(f"{words[1]!r} is not a day of the week (mon … sun)")
+        return Schedule(kind, True, "weekly", WEEKDAY_NAMES.index(day), parse_time(lowered[2]))
+    raise ScheduleError(
+        f"Usage: /nudges {kind} weekly <day> <HH:MM>, /nudges {kind} daily <HH:MM>, "
+        f"or /nudges {kind} off  e.g. /nudges {kind} weekly mon 09:00"
+    )
+
+
+def parse_quiet(words: list[str]) -> QuietHours | None:
+    """``20:00-08:00 [weekends]`` → quiet hours; ``off`` → ``None``."""
+    lowered = [word.lower() for word in words]
+    if lowered == ["off"]:
+        return None
+    if not lowered or len(lowered) > 2 or (len(lowered) == 2 and lowered[1] != "weekends"):
+        raise ScheduleError(
+            "Usage: /quiet <from>-<to> [weekends] or /quiet off  e.g. /quiet 20:00-08:00"
+        )
+    start, separator, end = lowered[0].partition("-")
+    if not separator:
+        raise ScheduleError("Give quiet hours as <from>-<to>, e.g. /quiet 20:00-08:00")
+    quiet = QuietHours(parse_time(start), parse_time(end), len(lowered) == 2)
+    if quiet.start == quiet.end:
+        raise ScheduleError("Quiet hours must start and end at different times")
+    return quiet
+
+
+def reminder_moments(due: Due, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """When to remind an owner: 09:00 local the day before the due date, and the first
+    09:00 local at or after the moment the action becomes overdue (both UTC)."""
+    local_due = due.at.astimezone(zone)
+    before = datetime.combine(local_due.date() - timedelta(days=1), REMINDER_HOUR, tzinfo=zone)
+    same_day = local_due.time() < REMINDER_HOUR
+    overdue_day = local_due.date() + timedelta(days=0 if same_day else 1)
+    overdue = datetime.combine(overdue_day, REMINDER_HOUR, tzinfo=zone)
+    return before.astimezone(UTC), overdue.astimezone(UTC)

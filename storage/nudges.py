@@ -1,0 +1,188 @@
+"""Schedules (when each chat's digest and check-in fire), reminder bookkeeping, the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from nudges.schedule import Schedule
+from register.model import Action
+from storage.actions import SELECT_ACTIONS, action_from_row
+from storage.database import Database
+
+_AWAITING = (
+    "a.closed_at IS NULL AND a.due_at IS NOT NULL"
+    " AND (a.reminded_overdue_for IS NULL OR a.reminded_overdue_for != a.due_at)"
+)
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class StoredSchedule:
+    """A chat's schedule with its next slot and send time (UTC; None when off)."""
+
+    chat_id: int
+    schedule: Schedule
+    slot_at: datetime | None
+    next_fire_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AwaitingReminder:
+    """An open action with a due date whose reminders are not all handled yet."""
+
+    action: Action
+    before_done: bool
+    overdue_done: bool
+    timezone: str | None
+
+
+class ScheduleRepository:
+    """Reads and writes ``schedules``, reminder flags on actions, and ``nudge_log``."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def ensure(self, rows: list[StoredSchedule]) -> None:
+        """Create schedules that don't exist yet (a chat's defaults); keep existing ones."""
+        async with self._db.transaction() as tx:
+            await tx.executemany(
+                "INSERT OR IGNORE INTO schedules (chat_id, kind, enabled, frequency, weekday,"
+                " at_time, slot_at, next_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [_row(r) for r in rows],
+            )
+
+    async def save(self, row: StoredSchedule) -> None:
+        """Create or replace one schedule."""
+        await self._db.execute_write(
+            "INSERT OR REPLACE INTO schedules (chat_id, kind, enabled, frequency, weekday,"
+            " at_time, slot_at, next_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            _row(row),
+        )
+
+    async def of_chat(self, chat_id: int) -> dict[str, StoredSchedule]:
+        """The chat's schedules by kind."""
+        rows = await self._db.fetch_all(_SELECT + " WHERE chat_id = ?", (chat_id,))
+        return {row[1]: _stored(row) for row in rows}
+
+    async def due(self, now: datetime, limit: int = 500) -> list[StoredSchedule]:
+        """Schedules whose send time has come, oldest first (uses ``schedules_due``)."""
+        rows = await self._db.fetch_all(
+            _SELECT + " WHERE next_fire_at IS NOT NULL AND next_fire_at <= ?"
+            " ORDER BY next_fire_at LIMIT ?",
+            (_stamp(now), limit),
+        )
+        return [_stored(row) for row in rows]
+
+    async def claim(
+        self,
+        taken: StoredSchedule,
+        slot_at: datetime | None,
+        next_fire_at: datetime | None,
+        now: datetime,
+    ) -> bool:
+        """Move a due schedule on to its next slot, unless someone else already did.
+
+        Done before sending: a crash mid-send loses that one nudge rather than sending
+        it twice (at most once).
+        """
+        changed = await self._db.execute_write(
+            "UPDATE schedules SET slot_at = ?, next_fire_at = ?, last_sent_at = ?"
+            " WHERE chat_id = ? AND kind = ? AND next_fire_at = ?",
+            (
+                _stamp(slot_at),
+                _stamp(next_fire_at),
+                _stamp(now),
+                taken.chat_id,
+                taken.schedule.kind,
+                _stamp(taken.next_fire_at),
+            ),
+        )
+        return changed == 1
+
+    async def pause(self, chat_id: int) -> None:
+        """Stop a chat's nudges (the bot left or was removed)."""
+        await self._db.execute_write(
+            "UPDATE schedules SET slot_at = NULL, next_fire_at = NULL WHERE chat_id = ?",
+            (chat_id,),
+        )
+
+    async def awaiting_reminders(self, horizon: datetime) -> list[AwaitingReminder]:
+        """Open actions due by ``horizon`` in active chats with reminders on, whose
+        reminders are not all handled (uses ``actions_awaiting_reminders``)."""
+        rows = await self._db.fetch_all(
+            SELECT_ACTIONS.replace(
+                "SELECT a.action_id,",
+                "SELECT a.reminded_before_for, a.reminded_overdue_for, c.timezone, a.action_id,",
+            )
+            + f" WHERE {_AWAITING} AND a.due_at <= ? AND c.active = 1 AND c.reminders_enabled = 1",
+            (_stamp(horizon),),
+        )
+        awaiting = []
+        for row in rows:
+            action = action_from_row(row[3:])
+            due_at = _stamp(action.due.at) if action.due else None
+            awaiting.append(AwaitingReminder(action, row[0] == due_at, row[1] == due_at, row[2]))
+        return awaiting
+
+    async def claim_reminder(self, action: Action, kind: str) -> bool:
+        """Mark a reminder handled for the action's current due date; False if it was."""
+        column = "reminded_before_for" if kind == "before" else "reminded_overdue_for"
+        due_at = _stamp(action.due.at) if action.due else None
+        changed = await self._db.execute_write(
+            f"UPDATE actions SET {column} = due_at WHERE action_id = ? AND due_at = ?"
+            f" AND ({column} IS NULL OR {column} != due_at)",
+            (action.action_id, due_at),
+        )
+        return changed == 1
+
+    async def log(
+        self, chat_id: int, kind: str, slot_at: datetime, outcome: str, now: datetime
+    ) -> None:
+        """Record what happened to one nudge."""
+        await self._db.execute_write(
+            "INSERT INTO nudge_log (chat_id, kind, slot_at, logged_at, outcome)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (chat_id, kind, _stamp(slot_at), _stamp(now), outcome),
+        )
+
+    async def logged(self, chat_id: int) -> list[tuple[str, str, str]]:
+        """``(kind, slot, outcome)`` of the chat's nudges, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT kind, slot_at, outcome FROM nudge_log WHERE chat_id = ? ORDER BY entry_id",
+            (chat_id,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+
+_SELECT = (
+    "SELECT chat_id, kind, enabled, frequency, weekday, at_time, slot_at, next_fire_at"
+    " FROM schedules"
+)
+
+
+def _row(stored: StoredSchedule) -> tuple:
+    s = stored.schedule
+    return (
+        stored.chat_id,
+        s.kind,
+        int(s.enabled),
+        s.frequency,
+        s.weekday,
+        s.at.strftime("%H:%M"),
+        _stamp(stored.slot_at),
+        _stamp(stored.next_fire_at),
+    )
+
+
+def _stored(row: tuple) -> StoredSchedule:
+    hour, minute = (int(part) for part in row[5].split(":"))
+    schedule = Schedule(row[1], bool(row[2]), row[3], row[4], time(hour, minute))
+    return StoredSchedule(row[0], schedule, _moment(row[6]), _moment(row[7]))
