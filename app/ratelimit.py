@@ -59,8 +59,8 @@ class FanOutRateLimiter(AIORateLimiter):
             except RetryAfter as error:
                 if attempt == self._interactive_retries:
                     raise
-                wait = error.retry_after
-                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+                # As PTB's own limiter does: the public attribute is changing type in v23.
+                seconds = error._retry_after.total_seconds()
                 logger.info("%s hit Telegram's flood limit; retrying in %.1fs", endpoint, seconds)
                 await asyncio.sleep(seconds + 0.1)
         raise AssertionError("unreachable")  # pragma: no cover
