@@ -70,6 +70,7 @@ def group_guide(context: AccordContext, title: str | None) -> str:
         "3. Add the partner organisations (/partner add City Council) and ask each person "
         "to /join theirs, so actions are attributed to organisations.\n"
         "4. Ask each partner to send /start to me in a private chat once, so I can "
-        "remind them directly instead of mentioning them here.\n\n"
+        "remind them directly instead of mentioning them here.\n"
+        "5. A digest goes out every Monday at 09:00; see and change it with /nudges.\n\n"
         f"<b>Commands</b>\n{_command_lines(commands)}"
     )
