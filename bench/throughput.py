@@ -23,8 +23,13 @@ from bench.harness import (
 )
 from localapi.world import Person, World
 
-# Three kinds of message with three different answers, so each chat's order is checkable.
-ACCORD_MESSAGES = {"/help": "Commands", "/unknown": "I don't know", "hello": "I answer commands"}
+# Kinds of message with different answers, so each chat's order is checkable.
+ACCORD_MESSAGES = {
+    "/help": "Commands",
+    "/unknown": "I don't know",
+    "hello": "Hello! Ask me anything",
+    "how do we build trust": "Trust and honesty",
+}
 TARGET_REPLIES_PER_SECOND = 250
 TARGET_CPU_RATIO = 2.0
 
