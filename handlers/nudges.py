@@ -234,26 +234,30 @@ async def quiet(update: Update, context: AccordContext) -> None:
 @friendly_errors
 async def digest_now(update: Update, context: AccordContext) -> None:
     """/digest (coordinators): post the digest now."""
-    await _require_coordinator(update, context, "post the digest")
-    scope = await chat_scope(update, context)
-    sent = await _engine(context).send_digest(
-        scope.chat_id, context.services.clock.now(), TelegramOutbox(context.bot)
-    )
-    if sent is None:
-        await reply(update, "Nothing to report: no overdue, due, blocked, done or stale actions.")
+    await _send_now(update, context, "digest")
 
 
 @group_only("checkin")
 @friendly_errors
 async def checkin_now(update: Update, context: AccordContext) -> None:
     """/checkin (coordinators): ask each owner for an update now."""
-    await _require_coordinator(update, context, "start a check-in")
+    await _send_now(update, context, "checkin")
+
+
+async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
+    """Send the digest or the check-ins at once, outside their schedule."""
+    what = "post the digest" if kind == "digest" else "start a check-in"
+    await _require_coordinator(update, context, what)
     scope = await chat_scope(update, context)
-    sent = await _engine(context).send_checkins(
-        scope.chat_id, context.services.clock.now(), TelegramOutbox(context.bot)
-    )
+    engine = _engine(context)
+    send = engine.send_digest if kind == "digest" else engine.send_checkins
+    sent = await send(scope.chat_id, context.services.clock.now(), TelegramOutbox(context.bot))
     if sent is None:
-        await reply(update, "Nobody has open actions to check in on.")
+        nothing = {
+            "digest": "Nothing to report: no overdue, due, blocked, done or stale actions.",
+            "checkin": "Nobody has open actions to check in on.",
+        }
+        await reply(update, nothing[kind])
 
 
 async def checkin_answer(update: Update, context: AccordContext) -> None:
