@@ -9,6 +9,7 @@ from telegram.ext import Application, CommandHandler
 
 from app.context import AccordContext
 from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.common import is_coordinator
 
 COMMANDS = (
     CommandInfo("start", "What Accord does and how to begin", "/start"),
@@ -34,8 +35,13 @@ async def show_help(update: Update, context: AccordContext) -> None:
     message = update.effective_message
     if chat is None or message is None:
         return
-    private = chat.type == Chat.PRIVATE
-    await message.reply_text(private_help(context) if private else group_guide(context, chat.title))
+    if chat.type == Chat.PRIVATE:
+        await message.reply_text(private_help(context))
+        return
+    coordinator = update.effective_user is not None and await is_coordinator(
+        context, chat, update.effective_user.id
+    )
+    await message.reply_text(group_guide(context, chat.title, coordinator))
 
 
 def _command_lines(commands: list[CommandInfo]) -> str:
@@ -57,10 +63,20 @@ def private_help(context: AccordContext) -> str:
     )
 
 
-def group_guide(context: AccordContext, title: str | None) -> str:
-    """A short set-up guide for a group's coordinators, then the group's commands."""
+def group_guide(context: AccordContext, title: str | None, coordinator: bool) -> str:
+    """For a coordinator, a short set-up guide and every command; for anyone else, the
+    commands they can use and who to ask for the rest."""
     commands = catalogue_of(context.application).for_groups()
     name = html.escape(title) if title else "this group"
+    if not coordinator:
+        own = [c for c in commands if not c.coordinators_only]
+        return (
+            f"<b>Accord in {name}</b>\n"
+            "I answer questions on partnership working and keep the register of who owns "
+            "which action. The group's admins coordinate: they assign actions to others and "
+            "set up partners and nudges.\n\n"
+            f"<b>Commands</b>\n{_command_lines(own)}"
+        )
     return (
         f"<b>Accord is set up in {name}.</b>\n\n"
         "<b>For coordinators</b>\n"

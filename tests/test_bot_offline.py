@@ -27,13 +27,19 @@ async def test_start_in_private_explains_accord_and_lists_commands(
     assert "coordinators" not in reply.text.lower()
 
 
-async def test_help_in_a_group_is_a_setup_guide(app: Application, world: World, cast: Cast) -> None:
+async def test_help_in_a_group_is_a_setup_guide_for_coordinators(
+    app: Application, world: World, cast: Cast
+) -> None:
     group = cast.groups["partners"]
-    [reply] = await say(app, world, world.people[103], group, "/help@accord_bot")
+    [reply] = await say(app, world, world.people[102], group, "/help@accord_bot")  # an admin
     assert reply.chat_id == group.chat_id
     assert "Accord is set up in Partners for Health" in reply.text
     assert "creator and administrators are Accord's coordinators" in reply.text
-    assert "/start" in reply.text
+    assert "/export — The register and its history as CSV files (coordinators)" in reply.text
+    [member] = await say(app, world, world.people[103], group, "/help")  # Carol, a member
+    assert member.text.startswith("Accord in Partners for Health")
+    assert "/assign" in member.text
+    assert "/export" not in member.text
 
 
 async def test_group_title_is_escaped(app: Application, world: World, cast: Cast) -> None:

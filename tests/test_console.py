@@ -61,7 +61,7 @@ def test_console_transcript_through_make_run_path(tmp_path: Path) -> None:
     assert "[dm:bob] Accord:\n  Trust and honesty\n" in out
     # a group bob is not in: he joins it
     assert "Bob joined Steering Board." in out
-    assert "[steering] Accord:\n  Accord is set up in Steering Board." in out
+    assert "[steering] Accord:\n  Accord in Steering Board" in out  # Bob is a member there
     assert "steering: Steering Board [-1001000000002], bot member; Carol (creator)" in out
     assert "cannot read 'soon'" in out
     assert "No message with buttons here." in out
