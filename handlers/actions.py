@@ -123,53 +123,58 @@ async def assign(update: Update, context: AccordContext) -> None:
 @friendly_errors
 async def list_actions(update: Update, context: AccordContext) -> None:
     """/actions [overdue | done | @user | partner]: grouped by partner, then owner."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    await reply(update, await listing_text(update, context, text))
+
+
+async def listing_text(update: Update, context: AccordContext, query: str) -> str:
+    """The chat's register filtered by ``query`` (also answers "what is overdue?")."""
     scope = await chat_scope(update, context)
     now = context.services.clock.now()
-    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
-    heading, actions = await context.services.register.listing(scope, text, now)
+    heading, actions = await context.services.register.listing(scope, query, now)
     if not actions:
-        hint = " Record one with /assign @name &lt;what&gt; by &lt;when&gt;." if not text else ""
-        await reply(update, f"{escape(heading)}: none.{hint}")
-        return
+        hint = " Record one with /assign @name &lt;what&gt; by &lt;when&gt;." if not query else ""
+        return f"{escape(heading)}: none.{hint}"
     overdue = sum(a.is_overdue(now) for a in actions)
     summary = f"{len(actions)}" + (f", {overdue} overdue" if overdue else "")
     lines = [f"<b>{escape(heading)} — {escape(scope.title)}</b> ({summary})"]
     lines.extend(grouped(actions, scope.zone, now))
-    await reply(update, "\n".join(lines))
+    return "\n".join(lines)
 
 
 @friendly_errors
 async def mine(update: Update, context: AccordContext) -> None:
     """/mine: your open actions here, or in a private chat across all your groups."""
+    await reply(update, await mine_text(update, context))
+
+
+async def mine_text(update: Update, context: AccordContext, overdue_only: bool = False) -> str:
+    """The caller's open actions: in this group, or (in a private chat) in every group."""
     chat = update.effective_chat
     user = update.effective_user
     assert chat is not None
     assert user is not None
     now = context.services.clock.now()
-    register_ = context.services.register
-    if chat.type == Chat.PRIVATE:
-        actions = await register_.of_person(user.id, None)
-        zone = context.services.settings.zone
-        if not actions:
-            await reply(update, "You own no open actions in any of your partnership groups.")
-            return
-        lines = [f"<b>Your open actions</b> ({len(actions)})"]
-        by_chat: dict[int, list[Action]] = {}
-        for action in actions:
-            by_chat.setdefault(action.chat_id, []).append(action)
-        for chat_actions in by_chat.values():
-            lines.append(f"\n<b>{escape(chat_actions[0].chat_title or 'A group')}</b>")
-            lines.extend(action_line(a, zone, now) for a in _urgent_first(chat_actions, now))
-        await reply(update, "\n".join(lines))
-        return
-    scope = await chat_scope(update, context)
-    actions = await register_.of_person(user.id, scope)
+    private = chat.type == Chat.PRIVATE
+    scope = None if private else await chat_scope(update, context)
+    zone = scope.zone if scope else context.services.settings.zone
+    actions = await context.services.register.of_person(user.id, scope)
+    if overdue_only:
+        actions = [a for a in actions if a.is_overdue(now)]
+    kind = "overdue" if overdue_only else "open"
+    where = f"in {escape(scope.title)}" if scope else "in any of your partnership groups"
     if not actions:
-        await reply(update, f"You own no open actions in {escape(scope.title)}.")
-        return
-    lines = [f"<b>Your open actions in {escape(scope.title)}</b> ({len(actions)})"]
-    lines.extend(action_line(a, scope.zone, now) for a in _urgent_first(actions, now))
-    await reply(update, "\n".join(lines))
+        return f"You own no {kind} actions {where}."
+    heading = f"Your {kind} actions" + (f" in {escape(scope.title)}" if scope else "")
+    lines = [f"<b>{heading}</b> ({len(actions)})"]
+    by_chat: dict[int, list[Action]] = {}
+    for action in actions:
+        by_chat.setdefault(action.chat_id, []).append(action)
+    for chat_actions in by_chat.values():
+        if not scope:
+            lines.append(f"\n<b>{escape(chat_actions[0].chat_title or 'A group')}</b>")
+        lines.extend(action_line(a, zone, now) for a in _urgent_first(chat_actions, now))
+    return "\n".join(lines)
 
 
 def _urgent_first(actions: list[Action], now: datetime) -> list[Action]:

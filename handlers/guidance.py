@@ -19,6 +19,7 @@ from app.context import AccordContext
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, related_entries
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
+from handlers.actions import listing_text, mine_text
 from handlers.catalogue import CommandInfo, catalogue_of
 from handlers.common import (
     chat_scope,
@@ -28,7 +29,7 @@ from handlers.common import (
     group_only,
     reply,
 )
-from register.render import action_line, escape, grouped
+from register.render import action_line, escape
 
 COMMANDS = (
     CommandInfo("ask", "Ask about partnership working", "/ask how do we build trust?"),
@@ -164,42 +165,25 @@ async def _answer_from_register(
 ) -> bool:
     """Answer a register question; ``False`` to let the knowledge base answer instead."""
     chat = update.effective_chat
-    user = update.effective_user
     assert chat is not None
-    assert user is not None
-    register_ = context.services.register
-    now = context.services.clock.now()
     private = chat.type == Chat.PRIVATE
     if routed.kind == "who":
         if private:
             return False
         scope = await chat_scope(update, context)
-        actions = await register_.who(scope, routed.subject)
+        actions = await context.services.register.who(scope, routed.subject)
         if not actions:
             return False
+        now = context.services.clock.now()
         lines = [f"<b>Who owns “{escape(routed.subject)}”</b>"]
         lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
         await reply(update, "\n".join(lines))
-        return True
-    scope = None if private else await chat_scope(update, context)
-    zone = scope.zone if scope else context.services.settings.zone
-    if routed.kind == "mine":
-        actions = await register_.of_person(user.id, scope)
-        heading = "Your open actions"
+    elif routed.kind == "mine":
+        await reply(update, await mine_text(update, context))
+    elif private:
+        await reply(update, await mine_text(update, context, overdue_only=True))
     else:
-        if scope is not None:
-            _, actions = await register_.listing(scope, "overdue", now)
-        else:
-            actions = [a for a in await register_.of_person(user.id, None) if a.is_overdue(now)]
-        heading = "Overdue actions" if scope else "Your overdue actions"
-    if not actions:
-        await reply(update, f"{heading}: none.")
-        return True
-    lines = [f"<b>{heading}</b> ({len(actions)})"]
-    lines.extend(
-        grouped(actions, zone, now) if scope else (action_line(a, zone, now) for a in actions)
-    )
-    await reply(update, "\n".join(lines))
+        await reply(update, await listing_text(update, context, "overdue"))
     return True
 
 
