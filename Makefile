@@ -24,9 +24,10 @@ run: $(VENV)/.runtime  ## start the bot (the local console when TELEGRAM_BOT_TOK
 console: $(VENV)/.runtime  ## always start the local console
 	$(BIN)/python bot.py console
 
-test: $(VENV)/.dev  ## lint, then the whole test suite
+test: $(VENV)/.dev  ## lint and type checks, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 format: $(VENV)/.dev

@@ -45,7 +45,7 @@ class FanOutRateLimiter(AIORateLimiter):
         )
         self._interactive_retries = max_retries
 
-    async def process_request(  # type: ignore[override]
+    async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, Any]],
         args: Any,

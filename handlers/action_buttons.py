@@ -51,7 +51,7 @@ async def press(update: Update, context: AccordContext) -> None:
     assert query is not None
     match = BUTTON.match(query.data or "")
     message = query.message
-    if match is None or message is None or not hasattr(message, "text"):
+    if match is None or not isinstance(message, Message):
         await query.answer("This button no longer works.")
         return
     operation, number = match.group(1), int(match.group(2))
@@ -69,7 +69,7 @@ async def press(update: Update, context: AccordContext) -> None:
         else:
             await register_.updatable(scope, actor, number)
             await query.answer()
-            await message.reply_text(  # type: ignore[union-attr]
+            await message.reply_text(
                 f"Update on #{number} — {mention_html(actor.user_id, actor.name)}, reply to "
                 "this message with your note (“on track”, “at risk” or “blocked” set the status).",
                 reply_markup=ForceReply(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
@@ -22,7 +22,7 @@ from register.service import RegisterError
 ANONYMOUS_ADMIN_ID = 1087968824
 ADMIN_CACHE = timedelta(minutes=5)
 
-Handler = Callable[[Update, AccordContext], Awaitable[None]]
+Handler = Callable[[Update, AccordContext], Coroutine[Any, Any, None]]
 
 
 def command_arguments(message: Message) -> tuple[str, list[Mention]]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -68,7 +69,7 @@ NUDGES_USAGE = (
 class TelegramOutbox:
     """Sends nudges through the bot, paced as fan-out, with Telegram's errors mapped."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: ExtBot) -> None:
         self.bot = bot
 
     async def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None:

@@ -90,9 +90,9 @@ def digest(
     to say. Per partner organisation, overdue first; owners of overdue actions mentioned."""
     placed: dict[str | None, dict[str, list[Action]]] = {}
     for action in actions:
-        section = _section(action, now, since)
-        if section is not None:
-            placed.setdefault(action.partner_name, {}).setdefault(section, []).append(action)
+        key = _section(action, now, since)
+        if key is not None:
+            placed.setdefault(action.partner_name, {}).setdefault(key, []).append(action)
     answers = [event for event in checkins if event.note == CHECKIN_NOTE]
     if not placed and not answers:
         return []

@@ -242,10 +242,12 @@ class NudgeEngine:
         )
         if not messages:
             return None
+        target: int | None = chat_id
         for text in messages:
-            chat_id = await self._send(chat_id, text, None, outbox, now)
-            if chat_id is None:
+            target = await self._send(chat_id, text, None, outbox, now)
+            if target is None:
                 return False
+            chat_id = target  # a migrated chat's digest goes on in its new home
         await self.chats.update_settings(chat_id, last_digest_at=now)
         return True
 
@@ -267,9 +269,10 @@ class NudgeEngine:
             if late_note:
                 text = f"<i>{late_note}</i>\n{text}"
             buttons = [checkin_buttons(a.number) for a in owned[:8]]
-            chat_id = await self._send(chat_id, text, buttons, outbox, now)
-            if chat_id is None:
+            target = await self._send(chat_id, text, buttons, outbox, now)
+            if target is None:
                 return False
+            chat_id = target
         return True
 
     async def _reminders(self, now: datetime, outbox: Outbox, report: TickReport) -> None:

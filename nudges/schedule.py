@@ -49,7 +49,7 @@ class Schedule:
         fields: dict[str, object] = {"hour": self.at.hour, "minute": self.at.minute}
         if self.frequency == "weekly":
             fields["day_of_week"] = WEEKDAY_NAMES[self.weekday or 0]
-        trigger = CronTrigger(timezone=zone, **fields)  # type: ignore[arg-type]
+        trigger = CronTrigger(timezone=zone, **fields)
         slot = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
         return slot.astimezone(UTC)
 

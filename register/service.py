@@ -215,6 +215,8 @@ class Register:
         self.require_coordinator(actor, "change due dates")
         action = await self._open_action(scope, number)
         due = self._due(when, scope, now)
+        if due is None:
+            raise UsageError("Say when it is due, e.g. /due 3 next Tuesday")
         return await self._set_due(action, actor, due, now)
 
     async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:

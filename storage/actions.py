@@ -126,6 +126,7 @@ class ActionRepository:
                 ),
             )
             action_id = cursor.lastrowid
+            assert action_id is not None
             await _write_events(
                 tx, action_id, new.created_by, now, [Change("created", None, new.title)]
             )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from nudges.schedule import Schedule
 from register.model import Action
@@ -168,7 +170,7 @@ _SELECT = (
 )
 
 
-def _row(stored: StoredSchedule) -> tuple:
+def _row(stored: StoredSchedule) -> tuple[Any, ...]:
     s = stored.schedule
     return (
         stored.chat_id,
@@ -182,7 +184,7 @@ def _row(stored: StoredSchedule) -> tuple:
     )
 
 
-def _stored(row: tuple) -> StoredSchedule:
+def _stored(row: Sequence[Any]) -> StoredSchedule:
     hour, minute = (int(part) for part in row[5].split(":"))
     schedule = Schedule(row[1], bool(row[2]), row[3], row[4], time(hour, minute))
     return StoredSchedule(row[0], schedule, _moment(row[6]), _moment(row[7]))

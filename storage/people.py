@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from storage.database import Database
 
@@ -95,6 +97,5 @@ class PeopleRepository:
         return _person(row) if row else None
 
 
-def _person(row: object) -> PersonRecord:
-    user_id, username, display_name, private = row  # type: ignore[misc]
-    return PersonRecord(user_id, username, display_name, bool(private))
+def _person(row: Sequence[Any]) -> PersonRecord:
+    return PersonRecord(row[0], row[1], row[2], bool(row[3]))
