@@ -26,7 +26,7 @@ from nudges.schedule import (
     Schedule,
     reminder_moments,
 )
-from register.model import OPEN_STATUSES, Action, Status
+from register.model import OPEN_STATUSES, Action
 from storage.actions import ActionRepository
 from storage.chats import ChatRecord, ChatRepository
 from storage.nudges import ScheduleRepository, StoredSchedule
@@ -229,7 +229,7 @@ class NudgeEngine:
         if chat is None:
             return None
         zone = self.zone_of(chat)
-        actions = await self.actions.in_chat(chat_id, list(Status))
+        actions = await self.actions.for_digest(chat_id, chat.last_digest_at)
         answers = await self.actions.chat_history(chat_id, since=chat.last_digest_at)
         messages = digest(
             chat.title or "your partnership",

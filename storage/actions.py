@@ -24,6 +24,11 @@ SELECT_ACTIONS = """
 """
 
 
+_SELECT_FOR_DIGEST = (
+    SELECT_ACTIONS + " WHERE a.chat_id = ? AND (a.closed_at IS NULL OR a.closed_at > ?)"
+)
+
+
 @dataclass(frozen=True)
 class NewAction:
     """What ``/assign`` records."""
@@ -162,6 +167,13 @@ class ActionRepository:
         if partner_id is not None:
             sql += " AND a.partner_id = ?"
             parameters.append(partner_id)
+        rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
+        return [action_from_row(row) for row in rows]
+
+    async def for_digest(self, chat_id: int, closed_since: datetime | None) -> list[Action]:
+        """The chat's open actions, and those closed after ``closed_since`` (all if None)."""
+        sql = _SELECT_FOR_DIGEST if closed_since else SELECT_ACTIONS + " WHERE a.chat_id = ?"
+        parameters = (chat_id, _stamp(closed_since)) if closed_since else (chat_id,)
         rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
         return [action_from_row(row) for row in rows]
 

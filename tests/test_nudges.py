@@ -304,3 +304,20 @@ async def test_nudges_commands(app, world, group, clock) -> None:
     assert "is not a time like 09:00" in quiet.text
     [quiet] = await say(app, world, alice, group, "/quiet 20:00-08:00 weekends")
     assert "Quiet hours: 20:00–08:00 and all weekend" in quiet.text
+
+
+async def test_done_since_the_last_digest_is_reported_once(app, world, group, clock) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/assign me Finished work")
+    await say(app, world, alice, group, "/assign me Still going by friday")
+    await say(app, world, alice, group, "/done 1 all sent")
+    clock.advance(timedelta(minutes=1))
+    await say(app, world, alice, group, "/digest")
+    assert (
+        "Done since the last digest\n  #1 Finished work — Alice"
+        in digests(world, group.chat_id)[-1]
+    )
+    clock.advance(timedelta(minutes=1))
+    await say(app, world, alice, group, "/digest")
+    assert "Finished work" not in digests(world, group.chat_id)[-1]
+    assert "#2 Still going" in digests(world, group.chat_id)[-1]
