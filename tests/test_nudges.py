@@ -260,7 +260,9 @@ async def test_chat_migration_moves_the_register_and_the_nudge(app, world, group
     assert schedules["digest"].next_fire_at == MONDAY_0900 + timedelta(days=7)
 
 
-async def test_migrate_to_chat_id_message_moves_the_rows(app, world, group, clock) -> None:
+@pytest.mark.parametrize("side", ["migrate_to_chat_id", "migrate_from_chat_id"])
+async def test_migration_messages_move_the_rows(app, world, group, clock, side: str) -> None:
+    """Telegram tells both chats: the old one gets migrate_to, the new one migrate_from."""
     import time
 
     alice = world.people[101]
@@ -268,11 +270,13 @@ async def test_migrate_to_chat_id_message_moves_the_rows(app, world, group, cloc
     new_id = -1008888888888
     moved = world.add_group(new_id, group.title, creator=alice)
     moved.members[world.bot.user_id] = "member"
+    in_old = side == "migrate_to_chat_id"
     service_message = {
         "update_id": 999,
         "message": {
-            "message_id": 500, "date": int(time.time()), "chat": group.to_json(),
-            "from": alice.to_json(), "migrate_to_chat_id": new_id,
+            "message_id": 500, "date": int(time.time()),
+            "chat": (group if in_old else moved).to_json(), "from": alice.to_json(),
+            side: new_id if in_old else group.chat_id,
         },
     }  # fmt: skip
     await feed(app, service_message)
