@@ -232,17 +232,28 @@ async def feedback(update: Update, context: AccordContext) -> None:
 @group_only("unanswered")
 @friendly_errors
 async def unanswered(update: Update, context: AccordContext) -> None:
-    """/unanswered (coordinators): the questions Accord declined here, newest first."""
+    """/unanswered (coordinators): questions Accord declined here, newest first, and the
+    answers people marked not helpful; what the knowledge base's editors need."""
     actor = await current_actor(update, context)
     context.services.register.require_coordinator(actor, "see unanswered questions")
     scope = await chat_scope(update, context)
     questions = await context.services.guidance.unanswered(scope.chat_id)
-    if not questions:
+    unhelpful = await context.services.guidance.unhelpful(scope.chat_id)
+    if not questions and not unhelpful:
         await reply(update, "No unanswered questions in this chat.")
         return
-    lines = [f"<b>Questions I could not answer in {escape(scope.title)}</b>"]
+    lines = []
+    if questions:
+        lines.append(f"<b>Questions I could not answer in {escape(scope.title)}</b>")
     for question in questions:
         when = question.asked_at.astimezone(scope.zone).strftime("%d %b %H:%M")
         text = question.text if len(question.text) <= 300 else question.text[:297] + "…"
         lines.append(f"{when} · {escape(question.asker or 'someone')}: {escape(text)}")
+    if unhelpful:
+        knowledge = context.services.retriever.knowledge
+        lines.append("\n<b>Answers marked not helpful</b>")
+        lines.extend(
+            f"{escape(entry.title if (entry := knowledge.get(entry_id)) else entry_id)}: {count}"
+            for entry_id, count in unhelpful
+        )
     await reply(update, "\n".join(lines))

@@ -57,11 +57,11 @@ class GuidanceRepository:
             (chat_id, user_id, entry_id, int(helpful), now.isoformat(timespec="seconds")),
         )
 
-    async def feedback(self, entry_id: str) -> tuple[int, int]:
-        """How many found ``entry_id`` helpful, and how many not."""
-        row = await self._db.fetch_one(
-            "SELECT COALESCE(SUM(helpful), 0), COUNT(*) - COALESCE(SUM(helpful), 0) "
-            "FROM guidance_feedback WHERE entry_id = ?",
-            (entry_id,),
+    async def unhelpful(self, chat_id: int) -> list[tuple[str, int]]:
+        """Answers people in this chat marked not helpful: ``(entry id, how many)``, most first."""
+        rows = await self._db.fetch_all(
+            "SELECT entry_id, COUNT(*) FROM guidance_feedback WHERE chat_id = ? AND helpful = 0"
+            " GROUP BY entry_id ORDER BY COUNT(*) DESC, entry_id",
+            (chat_id,),
         )
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+        return [(row[0], int(row[1])) for row in rows]

@@ -27,11 +27,13 @@ async def test_ask_answers_with_source_related_topics_and_feedback(
     assert 1 <= len(labels) - 2 <= 3
     [related] = await press(app, world, alice, answer, labels[0])
     assert related.text.startswith(labels[0])
+    group = cast.groups["partners"]
     await press(app, world, alice, answer, "👎 Not helpful")
     assert toasts(world)[-1].startswith("Thanks")
-    assert await services_of(app).guidance.feedback("principle-trust-honesty") == (0, 1)
+    [report] = await say(app, world, alice, group, "/unanswered")
+    assert "Answers marked not helpful\nTrust and honesty: 1" in report.text
     await press(app, world, alice, answer, "👍 Helpful")  # changing one's mind replaces it
-    assert await services_of(app).guidance.feedback("principle-trust-honesty") == (1, 0)
+    assert await services_of(app).guidance.unhelpful(group.chat_id) == []
 
 
 async def test_private_text_is_a_question(app: Application, world: World, cast: Cast) -> None:
