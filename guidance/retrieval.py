@@ -25,13 +25,14 @@ STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
     "which", "who", "is", "are", "tell", "give", "get", "just", "really", "actually", "any",
     "im", "ive", "there", "theres", "its", "it's", "what's", "let", "lets", "know", "need",
     "want", "good", "idea", "way", "best", "new", "one", "much", "many", "keep", "make",
-    "about", "explain", "anything", "something", "thing", "things",
+    "about", "explain", "anything", "something", "thing", "things", "set", "up",
 }  # fmt: skip
 # Words that say a question is about partnership working at all, without saying which
 # entry answers it; they neither decide the answer nor make a question in-domain.
 GENERIC = frozenset(
     "partnership partnerships partner partners partnering working work organisation "
-    "organisations orgs org".split()
+    "organisations orgs org council councils charity charities agency agencies nhs "
+    "department departments".split()
 )
 WEIGHTS = {"title": 3, "tags": 2, "questions": 2, "answer": 1}
 MIN_CORRECTION = 80  # rapidfuzz ratio for a typo to be corrected to a known word
