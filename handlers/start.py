@@ -87,6 +87,6 @@ def group_guide(context: AccordContext, title: str | None, coordinator: bool) ->
         "to /join theirs, so actions are attributed to organisations.\n"
         "4. Ask each partner to send /start to me in a private chat once, so I can "
         "remind them directly instead of mentioning them here.\n"
-        "5. A digest goes out every Monday at 09:00; see and change it with /nudges.\n\n"
+        "5. A digest goes out every Monday at 09:00 unless you change it: see /nudges.\n\n"
         f"<b>Commands</b>\n{_command_lines(commands)}"
     )
