@@ -27,6 +27,7 @@ from register.parsing import (
     usage,
 )
 from register.render import (
+    action_details,
     action_line,
     due_text,
     escape,
@@ -283,7 +284,7 @@ async def history(update: Update, context: AccordContext) -> None:
     now = context.services.clock.now()
     action, events = await context.services.register.history(scope, request.number)
     lines = [f"<b>#{action.number} {escape(action.title)}</b>"]
-    lines.append(action_line(action, scope.zone, now, owner=True).split(" — ", 1)[1])
+    lines.append(action_details(action, scope.zone, now, owner=True))
     lines.extend(history_lines(events, scope.zone, now))
     await reply(update, "\n".join(lines))
 

@@ -92,7 +92,7 @@ async def ask_command(update: Update, context: AccordContext) -> None:
     """/ask <question>."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     if not text:
-        await reply(update, ASK_USAGE.replace("<", "&lt;").replace(">", "&gt;"))
+        await reply(update, escape(ASK_USAGE))
         return
     await answer_question(update, context, text)
 

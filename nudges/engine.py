@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -73,7 +73,6 @@ class TickReport:
     skipped: int = 0
     empty: int = 0
     failed: int = 0
-    chats: list[int] = field(default_factory=list)
 
 
 class NudgeEngine:
@@ -209,7 +208,6 @@ class NudgeEngine:
         outcome = (
             "empty" if sent is None else ("late" if late_note else "sent") if sent else "failed"
         )
-        report.chats.append(chat.chat_id)
         if outcome == "empty":
             report.empty += 1
         elif outcome == "failed":

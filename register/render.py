@@ -30,7 +30,12 @@ def due_text(due: Due | None, zone: ZoneInfo, now: datetime) -> str:
 
 def action_line(action: Action, zone: ZoneInfo, now: datetime, owner: bool = False) -> str:
     """``#3 Draft the bid — due Fri 27 Nov · OVERDUE`` (with the owner when asked)."""
-    parts = [f"<b>#{action.number}</b> {escape(action.title)}"]
+    details = action_details(action, zone, now, owner)
+    return f"<b>#{action.number}</b> {escape(action.title)} — {details}"
+
+
+def action_details(action: Action, zone: ZoneInfo, now: datetime, owner: bool = False) -> str:
+    """``Bob · due Fri 27 Nov · OVERDUE · at risk``: where an action stands."""
     details = []
     if owner:
         details.append(escape(owner_label(action)))
@@ -43,7 +48,7 @@ def action_line(action: Action, zone: ZoneInfo, now: datetime, owner: bool = Fal
             details.append("<b>OVERDUE</b>")
         if action.status is not Status.OPEN:
             details.append(f"<i>{action.status.label}</i>")
-    return f"{parts[0]} — {' · '.join(details)}"
+    return " · ".join(details)
 
 
 def owner_label(action: Action) -> str:

@@ -13,15 +13,19 @@ from register.dates import Due
 from register.model import Action, ActionEvent, Status
 from storage.database import Database
 
-SELECT_ACTIONS = """
-    SELECT a.action_id, a.chat_id, a.number, a.title, a.owner_user_id, a.owner_handle,
-           p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_all_day,
-           a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title
+# The columns ``action_from_row`` reads, and the joins they need (aliases a, p, pt, c).
+ACTION_COLUMNS = """
+    a.action_id, a.chat_id, a.number, a.title, a.owner_user_id, a.owner_handle,
+    p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_all_day,
+    a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title
+"""
+ACTION_JOINS = """
     FROM actions a
     LEFT JOIN people p ON p.user_id = a.owner_user_id
     LEFT JOIN partners pt ON pt.partner_id = a.partner_id
     LEFT JOIN chats c ON c.chat_id = a.chat_id
 """
+SELECT_ACTIONS = f"SELECT {ACTION_COLUMNS} {ACTION_JOINS}"
 
 
 _SELECT_FOR_DIGEST = (

@@ -9,7 +9,7 @@ from typing import Any
 
 from nudges.schedule import Schedule
 from register.model import Action
-from storage.actions import SELECT_ACTIONS, action_from_row
+from storage.actions import ACTION_COLUMNS, ACTION_JOINS, action_from_row
 from storage.database import Database
 
 _AWAITING = (
@@ -120,11 +120,9 @@ class ScheduleRepository:
         """Open actions due by ``horizon`` in active chats with reminders on, whose
         reminders are not all handled (uses ``actions_awaiting_reminders``)."""
         rows = await self._db.fetch_all(
-            SELECT_ACTIONS.replace(
-                "SELECT a.action_id,",
-                "SELECT a.reminded_before_for, a.reminded_overdue_for, c.timezone, a.action_id,",
-            )
-            + f" WHERE {_AWAITING} AND a.due_at <= ? AND c.active = 1 AND c.reminders_enabled = 1",
+            "SELECT a.reminded_before_for, a.reminded_overdue_for, c.timezone,"
+            f" {ACTION_COLUMNS} {ACTION_JOINS}"
+            f" WHERE {_AWAITING} AND a.due_at <= ? AND c.active = 1 AND c.reminders_enabled = 1",
             (_stamp(horizon),),
         )
         awaiting = []
