@@ -19,6 +19,7 @@ from app.transport import AiohttpRequest, RetryingRequest
 from config.settings import Settings
 from handlers import register_all
 from handlers.catalogue import publish_commands
+from handlers.nudges import schedule_tick
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +42,20 @@ def build_application(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    scheduled_jobs: bool = True,
 ) -> Application:
     """Build the Application with every handler registered; the database opens in post_init.
 
     ``request``/``get_updates_request`` replace the HTTP transports (the console and the
-    offline tests answer Bot API calls in memory).
+    offline tests answer Bot API calls in memory). ``scheduled_jobs=False`` builds it
+    without a JobQueue, so nothing ticks in the background: tests and benchmarks call
+    ``run_tick`` themselves at the times they choose.
     """
+    builder = ApplicationBuilder()
+    if not scheduled_jobs:
+        builder = builder.job_queue(None)  # type: ignore[arg-type]  # PTB documents None
     application = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token or OFFLINE_TOKEN)
+        builder.token(settings.telegram_bot_token or OFFLINE_TOKEN)
         .base_url(settings.telegram_api_base_url)
         .request(RetryingRequest(request or default_request()))
         .get_updates_request(get_updates_request or AiohttpRequest(pool_size=1))
@@ -69,6 +75,9 @@ def build_application(
     )
     application.bot_data[SERVICES_KEY] = Services(settings, clock or Clock())
     register_all(application)
+    if scheduled_jobs:
+        assert application.job_queue is not None  # the job-queue extra is a dependency
+        schedule_tick(application.job_queue)
     return application
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
@@ -24,8 +25,66 @@ def ordering_key(update: object) -> int | None:
     return None
 
 
+class Turn:
+    """An update's hold on its chat's lock and on a working slot.
+
+    ``release`` gives both up early (once); ``at_end`` callbacks run when the update is
+    finished, whether or not it gave its turn up.
+    """
+
+    def __init__(
+        self, key: int | None, lock: asyncio.Lock | None, working: asyncio.Semaphore
+    ) -> None:
+        self.key = key
+        self._lock = lock
+        self._working = working
+        self._held = True
+        self._at_end: list[Callable[[], None]] = []
+        self.holds_lane = False  # set by the rate limiter's ChatLanes
+
+    def release(self) -> None:
+        """Let the chat's next update start; idempotent."""
+        if self._held:
+            self._held = False
+            self._working.release()
+            if self._lock is not None:
+                self._lock.release()
+
+    def at_end(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the update is finished."""
+        self._at_end.append(callback)
+
+    def finish(self) -> None:
+        """The update is done: release the turn and run the end callbacks."""
+        self.release()
+        for callback in self._at_end:
+            callback()
+        self._at_end.clear()
+
+
+_current_turn: ContextVar[Turn | None] = ContextVar("accord_update_turn", default=None)
+
+
+def current_turn() -> Turn | None:
+    """The turn of the update being handled in this task, if any."""
+    return _current_turn.get()
+
+
+def yield_turn() -> None:
+    """Let the chat's next update start while this one waits (a flood wait, say).
+
+    Called from inside a handler's Bot API call; what was done so far is done, and the
+    caller's later messages keep their order through the rate limiter's per-chat lane.
+    Outside an update (a job, a test calling ``process_update`` directly) it does nothing.
+    """
+    turn = current_turn()
+    if turn is not None:
+        turn.release()
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """At most ``max_working`` updates run at once; one chat's updates never overlap.
+    """At most ``max_working`` updates run at once; one chat's updates never overlap,
+    unless one gives its turn away with :func:`yield_turn` while it waits.
 
     Tasks reach the per-chat lock in the order PTB created them (no await comes
     before it), and ``asyncio.Lock`` wakes waiters first-in first-out, so each chat's
@@ -42,20 +101,36 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Wait for this chat's turn, then for a working slot, then handle the update."""
         key = ordering_key(update)
         if key is None:
-            async with self._working:
-                await coroutine
+            await self._run(None, None, coroutine)
             return
         lock, users = self._chat_locks.get(key, (asyncio.Lock(), 0))
         self._chat_locks[key] = (lock, users + 1)
         try:
-            async with lock, self._working:
-                await coroutine
+            await lock.acquire()
+            await self._run(key, lock, coroutine)
         finally:
             lock, users = self._chat_locks[key]
             if users == 1:
                 del self._chat_locks[key]
             else:
                 self._chat_locks[key] = (lock, users - 1)
+
+    async def _run(
+        self, key: int | None, lock: asyncio.Lock | None, coroutine: Awaitable[Any]
+    ) -> None:
+        try:
+            await self._working.acquire()
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        turn = Turn(key, lock, self._working)
+        token = _current_turn.set(turn)
+        try:
+            await coroutine
+        finally:
+            _current_turn.reset(token)
+            turn.finish()
 
     async def initialize(self) -> None:
         """Nothing to allocate."""

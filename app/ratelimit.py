@@ -4,18 +4,26 @@ Telegram allows about 30 messages a second in all and 20 a minute per group. Rep
 people are paced by the people writing; a digest to a thousand groups is not, so nudges
 pass ``rate_limit_args=FAN_OUT`` and go through PTB's ``AIORateLimiter``. Everything
 else is sent at once, and waits and retries only when Telegram answers ``RetryAfter``.
+
+Waiting out a group's 429 must not stall that group's other updates: a button pressed
+meanwhile needs its callback answered within seconds, and an answer is not a group
+message. So an update that has to wait gives its chat's turn away (``yield_turn``), and
+the chat's messages keep their order through a per-chat lane that each update holds,
+once it has sent there, until it is finished.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
+
+from app.processor import current_turn, yield_turn
 
 logger = logging.getLogger(__name__)
 # A little under Telegram's ~30/s: each 429 pauses every fan-out request for a second or
@@ -33,10 +41,60 @@ class FanOut:
 FAN_OUT = FanOut()
 
 
-class FanOutRateLimiter(AIORateLimiter):
-    """``AIORateLimiter`` for fan-out requests; RetryAfter retries for all of them."""
+class ChatLanes:
+    """One lane per chat: an update that sends to its own chat holds the lane until it
+    is finished, so the chat's replies leave in update order even when an earlier
+    update gave its turn away to wait out a flood limit.
 
-    def __init__(self, max_retries: int = 3) -> None:
+    Only an update's own chat is laned (each update holds at most one lane, so lanes
+    cannot deadlock); jobs and sends to other chats go straight through.
+    """
+
+    def __init__(self) -> None:
+        self._lanes: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def enter(self, chat_id: object) -> None:
+        """Wait for the chat's lane if this update sends to its own chat for the first time."""
+        turn = current_turn()
+        if turn is None or turn.key is None or turn.holds_lane or chat_id != turn.key:
+            return
+        key = turn.key
+        lock, users = self._lanes.get(key, (asyncio.Lock(), 0))
+        self._lanes[key] = (lock, users + 1)
+        turn.holds_lane = True
+        if lock.locked():
+            yield_turn()  # an earlier update of this chat is waiting out a flood limit
+        try:
+            await lock.acquire()
+        except BaseException:
+            self._leave(key, None)
+            raise
+        turn.at_end(lambda: self._leave(key, lock))
+
+    def _leave(self, key: int, lock: asyncio.Lock | None) -> None:
+        if lock is not None:
+            lock.release()
+        held, users = self._lanes[key]
+        if users == 1:
+            del self._lanes[key]
+        else:
+            self._lanes[key] = (held, users - 1)
+
+    @property
+    def busy(self) -> int:
+        """How many chats have a lane in use (for tests: idle lanes are dropped)."""
+        return len(self._lanes)
+
+
+class FanOutRateLimiter(AIORateLimiter):
+    """``AIORateLimiter`` for fan-out requests; RetryAfter retries for all of them.
+
+    ``wait`` is how a RetryAfter is waited out (``asyncio.sleep``; tests pass a gate).
+    """
+
+    def __init__(
+        self, max_retries: int = 3, wait: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ) -> None:
         super().__init__(
             overall_max_rate=OVERALL_PER_SECOND,
             overall_time_period=1,
@@ -44,6 +102,8 @@ class FanOutRateLimiter(AIORateLimiter):
             group_time_period=60,
         )
         self._interactive_retries = max_retries
+        self.wait = wait
+        self.lanes = ChatLanes()
 
     async def process_request(
         self,
@@ -59,6 +119,7 @@ class FanOutRateLimiter(AIORateLimiter):
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args.max_retries
             )
+        await self.lanes.enter(data.get("chat_id"))
         for attempt in range(self._interactive_retries + 1):
             try:
                 return await callback(*args, **kwargs)
@@ -68,5 +129,6 @@ class FanOutRateLimiter(AIORateLimiter):
                 # As PTB's own limiter does: the public attribute is changing type in v23.
                 seconds = error._retry_after.total_seconds()
                 logger.info("%s hit Telegram's flood limit; retrying in %.1fs", endpoint, seconds)
-                await asyncio.sleep(seconds + 0.1)
+                yield_turn()  # the chat's other updates go on; its messages wait in the lane
+                await self.wait(seconds + 0.1)
         raise AssertionError("unreachable")  # pragma: no cover

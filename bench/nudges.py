@@ -66,7 +66,11 @@ async def fan_out(chats: int) -> tuple[float, int, int]:
         clock = FrozenClock(MONDAY_0900 - timedelta(hours=1))
         request = WorldRequest(world)
         application = build_application(
-            settings, clock=clock, request=request, get_updates_request=request
+            settings,
+            clock=clock,
+            request=request,
+            get_updates_request=request,
+            scheduled_jobs=False,
         )
         async with running(application):
             services = services_of(application)

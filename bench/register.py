@@ -98,7 +98,9 @@ async def big_register(open_actions: int = 1000, rounds: int = 20) -> float:
         person = world.add_person(7, "Coordinator", "coord")
         chat = world.add_group(-1003000000000, "Big Partnership", creator=person)
         request = WorldRequest(world)
-        application = build_application(settings, request=request, get_updates_request=request)
+        application = build_application(
+            settings, request=request, get_updates_request=request, scheduled_jobs=False
+        )
         async with running(application):
             await feed(application, world.add_bot_to(chat, person))
             for n in range(open_actions):

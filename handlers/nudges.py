@@ -13,6 +13,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ExtBot,
+    JobQueue,
     MessageHandler,
     filters,
 )
@@ -97,7 +98,7 @@ class TelegramOutbox:
 
 
 def register(application: Application) -> None:
-    """Add the nudge commands, the check-in buttons and the repeating tick."""
+    """Add the nudge commands and the check-in buttons (the tick: ``schedule_tick``)."""
     catalogue_of(application).add(*COMMANDS)
     application.add_handler(CommandHandler("nudges", nudges))
     application.add_handler(CommandHandler("timezone", timezone))
@@ -106,9 +107,12 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("checkin", checkin_now))
     application.add_handler(CallbackQueryHandler(checkin_answer, pattern=CHECKIN))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated), group=-2)
-    if application.job_queue is not None:
-        # Runs at start-up too; the database, not the job queue, remembers what is due.
-        application.job_queue.run_repeating(tick_job, interval=TICK_SECONDS, first=0, name="tick")
+
+
+def schedule_tick(job_queue: JobQueue) -> None:
+    """Tick every ``TICK_SECONDS``, from start-up on; the database, not the job queue,
+    remembers what is due."""
+    job_queue.run_repeating(tick_job, interval=TICK_SECONDS, first=0, name="tick")
 
 
 async def run_tick(application: Application) -> None:

@@ -47,7 +47,7 @@ async def app(
     """The real Application, its Bot API answered by the world, groups already joined."""
     request = WorldRequest(world)
     application = build_application(
-        settings, clock=clock, request=request, get_updates_request=request
+        settings, clock=clock, request=request, get_updates_request=request, scheduled_jobs=False
     )
     async with running(application):
         for chat in cast.groups.values():

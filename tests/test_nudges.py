@@ -141,7 +141,9 @@ async def test_restart_sends_nothing_twice(app, world, group, clock, settings) -
     await tick_at(app, clock, MONDAY_0900)
     assert len(digests(world, group.chat_id)) == 1
     request = WorldRequest(world)
-    second = build_application(settings, clock=clock, request=request, get_updates_request=request)
+    second = build_application(
+        settings, clock=clock, request=request, get_updates_request=request, scheduled_jobs=False
+    )
     async with running(second):
         await tick_at(second, clock, MONDAY_0900 + timedelta(minutes=2))
     assert len(digests(world, group.chat_id)) == 1
@@ -325,3 +327,13 @@ async def test_done_since_the_last_digest_is_reported_once(app, world, group, cl
     await say(app, world, alice, group, "/digest")
     assert "Finished work" not in digests(world, group.chat_id)[-1]
     assert "#2 Still going" in digests(world, group.chat_id)[-1]
+
+
+def test_only_the_running_bot_ticks_by_itself(settings) -> None:
+    from app.builder import build_application
+
+    ticking = build_application(settings)
+    assert [job.name for job in ticking.job_queue.jobs()] == ["tick"]
+    quiet = build_application(settings, scheduled_jobs=False)
+    with pytest.warns(UserWarning, match="No `JobQueue` set up"):
+        assert quiet.job_queue is None
