@@ -11,6 +11,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from app.processor import yield_turn
+
 logger = logging.getLogger(__name__)
 Timeout = float | DefaultValue | None
 
@@ -85,6 +87,7 @@ class RetryingRequest(BaseRequest):
                 if code not in RETRYABLE_STATUS or last_try:
                     return code, payload
                 logger.warning("%s got HTTP %d; retry %d in %.1fs", endpoint, code, attempt, delay)
+            yield_turn()  # the chat's other updates need not wait for Telegram to recover
             await self._sleep(delay)
             delay = min(delay * 2, self._max_delay)
         raise AssertionError("unreachable")  # pragma: no cover
