@@ -49,6 +49,7 @@ class Database:
         try:
             connection.row_factory = aiosqlite.Row
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await _check_integrity(connection)
             await _enable_wal(connection)
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA synchronous = NORMAL")
@@ -112,6 +113,23 @@ class Database:
         """Every row of a read query."""
         async with self._connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
+
+
+async def _check_integrity(connection: aiosqlite.Connection) -> None:
+    """Refuse a damaged file before anything is written to it (``PRAGMA quick_check``)."""
+    try:
+        async with connection.execute("PRAGMA quick_check") as cursor:
+            problems = [str(row[0]) for row in await cursor.fetchall()]
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise
+        problems = [str(error)]
+    if problems != ["ok"]:
+        lines = (line.strip() for problem in problems for line in problem.splitlines())
+        found = "; ".join(line for line in lines if line and not line.startswith("***"))
+        raise sqlite3.DatabaseError(
+            f"damaged (PRAGMA quick_check: {found[:300]}); restore it from a backup, see README"
+        )
 
 
 async def _enable_wal(connection: aiosqlite.Connection, attempts: int = 100) -> None:
