@@ -69,3 +69,29 @@ async def test_a_sound_file_opens(tmp_path: Path) -> None:
     database = await Database.open(path)
     assert await PeopleRepository(database).find_by_username("user49") is not None
     await database.close()
+
+
+def modes(directory: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_mode & 0o777 for path in directory.iterdir()}
+
+
+async def test_the_files_are_readable_only_by_their_owner(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "accord.sqlite3")
+    try:
+        await PeopleRepository(database).record(1, "alice", "Alice", NOW)
+        assert modes(tmp_path) == {
+            "accord.sqlite3": 0o600,
+            "accord.sqlite3-wal": 0o600,
+            "accord.sqlite3-shm": 0o600,
+        }
+    finally:
+        await database.close()
+
+
+async def test_an_acknowledged_write_survives_power_loss(tmp_path: Path) -> None:
+    """WAL with synchronous=FULL syncs at every commit (NORMAL only at checkpoints)."""
+    database = await Database.open(tmp_path / "accord.sqlite3")
+    try:
+        assert (await database.fetch_one("PRAGMA synchronous"))[0] == 2  # FULL
+    finally:
+        await database.close()
