@@ -7,7 +7,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str, migrations: Path = MIGRATIONS_DIR) -> Database:
         """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
-        _create_private(Path(path))
+        create_private(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             connection.row_factory = aiosqlite.Row
@@ -121,12 +121,10 @@ class Database:
             return list(await cursor.fetchall())
 
 
-def _create_private(path: Path) -> None:
+def create_private(path: Path) -> None:
     """Create a missing database file readable only by its owner (people's names, notes)."""
-    try:
+    with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-    except FileExistsError:
-        pass
 
 
 async def _check_integrity(connection: aiosqlite.Connection) -> None:
