@@ -104,8 +104,7 @@ class ChatRepository:
         old group is unknown (already moved).
 
         If Accord already knows the supergroup (an update from it came first), the two
-        merge: see :func:`_merge`. If the supergroup has no register of its own yet, the
-        old group's settings and schedules carry over; otherwise the supergroup's stay.
+        merge: see :func:`_merge`.
         """
         if old_id == new_id:
             return None
@@ -116,11 +115,9 @@ class ChatRepository:
                 return None
             cursor = await tx.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,))
             merged = Merged()
-            if await cursor.fetchone() is not None and not await _is_bare(tx, new_id):
+            if await cursor.fetchone() is not None:
                 merged = await _merge(tx, old_id, new_id)
             else:  # foreign keys cascade from chats.chat_id
-                await tx.execute("DELETE FROM schedules WHERE chat_id = ?", (new_id,))
-                await tx.execute("DELETE FROM chats WHERE chat_id = ?", (new_id,))
                 await tx.execute(
                     "UPDATE chats SET chat_id = ?, type = 'supergroup', active = 1,"
                     " updated_at = ? WHERE chat_id = ?",
@@ -158,20 +155,25 @@ def _span(first: int, last: int) -> str:
     return f"#{first}" if first == last else f"#{first}–#{last}"
 
 
-# The supergroup's own rows: if it has none, it is a bare record that gives way.
-_REGISTER_TABLES = ("actions", "partners", "coordinators", "partner_members")
+# A supergroup with none of these rows has no register of its own yet.
+_REGISTER_TABLES = ("actions", "partners", "coordinators")
+_SETTINGS = (
+    "timezone", "quiet_start", "quiet_end", "quiet_weekends", "reminders_enabled",
+    "last_digest_at",
+)  # fmt: skip
 # Rows that simply move (keyed by more than the chat): duplicates keep the supergroup's.
+# Every table with a chat_id is handled in _merge: a new one must be added there.
 _MOVED_TABLES = (
     "coordinators", "partner_members", "unanswered_questions", "guidance_feedback",
 )  # fmt: skip
 
 
-async def _is_bare(tx: aiosqlite.Connection, chat_id: int) -> bool:
+async def _has_register(tx: aiosqlite.Connection, chat_id: int) -> bool:
     for table in _REGISTER_TABLES:
         cursor = await tx.execute(f"SELECT 1 FROM {table} WHERE chat_id = ? LIMIT 1", (chat_id,))
         if await cursor.fetchone() is not None:
-            return False
-    return True
+            return True
+    return False
 
 
 async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
@@ -179,9 +181,20 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
 
     Partners with the same name become one (the old one's actions and members move to
     it); the old group's actions are numbered after the supergroup's; a person who is
-    in a partner in both keeps the supergroup's; the supergroup's settings and schedules
-    stay, the old group's are dropped.
+    in a partner in both keeps the supergroup's. If the supergroup has a register of
+    its own, its settings and schedules stay; if not, the old group's carry over.
     """
+    if await _has_register(tx, new_id):
+        await tx.execute("DELETE FROM schedules WHERE chat_id = ?", (old_id,))
+    else:
+        await tx.execute("DELETE FROM schedules WHERE chat_id = ?", (new_id,))
+        await tx.execute("UPDATE schedules SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        columns = ", ".join(_SETTINGS)
+        await tx.execute(
+            f"UPDATE chats SET ({columns}) = (SELECT {columns} FROM chats WHERE chat_id = ?)"
+            " WHERE chat_id = ?",
+            (old_id, new_id),
+        )
     merged_partners = []
     cursor = await tx.execute(
         "SELECT o.partner_id, n.partner_id, n.name FROM partners o"
@@ -189,10 +202,10 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
         (new_id, old_id),
     )
     for old_partner, new_partner, name in await cursor.fetchall():
-        await tx.execute(
-            "UPDATE partners SET removed_at = CASE WHEN (SELECT removed_at FROM partners"
-            " WHERE partner_id = ?) IS NULL THEN NULL ELSE removed_at END WHERE partner_id = ?",
-            (old_partner, new_partner),
+        await tx.execute(  # still current in the old group: current in the supergroup
+            "UPDATE partners SET removed_at = NULL WHERE partner_id = ? AND EXISTS"
+            " (SELECT 1 FROM partners WHERE partner_id = ? AND removed_at IS NULL)",
+            (new_partner, old_partner),
         )
         for table in ("actions", "partner_members"):
             await tx.execute(
@@ -219,6 +232,5 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
             f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
-    await tx.execute("DELETE FROM schedules WHERE chat_id = ?", (old_id,))
     await tx.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
     return Merged(renumbered, sorted(merged_partners))

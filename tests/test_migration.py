@@ -125,6 +125,25 @@ async def test_move_to_a_supergroup_not_seen_yet_keeps_everything(database: Data
     assert await ChatRepository(database).migrate(OLD, NEW, NOW) is None  # done already
 
 
+async def test_a_supergroup_with_only_a_question_takes_the_old_groups_settings(
+    database: Database,
+) -> None:
+    await seed(database, OLD, ["Old one"], "Health Board", 1)
+    chats = ChatRepository(database)
+    await chats.update_settings(OLD, timezone="Asia/Tokyo", quiet_start="20:00")
+    await chats.record(NEW, "supergroup", "New", NOW)
+    await GuidanceRepository(database).log_unanswered(NEW, 2, "asked first", NOW)
+
+    await chats.migrate(OLD, NEW, NOW)
+
+    moved = await chats.get(NEW)
+    assert moved is not None
+    assert (moved.timezone, moved.quiet_start, moved.title) == ("Asia/Tokyo", "20:00", "New")
+    assert "digest" in await ScheduleRepository(database).of_chat(NEW)
+    assert len(await GuidanceRepository(database).unanswered(NEW)) == 2
+    assert (await ActionRepository(database).get(NEW, 1)).title == "Old one"  # type: ignore[union-attr]
+
+
 # --- through the Application -----------------------------------------------------------
 
 
