@@ -189,6 +189,7 @@ class NudgeEngine:
 
                 await asyncio.gather(*(run(s, c) for s, c in claimed))
             await self._reminders(now, outbox, report)
+            await self.schedules.prune_log(now)
         return report
 
     async def _fire(

@@ -32,6 +32,9 @@ from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
 SNOOZE = timedelta(weeks=1)
+# Changes one action's history keeps; beyond it only closing it is taken. With the
+# per-person limit on writing commands, this bounds the history (all of it is shown).
+MAX_EVENTS = 500
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
 
 
@@ -420,6 +423,12 @@ class Register:
         """Write a change whose rules the UPDATE checks again (still in ``statuses``,
         ``expect`` unchanged, still the actor's unless they coordinate): what ran since
         the action was read can't be overwritten. If it moved on, say how."""
+        closing = Status(str(columns.get("status", action.status.value))).closed
+        if not closing and await self.actions.event_count(action) >= MAX_EVENTS:
+            raise RegisterError(
+                f"#{action.number} has {MAX_EVENTS:,} changes in its history, the most one "
+                f"action keeps. Close it (/done {action.number}) and assign a follow-up."
+            )
         guard = dict(expect or {})
         if not actor.is_coordinator:
             guard["owner_user_id"] = actor.user_id

@@ -254,6 +254,13 @@ class ActionRepository:
         """Every change to ``action``, oldest first."""
         return await self._events("e.action_id = ?", (action.action_id,))
 
+    async def event_count(self, action: Action) -> int:
+        """How many changes ``action``'s history holds."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM action_events WHERE action_id = ?", (action.action_id,)
+        )
+        return int(row[0]) if row else 0
+
     async def chat_history(self, chat_id: int, since: datetime | None = None) -> list[ActionEvent]:
         """Every change to every action of a chat (after ``since``), in order."""
         if since is None:

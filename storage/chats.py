@@ -8,6 +8,9 @@ from datetime import datetime
 import aiosqlite
 
 from storage.database import Database
+from storage.lru import LruDict
+
+CHATS_CACHED = 10_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class ChatRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._written: dict[int, tuple[str, str | None, bool]] = {}
+        self._written: LruDict[int, tuple[str, str | None, bool]] = LruDict(CHATS_CACHED)
 
     async def record(
         self, chat_id: int, chat_type: str, title: str | None, now: datetime, active: bool = True
