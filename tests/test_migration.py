@@ -207,3 +207,22 @@ async def test_a_nudge_that_finds_the_group_moved_merges_and_tells_the_group(
     assert any("its actions #1–#2 are now #2–#3" in text for text in texts), texts
     assert any("#2 Book the venue" in digest for digest in digests(world, new.chat_id)), texts
     assert await services_of(app).chats.get(old.chat_id) is None
+
+
+async def test_a_reminder_that_finds_the_group_moved_names_the_new_number(
+    app: Application, world: World, cast: Cast, clock: FrozenClock
+) -> None:
+    old, new = await used_supergroup(app, world, cast)
+    alice = world.people[101]
+    await say(app, world, alice, old, "/assign me Pay the deposit by tomorrow")
+    await say(app, world, alice, old, "/nudges digest off")  # only the reminder goes out
+    world.fail_next(
+        "sendMessage",
+        BotApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                    {"migrate_to_chat_id": new.chat_id}),
+    )  # fmt: skip
+    await tick_at(app, clock, MONDAY_0900)
+    texts = [m.text for m in world.bot_messages(new.chat_id)]
+    [reminder] = [text for text in texts if "Pay the deposit" in text]
+    assert "#4" in reminder, texts
+    assert "#3" not in reminder
