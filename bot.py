@@ -1,7 +1,8 @@
-"""Accord's entry point: ``python bot.py [run|console]``.
+"""Accord's entry point: ``python bot.py [run|console|ask|backup]``.
 
 ``run`` (the default) long-polls Telegram when ``TELEGRAM_BOT_TOKEN`` is set and starts
-the local chat console when it is not; ``console`` always starts the console.
+the local chat console when it is not; ``console`` always starts the console;
+``backup PATH`` copies the database, also while the bot runs.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import logging
 import sqlite3
 import sys
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import InvalidToken
@@ -21,6 +23,7 @@ from config.settings import Settings, SettingsError, load_settings, log_level_nu
 from console.terminal import run_console
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
+from storage.backup import BackupError, backup
 
 logger = logging.getLogger("accord")
 
@@ -32,14 +35,22 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "mode",
         nargs="?",
         default="run",
-        choices=("run", "console", "ask"),
+        choices=("run", "console", "ask", "backup"),
         help="run: Telegram if a token is set, else the console (default); console: local "
-        "chat; ask: answer a question from the knowledge base and show how it matched",
+        "chat; ask: answer a question from the knowledge base and show how it matched; "
+        "backup: copy the database to a file, also while the bot runs",
     )
-    parser.add_argument("question", nargs="*", help="for ask: the question")
+    parser.add_argument(
+        "question", nargs="*", help="for ask: the question; for backup: the file to write"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="for backup: replace the file if it exists"
+    )
     arguments = parser.parse_args(argv)
     if arguments.mode == "ask" and not arguments.question:
         parser.error('ask needs a question, e.g. python bot.py ask "how do we build trust?"')
+    if arguments.mode == "backup" and len(arguments.question) != 1:
+        parser.error("backup needs a file to write, e.g. python bot.py backup accord.backup")
     return arguments
 
 
@@ -55,6 +66,17 @@ def ask(question: str) -> None:
         print(f"No confident answer (coverage {result.coverage:.2f}); closest:")
     for match in result.candidates:
         print(f"  {match.entry.id}  score {match.score:.2f}")
+
+
+def back_up(settings: Settings, target: str, overwrite: bool) -> int:
+    """Copy the database to ``target``; one line on stderr and exit code 2 if it can't."""
+    try:
+        size = backup(settings.database_path, Path(target).expanduser(), overwrite)
+    except BackupError as error:
+        print(f"Accord cannot back up: {error}", file=sys.stderr)
+        return 2
+    print(f"Backed up {settings.database_path} to {target} ({size:,} bytes).")
+    return 0
 
 
 def run_telegram(settings: Settings) -> None:
@@ -75,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
+    if arguments.mode == "backup":
+        return back_up(settings, arguments.question[0], arguments.overwrite)
     console = arguments.mode == "console" or not settings.telegram_bot_token
     level = log_level_number(settings)
     if console and level > logging.DEBUG:

@@ -17,10 +17,12 @@ from register.model import Actor, ChatScope
 from register.parsing import Mention, UsageError
 from register.render import split_message
 from register.service import RegisterError
+from storage.lru import LruDict
 
 # Telegram's stand-in for a group admin posting as the group itself.
 ANONYMOUS_ADMIN_ID = 1087968824
 ADMIN_CACHE = timedelta(minutes=5)
+ADMIN_CACHE_SIZE = 10_000  # (chat, person) answers kept
 
 Handler = Callable[[Update, AccordContext], Coroutine[Any, Any, None]]
 
@@ -91,7 +93,7 @@ async def is_coordinator(context: AccordContext, chat: Chat, user_id: int) -> bo
     if await context.services.coordinators.is_named(chat.id, user_id):
         return True
     cache: dict[tuple[int, int], tuple[datetime, bool]] = context.bot_data.setdefault(
-        "accord.admins", {}
+        "accord.admins", LruDict(ADMIN_CACHE_SIZE)
     )
     key = (chat.id, user_id)
     now = context.services.clock.now()

@@ -145,9 +145,10 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         await send_entry(message, context, result.best.entry)
         return
     user = update.effective_user
-    await services.guidance.log_unanswered(
-        chat.id, user.id if user else None, question, services.clock.now()
-    )
+    if chat.type != Chat.PRIVATE:  # only a group's /unanswered shows them
+        await services.guidance.log_unanswered(
+            chat.id, user.id if user else None, question, services.clock.now()
+        )
     knowledge = services.retriever.knowledge
     closest = [m.entry for m in result.candidates] or [
         knowledge.entries[i] for i in FALLBACK_TOPICS

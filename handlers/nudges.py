@@ -298,6 +298,12 @@ async def migrated(update: Update, context: AccordContext) -> None:
         return
     now = context.services.clock.now()
     if message.migrate_to_chat_id is not None:
-        await context.services.chats.migrate(message.chat_id, message.migrate_to_chat_id, now)
+        old_id, new_id = message.chat_id, message.migrate_to_chat_id
     elif message.migrate_from_chat_id is not None:
-        await context.services.chats.migrate(message.migrate_from_chat_id, message.chat_id, now)
+        old_id, new_id = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    merged = await context.services.chats.migrate(old_id, new_id, now)
+    notice = merged.notice() if merged else None
+    if notice:
+        await context.bot.send_message(new_id, escape(notice))

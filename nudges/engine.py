@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from nudges.schedule import (
     reminder_moments,
 )
 from register.model import OPEN_STATUSES, Action
+from register.render import escape
 from storage.actions import ActionRepository
 from storage.chats import ChatRecord, ChatRepository
 from storage.nudges import ScheduleRepository, StoredSchedule
@@ -54,6 +55,16 @@ class ChatMovedError(Exception):
     def __init__(self, new_chat_id: int) -> None:
         super().__init__(new_chat_id)
         self.new_chat_id = new_chat_id
+
+
+class ChatMergedError(Exception):
+    """The group moved into a supergroup whose register renumbered its actions: what was
+    composed for it names stale numbers (and its buttons would act on other actions)."""
+
+    def __init__(self, new_chat_id: int, renumbered: dict[int, int]) -> None:
+        super().__init__(new_chat_id)
+        self.new_chat_id = new_chat_id
+        self.renumbered = renumbered
 
 
 class Outbox(Protocol):
@@ -178,6 +189,7 @@ class NudgeEngine:
 
                 await asyncio.gather(*(run(s, c) for s, c in claimed))
             await self._reminders(now, outbox, report)
+            await self.schedules.prune_log(now)
         return report
 
     async def _fire(
@@ -201,10 +213,11 @@ class NudgeEngine:
         if lateness > LATE_AFTER:
             local = fire_at.astimezone(zone)
             late_note = f"Late: this was due {local:%a %d %b %H:%M}, while Accord was offline."
-        if kind == "digest":
-            sent = await self.send_digest(chat.chat_id, now, outbox, late_note)
-        else:
-            sent = await self.send_checkins(chat.chat_id, now, outbox, late_note)
+        send = self.send_digest if kind == "digest" else self.send_checkins
+        try:
+            sent = await send(chat.chat_id, now, outbox, late_note)
+        except ChatMergedError as merged:  # compose it again, with the supergroup's numbers
+            sent = await send(merged.new_chat_id, now, outbox, late_note)
         outcome = (
             "empty" if sent is None else ("late" if late_note else "sent") if sent else "failed"
         )
@@ -359,7 +372,13 @@ class NudgeEngine:
                     "Owner %s can't be reached privately; reminding in the group", person.user_id
                 )
         text = reminder(action, kind, zone, now, in_group=True)
-        return await self._send(action.chat_id, text, None, outbox, now) is not None
+        try:
+            return await self._send(action.chat_id, text, None, outbox, now) is not None
+        except ChatMergedError as merged:
+            number = merged.renumbered.get(action.number, action.number)
+            action = replace(action, chat_id=merged.new_chat_id, number=number)
+            text = reminder(action, kind, zone, now, in_group=True)
+            return await self._send(action.chat_id, text, None, outbox, now) is not None
 
     async def _send(
         self, chat_id: int, text: str, buttons: Buttons | None, outbox: Outbox, now: datetime
@@ -372,8 +391,12 @@ class NudgeEngine:
                 return chat_id
             except ChatMovedError as moved:
                 logger.info("Chat %s moved to %s; its register follows", chat_id, moved.new_chat_id)
-                await self.chats.migrate(chat_id, moved.new_chat_id, now)
+                merged = await self.chats.migrate(chat_id, moved.new_chat_id, now)
                 chat_id = moved.new_chat_id
+                if merged is not None and (notice := merged.notice()):
+                    await outbox.send(chat_id, escape(notice))
+                if merged is not None and merged.renumbered:
+                    raise ChatMergedError(chat_id, merged.renumbered) from None
             except (ChatUnavailableError, RecipientUnavailableError):
                 logger.warning("Chat %s is no longer reachable: its nudges stop", chat_id)
                 await self.chats.set_active(chat_id, False, now)

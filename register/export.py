@@ -1,4 +1,8 @@
-"""The register as two CSV files: one row per action, and every history event."""
+"""The register as two CSV files: one row per action, and every history event.
+
+Anyone controls their own display name, titles and notes, so every cell that a
+spreadsheet would read as a formula is written as text (OWASP's CSV injection advice).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,21 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from register.model import Action, ActionEvent
-from register.render import owner_label
+from register.dates import Due
+from register.model import Action, ActionEvent, Status
+from register.render import due_from_value, owner_label
 
 ACTION_COLUMNS = (
     "number", "title", "owner", "partner", "status", "due", "created", "closed", "last note",
 )  # fmt: skip
 EVENT_COLUMNS = ("number", "when", "who", "what", "old", "new", "note")
 BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """``text``, with a leading single quote if a spreadsheet would run it as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _local(moment: object, zone: ZoneInfo, with_time: bool = True) -> str:
@@ -23,11 +34,27 @@ def _local(moment: object, zone: ZoneInfo, with_time: bool = True) -> str:
     return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
+def _due(due: Due | None, zone: ZoneInfo) -> str:
+    """A due date as the ``due`` column shows it: the day, with the time if it has one."""
+    return _local(due.at, zone, not due.all_day) if due else ""
+
+
+def _value(kind: str, value: str | None, zone: ZoneInfo) -> str:
+    """A history event's old or new value as people read it."""
+    if not value:
+        return ""
+    if kind == "status":
+        return Status(value).label
+    if kind == "due":
+        return _due(due_from_value(value), zone)
+    return value
+
+
 def _csv(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -40,7 +67,7 @@ def actions_csv(actions: list[Action], zone: ZoneInfo) -> bytes:
             owner_label(a),
             a.partner_name or "",
             a.status.label,
-            _local(a.due.at, zone, not a.due.all_day) if a.due else "",
+            _due(a.due, zone),
             _local(a.created_at, zone),
             _local(a.closed_at, zone),
             a.last_note or "",
@@ -58,8 +85,8 @@ def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
             _local(e.at, zone),
             e.actor_name or "Accord",
             e.kind,
-            e.old_value or "",
-            e.new_value or "",
+            _value(e.kind, e.old_value, zone),
+            _value(e.kind, e.new_value, zone),
             e.note or "",
         ]
         for e in events

@@ -126,10 +126,8 @@ def _event_line(event: ActionEvent, zone: ZoneInfo, now: datetime) -> str:
 
 
 def _due_value(value: str | None, zone: ZoneInfo, now: datetime) -> str | None:
-    if not value:
-        return None
-    stored, _, all_day = value.partition("|")
-    return Due(datetime.fromisoformat(stored), all_day != "0").describe(zone, now)
+    due = due_from_value(value)
+    return due.describe(zone, now) if due else None
 
 
 def _status_value(value: str | None) -> str | None:
@@ -139,6 +137,14 @@ def _status_value(value: str | None) -> str | None:
 def due_value(due: Due | None) -> str | None:
     """How a due date is kept in the history: ISO moment ``|`` 1 for all-day, 0 if timed."""
     return f"{due.at.isoformat(timespec='seconds')}|{int(due.all_day)}" if due else None
+
+
+def due_from_value(value: str | None) -> Due | None:
+    """The due date a history value records: the inverse of :func:`due_value`."""
+    if not value:
+        return None
+    stored, _, all_day = value.partition("|")
+    return Due(datetime.fromisoformat(stored), all_day != "0")
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -6,6 +6,7 @@ here is scoped by that chat, so one group never reaches another group's actions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +32,9 @@ from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
 SNOOZE = timedelta(weeks=1)
+# Changes one action's history keeps; beyond it only closing it is taken. With the
+# per-person limit on writing commands, this bounds the history (all of it is shown).
+MAX_EVENTS = 500
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
 
 
@@ -152,9 +156,9 @@ class Register:
         status = status_in(note)
         if status is not None and status is not action.status:
             return await self._set_status(action, actor, status, _note(note), now)
-        return await self.actions.change(
+        return await self._write(
             action,
-            actor.user_id,
+            actor,
             now,
             {"last_note": _note(note)},
             [Change("note", None, None, _note(note))],
@@ -206,7 +210,8 @@ class Register:
             "owner_handle": owner.handle if owner.pending else None,
             "partner_id": new_partner_id,
         }
-        return await self.actions.change(action, actor.user_id, now, columns, changes), owner
+        held_by = {"owner_user_id": action.owner_user_id, "owner_handle": action.owner_handle}
+        return await self._write(action, actor, now, columns, changes, expect=held_by), owner
 
     async def set_due(
         self, scope: ChatScope, actor: Actor, number: int, when: str, now: datetime
@@ -330,6 +335,7 @@ class Register:
                     now,
                     {"partner_id": partner.partner_id},
                     [Change("partner", None, partner.name)],
+                    expect={"partner_id": None},  # unless someone attributed it meanwhile
                 )
         return partner
 
@@ -396,11 +402,49 @@ class Register:
         if note:
             columns["last_note"] = note
         change = Change("status", action.status.value, status.value, note)
-        return await self.actions.change(action, actor.user_id, now, columns, [change])
+        return await self._write(action, actor, now, columns, [change], [action.status])
 
     async def _set_due(self, action: Action, actor: Actor, due: Due, now: datetime) -> Action:
         change = Change("due", due_value(action.due), due_value(due))
-        return await self.actions.change(action, actor.user_id, now, due_columns(due), [change])
+        return await self._write(
+            action, actor, now, due_columns(due), [change], expect=due_columns(action.due)
+        )
+
+    async def _write(
+        self,
+        action: Action,
+        actor: Actor,
+        now: datetime,
+        columns: Mapping[str, object],
+        changes: list[Change],
+        statuses: Iterable[Status] = OPEN_STATUSES,
+        expect: Mapping[str, object] | None = None,
+    ) -> Action:
+        """Write a change whose rules the UPDATE checks again (still in ``statuses``,
+        ``expect`` unchanged, still the actor's unless they coordinate): what ran since
+        the action was read can't be overwritten. If it moved on, say how."""
+        closing = Status(str(columns.get("status", action.status.value))).closed
+        if not closing and await self.actions.event_count(action) >= MAX_EVENTS:
+            raise RegisterError(
+                f"#{action.number} has {MAX_EVENTS:,} changes in its history, the most one "
+                f"action keeps. Close it (/done {action.number}) and assign a follow-up."
+            )
+        guard = dict(expect or {})
+        if not actor.is_coordinator:
+            guard["owner_user_id"] = actor.user_id
+        changed = await self.actions.change(
+            action, actor.user_id, now, dict(columns), changes, statuses, guard
+        )
+        if changed is not None:
+            return changed
+        number = action.number
+        fresh = await self.actions.get(action.chat_id, number)
+        if fresh is None or fresh.action_id != action.action_id:
+            raise RegisterError(f"#{number} has moved: see /actions.")
+        if fresh.status.closed:
+            raise RegisterError(f"#{number} is already {fresh.status.label}.")
+        self._require_owner_or_coordinator(fresh, actor, "change")
+        raise RegisterError(f"#{number} changed just now: see /history {number} and try again.")
 
     def _due(self, text: str | None, scope: ChatScope, now: datetime) -> Due | None:
         if not text:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from register.dates import Due
-from register.model import Action, ActionEvent, Status
+from register.model import OPEN_STATUSES, Action, ActionEvent, Status
 from storage.database import Database
 
 # The columns ``action_from_row`` reads, and the joins they need (aliases a, p, pt, c).
@@ -199,14 +199,28 @@ class ActionRepository:
         now: datetime,
         columns: dict[str, Any],
         changes: list[Change],
-    ) -> Action:
-        """Set ``columns`` on the action and write ``changes`` to its history, atomically."""
+        statuses: Iterable[Status] = OPEN_STATUSES,
+        expect: Mapping[str, Any] | None = None,
+    ) -> Action | None:
+        """Set ``columns`` on the action and write ``changes`` to its history, atomically,
+        if it is still in one of ``statuses`` and each ``expect`` column still holds its
+        value; ``None`` (nothing written) if not.
+
+        The condition is in the UPDATE itself, so it holds whatever ran since the action
+        was read.
+        """
         assignments = ", ".join(f"{column} = ?" for column in columns)
+        wanted = [status.value for status in statuses]
+        expected = expect or {}
+        conditions = "".join(f" AND {column} IS ?" for column in expected)
         async with self._db.transaction() as tx:
-            await tx.execute(
-                f"UPDATE actions SET {assignments}, updated_at = ? WHERE action_id = ?",
-                (*columns.values(), _stamp(now), action.action_id),
+            cursor = await tx.execute(
+                f"UPDATE actions SET {assignments}, updated_at = ? WHERE action_id = ?"
+                f" AND status IN ({','.join('?' * len(wanted))}){conditions}",
+                (*columns.values(), _stamp(now), action.action_id, *wanted, *expected.values()),
             )
+            if cursor.rowcount != 1:
+                return None
             await _write_events(tx, action.action_id, actor_user_id, now, changes)
             return await self._get_in(tx, action.action_id)
 
@@ -239,6 +253,13 @@ class ActionRepository:
     async def history(self, action: Action) -> list[ActionEvent]:
         """Every change to ``action``, oldest first."""
         return await self._events("e.action_id = ?", (action.action_id,))
+
+    async def event_count(self, action: Action) -> int:
+        """How many changes ``action``'s history holds."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM action_events WHERE action_id = ?", (action.action_id,)
+        )
+        return int(row[0]) if row else 0
 
     async def chat_history(self, chat_id: int, since: datetime | None = None) -> list[ActionEvent]:
         """Every change to every action of a chat (after ``since``), in order."""

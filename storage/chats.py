@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+import aiosqlite
+
 from storage.database import Database
+from storage.lru import LruDict
+
+CHATS_CACHED = 10_000
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class ChatRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._written: dict[int, tuple[str, str | None, bool]] = {}
+        self._written: LruDict[int, tuple[str, str | None, bool]] = LruDict(CHATS_CACHED)
 
     async def record(
         self, chat_id: int, chat_type: str, title: str | None, now: datetime, active: bool = True
@@ -97,22 +102,138 @@ class ChatRepository:
         )
         self._written.pop(chat_id, None)
 
-    async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
-        """A group became a supergroup: its rows follow it to the new id.
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> Merged | None:
+        """A group became a supergroup: its rows follow it to the new id; ``None`` if the
+        old group is unknown (already moved).
 
-        Foreign keys cascade from ``chats.chat_id``; if the new chat was already recorded
-        (an update from it came first), that bare row and its default schedules give way.
+        If Accord already knows the supergroup (an update from it came first), the two
+        merge: see :func:`_merge`.
         """
+        if old_id == new_id:
+            return None
+        stamp = now.isoformat(timespec="seconds")
         async with self._db.transaction() as tx:
             cursor = await tx.execute("SELECT 1 FROM chats WHERE chat_id = ?", (old_id,))
             if await cursor.fetchone() is None:
-                return
-            await tx.execute("DELETE FROM schedules WHERE chat_id = ?", (new_id,))
-            await tx.execute("DELETE FROM chats WHERE chat_id = ?", (new_id,))
-            await tx.execute(
-                "UPDATE chats SET chat_id = ?, type = 'supergroup', active = 1, updated_at = ?"
-                " WHERE chat_id = ?",
-                (new_id, now.isoformat(timespec="seconds"), old_id),
-            )
+                return None
+            cursor = await tx.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,))
+            merged = Merged()
+            if await cursor.fetchone() is not None:
+                merged = await _merge(tx, old_id, new_id)
+            else:  # foreign keys cascade from chats.chat_id
+                await tx.execute(
+                    "UPDATE chats SET chat_id = ?, type = 'supergroup', active = 1,"
+                    " updated_at = ? WHERE chat_id = ?",
+                    (new_id, stamp, old_id),
+                )
+            await tx.execute("UPDATE nudge_log SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
         self._written.pop(old_id, None)
         self._written.pop(new_id, None)
+        return merged
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What changed when a group's register joined its supergroup's."""
+
+    renumbered: dict[int, int] = field(default_factory=dict)  # old number → new number
+    merged_partners: list[str] = field(default_factory=list)  # partners both groups had
+
+    def notice(self) -> str | None:
+        """What to tell the group (plain text), or ``None`` if nothing it knew changed."""
+        parts = []
+        if self.renumbered:
+            first, last = min(self.renumbered), max(self.renumbered)
+            parts.append(
+                "This group's register now includes the old group's: its actions "
+                f"{_span(first, last)} are now "
+                f"{_span(self.renumbered[first], self.renumbered[last])}."
+            )
+        if self.merged_partners:
+            parts.append(f"Partners in both were merged: {', '.join(self.merged_partners)}.")
+        return " ".join(parts) or None
+
+
+def _span(first: int, last: int) -> str:
+    return f"#{first}" if first == last else f"#{first}–#{last}"
+
+
+# A supergroup with none of these rows has no register of its own yet.
+_REGISTER_TABLES = ("actions", "partners", "coordinators")
+_SETTINGS = (
+    "timezone", "quiet_start", "quiet_end", "quiet_weekends", "reminders_enabled",
+    "last_digest_at",
+)  # fmt: skip
+# Rows that simply move (keyed by more than the chat): duplicates keep the supergroup's.
+# Every table with a chat_id is handled in _merge: a new one must be added there.
+_MOVED_TABLES = (
+    "coordinators", "partner_members", "unanswered_questions", "guidance_feedback",
+)  # fmt: skip
+
+
+async def _has_register(tx: aiosqlite.Connection, chat_id: int) -> bool:
+    for table in _REGISTER_TABLES:
+        cursor = await tx.execute(f"SELECT 1 FROM {table} WHERE chat_id = ? LIMIT 1", (chat_id,))
+        if await cursor.fetchone() is not None:
+            return True
+    return False
+
+
+async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
+    """Move the old group's rows into the supergroup's register, in one transaction.
+
+    Partners with the same name become one (the old one's actions and members move to
+    it); the old group's actions are numbered after the supergroup's; a person who is
+    in a partner in both keeps the supergroup's. If the supergroup has a register of
+    its own, its settings and schedules stay; if not, the old group's carry over.
+    """
+    if await _has_register(tx, new_id):
+        await tx.execute("DELETE FROM schedules WHERE chat_id = ?", (old_id,))
+    else:
+        await tx.execute("DELETE FROM schedules WHERE chat_id = ?", (new_id,))
+        await tx.execute("UPDATE schedules SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        columns = ", ".join(_SETTINGS)
+        await tx.execute(
+            f"UPDATE chats SET ({columns}) = (SELECT {columns} FROM chats WHERE chat_id = ?)"
+            " WHERE chat_id = ?",
+            (old_id, new_id),
+        )
+    merged_partners = []
+    cursor = await tx.execute(
+        "SELECT o.partner_id, n.partner_id, n.name FROM partners o"
+        " JOIN partners n ON n.chat_id = ? AND n.name_key = o.name_key WHERE o.chat_id = ?",
+        (new_id, old_id),
+    )
+    for old_partner, new_partner, name in await cursor.fetchall():
+        await tx.execute(  # still current in the old group: current in the supergroup
+            "UPDATE partners SET removed_at = NULL WHERE partner_id = ? AND EXISTS"
+            " (SELECT 1 FROM partners WHERE partner_id = ? AND removed_at IS NULL)",
+            (new_partner, old_partner),
+        )
+        for table in ("actions", "partner_members"):
+            await tx.execute(
+                f"UPDATE {table} SET partner_id = ? WHERE partner_id = ?",
+                (new_partner, old_partner),
+            )
+        await tx.execute("DELETE FROM partners WHERE partner_id = ?", (old_partner,))
+        merged_partners.append(name)
+    await tx.execute("UPDATE partners SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+
+    cursor = await tx.execute(
+        "SELECT COALESCE(MAX(number), 0) FROM actions WHERE chat_id = ?", (new_id,)
+    )
+    (offset,) = await cursor.fetchone()  # type: ignore[misc]
+    cursor = await tx.execute("SELECT number FROM actions WHERE chat_id = ?", (old_id,))
+    renumbered = {row[0]: row[0] + offset for row in await cursor.fetchall()} if offset else {}
+    await tx.execute(
+        "UPDATE actions SET chat_id = ?, number = number + ?, source_message_id = NULL"
+        " WHERE chat_id = ?",
+        (new_id, offset, old_id),
+    )  # message ids are per chat: the old group's mean nothing in the supergroup
+    for table in _MOVED_TABLES:
+        await tx.execute(
+            f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+        )
+        await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
+    await tx.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+    return Merged(renumbered, sorted(merged_partners))

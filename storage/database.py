@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,10 @@ import aiosqlite
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 10_000
+# Acknowledged means durable: in WAL mode FULL syncs the log at every commit, where
+# NORMAL may lose the last commits on power loss. bench/register.py shows the cost.
+SYNCHRONOUS = "FULL"
+FILE_MODE = 0o600  # SQLite gives the -wal and -shm files the database file's mode
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
@@ -45,13 +50,15 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str, migrations: Path = MIGRATIONS_DIR) -> Database:
         """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+        create_private(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             connection.row_factory = aiosqlite.Row
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await _check_integrity(connection)
             await _enable_wal(connection)
             await connection.execute("PRAGMA foreign_keys = ON")
-            await connection.execute("PRAGMA synchronous = NORMAL")
+            await connection.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
             database = cls(connection)
             await database.migrate(migrations)
         except BaseException:
@@ -112,6 +119,29 @@ class Database:
         """Every row of a read query."""
         async with self._connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
+
+
+def create_private(path: Path) -> None:
+    """Create a missing database file readable only by its owner (people's names, notes)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+
+
+async def _check_integrity(connection: aiosqlite.Connection) -> None:
+    """Refuse a damaged file before anything is written to it (``PRAGMA quick_check``)."""
+    try:
+        async with connection.execute("PRAGMA quick_check") as cursor:
+            problems = [str(row[0]) for row in await cursor.fetchall()]
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise
+        problems = [str(error)]
+    if problems != ["ok"]:
+        lines = (line.strip() for problem in problems for line in problem.splitlines())
+        found = "; ".join(line for line in lines if line and not line.startswith("***"))
+        raise sqlite3.DatabaseError(
+            f"damaged (PRAGMA quick_check: {found[:300]}); restore it from a backup, see README"
+        )
 
 
 async def _enable_wal(connection: aiosqlite.Connection, attempts: int = 100) -> None:

@@ -7,6 +7,9 @@ from datetime import datetime
 
 from storage.database import Database
 
+# Per chat: /unanswered shows the newest 30; older ones are kept a while beyond that.
+UNANSWERED_KEPT = 100
+
 
 @dataclass(frozen=True)
 class UnansweredQuestion:
@@ -26,12 +29,20 @@ class GuidanceRepository:
     async def log_unanswered(
         self, chat_id: int, user_id: int | None, text: str, now: datetime
     ) -> None:
-        """Remember a question that got no confident answer."""
-        await self._db.execute_write(
-            "INSERT INTO unanswered_questions (chat_id, user_id, asked_at, text) "
-            "VALUES (?, ?, ?, ?)",
-            (chat_id, user_id, now.isoformat(timespec="seconds"), text),
-        )
+        """Remember a question that got no confident answer (the chat's newest
+        ``UNANSWERED_KEPT``)."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO unanswered_questions (chat_id, user_id, asked_at, text) "
+                "VALUES (?, ?, ?, ?)",
+                (chat_id, user_id, now.isoformat(timespec="seconds"), text),
+            )
+            await tx.execute(
+                "DELETE FROM unanswered_questions WHERE chat_id = ? AND question_id <="
+                " (SELECT question_id FROM unanswered_questions WHERE chat_id = ?"
+                " ORDER BY question_id DESC LIMIT 1 OFFSET ?)",
+                (chat_id, chat_id, UNANSWERED_KEPT),
+            )
 
     async def unanswered(self, chat_id: int, limit: int = 30) -> list[UnansweredQuestion]:
         """The chat's most recent unanswered questions, newest first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from nudges.schedule import Schedule
@@ -12,6 +12,7 @@ from register.model import Action
 from storage.actions import ACTION_COLUMNS, ACTION_JOINS, action_from_row
 from storage.database import Database
 
+NUDGE_LOG_KEPT = timedelta(days=90)
 _AWAITING = (
     "a.closed_at IS NULL AND a.due_at IS NOT NULL"
     " AND (a.reminded_overdue_for IS NULL OR a.reminded_overdue_for != a.due_at)"
@@ -51,6 +52,7 @@ class ScheduleRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._pruned_at: datetime | None = None
 
     async def ensure(self, rows: list[StoredSchedule]) -> None:
         """Create schedules that don't exist yet (a chat's defaults); keep existing ones."""
@@ -152,6 +154,15 @@ class ScheduleRepository:
             " VALUES (?, ?, ?, ?, ?)",
             (chat_id, kind, _stamp(slot_at), _stamp(now), outcome),
         )
+
+    async def prune_log(self, now: datetime) -> None:
+        """Forget ``nudge_log`` rows older than ``NUDGE_LOG_KEPT`` (at most daily)."""
+        if self._pruned_at is not None and now - self._pruned_at < timedelta(days=1):
+            return
+        await self._db.execute_write(
+            "DELETE FROM nudge_log WHERE logged_at < ?", (_stamp(now - NUDGE_LOG_KEPT),)
+        )
+        self._pruned_at = now
 
     async def logged(self, chat_id: int) -> list[tuple[str, str, str]]:
         """``(kind, slot, outcome)`` of the chat's nudges, oldest first."""

@@ -8,6 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from storage.database import Database
+from storage.lru import LruDict
+
+PEOPLE_CACHED = 50_000
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,8 @@ class PeopleRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._written: dict[int, tuple[str | None, str, bool]] = {}
-        self._holders: dict[str, int] = {}
+        self._written: LruDict[int, tuple[str | None, str, bool]] = LruDict(PEOPLE_CACHED)
+        self._holders: LruDict[str, int] = LruDict(PEOPLE_CACHED)
 
     async def record(
         self,
