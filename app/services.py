@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from app.clock import Clock
+from app.throttle import Throttle
 from config.settings import Settings
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
@@ -27,6 +28,7 @@ class Services:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
+        self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None
@@ -48,6 +50,7 @@ class Services:
                 PartnerRepository(self._database),
                 self._coordinators,
                 self._people,
+                self.settings.max_open_actions,
             )
             self._guidance = GuidanceRepository(self._database)
             self._nudges = NudgeEngine(

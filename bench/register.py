@@ -93,7 +93,15 @@ def parse_times(rounds: int = 2000) -> tuple[float, float]:
 async def big_register(open_actions: int = 1000, rounds: int = 20) -> float:
     """Median milliseconds for /actions in a chat with ``open_actions`` open actions."""
     with tempfile.TemporaryDirectory() as scratch:
-        settings = load_settings({"DATABASE_PATH": str(Path(scratch) / "big.db")}, env_file=None)
+        settings = load_settings(
+            {
+                "DATABASE_PATH": str(Path(scratch) / "big.db"),
+                # One person fills the register: past the flood limits, on purpose.
+                "WRITE_BURST": str(open_actions + 1),
+                "MAX_OPEN_ACTIONS": str(open_actions + 1),
+            },
+            env_file=None,
+        )
         world = World(queue_updates=False)
         person = world.add_person(7, "Coordinator", "coord")
         chat = world.add_group(-1003000000000, "Big Partnership", creator=person)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 
 from telegram import Chat, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from app.context import AccordContext
-from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.catalogue import CommandInfo, add_commands, catalogue_of
 from handlers.common import is_coordinator
 
 COMMANDS = (
@@ -25,8 +25,7 @@ INTRO = (
 
 def register(application: Application) -> None:
     """Add /start and /help."""
-    catalogue_of(application).add(*COMMANDS)
-    application.add_handler(CommandHandler(["start", "help"], show_help))
+    add_commands(application, *((command, show_help) for command in COMMANDS))
 
 
 async def show_help(update: Update, context: AccordContext) -> None:

@@ -119,9 +119,7 @@ class World:
     ) -> None:
         self.queue_updates = queue_updates
         self.bot = Person(bot_id, "Accord", bot_username, is_bot=True)
-        self.anonymous_admin = Person(
-            ANONYMOUS_ADMIN_ID, "Group", "GroupAnonymousBot", is_bot=True
-        )
+        self.anonymous_admin = Person(ANONYMOUS_ADMIN_ID, "Group", "GroupAnonymousBot", is_bot=True)
         self.people: dict[int, Person] = {}
         self.chats: dict[int, SimChat] = {}
         self.messages: list[SentMessage] = []

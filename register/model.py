@@ -32,6 +32,8 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = frozenset(s for s in Status if not s.closed)
+# Telegram's stand-in sender for a group administrator posting as the group itself.
+ANONYMOUS_ADMIN_ID = 1087968824
 MAX_TITLE = 300
 MAX_NOTE = 1000
 
@@ -51,11 +53,15 @@ class OwnerRef:
 
 @dataclass(frozen=True)
 class Actor:
-    """The person doing something, and whether they coordinate this chat."""
+    """The person doing something, and whether they coordinate this chat.
+
+    ``anonymous``: an administrator posting as the group; no person stands behind it.
+    """
 
     user_id: int
     name: str
     is_coordinator: bool
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,3 +127,12 @@ class ActionEvent:
     old_value: str | None
     new_value: str | None
     note: str | None
+
+    @property
+    def actor_label(self) -> str:
+        """Who made the change, as people read it."""
+        if self.actor_name:
+            return self.actor_name
+        if self.actor_user_id is None:
+            return "Accord"
+        return "An anonymous admin" if self.actor_user_id == ANONYMOUS_ADMIN_ID else "Someone"
