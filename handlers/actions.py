@@ -16,6 +16,7 @@ from handlers.common import (
     current_actor,
     friendly_errors,
     group_only,
+    is_anonymous_admin,
     reply,
 )
 from register.model import Action, Actor, ChatScope
@@ -155,6 +156,11 @@ async def mine_text(update: Update, context: AccordContext, overdue_only: bool =
     user = update.effective_user
     assert chat is not None
     assert user is not None
+    if is_anonymous_admin(update):
+        return (
+            "You're posting anonymously as the group, so there is no person behind /mine: "
+            "post as yourself to see your actions, or see /actions."
+        )
     now = context.services.clock.now()
     private = chat.type == Chat.PRIVATE
     scope = None if private else await chat_scope(update, context)

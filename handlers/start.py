@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from app.context import AccordContext
 from handlers.catalogue import CommandInfo, add_commands, catalogue_of
-from handlers.common import is_coordinator
+from handlers.common import is_anonymous_admin, is_coordinator
 
 COMMANDS = (
     CommandInfo("start", "What Accord does and how to begin", "/start"),
@@ -37,8 +37,9 @@ async def show_help(update: Update, context: AccordContext) -> None:
     if chat.type == Chat.PRIVATE:
         await message.reply_text(private_help(context))
         return
-    coordinator = update.effective_user is not None and await is_coordinator(
-        context, chat, update.effective_user.id
+    coordinator = is_anonymous_admin(update) or (
+        update.effective_user is not None
+        and await is_coordinator(context, chat, update.effective_user.id)
     )
     await message.reply_text(group_guide(context, chat.title, coordinator))
 

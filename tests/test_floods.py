@@ -68,9 +68,7 @@ async def test_a_burst_is_refused_until_the_clock_moves_on(
     assert reply.text.startswith("Done: #1")
 
 
-async def test_buttons_that_change_things_count_too(
-    app: Application, world: World, group
-) -> None:
+async def test_buttons_that_change_things_count_too(app: Application, world: World, group) -> None:
     alice = world.people[101]
     [message] = await say(app, world, alice, group, "/assign me Slides")
     await say(app, world, alice, group, "/update 1 on track")

@@ -217,3 +217,53 @@ async def test_an_edited_reply_to_an_update_prompt_adds_no_note(
     action = await services_of(app).register.actions.get(group.chat_id, 1)
     events = await services_of(app).register.actions.history(action)
     assert [e.kind for e in events] == ["created", "status"]
+
+
+async def test_no_command_fails_for_an_anonymous_admin(
+    app: Application, world: World, group, caplog: pytest.LogCaptureFixture
+) -> None:
+    from handlers.catalogue import catalogue_of
+
+    alice = world.people[101]
+    await say(app, world, alice, group, "/partner add City Council")
+    await say(app, world, alice, group, "/assign @bob Draft the bid")
+    await say(app, world, alice, group, "/assign @sam Pending owner")
+    await say(app, world, alice, group, "/assign me Three")
+    texts = [c.example for c in catalogue_of(app).for_groups()]
+    texts += [
+        "/assign me x",
+        "/coordinator remove me",
+        "/mine",
+        "/done 2",
+        "/partner remove City Council",
+    ]
+    for text in texts:
+        before = len(world.bot_messages())
+        await feed(app, world.anonymous_admin_says(group, text))
+        replies = world.bot_messages()[before:]
+        assert replies, text
+        assert all(r.text != APOLOGY for r in replies), text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    guides = [m for m in world.bot_messages() if m.text.startswith("Accord is set up in")]
+    assert len(guides) == 2  # /start and /help: the coordinators' guide
+    assert [m for m in world.bot_messages() if "anonymously" in m.text and "/mine" in m.text]
+
+
+def test_polling_asks_telegram_for_membership_updates(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from telegram import Update
+    from telegram.ext import Application as PTBApplication
+
+    import bot
+
+    asked: dict[str, object] = {}
+
+    def run_polling(self: PTBApplication, **kwargs: object) -> None:
+        asked.update(kwargs)
+
+    monkeypatch.setattr(PTBApplication, "run_polling", run_polling)
+    bot.run_telegram(settings)
+    allowed = list(asked["allowed_updates"])  # type: ignore[call-overload]
+    assert Update.CHAT_MEMBER in allowed
+    assert Update.MY_CHAT_MEMBER in allowed
