@@ -18,7 +18,7 @@ from telegram.helpers import mention_html
 
 from app.context import AccordContext
 from handlers.actions import action_keyboard, record_update
-from handlers.common import chat_scope, current_actor, friendly_errors, too_fast
+from handlers.common import chat_scope, current_actor, friendly_errors, throttled
 from register.parsing import UsageError
 from register.render import action_line, escape
 from register.service import NotAllowedError, RegisterError
@@ -52,6 +52,7 @@ class _ReplyToUpdatePrompt(filters.MessageFilter):
         )
 
 
+@throttled
 async def press(update: Update, context: AccordContext) -> None:
     """Act on a button press after re-checking the chat, the action and the permission."""
     query = update.callback_query
@@ -62,10 +63,6 @@ async def press(update: Update, context: AccordContext) -> None:
         await query.answer("This button no longer works.")
         return
     operation, number = match.group(1), int(match.group(2))
-    refusal = await too_fast(update, context)
-    if refusal is not None:
-        await query.answer(refusal, show_alert=True)
-        return
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     register_ = context.services.register

@@ -16,7 +16,7 @@ from handlers.common import (
     current_actor,
     friendly_errors,
     group_only,
-    is_anonymous_admin,
+    posting_as,
     reply,
 )
 from register.model import Action, Actor, ChatScope
@@ -156,10 +156,11 @@ async def mine_text(update: Update, context: AccordContext, overdue_only: bool =
     user = update.effective_user
     assert chat is not None
     assert user is not None
-    if is_anonymous_admin(update):
+    sent_as = posting_as(update)
+    if sent_as is not None:
         return (
-            "You're posting anonymously as the group, so there is no person behind /mine: "
-            "post as yourself to see your actions, or see /actions."
+            f"You're posting anonymously as {escape(sent_as)}, so there is no person behind "
+            "/mine: post as yourself to see your actions, or see /actions."
         )
     now = context.services.clock.now()
     private = chat.type == Chat.PRIVATE

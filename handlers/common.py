@@ -80,19 +80,33 @@ def is_anonymous_admin(update: Update) -> bool:
     )
 
 
+def posting_as(update: Update) -> str | None:
+    """What a message was sent as, when it was sent as a chat: "the group" or a channel."""
+    chat, message = update.effective_chat, update.effective_message
+    sender = message.sender_chat if message is not None else None
+    if sender is None or chat is None:
+        return None
+    return "the group" if sender.id == chat.id else f"the channel {sender.title or sender.id}"
+
+
 async def current_actor(update: Update, context: AccordContext, fresh: bool = False) -> Actor:
     """Who sent the update and whether they coordinate its chat.
 
     ``fresh`` asks Telegram again instead of trusting the admin cache: for acts that
-    hand out powers or take work or data away (see ``PRIVILEGED`` uses).
+    hand out powers or take work or data away (naming coordinators, /export, /drop,
+    /reassign, /partner remove).
     """
     user = update.effective_user
     chat = update.effective_chat
     assert user is not None
     assert chat is not None
-    if is_anonymous_admin(update):
-        # Telegram shows such messages as the group's: only its administrators can.
-        return Actor(user.id, f"{chat.title} (anonymous admin)", True, anonymous=True)
+    sent_as = posting_as(update)
+    if sent_as is not None:
+        # Only the group's administrators can post as the group; a channel coordinates
+        # nothing. Either way no person stands behind the message.
+        admin = is_anonymous_admin(update)
+        name = f"{chat.title} (anonymous admin)" if admin else f"{sent_as} (anonymous)"
+        return Actor(user.id, name, admin, posting_as=sent_as)
     return Actor(user.id, user.full_name, await is_coordinator(context, chat, user.id, fresh=fresh))
 
 
@@ -165,12 +179,13 @@ async def is_coordinator(
 async def too_fast(update: Update, context: AccordContext) -> str | None:
     """Spend one of the sender's change tokens: ``None``, or a refusal saying when to retry.
 
-    Anonymous administrators share one Telegram id, so each group's count separately.
+    Messages sent as a chat share one Telegram user id, so each such chat counts apart.
     """
-    user, chat = update.effective_user, update.effective_chat
+    user, message = update.effective_user, update.effective_message
     if user is None:
         return None
-    key = chat.id if chat is not None and is_anonymous_admin(update) else user.id
+    sender = message.sender_chat if message is not None else None
+    key = sender.id if sender is not None else user.id
     wait = context.services.throttle.take(key, context.services.clock.now())
     if wait is None:
         return None
@@ -178,15 +193,18 @@ async def too_fast(update: Update, context: AccordContext) -> str | None:
 
 
 def throttled(handler: Handler) -> Handler:
-    """Refuse a command that changes something when its sender is going too fast."""
+    """Refuse a command or button that changes something when its sender is going too
+    fast: a reply, or for a button an alert (the press is answered either way)."""
 
     @wraps(handler)
     async def wrapper(update: Update, context: AccordContext) -> None:
         refusal = await too_fast(update, context)
-        if refusal is not None:
+        if refusal is None:
+            await handler(update, context)
+        elif update.callback_query is not None:
+            await update.callback_query.answer(refusal, show_alert=True)
+        else:
             await reply(update, refusal)
-            return
-        await handler(update, context)
 
     return wrapper
 

@@ -27,7 +27,7 @@ from handlers.common import (
     friendly_errors,
     group_only,
     reply,
-    too_fast,
+    throttled,
 )
 from nudges.compose import CHECKIN_NOTE
 from nudges.engine import (
@@ -259,6 +259,7 @@ async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
         await reply(update, nothing[kind])
 
 
+@throttled
 async def checkin_answer(update: Update, context: AccordContext) -> None:
     """A check-in button: record the answer on the action (its owner or a coordinator)."""
     query = update.callback_query
@@ -268,10 +269,6 @@ async def checkin_answer(update: Update, context: AccordContext) -> None:
         await query.answer("This button no longer works.")
         return
     status, number = Status(match.group(1)), int(match.group(2))
-    refusal = await too_fast(update, context)
-    if refusal is not None:
-        await query.answer(refusal, show_alert=True)
-        return
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     register_ = context.services.register

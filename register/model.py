@@ -55,13 +55,19 @@ class OwnerRef:
 class Actor:
     """The person doing something, and whether they coordinate this chat.
 
-    ``anonymous``: an administrator posting as the group; no person stands behind it.
+    ``posting_as``: set when the message was sent as a chat ("the group", for an
+    anonymous administrator, or a channel); then no person stands behind it.
     """
 
     user_id: int
     name: str
     is_coordinator: bool
-    anonymous: bool = False
+    posting_as: str | None = None
+
+    @property
+    def anonymous(self) -> bool:
+        """Sent as a chat, not by a person: "me" means no one."""
+        return self.posting_as is not None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from storage.people import PeopleRepository
 SNOOZE = timedelta(weeks=1)
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
 MAX_OPEN_ACTIONS = 500
-ANONYMOUS = "You're posting anonymously as the group, so there is no person behind {what}: "
 
 
 class RegisterError(Exception):
@@ -122,9 +121,7 @@ class Register:
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
         """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
         if ref.is_me and actor.anonymous:
-            raise RegisterError(
-                ANONYMOUS.format(what="“me”") + "name someone with @name, or post as yourself."
-            )
+            raise _no_person(actor, "“me”", "name someone with @name, or post as yourself.")
         if ref.is_me:
             return Owner(actor.user_id, None, actor.name)
         if ref.user_id is not None:
@@ -327,9 +324,7 @@ class Register:
         Accord had seen them) are attributed to it now.
         """
         if actor.anonymous:
-            raise RegisterError(
-                ANONYMOUS.format(what="/join") + "post as yourself to join a partner."
-            )
+            raise _no_person(actor, "/join", "post as yourself to join a partner.")
         partner = await self.find_partner(scope, name)
         await self.partners.join(scope.chat_id, actor.user_id, partner, now)
         owned = await self.actions.in_chat(
@@ -445,6 +440,14 @@ class Register:
                 f"Only #{action.number}'s owner ({action.owner_name}) "
                 f"or a coordinator can {verb} it."
             )
+
+
+def _no_person(actor: Actor, what: str, instead: str) -> RegisterError:
+    """Refusal for a message sent as a chat where a person is needed."""
+    return RegisterError(
+        f"You're posting anonymously as {actor.posting_as}, so there is no person behind "
+        f"{what}: {instead}"
+    )
 
 
 def _note(text: str) -> str | None:

@@ -267,3 +267,24 @@ def test_polling_asks_telegram_for_membership_updates(
     allowed = list(asked["allowed_updates"])  # type: ignore[call-overload]
     assert Update.CHAT_MEMBER in allowed
     assert Update.MY_CHAT_MEMBER in allowed
+
+
+async def test_a_message_sent_as_a_channel_coordinates_nothing(
+    app: Application, world: World, group
+) -> None:
+    def as_channel(text: str) -> dict:
+        update = world.anonymous_admin_says(group, text)
+        message = update["message"]
+        message["from"] = {"id": 136817688, "is_bot": True, "first_name": "Channel"}
+        message["sender_chat"] = {"id": -1002000000009, "type": "channel", "title": "News"}
+        return update
+
+    for text, expected in (
+        ("/assign me Something", "posting anonymously as the channel News"),
+        ("/assign @dave Something", "Only coordinators"),
+        ("/join Anyone", "posting anonymously as the channel News"),
+    ):
+        before = len(world.bot_messages())
+        await feed(app, as_channel(text))
+        [reply] = world.bot_messages()[before:]
+        assert expected in reply.text, text
