@@ -18,7 +18,13 @@ from telegram.helpers import mention_html
 
 from app.context import AccordContext
 from handlers.actions import action_keyboard, record_update
-from handlers.common import chat_scope, current_actor, friendly_errors, throttled
+from handlers.common import (
+    chat_scope,
+    current_actor,
+    friendly_errors,
+    once_per_message,
+    throttled,
+)
 from register.parsing import UsageError
 from register.render import action_line, escape
 from register.service import NotAllowedError, RegisterError
@@ -110,6 +116,8 @@ def is_about(markup: InlineKeyboardMarkup | None, number: int) -> bool:
     return False
 
 
+@throttled
+@once_per_message
 @friendly_errors
 async def update_reply(update: Update, context: AccordContext) -> None:
     """A reply to an "Update on #n" prompt is that action's progress note."""

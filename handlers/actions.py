@@ -40,7 +40,7 @@ from register.render import (
 
 COMMANDS = (
     CommandInfo("assign", "Record an action and its owner", "/assign @sam Draft the bid by Friday",
-                in_private=False, writes=True),
+                in_private=False, writes=True, repeat_safe=True),
     CommandInfo("actions", "The register: open actions by partner", "/actions overdue",
                 in_private=False),
     CommandInfo("mine", "Your open actions", "/mine"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers.common import Handler, throttled
+from handlers.common import Handler, once_per_message, throttled
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class CommandInfo:
     against the sender's rate limit and an edit of the message does not run it again.
     ``on_edit``: whether an edited message runs it again; by default only commands that
     do not write answer edits (a corrected ``/who fundng`` gets its answer).
+    ``repeat_safe``: a writing command that recognises a redelivered message itself;
+    others run at most once per message.
     """
 
     name: str
@@ -29,6 +31,7 @@ class CommandInfo:
     coordinators_only: bool = False
     writes: bool = False
     on_edit: bool | None = None
+    repeat_safe: bool = False
 
     @property
     def answers_edits(self) -> bool:
@@ -67,11 +70,13 @@ def catalogue_of(application: Application) -> CommandCatalogue:
 
 
 def command_handler(command: CommandInfo, callback: Handler) -> CommandHandler:
-    """The handler for ``command``: edits and rate limits as its entry says."""
+    """The handler for ``command``: edits, redeliveries and rate limits as its entry says."""
     kinds = filters.UpdateType.MESSAGES if command.answers_edits else filters.UpdateType.MESSAGE
-    return CommandHandler(
-        command.name, throttled(callback) if command.writes else callback, filters=kinds
-    )
+    if command.writes and not command.repeat_safe:
+        callback = once_per_message(callback)
+    if command.writes:
+        callback = throttled(callback)
+    return CommandHandler(command.name, callback, filters=kinds)
 
 
 def add_commands(application: Application, *entries: tuple[CommandInfo, Handler]) -> None:

@@ -192,6 +192,29 @@ async def too_fast(update: Update, context: AccordContext) -> str | None:
     return f"That's a lot of changes at once. Try again in {describe_wait(wait)}."
 
 
+def once_per_message(handler: Handler) -> Handler:
+    """Run ``handler`` at most once per message: Telegram delivers an update again when
+    Accord stopped before confirming it, and what changes something must not act twice.
+
+    At most once, like the nudges: a crash after the claim loses that one command, and
+    the person, who got no answer, sends it again.
+    """
+
+    @wraps(handler)
+    async def wrapper(update: Update, context: AccordContext) -> None:
+        message = update.message
+        if message is not None:
+            services = context.services
+            first = await services.handled.claim(
+                message.chat_id, message.message_id, message.date, services.clock.now()
+            )
+            if not first:
+                return
+        await handler(update, context)
+
+    return wrapper
+
+
 def throttled(handler: Handler) -> Handler:
     """Refuse a command or button that changes something when its sender is going too
     fast: a reply, or for a button an alert (the press is answered either way)."""

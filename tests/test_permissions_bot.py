@@ -288,3 +288,27 @@ async def test_a_message_sent_as_a_channel_coordinates_nothing(
         await feed(app, as_channel(text))
         [reply] = world.bot_messages()[before:]
         assert expected in reply.text, text
+
+
+# --- redelivered updates --------------------------------------------------------------
+
+
+async def test_a_redelivered_command_acts_once(app: Application, world: World, group) -> None:
+    """After a crash Telegram sends unconfirmed updates again: a note, a digest and a
+    reply to an Update prompt each act once."""
+    alice = world.people[101]
+    [message] = await say(app, world, alice, group, "/assign me Something by tomorrow")
+    for text in ("/update 1 on track", "/digest"):
+        update = world.user_says(alice, group, text)
+        await feed(app, update)
+        sent = len(world.bot_messages())
+        await feed(app, update)
+        assert len(world.bot_messages()) == sent, text
+    await feed(app, world.user_presses(alice, message, "act:update:1"))
+    prompt = world.bot_messages()[-1]
+    update = world.user_says(alice, group, "blocked by IT", reply_to=prompt.message_id)
+    await feed(app, update)
+    await feed(app, update)
+    action = await services_of(app).register.actions.get(group.chat_id, 1)
+    events = await services_of(app).register.actions.history(action)
+    assert [e.kind for e in events] == ["created", "status", "status"]
