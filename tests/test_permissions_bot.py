@@ -85,6 +85,20 @@ async def test_a_named_coordinator_who_leaves_loses_the_role(
     assert reply.text.startswith("Only coordinators")
 
 
+async def test_the_left_member_service_message_also_un_names(
+    app: Application, world: World, group
+) -> None:
+    """Bots that are not administrators get no chat_member updates, but they do see the
+    group's "Carol left" service message."""
+    alice, _, carol, _ = people(world)
+    await say(app, world, alice, group, "/coordinator add @carol")
+    update = world.user_says(carol, group, "placeholder")
+    del update["message"]["text"]
+    update["message"]["left_chat_member"] = carol.to_json()
+    await feed(app, update)
+    assert not await named(app, group.chat_id, carol.user_id)
+
+
 # --- anonymous administrators ---------------------------------------------------------
 
 
