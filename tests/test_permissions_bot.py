@@ -326,3 +326,21 @@ async def test_a_redelivered_command_acts_once(app: Application, world: World, g
     action = await services_of(app).register.actions.get(group.chat_id, 1)
     events = await services_of(app).register.actions.history(action)
     assert [e.kind for e in events] == ["created", "status", "status"]
+
+
+async def test_rejoining_after_an_unnoticed_departure_un_names(
+    app: Application, world: World, group
+) -> None:
+    """Leaving can go unseen (no admin rights, hidden service messages); coming back
+    shows it happened."""
+    alice, _, carol, dave = people(world)
+    await say(app, world, alice, group, "/coordinator add @carol")
+    await say(app, world, alice, group, "/coordinator add @dave")
+    group.members[carol.user_id] = "left"  # no update reached Accord
+    await feed(app, world.set_member_status(group, carol, "member", by=alice))
+    assert not await named(app, group.chat_id, carol.user_id)
+    update = world.user_says(alice, group, "placeholder")
+    del update["message"]["text"]
+    update["message"]["new_chat_members"] = [dave.to_json()]
+    await feed(app, update)
+    assert not await named(app, group.chat_id, dave.user_id)
