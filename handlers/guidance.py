@@ -28,6 +28,7 @@ from handlers.common import (
     friendly_errors,
     group_only,
     reply,
+    throttled,
 )
 from register.render import action_line, escape
 
@@ -209,6 +210,7 @@ async def open_topic(update: Update, context: AccordContext) -> None:
     await send_entry(query.message, context, entry)
 
 
+@throttled
 async def feedback(update: Update, context: AccordContext) -> None:
     """Helpful / not helpful: recorded per person, answer and chat."""
     query = update.callback_query

@@ -77,6 +77,8 @@ async def test_buttons_that_change_things_count_too(app: Application, world: Wor
     assert toasts(world)[-1] == "That's a lot of changes at once. Try again in 10 seconds."
     await feed(app, world.user_presses(alice, message, "ci:done:1"))
     assert toasts(world)[-1].startswith("That's a lot of changes at once.")
+    await feed(app, world.user_presses(alice, message, "kb:fb:1:key-principles"))
+    assert toasts(world)[-1].startswith("That's a lot of changes at once.")
     action = await services_of(app).register.actions.get(group.chat_id, 1)
     assert action.status is Status.AT_RISK
 
