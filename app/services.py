@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from app.clock import Clock
+from app.throttle import Throttle
 from config.settings import Settings
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
@@ -14,6 +15,7 @@ from storage.actions import ActionRepository
 from storage.chats import ChatRepository
 from storage.database import Database
 from storage.guidance import GuidanceRepository
+from storage.handled import HandledMessages
 from storage.nudges import ScheduleRepository
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
@@ -27,6 +29,7 @@ class Services:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
+        self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None
@@ -35,6 +38,7 @@ class Services:
         self._guidance: GuidanceRepository | None = None
         self._retriever: Retriever | None = None
         self._nudges: NudgeEngine | None = None
+        self._handled: HandledMessages | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -48,8 +52,10 @@ class Services:
                 PartnerRepository(self._database),
                 self._coordinators,
                 self._people,
+                self.settings.max_open_actions,
             )
             self._guidance = GuidanceRepository(self._database)
+            self._handled = HandledMessages(self._database)
             self._nudges = NudgeEngine(
                 self._chats,
                 ScheduleRepository(self._database),
@@ -66,6 +72,7 @@ class Services:
             await self._database.close()
             self._database = self._chats = self._people = None
             self._coordinators = self._register = self._guidance = self._nudges = None
+            self._handled = None
 
     @property
     def database(self) -> Database:
@@ -101,6 +108,11 @@ class Services:
     def nudges(self) -> NudgeEngine:
         """The nudge engine: schedules, digests, check-ins, reminders."""
         return _opened(self._nudges)
+
+    @property
+    def handled(self) -> HandledMessages:
+        """Messages already acted on (redelivered updates act once)."""
+        return _opened(self._handled)
 
     @property
     def retriever(self) -> Retriever:

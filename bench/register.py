@@ -102,7 +102,15 @@ async def one_group() -> AsyncIterator[tuple[Application, World, Person, SimChat
     """Accord in this process on a fresh database file, with one group and its coordinator."""
     DATA.mkdir(exist_ok=True)  # the disk the bot's database is on: /tmp may be memory
     with tempfile.TemporaryDirectory(dir=DATA) as scratch:
-        settings = load_settings({"DATABASE_PATH": str(Path(scratch) / "big.db")}, env_file=None)
+        settings = load_settings(
+            {
+                "DATABASE_PATH": str(Path(scratch) / "big.db"),
+                # One person fills the register: past the flood limits, on purpose.
+                "WRITE_BURST": "100000",
+                "MAX_OPEN_ACTIONS": "100000",
+            },
+            env_file=None,
+        )
         world = World(queue_updates=False)
         person = world.add_person(7, "Coordinator", "coord")
         chat = world.add_group(-1003000000000, "Big Partnership", creator=person)

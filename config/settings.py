@@ -18,6 +18,10 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = "data/accord.sqlite3"
 DEFAULT_TIMEZONE = "Europe/London"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Per person: changes allowed at once, then how many more a minute; per chat: open actions.
+DEFAULT_WRITE_BURST = 20
+DEFAULT_WRITE_RATE_PER_MINUTE = 30
+DEFAULT_MAX_OPEN_ACTIONS = 500
 
 # BotFather tokens look like "123456789:AAE..." : a numeric bot id, a colon, a secret.
 _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,64}$")
@@ -41,6 +45,9 @@ class Settings:
     database_path: Path
     default_timezone: str
     log_level: str
+    write_burst: int = DEFAULT_WRITE_BURST
+    write_rate_per_minute: int = DEFAULT_WRITE_RATE_PER_MINUTE
+    max_open_actions: int = DEFAULT_MAX_OPEN_ACTIONS
 
     @property
     def zone(self) -> ZoneInfo:
@@ -53,7 +60,8 @@ class Settings:
         return (
             f"Settings(token={token}, api={self.telegram_api_base_url!r}, "
             f"db={str(self.database_path)!r}, tz={self.default_timezone!r}, "
-            f"log={self.log_level!r})"
+            f"log={self.log_level!r}, writes={self.write_burst}+{self.write_rate_per_minute}/min, "
+            f"open={self.max_open_actions})"
         )
 
 
@@ -135,6 +143,16 @@ def _validate_log_level(value: str) -> str:
     return level
 
 
+def _validate_count(setting: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(setting, f"{value!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise SettingsError(setting, f"{number} is not between {low} and {high}")
+    return number
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -164,6 +182,18 @@ def load_settings(
         database_path=_validate_database_path(get("DATABASE_PATH", DEFAULT_DATABASE_PATH)),
         default_timezone=timezone,
         log_level=_validate_log_level(get("LOG_LEVEL", "INFO")),
+        write_burst=_validate_count(
+            "WRITE_BURST", get("WRITE_BURST", str(DEFAULT_WRITE_BURST)), 1, 1_000_000
+        ),
+        write_rate_per_minute=_validate_count(
+            "WRITE_RATE_PER_MINUTE",
+            get("WRITE_RATE_PER_MINUTE", str(DEFAULT_WRITE_RATE_PER_MINUTE)),
+            1,
+            1_000_000,
+        ),
+        max_open_actions=_validate_count(
+            "MAX_OPEN_ACTIONS", get("MAX_OPEN_ACTIONS", str(DEFAULT_MAX_OPEN_ACTIONS)), 1, 1_000_000
+        ),
     )
 
 

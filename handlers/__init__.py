@@ -12,6 +12,7 @@ from handlers import (
     export,
     fallback,
     guidance,
+    membership,
     nudges,
     partners,
     start,
@@ -30,6 +31,7 @@ FEATURES = (
     export,
     nudges,
     guidance,
+    membership,
     fallback,
     errors,
 )

@@ -1,22 +1,30 @@
 """Buttons on an action's confirmation: Done, Update (asks for a note), Snooze.
 
 ``callback_data`` comes from the client, so every press is checked again: the action
-is looked up in the chat the button's message is in, and the presser's permission is
-checked as strictly as for the command. Stale or forged presses change nothing.
+is looked up in the chat the button's message is in, the presser's permission is
+checked as strictly as for the command, and only a message whose own buttons are about
+that action is rewritten. Stale or forged presses change nothing they could not have
+changed by command.
 """
 
 from __future__ import annotations
 
 import re
 
-from telegram import ForceReply, Message, Update
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 from telegram.helpers import mention_html
 
 from app.context import AccordContext
 from handlers.actions import action_keyboard, record_update
-from handlers.common import chat_scope, current_actor, friendly_errors
+from handlers.common import (
+    chat_scope,
+    current_actor,
+    friendly_errors,
+    once_per_message,
+    throttled,
+)
 from register.parsing import UsageError
 from register.render import action_line, escape
 from register.service import NotAllowedError, RegisterError
@@ -28,7 +36,12 @@ UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b")
 def register(application: Application) -> None:
     """Add the button handler and the handler for replies to "Update on #n" prompts."""
     application.add_handler(CallbackQueryHandler(press, pattern=BUTTON))
-    application.add_handler(MessageHandler(_ReplyToUpdatePrompt() & ~filters.COMMAND, update_reply))
+    # An edited reply is not a second note.
+    application.add_handler(
+        MessageHandler(
+            _ReplyToUpdatePrompt() & ~filters.COMMAND & filters.UpdateType.MESSAGE, update_reply
+        )
+    )
 
 
 class _ReplyToUpdatePrompt(filters.MessageFilter):
@@ -45,6 +58,7 @@ class _ReplyToUpdatePrompt(filters.MessageFilter):
         )
 
 
+@throttled
 async def press(update: Update, context: AccordContext) -> None:
     """Act on a button press after re-checking the chat, the action and the permission."""
     query = update.callback_query
@@ -81,6 +95,8 @@ async def press(update: Update, context: AccordContext) -> None:
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer(toast)
+    if not is_about(message.reply_markup, number):
+        return  # a forged press on another action's message: leave that message alone
     line = action_line(action, scope.zone, now, owner=True)
     text = f"{line}\n<i>{escape(actor.name)}: {escape(toast)}</i>"
     try:
@@ -90,6 +106,18 @@ async def press(update: Update, context: AccordContext) -> None:
         pass  # the message is too old to edit: the toast said it all
 
 
+def is_about(markup: InlineKeyboardMarkup | None, number: int) -> bool:
+    """Whether a message's own buttons are about action ``#number``."""
+    rows = markup.inline_keyboard if markup else ()
+    for button in (button for row in rows for button in row):
+        match = BUTTON.match(button.callback_data if isinstance(button.callback_data, str) else "")
+        if match and int(match.group(2)) == number:
+            return True
+    return False
+
+
+@throttled
+@once_per_message
 @friendly_errors
 async def update_reply(update: Update, context: AccordContext) -> None:
     """A reply to an "Update on #n" prompt is that action's progress note."""

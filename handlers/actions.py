@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from app.context import AccordContext
-from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
     command_arguments,
     current_actor,
     friendly_errors,
     group_only,
+    posting_as,
     reply,
 )
 from register.model import Action, Actor, ChatScope
@@ -39,19 +40,20 @@ from register.render import (
 
 COMMANDS = (
     CommandInfo("assign", "Record an action and its owner", "/assign @sam Draft the bid by Friday",
-                in_private=False),
+                in_private=False, writes=True, repeat_safe=True),
     CommandInfo("actions", "The register: open actions by partner", "/actions overdue",
                 in_private=False),
     CommandInfo("mine", "Your open actions", "/mine"),
-    CommandInfo("done", "Close an action", "/done 3 sent to the board", in_private=False),
+    CommandInfo("done", "Close an action", "/done 3 sent to the board", in_private=False,
+                writes=True),
     CommandInfo("update", "A progress note (on track, at risk, blocked)",
-                "/update 3 at risk: waiting for figures", in_private=False),
+                "/update 3 at risk: waiting for figures", in_private=False, writes=True),
     CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alex",
-                in_private=False, coordinators_only=True),
+                in_private=False, coordinators_only=True, writes=True),
     CommandInfo("due", "Change a due date", "/due 3 next Tuesday", in_private=False,
-                coordinators_only=True),
+                coordinators_only=True, writes=True),
     CommandInfo("drop", "Drop an action", "/drop 3 no longer needed", in_private=False,
-                coordinators_only=True),
+                coordinators_only=True, writes=True),
     CommandInfo("history", "Every change to an action", "/history 3", in_private=False),
     CommandInfo("who", "Who owns the actions matching some words", "/who funding bid",
                 in_private=False),
@@ -73,20 +75,19 @@ def action_keyboard(number: int) -> InlineKeyboardMarkup:
 
 def register(application: Application) -> None:
     """Add the register's commands."""
-    catalogue_of(application).add(*COMMANDS)
-    for name, callback in (
-        ("assign", assign),
-        ("actions", list_actions),
-        ("mine", mine),
-        ("done", done),
-        ("update", update_action),
-        ("reassign", reassign),
-        ("due", change_due),
-        ("drop", drop),
-        ("history", history),
-        ("who", who),
-    ):
-        application.add_handler(CommandHandler(name, callback))
+    callbacks = {
+        "assign": assign,
+        "actions": list_actions,
+        "mine": mine,
+        "done": done,
+        "update": update_action,
+        "reassign": reassign,
+        "due": change_due,
+        "drop": drop,
+        "history": history,
+        "who": who,
+    }
+    add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
 
 
 @group_only("assign")
@@ -155,6 +156,12 @@ async def mine_text(update: Update, context: AccordContext, overdue_only: bool =
     user = update.effective_user
     assert chat is not None
     assert user is not None
+    sent_as = posting_as(update)
+    if sent_as is not None:
+        return (
+            f"You're posting anonymously as {escape(sent_as)}, so there is no person behind "
+            "/mine: post as yourself to see your actions, or see /actions."
+        )
     now = context.services.clock.now()
     private = chat.type == Chat.PRIVATE
     scope = None if private else await chat_scope(update, context)
@@ -183,12 +190,14 @@ def _urgent_first(actions: list[Action], now: datetime) -> list[Action]:
 
 
 async def numbered_command(
-    update: Update, context: AccordContext, command: str
+    update: Update, context: AccordContext, command: str, fresh: bool = False
 ) -> tuple[NumberedRequest, ChatScope, Actor]:
-    """The ``<#> [rest]`` of a command about one action, its chat and who sent it."""
+    """The ``<#> [rest]`` of a command about one action, its chat and who sent it
+    (``fresh``: their admin status asked of Telegram, not the cache)."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     request = parse_numbered(text, command)
-    return request, await chat_scope(update, context), await current_actor(update, context)
+    actor = await current_actor(update, context, fresh=fresh)
+    return request, await chat_scope(update, context), actor
 
 
 @group_only("done")
@@ -233,7 +242,7 @@ async def reassign(update: Update, context: AccordContext) -> None:
     """/reassign <#> @user (coordinators)."""
     number, owner_ref = parse_reassign(*command_arguments(update.effective_message))  # type: ignore[arg-type]
     scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
+    actor = await current_actor(update, context, fresh=True)  # takes work from its owner
     action, owner = await context.services.register.reassign(
         scope, actor, number, owner_ref, context.services.clock.now()
     )
@@ -267,7 +276,7 @@ async def change_due(update: Update, context: AccordContext) -> None:
 @friendly_errors
 async def drop(update: Update, context: AccordContext) -> None:
     """/drop <#> [reason] (coordinators)."""
-    request, scope, actor = await numbered_command(update, context, "drop")
+    request, scope, actor = await numbered_command(update, context, "drop", fresh=True)
     action = await context.services.register.drop(
         scope, actor, request.number, request.rest, context.services.clock.now()
     )

@@ -1,16 +1,27 @@
-"""The commands Accord offers: one list feeds /help and Telegram's command menu."""
+"""The commands Accord offers: one list feeds /help, Telegram's command menu and the
+command handlers, so how a command treats edits and floods is decided in one place."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
-from telegram.ext import Application
+from telegram.ext import Application, CommandHandler, filters
+
+from handlers.common import Handler, once_per_message, throttled
 
 
 @dataclass(frozen=True)
 class CommandInfo:
-    """One command: its name, one-line description, an example and where it works."""
+    """One command: its name, one-line description, an example and where it works.
+
+    ``writes``: it changes the register or posts to the group on request, so it counts
+    against the sender's rate limit and an edit of the message does not run it again.
+    ``on_edit``: whether an edited message runs it again; by default only commands that
+    do not write answer edits (a corrected ``/who fundng`` gets its answer).
+    ``repeat_safe``: a writing command that recognises a redelivered message itself;
+    others run at most once per message.
+    """
 
     name: str
     description: str
@@ -18,6 +29,14 @@ class CommandInfo:
     in_private: bool = True
     in_groups: bool = True
     coordinators_only: bool = False
+    writes: bool = False
+    on_edit: bool | None = None
+    repeat_safe: bool = False
+
+    @property
+    def answers_edits(self) -> bool:
+        """Whether an edited message runs the command again."""
+        return not self.writes if self.on_edit is None else self.on_edit
 
 
 class CommandCatalogue:
@@ -48,6 +67,24 @@ CATALOGUE_KEY = "accord.commands"
 def catalogue_of(application: Application) -> CommandCatalogue:
     """The application's command catalogue, created on first use."""
     return application.bot_data.setdefault(CATALOGUE_KEY, CommandCatalogue())
+
+
+def command_handler(command: CommandInfo, callback: Handler) -> CommandHandler:
+    """The handler for ``command``: edits, redeliveries and rate limits as its entry says."""
+    kinds = filters.UpdateType.MESSAGES if command.answers_edits else filters.UpdateType.MESSAGE
+    if command.writes and not command.repeat_safe:
+        callback = once_per_message(callback)
+    if command.writes:
+        callback = throttled(callback)
+    return CommandHandler(command.name, callback, filters=kinds)
+
+
+def add_commands(application: Application, *entries: tuple[CommandInfo, Handler]) -> None:
+    """List each command in the catalogue and register its handler."""
+    catalogue = catalogue_of(application)
+    for command, callback in entries:
+        catalogue.add(command)
+        application.add_handler(command_handler(command, callback))
 
 
 async def publish_commands(application: Application) -> None:

@@ -13,14 +13,12 @@ from telegram import Chat, ChatMember, Message, MessageEntity, Update
 from telegram.error import TelegramError
 
 from app.context import AccordContext
-from register.model import Actor, ChatScope
+from app.throttle import describe_wait
+from register.model import ANONYMOUS_ADMIN_ID, Actor, ChatScope
 from register.parsing import Mention, UsageError
 from register.render import split_message
 from register.service import RegisterError
-from storage.lru import LruDict
 
-# Telegram's stand-in for a group admin posting as the group itself.
-ANONYMOUS_ADMIN_ID = 1087968824
 ADMIN_CACHE = timedelta(minutes=5)
 ADMIN_CACHE_SIZE = 10_000  # (chat, person) answers kept
 
@@ -69,44 +67,169 @@ async def chat_scope(update: Update, context: AccordContext) -> ChatScope:
     return ChatScope(chat.id, chat.title or chat.full_name or "this chat", ZoneInfo(zone_name))
 
 
-async def current_actor(update: Update, context: AccordContext) -> Actor:
-    """Who sent the update and whether they coordinate its chat."""
+def is_anonymous_admin(update: Update) -> bool:
+    """Whether the update is an administrator posting as the group itself."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    return bool(
+        user is not None
+        and chat is not None
+        and user.id == ANONYMOUS_ADMIN_ID
+        and message is not None
+        and message.sender_chat is not None
+        and message.sender_chat.id == chat.id
+    )
+
+
+def posting_as(update: Update) -> str | None:
+    """What a message was sent as, when it was sent as a chat: "the group" or a channel."""
+    chat, message = update.effective_chat, update.effective_message
+    sender = message.sender_chat if message is not None else None
+    if sender is None or chat is None:
+        return None
+    return "the group" if sender.id == chat.id else f"the channel {sender.title or sender.id}"
+
+
+async def current_actor(update: Update, context: AccordContext, fresh: bool = False) -> Actor:
+    """Who sent the update and whether they coordinate its chat.
+
+    ``fresh`` asks Telegram again instead of trusting the admin cache: for acts that
+    hand out powers or take work or data away (naming coordinators, /export, /drop,
+    /reassign, /partner remove).
+    """
     user = update.effective_user
     chat = update.effective_chat
     assert user is not None
     assert chat is not None
-    message = update.effective_message
-    if (
-        user.id == ANONYMOUS_ADMIN_ID
-        and message
-        and message.sender_chat
-        and (message.sender_chat.id == chat.id)
-    ):
-        return Actor(user.id, f"{chat.title} (anonymous admin)", True)
-    return Actor(user.id, user.full_name, await is_coordinator(context, chat, user.id))
+    sent_as = posting_as(update)
+    if sent_as is not None:
+        # Only the group's administrators can post as the group; a channel coordinates
+        # nothing. Either way no person stands behind the message.
+        admin = is_anonymous_admin(update)
+        name = f"{chat.title} (anonymous admin)" if admin else f"{sent_as} (anonymous)"
+        return Actor(user.id, name, admin, posting_as=sent_as)
+    return Actor(user.id, user.full_name, await is_coordinator(context, chat, user.id, fresh=fresh))
 
 
-async def is_coordinator(context: AccordContext, chat: Chat, user_id: int) -> bool:
-    """Creator or administrator of the group (asked of Telegram, cached), or named one."""
+class AdminCache:
+    """Who is an administrator where, remembered for ``ADMIN_CACHE``.
+
+    Every entry lives equally long, so insertion order is expiry order: expired entries
+    are dropped from the front, and the oldest go first if it grows past ``size``.
+    """
+
+    def __init__(self, size: int = ADMIN_CACHE_SIZE) -> None:
+        self.size = size
+        self._entries: dict[tuple[int, int], tuple[datetime, bool]] = {}
+
+    def get(self, chat_id: int, user_id: int, now: datetime) -> bool | None:
+        """The cached answer, or ``None`` if unknown or expired."""
+        entry = self._entries.get((chat_id, user_id))
+        return entry[1] if entry and entry[0] > now else None
+
+    def put(self, chat_id: int, user_id: int, admin: bool, now: datetime) -> None:
+        """Remember an answer Telegram just gave."""
+        self._entries.pop((chat_id, user_id), None)
+        self._entries[(chat_id, user_id)] = (now + ADMIN_CACHE, admin)
+        while len(self._entries) > 1:
+            key, (expires, _) = next(iter(self._entries.items()))
+            if expires > now and len(self._entries) <= self.size:
+                break
+            del self._entries[key]
+
+    def forget(self, chat_id: int, user_id: int | None = None) -> None:
+        """Drop what is known about one person in a chat, or about the whole chat."""
+        if user_id is not None:
+            self._entries.pop((chat_id, user_id), None)
+            return
+        for key in [key for key in self._entries if key[0] == chat_id]:
+            del self._entries[key]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def admin_cache(context: AccordContext) -> AdminCache:
+    """The application's admin cache."""
+    return context.bot_data.setdefault("accord.admins", AdminCache(ADMIN_CACHE_SIZE))
+
+
+async def is_coordinator(
+    context: AccordContext, chat: Chat, user_id: int, fresh: bool = False
+) -> bool:
+    """Creator or administrator of the group (asked of Telegram, cached unless ``fresh``),
+    or named one."""
     if chat.type == Chat.PRIVATE:
         return False
     if await context.services.coordinators.is_named(chat.id, user_id):
         return True
-    cache: dict[tuple[int, int], tuple[datetime, bool]] = context.bot_data.setdefault(
-        "accord.admins", LruDict(ADMIN_CACHE_SIZE)
-    )
-    key = (chat.id, user_id)
+    cache = admin_cache(context)
     now = context.services.clock.now()
-    cached = cache.get(key)
-    if cached and cached[0] > now:
-        return cached[1]
+    cached = None if fresh else cache.get(chat.id, user_id, now)
+    if cached is not None:
+        return cached
     try:
         member = await context.bot.get_chat_member(chat.id, user_id)
         admin = member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
     except TelegramError:
         admin = False
-    cache[key] = (now + ADMIN_CACHE, admin)
+    cache.put(chat.id, user_id, admin, now)
     return admin
+
+
+async def too_fast(update: Update, context: AccordContext) -> str | None:
+    """Spend one of the sender's change tokens: ``None``, or a refusal saying when to retry.
+
+    Messages sent as a chat share one Telegram user id, so each such chat counts apart.
+    """
+    user, message = update.effective_user, update.effective_message
+    if user is None:
+        return None
+    sender = message.sender_chat if message is not None else None
+    key = sender.id if sender is not None else user.id
+    wait = context.services.throttle.take(key, context.services.clock.now())
+    if wait is None:
+        return None
+    return f"That's a lot of changes at once. Try again in {describe_wait(wait)}."
+
+
+def once_per_message(handler: Handler) -> Handler:
+    """Run ``handler`` at most once per message: Telegram delivers an update again when
+    Accord stopped before confirming it, and what changes something must not act twice.
+
+    At most once, like the nudges: a crash after the claim loses that one command, and
+    the person, who got no answer, sends it again.
+    """
+
+    @wraps(handler)
+    async def wrapper(update: Update, context: AccordContext) -> None:
+        message = update.message
+        if message is not None:
+            services = context.services
+            first = await services.handled.claim(
+                message.chat_id, message.message_id, message.date, services.clock.now()
+            )
+            if not first:
+                return
+        await handler(update, context)
+
+    return wrapper
+
+
+def throttled(handler: Handler) -> Handler:
+    """Refuse a command or button that changes something when its sender is going too
+    fast: a reply, or for a button an alert (the press is answered either way)."""
+
+    @wraps(handler)
+    async def wrapper(update: Update, context: AccordContext) -> None:
+        refusal = await too_fast(update, context)
+        if refusal is None:
+            await handler(update, context)
+        elif update.callback_query is not None:
+            await update.callback_query.answer(refusal, show_alert=True)
+        else:
+            await reply(update, refusal)
+
+    return wrapper
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from app.context import AccordContext
-from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
     command_arguments,
@@ -20,14 +20,13 @@ from register.render import escape
 
 COMMANDS = (
     CommandInfo("coordinator", "Name or remove a coordinator", "/coordinator add @sam",
-                in_private=False, coordinators_only=True),
+                in_private=False, coordinators_only=True, writes=True),
 )  # fmt: skip
 
 
 def register(application: Application) -> None:
     """Add /coordinator."""
-    catalogue_of(application).add(*COMMANDS)
-    application.add_handler(CommandHandler("coordinator", coordinator))
+    add_commands(application, (COMMANDS[0], coordinator))
 
 
 @group_only("coordinator")
@@ -47,7 +46,8 @@ async def coordinator(update: Update, context: AccordContext) -> None:
         )
         return
     verb, ref = parse_coordinator(text, mentions)
-    actor = await current_actor(update, context)
+    # Naming a coordinator hands out powers for good: ask Telegram, not the cache.
+    actor = await current_actor(update, context, fresh=True)
     now = context.services.clock.now()
     if verb == "add":
         person, changed = await register_.add_coordinator(scope, actor, ref, now)

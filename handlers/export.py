@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from app.context import AccordContext
-from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
 from register.export import actions_csv, events_csv
 from register.model import Status
 
 COMMANDS = (
     CommandInfo("export", "The register and its history as CSV files", "/export",
-                in_private=False, coordinators_only=True),
+                in_private=False, coordinators_only=True, on_edit=False),
 )  # fmt: skip
 
 
 def register(application: Application) -> None:
     """Add /export."""
-    catalogue_of(application).add(*COMMANDS)
-    application.add_handler(CommandHandler("export", export))
+    add_commands(application, (COMMANDS[0], export))
 
 
 @group_only("export")
@@ -28,7 +27,7 @@ def register(application: Application) -> None:
 async def export(update: Update, context: AccordContext) -> None:
     """Send two CSV documents: the actions, and every change to them."""
     scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
+    actor = await current_actor(update, context, fresh=True)  # the register leaves the group
     context.services.register.require_coordinator(actor, "export the register")
     actions_repo = context.services.register.actions
     actions = await actions_repo.in_chat(scope.chat_id, list(Status))

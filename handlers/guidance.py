@@ -13,14 +13,14 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from app.context import AccordContext
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, related_entries
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
 from handlers.actions import listing_text, mine_text
-from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
     command_arguments,
@@ -28,6 +28,7 @@ from handlers.common import (
     friendly_errors,
     group_only,
     reply,
+    throttled,
 )
 from register.render import action_line, escape
 
@@ -47,11 +48,8 @@ ASK_USAGE = "Usage: /ask <question>  e.g. /ask how do we build trust between par
 
 def register(application: Application) -> None:
     """Add the guidance handlers (before the fallback, after the register's)."""
-    catalogue_of(application).add(*COMMANDS)
-    application.add_handler(CommandHandler("ask", ask_command))
-    for name in BROWSE:
-        application.add_handler(CommandHandler(name, browse))
-    application.add_handler(CommandHandler("unanswered", unanswered))
+    callbacks = {"ask": ask_command, "unanswered": unanswered} | dict.fromkeys(BROWSE, browse)
+    add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
     application.add_handler(CallbackQueryHandler(open_topic, pattern=OPEN))
     application.add_handler(CallbackQueryHandler(feedback, pattern=FEEDBACK))
     application.add_handler(
@@ -213,6 +211,7 @@ async def open_topic(update: Update, context: AccordContext) -> None:
     await send_entry(query.message, context, entry)
 
 
+@throttled
 async def feedback(update: Update, context: AccordContext) -> None:
     """Helpful / not helpful: recorded per person, answer and chat."""
     query = update.callback_query

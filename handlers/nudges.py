@@ -11,7 +11,6 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    CommandHandler,
     ExtBot,
     JobQueue,
     MessageHandler,
@@ -21,7 +20,7 @@ from telegram.ext import (
 from app.context import AccordContext, services_of
 from app.ratelimit import FAN_OUT
 from config.settings import validate_timezone
-from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
     command_arguments,
@@ -29,6 +28,7 @@ from handlers.common import (
     friendly_errors,
     group_only,
     reply,
+    throttled,
 )
 from nudges.compose import CHECKIN_NOTE
 from nudges.engine import (
@@ -50,15 +50,15 @@ TICK_SECONDS = 30
 COMMANDS = (
     CommandInfo("nudges", "Digest, check-in and reminder schedules",
                 "/nudges digest weekly mon 09:00",
-                in_private=False),
+                in_private=False, writes=True),
     CommandInfo("timezone", "The chat's timezone", "/timezone Europe/London", in_private=False,
-                coordinators_only=True),
+                coordinators_only=True, writes=True),
     CommandInfo("quiet", "Quiet hours: nothing is sent then", "/quiet 20:00-08:00 weekends",
-                in_private=False, coordinators_only=True),
+                in_private=False, coordinators_only=True, writes=True),
     CommandInfo("digest", "Post the digest now", "/digest", in_private=False,
-                coordinators_only=True),
+                coordinators_only=True, writes=True),
     CommandInfo("checkin", "Ask owners for an update now", "/checkin", in_private=False,
-                coordinators_only=True),
+                coordinators_only=True, writes=True),
 )  # fmt: skip
 CHECKIN = re.compile(r"^ci:(on_track|at_risk|blocked|done):(\d{1,9})$")
 NUDGES_USAGE = (
@@ -99,12 +99,10 @@ class TelegramOutbox:
 
 def register(application: Application) -> None:
     """Add the nudge commands and the check-in buttons (the tick: ``schedule_tick``)."""
-    catalogue_of(application).add(*COMMANDS)
-    application.add_handler(CommandHandler("nudges", nudges))
-    application.add_handler(CommandHandler("timezone", timezone))
-    application.add_handler(CommandHandler("quiet", quiet))
-    application.add_handler(CommandHandler("digest", digest_now))
-    application.add_handler(CommandHandler("checkin", checkin_now))
+    add_commands(
+        application,
+        *zip(COMMANDS, (nudges, timezone, quiet, digest_now, checkin_now), strict=True),
+    )
     application.add_handler(CallbackQueryHandler(checkin_answer, pattern=CHECKIN))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated), group=-2)
 
@@ -265,6 +263,7 @@ async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
         await reply(update, nothing[kind])
 
 
+@throttled
 async def checkin_answer(update: Update, context: AccordContext) -> None:
     """A check-in button: record the answer on the action (its owner or a coordinator)."""
     query = update.callback_query

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from app.context import AccordContext
-from handlers.catalogue import CommandInfo, catalogue_of
+from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
     command_arguments,
@@ -22,9 +22,9 @@ COMMANDS = (
     CommandInfo("partners", "Partner organisations and their members", "/partners",
                 in_private=False),
     CommandInfo("partner", "Add or remove a partner organisation", "/partner add City Council",
-                in_private=False, coordinators_only=True),
+                in_private=False, coordinators_only=True, writes=True),
     CommandInfo("join", "Say which partner organisation you are from", "/join City Council",
-                in_private=False),
+                in_private=False, writes=True),
 )  # fmt: skip
 PARTNER_USAGE = (
     "Usage: /partner add <Name> or /partner remove <Name>  e.g. /partner add City Council"
@@ -33,10 +33,7 @@ PARTNER_USAGE = (
 
 def register(application: Application) -> None:
     """Add the partner commands."""
-    catalogue_of(application).add(*COMMANDS)
-    application.add_handler(CommandHandler("partners", list_partners))
-    application.add_handler(CommandHandler("partner", manage_partner))
-    application.add_handler(CommandHandler("join", join))
+    add_commands(application, *zip(COMMANDS, (list_partners, manage_partner, join), strict=True))
 
 
 @group_only("partners")
@@ -67,7 +64,8 @@ async def manage_partner(update: Update, context: AccordContext) -> None:
     if verb.lower() not in ("add", "remove") or not name.strip():
         raise UsageError(PARTNER_USAGE)
     scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
+    # Removing a partner takes its members' attribution away: ask Telegram afresh.
+    actor = await current_actor(update, context, fresh=verb.lower() == "remove")
     register_ = context.services.register
     now = context.services.clock.now()
     if verb.lower() == "add":

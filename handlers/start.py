@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 
 from telegram import Chat, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from app.context import AccordContext
-from handlers.catalogue import CommandInfo, catalogue_of
-from handlers.common import is_coordinator
+from handlers.catalogue import CommandInfo, add_commands, catalogue_of
+from handlers.common import is_anonymous_admin, is_coordinator
 
 COMMANDS = (
     CommandInfo("start", "What Accord does and how to begin", "/start"),
@@ -25,8 +25,7 @@ INTRO = (
 
 def register(application: Application) -> None:
     """Add /start and /help."""
-    catalogue_of(application).add(*COMMANDS)
-    application.add_handler(CommandHandler(["start", "help"], show_help))
+    add_commands(application, *((command, show_help) for command in COMMANDS))
 
 
 async def show_help(update: Update, context: AccordContext) -> None:
@@ -38,8 +37,9 @@ async def show_help(update: Update, context: AccordContext) -> None:
     if chat.type == Chat.PRIVATE:
         await message.reply_text(private_help(context))
         return
-    coordinator = update.effective_user is not None and await is_coordinator(
-        context, chat, update.effective_user.id
+    coordinator = is_anonymous_admin(update) or (
+        update.effective_user is not None
+        and await is_coordinator(context, chat, update.effective_user.id)
     )
     await message.reply_text(group_guide(context, chat.title, coordinator))
 

@@ -21,6 +21,8 @@ from localapi.markup import HtmlError, parse_html
 JSON = dict[str, Any]
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+# Telegram's stand-in sender for a group administrator posting as the group itself.
+ANONYMOUS_ADMIN_ID = 1087968824
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?")
 _MENTION = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}")
 
@@ -117,6 +119,7 @@ class World:
     ) -> None:
         self.queue_updates = queue_updates
         self.bot = Person(bot_id, "Accord", bot_username, is_bot=True)
+        self.anonymous_admin = Person(ANONYMOUS_ADMIN_ID, "Group", "GroupAnonymousBot", is_bot=True)
         self.people: dict[int, Person] = {}
         self.chats: dict[int, SimChat] = {}
         self.messages: list[SentMessage] = []
@@ -212,7 +215,26 @@ class World:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = self._message_json(self._message(chat.chat_id, reply_to))
+        if person is self.anonymous_admin:
+            message["sender_chat"] = chat.to_json()
         return self._queue({"message": message})
+
+    def anonymous_admin_says(self, chat: SimChat, text: str) -> JSON:
+        """An administrator of ``chat`` posts ``text`` anonymously, as the group itself."""
+        return self.user_says(self.anonymous_admin, chat, text)
+
+    def user_edits(self, person: Person, chat: SimChat, message_id: int, text: str) -> JSON:
+        """``person`` edits their message ``message_id`` to read ``text``."""
+        message = self._message(chat.chat_id, message_id)
+        message.text = text
+        data: JSON = {
+            **self._message_json(message),
+            "edit_date": int(time.time()),
+        }
+        entities = find_entities(text)
+        if entities:
+            data["entities"] = entities
+        return self._queue({"edited_message": data})
 
     def user_presses(self, person: Person, message: SentMessage, data: str) -> JSON:
         """``person`` taps the button carrying ``data`` on ``message``."""
@@ -235,20 +257,28 @@ class World:
         chat.members[self.bot.user_id] = "kicked"
         return self._queue(self._membership_change(chat, by, "member", "kicked"))
 
-    def _membership_change(self, chat: SimChat, by: Person, old: str, new: str) -> JSON:
-        def member(status: str) -> JSON:
-            data: JSON = {"status": status, "user": self.bot.to_json()}
-            if status == "kicked":
-                data["until_date"] = 0
-            return data
+    def set_member_status(self, chat: SimChat, person: Person, status: str, by: Person) -> JSON:
+        """``by`` promotes, demotes or removes ``person`` (or they leave, ``by`` themselves).
 
+        ``status`` is a Bot API member status: creator, administrator, member, left or
+        kicked. Telegram reports it to bots as a ``chat_member`` update.
+        """
+        old = chat.members.get(person.user_id, "left")
+        chat.members[person.user_id] = status
+        return self._queue(self._membership_change(chat, by, old, status, person))
+
+    def _membership_change(
+        self, chat: SimChat, by: Person, old: str, new: str, member: Person | None = None
+    ) -> JSON:
+        whom = member or self.bot
+        kind = "my_chat_member" if whom is self.bot else "chat_member"
         return {
-            "my_chat_member": {
+            kind: {
                 "chat": chat.to_json(),
                 "from": by.to_json(),
                 "date": int(time.time()),
-                "old_chat_member": member(old),
-                "new_chat_member": member(new),
+                "old_chat_member": chat_member_json(whom, old),
+                "new_chat_member": chat_member_json(whom, new),
             }
         }
 
@@ -453,15 +483,17 @@ class World:
         raise BadRequest("message to edit not found")
 
     def _message_json(self, message: SentMessage) -> JSON:
-        sender = (
-            self.bot if message.sender_id == self.bot.user_id else self.people[message.sender_id]
-        )
+        sender = {self.bot.user_id: self.bot, ANONYMOUS_ADMIN_ID: self.anonymous_admin}.get(
+            message.sender_id
+        ) or self.people[message.sender_id]
         data: JSON = {
             "message_id": message.message_id,
             "date": int(time.time()),
             "chat": self.chats[message.chat_id].to_json(),
             "from": sender.to_json(),
         }
+        if sender is self.anonymous_admin:
+            data["sender_chat"] = self.chats[message.chat_id].to_json()
         if message.document is not None:
             data["document"] = {
                 "file_id": f"doc{message.message_id}",

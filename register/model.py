@@ -32,6 +32,8 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = frozenset(s for s in Status if not s.closed)
+# Telegram's stand-in sender for a group administrator posting as the group itself.
+ANONYMOUS_ADMIN_ID = 1087968824
 MAX_TITLE = 300
 MAX_NOTE = 1000
 
@@ -51,11 +53,21 @@ class OwnerRef:
 
 @dataclass(frozen=True)
 class Actor:
-    """The person doing something, and whether they coordinate this chat."""
+    """The person doing something, and whether they coordinate this chat.
+
+    ``posting_as``: set when the message was sent as a chat ("the group", for an
+    anonymous administrator, or a channel); then no person stands behind it.
+    """
 
     user_id: int
     name: str
     is_coordinator: bool
+    posting_as: str | None = None
+
+    @property
+    def anonymous(self) -> bool:
+        """Sent as a chat, not by a person: "me" means no one."""
+        return self.posting_as is not None
 
 
 @dataclass(frozen=True)
@@ -121,3 +133,12 @@ class ActionEvent:
     old_value: str | None
     new_value: str | None
     note: str | None
+
+    @property
+    def actor_label(self) -> str:
+        """Who made the change, as people read it."""
+        if self.actor_name:
+            return self.actor_name
+        if self.actor_user_id is None:
+            return "Accord"
+        return "An anonymous admin" if self.actor_user_id == ANONYMOUS_ADMIN_ID else "Someone"

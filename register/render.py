@@ -106,7 +106,7 @@ def history_lines(events: list[ActionEvent], zone: ZoneInfo, now: datetime) -> l
 
 def _event_line(event: ActionEvent, zone: ZoneInfo, now: datetime) -> str:
     when = event.at.astimezone(zone).strftime("%d %b %H:%M")
-    who = escape(event.actor_name or "Accord")
+    who = escape(event.actor_label)
     note = f": {escape(event.note)}" if event.note else ""
     old, new = event.old_value, event.new_value
     if event.kind == "due":

@@ -36,6 +36,7 @@ SNOOZE = timedelta(weeks=1)
 # per-person limit on writing commands, this bounds the history (all of it is shown).
 MAX_EVENTS = 500
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
+MAX_OPEN_ACTIONS = 500
 
 
 class RegisterError(Exception):
@@ -78,11 +79,13 @@ class Register:
         partners: PartnerRepository,
         coordinators: CoordinatorRepository,
         people: PeopleRepository,
+        max_open_actions: int = MAX_OPEN_ACTIONS,
     ) -> None:
         self.actions = actions
         self.partners = partners
         self.coordinators = coordinators
         self.people = people
+        self.max_open_actions = max_open_actions
 
     # --- actions ------------------------------------------------------------------------
 
@@ -102,6 +105,7 @@ class Register:
                 "You can take one on yourself: /assign me <what>"
             )
         due = self._due(request.due_text, scope, now)
+        await self._require_room(scope)
         partner = (
             await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
         )
@@ -120,6 +124,8 @@ class Register:
 
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
         """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
+        if ref.is_me and actor.anonymous:
+            raise _no_person(actor, "“me”", "name someone with @name, or post as yourself.")
         if ref.is_me:
             return Owner(actor.user_id, None, actor.name)
         if ref.user_id is not None:
@@ -322,6 +328,8 @@ class Register:
         Their open actions here that no partner was attributed to (say, assigned before
         Accord had seen them) are attributed to it now.
         """
+        if actor.anonymous:
+            raise _no_person(actor, "/join", "post as yourself to join a partner.")
         partner = await self.find_partner(scope, name)
         await self.partners.join(scope.chat_id, actor.user_id, partner, now)
         owned = await self.actions.in_chat(
@@ -386,6 +394,15 @@ class Register:
         return person
 
     # --- helpers --------------------------------------------------------------------------
+
+    async def _require_room(self, scope: ChatScope) -> None:
+        """Refuse a new action while the chat has as many open ones as it may hold."""
+        count = await self.actions.count_open(scope.chat_id)
+        if count >= self.max_open_actions:
+            raise RegisterError(
+                f"This chat already has {count} open actions, the most Accord keeps open at "
+                "once. Close or drop some (/done, /drop; see /actions), then try again."
+            )
 
     async def _open_action(self, scope: ChatScope, number: int) -> Action:
         action = await self.action(scope, number)
@@ -467,6 +484,14 @@ class Register:
                 f"Only #{action.number}'s owner ({action.owner_name}) "
                 f"or a coordinator can {verb} it."
             )
+
+
+def _no_person(actor: Actor, what: str, instead: str) -> RegisterError:
+    """Refusal for a message sent as a chat where a person is needed."""
+    return RegisterError(
+        f"You're posting anonymously as {actor.posting_as}, so there is no person behind "
+        f"{what}: {instead}"
+    )
 
 
 def _note(text: str) -> str | None:

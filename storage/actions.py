@@ -174,6 +174,14 @@ class ActionRepository:
         rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
         return [action_from_row(row) for row in rows]
 
+    async def count_open(self, chat_id: int) -> int:
+        """How many of the chat's actions are open."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM actions WHERE chat_id = ? AND status NOT IN ('done', 'dropped')",
+            (chat_id,),
+        )
+        return int(row[0]) if row else 0
+
     async def for_digest(self, chat_id: int, closed_since: datetime | None) -> list[Action]:
         """The chat's open actions, and those closed after ``closed_since`` (all if None)."""
         sql = _SELECT_FOR_DIGEST if closed_since else SELECT_ACTIONS + " WHERE a.chat_id = ?"

@@ -66,8 +66,9 @@ async def test_kill_mid_burst_loses_nothing_acknowledged(tmp_path: Path) -> None
     group = cast.groups["partners"]
     world.add_bot_to(group, alice)
     burst = 200
+    unlimited = {"WRITE_BURST": str(burst + 1)}  # one person's burst: past the flood limit
     async with fake_telegram(world) as server:
-        async with bot_process(server, database) as bot:
+        async with bot_process(server, database, **unlimited) as bot:
             await wait_until(lambda: ready(world))
             for n in range(burst):
                 world.user_says(alice, group, f"/assign me Task {n}")
@@ -81,7 +82,7 @@ async def test_kill_mid_burst_loses_nothing_acknowledged(tmp_path: Path) -> None
         }
         assert 0 < len(acknowledged) < burst, "the kill should land mid-burst"
         world.commands.clear()
-        async with bot_process(server, database):
+        async with bot_process(server, database, **unlimited):
             await wait_until(lambda: ready(world))
             # Updates fetched but not confirmed come again; one more command, answered in
             # this chat's order, shows that everything before it has been handled.

@@ -1,0 +1,71 @@
+"""A token bucket per person, so one member cannot flood the register with changes.
+
+Each person may make ``burst`` changes at once; their bucket then refills at
+``per_minute`` tokens a minute. Time comes from the caller (the application's clock),
+so tests move time instead of sleeping. Only people who used a token recently are
+remembered: a bucket that has refilled is the same as no bucket and is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Hashable
+from datetime import datetime, timedelta
+
+# Buckets kept at most; past this the least recently used are forgotten (a fresh burst).
+MAX_TRACKED = 50_000
+
+
+class Throttle:
+    """Per-key token buckets with a shared capacity and refill rate."""
+
+    def __init__(self, burst: int, per_minute: int, max_tracked: int = MAX_TRACKED) -> None:
+        if burst < 1 or per_minute < 1 or max_tracked < 1:
+            raise ValueError("burst, per_minute and max_tracked must be positive")
+        self.burst = burst
+        self.per_second = per_minute / 60
+        self.max_tracked = max_tracked
+        # key -> (tokens, when they were counted); least recently used first.
+        self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
+
+    def take(self, key: Hashable, now: datetime) -> timedelta | None:
+        """Spend one of ``key``'s tokens: ``None`` if allowed, else the wait for the next."""
+        moment = now.timestamp()
+        self._forget_idle(moment)
+        tokens = self._tokens(key, moment)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, moment)
+            self._buckets.move_to_end(key)
+            while len(self._buckets) > self.max_tracked:
+                self._buckets.popitem(last=False)
+            return None
+        return timedelta(seconds=(1 - tokens) / self.per_second)
+
+    def __len__(self) -> int:
+        """How many people are being counted (their buckets are not full)."""
+        return len(self._buckets)
+
+    def _tokens(self, key: Hashable, moment: float) -> float:
+        stored = self._buckets.get(key)
+        if stored is None:
+            return float(self.burst)
+        tokens, counted = stored
+        return min(float(self.burst), tokens + max(0.0, moment - counted) * self.per_second)
+
+    def _forget_idle(self, moment: float) -> None:
+        """Drop buckets that have refilled, oldest first (amortised O(1) per call)."""
+        while self._buckets:
+            key, (tokens, counted) = next(iter(self._buckets.items()))
+            if tokens + (moment - counted) * self.per_second < self.burst:
+                return
+            del self._buckets[key]
+
+
+def describe_wait(wait: timedelta) -> str:
+    """``wait`` rounded up for people: "3 seconds", "2 minutes"."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
