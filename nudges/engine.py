@@ -468,6 +468,7 @@ class NudgeEngine:
             for s in await self.schedules.due(until)
             if s.next_fire_at is not None and s.next_fire_at > now
         ]
+        moments += [r.retry_at for r in await self.schedules.due_retries(until) if r.retry_at > now]
         for waiting in await self.schedules.awaiting_reminders(until + REMINDER_HORIZON):
             chat = await self.chats.get(waiting.action.chat_id)
             if chat is None or waiting.action.due is None:
