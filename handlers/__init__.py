@@ -13,6 +13,7 @@ from handlers import (
     fallback,
     guidance,
     nudges,
+    pages,
     partners,
     start,
     tracking,
@@ -30,6 +31,7 @@ FEATURES = (
     export,
     nudges,
     guidance,
+    pages,
     fallback,
     errors,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from functools import wraps
@@ -15,12 +16,14 @@ from telegram.error import TelegramError
 from app.context import AccordContext
 from register.model import Actor, ChatScope
 from register.parsing import Mention, UsageError
-from register.render import split_message
+from register.render import ECHO_LIMIT, clip, split_message
 from register.service import RegisterError
 
 # Telegram's stand-in for a group admin posting as the group itself.
 ANONYMOUS_ADMIN_ID = 1087968824
 ADMIN_CACHE = timedelta(minutes=5)
+# Input quoted back in an error message ('…' or "…", as repr writes it), when long.
+_LONG_QUOTE = re.compile(rf"'[^'\n]{{{ECHO_LIMIT},}}'|\"[^\"\n]{{{ECHO_LIMIT},}}\"")
 
 Handler = Callable[[Update, AccordContext], Coroutine[Any, Any, None]]
 
@@ -141,6 +144,11 @@ def group_only(command: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
+def clip_quotes(message: str) -> str:
+    """An error message with the input it quotes clipped: a 4 KB echo helps nobody."""
+    return _LONG_QUOTE.sub(lambda m: m[0][0] + clip(m[0][1:-1]) + m[0][0], message)
+
+
 def friendly_errors(handler: Handler) -> Handler:
     """Turn usage, permission and register errors into a reply; nothing is changed."""
 
@@ -149,6 +157,6 @@ def friendly_errors(handler: Handler) -> Handler:
         try:
             await handler(update, context)
         except (UsageError, RegisterError) as error:
-            await reply(update, html.escape(str(error), quote=False))
+            await reply(update, html.escape(clip_quotes(str(error)), quote=False))
 
     return wrapper

@@ -31,6 +31,7 @@ from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
 SNOOZE = timedelta(weeks=1)
+LISTED_PARTNERS = 12  # an unknown partner's error names them all up to this many
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
 
 
@@ -350,8 +351,9 @@ class Register:
             wanted, names, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70
         )
         hint = f" Did you mean {suggestion[0]}?" if suggestion else ""
+        listed = ", ".join(names) if len(names) <= LISTED_PARTNERS else "see /partners"
         raise RegisterError(
-            f"There is no partner called {name.strip()!r} here.{hint} Partners: {', '.join(names)}"
+            f"There is no partner called {name.strip()!r} here.{hint} Partners: {listed}"
         )
 
     async def add_coordinator(
