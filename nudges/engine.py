@@ -277,6 +277,7 @@ class NudgeEngine:
         chat = await self.chats.get(chat_id)
         if chat is None:
             return Outcome.EMPTY
+        await self.schedules.drop_retries(chat_id, kind)  # this one says it all anew
         nudge = Nudge(chat, kind, now)
         return await self._deliver(nudge, now, TickReport(), self._sender(nudge, now, outbox))
 

@@ -61,3 +61,19 @@ async def test_a_refused_reply_logs_ids_not_text(
     assert SECRET_TEXT not in text
     assert SECRET_NAME not in text
     assert str(group.chat_id) in text
+
+
+async def test_a_bad_request_is_an_error_with_an_apology_not_a_network_problem(
+    app: Application, world: World, cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PTB 22 makes BadRequest a NetworkError; it is our mistake, not the network's."""
+    alice = cast.first_person
+    group = cast.groups["partners"]
+    world.fail_next("sendMessage", BadRequest("message is too long"))
+    with caplog.at_level(logging.INFO):
+        update = world.user_says(alice, group, "/partners")
+        await feed(app, update)
+    assert world.bot_messages(group.chat_id)[-1].text == APOLOGY
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert error.getMessage().startswith(f"BadRequest while handling update {update['update_id']}")
+    assert not [r for r in caplog.records if "Network error" in r.getMessage()]
