@@ -50,6 +50,7 @@ LATE_AFTER = timedelta(minutes=5)  # beyond two ticks: say the nudge comes late
 REMINDER_HORIZON = timedelta(days=2)
 GROUP_TYPES = ("group", "supergroup")
 RETRY_FIRST = timedelta(minutes=1)
+LATE_BECAUSE = {False: ", while Accord was offline.", True: "; Telegram could not be reached then."}
 RETRY_MOST = timedelta(hours=1)
 
 
@@ -311,12 +312,7 @@ class NudgeEngine:
         if lateness <= LATE_AFTER:
             return None
         local = nudge.slot_at.astimezone(self.zone_of(nudge.chat))
-        why = (
-            "; Telegram could not be reached then."
-            if nudge.retrying
-            else (", while Accord was offline.")
-        )
-        return f"Late: this was due {local:%a %d %b %H:%M}{why}"
+        return f"Late: this was due {local:%a %d %b %H:%M}{LATE_BECAUSE[nudge.retrying]}"
 
     async def _retry_later(self, nudge: Nudge, now: datetime) -> None:
         """Try again after as long as it has been late (one minute to an hour), while
