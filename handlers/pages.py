@@ -21,11 +21,12 @@ from telegram.ext import Application, CallbackQueryHandler
 from app.context import AccordContext
 from handlers.common import reply
 from register.parsing import UsageError
-from register.render import page_of
+from register.render import clip, page_of
 from register.service import NotAllowedError, RegisterError
 
 LISTINGS_KEY = "accord.listings"
 MAX_CALLBACK_DATA = 64
+TOAST_LIMIT = 200  # Telegram's limit for a callback query's answer
 TYPED_ARG_LIMIT = 40  # a longer argument is not repeated in the footer's typed form
 PAGE_DATA = re.compile(r"^pg:([a-z]{1,12}):(\d{1,5})(?::(.*))?$", re.DOTALL)
 _PAGE_WORDS = re.compile(r"(?:^|\s)page\s+(\d{1,5})\s*$", re.IGNORECASE)
@@ -90,7 +91,9 @@ async def turn_page(update: Update, context: AccordContext) -> None:
     try:
         full = await listing.render(update, context, arg)
     except (RegisterError, UsageError) as error:
-        await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
+        await query.answer(
+            clip(str(error), TOAST_LIMIT), show_alert=isinstance(error, NotAllowedError)
+        )
         return
     text, markup = _page(listing, kind, arg, full, page)
     await query.answer()
