@@ -14,7 +14,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
@@ -81,8 +81,8 @@ async def turn_page(update: Update, context: AccordContext) -> None:
     assert query is not None
     match = PAGE_DATA.match(query.data or "")
     listing = listings_of(context.application).get(match.group(1)) if match else None
-    if match is None or listing is None or query.message is None:
-        await query.answer("This button no longer works.")
+    if match is None or listing is None or not isinstance(query.message, Message):
+        await query.answer("This button no longer works. Send the command again.")
         return
     kind, page, arg = match.group(1), int(match.group(2)), match.group(3) or ""
     if listing.personal and arg != str(query.from_user.id):

@@ -120,6 +120,10 @@ async def test_page_buttons_stay_in_their_chat(app, world, cast, group) -> None:
     await feed(app, world.user_presses(carol, listing, "pg:actions:2:"))
     assert "Task" not in world.bot_messages(steering.chat_id)[-1].text
     assert "Steering only" in world.bot_messages(steering.chat_id)[-1].text
+    await feed(app, world.user_presses(carol, listing, "pg:nosuch:2:"))
+    assert toasts(world)[-1].startswith("This button no longer works")
+    await feed(app, world.user_presses(carol, listing, "pg:history:2:abc"))
+    assert toasts(world)[-1].startswith("Which action?")
 
 
 async def test_history_after_300_notes_is_paged(app, world, group) -> None:
