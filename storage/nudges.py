@@ -169,9 +169,14 @@ class ScheduleRepository:
         await self._db.execute_write(
             "INSERT OR REPLACE INTO nudge_retries (chat_id, kind, number, slot_at, retry_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (retry.chat_id, retry.kind, retry.number, _stamp(retry.slot_at),
-             _stamp(retry.retry_at)),
-        )  # fmt: skip
+            (
+                retry.chat_id,
+                retry.kind,
+                retry.number,
+                _stamp(retry.slot_at),
+                _stamp(retry.retry_at),
+            ),
+        )
 
     async def due_retries(self, now: datetime, limit: int = 500) -> list[Retry]:
         """Retries whose time has come, oldest first."""
@@ -180,7 +185,8 @@ class ScheduleRepository:
             " WHERE retry_at <= ? ORDER BY retry_at LIMIT ?",
             (_stamp(now), limit),
         )
-        return [Retry(r[0], r[1], r[2], _moment(r[3]), _moment(r[4])) for r in rows]  # type: ignore[arg-type]
+        at = datetime.fromisoformat
+        return [Retry(r[0], r[1], r[2], at(r[3]), at(r[4])) for r in rows]
 
     async def claim_retry(self, retry: Retry) -> bool:
         """Take a retry before sending it (at most once); False if someone else did."""
