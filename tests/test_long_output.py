@@ -173,3 +173,38 @@ async def test_register_questions_answered_through_guidance_are_paged(app, world
     replies = await say(app, world, alice, private, "what are my actions?")
     page = one_short_reply(replies)
     assert "Page 1 of " in page.text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/assign me {}",
+        "/due 1 {}",
+        "/who {}",
+        "/join {}",
+        "/partner add {}",
+        "/partner remove {}",
+        "/timezone {}",
+        "/quiet {}",
+        "/nudges digest weekly {} 09:00",
+        "/update 1 {}",
+        "/done 1 {}",
+        "/drop 1 {}",
+        "/history {}",
+        "/reassign 1 {}",
+        "/coordinator add {}",
+        "/actions {}",
+        "/actions {} page 2",
+        "/ask {}",
+    ],
+)
+async def test_every_command_with_4kb_arguments_gets_a_short_reply(
+    app, world, group, command: str
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/assign me Something")
+    await say(app, world, alice, group, "/partner add City Council")
+    replies = await say(app, world, alice, group, command.format("Zq" * 2000))
+    assert replies, "silent"
+    assert all(0 < len(r.text) < MAX_TEXT for r in replies)
+    assert len(replies) == 1
