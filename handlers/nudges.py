@@ -264,7 +264,7 @@ async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
             "checkin": "Nobody has open actions to check in on.",
         }[kind],
         Outcome.FAILED: "Telegram could not take that just now; I'll try again in a minute.",
-        Outcome.PARTIAL: "Telegram stopped taking messages part way; the rest comes next time.",
+        Outcome.PARTIAL: "Telegram stopped taking messages part way; not all of it was sent.",
         Outcome.REFUSED: "Telegram refused that message; it has been logged for a look.",
         Outcome.ERROR: "Sorry, something went wrong while sending that; it has been logged.",
     }
