@@ -307,4 +307,5 @@ async def run_console(
                 if not await session.handle(line):
                     break
             except Exception:  # a console bug must not end the session
-                logger.exception("The console could not handle %r", line.strip())
+                logger.exception("The console could not handle a line")
+                logger.debug("The line: %r", line.strip())

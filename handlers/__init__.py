@@ -14,6 +14,7 @@ from handlers import (
     guidance,
     membership,
     nudges,
+    pages,
     partners,
     start,
     tracking,
@@ -32,6 +33,7 @@ FEATURES = (
     nudges,
     guidance,
     membership,
+    pages,
     fallback,
     errors,
 )

@@ -19,6 +19,7 @@ from handlers.common import (
     posting_as,
     reply,
 )
+from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
     NumberedRequest,
@@ -30,6 +31,7 @@ from register.parsing import (
 from register.render import (
     action_details,
     action_line,
+    clip,
     due_text,
     escape,
     grouped,
@@ -88,6 +90,13 @@ def register(application: Application) -> None:
         "who": who,
     }
     add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
+    listings_of(application).update(
+        actions=Listing(listing_text, "/actions {arg}"),
+        mine=Listing(lambda u, c, _: mine_text(u, c), "/mine", personal=True, export_hint=False),
+        overdue=Listing(lambda u, c, _: mine_text(u, c, True), None, True, export_hint=False),
+        history=Listing(history_text, "/history {arg}"),
+        who=Listing(who_text, "/who {arg}"),
+    )
 
 
 @group_only("assign")
@@ -124,9 +133,10 @@ async def assign(update: Update, context: AccordContext) -> None:
 @group_only("actions")
 @friendly_errors
 async def list_actions(update: Update, context: AccordContext) -> None:
-    """/actions [overdue | done | @user | partner]: grouped by partner, then owner."""
+    """/actions [overdue | done | @user | partner] [page N]: by partner, then owner."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
-    await reply(update, await listing_text(update, context, text))
+    query, page = page_words(text)
+    await reply_page(update, context, "actions", query, page)
 
 
 async def listing_text(update: Update, context: AccordContext, query: str) -> str:
@@ -146,8 +156,9 @@ async def listing_text(update: Update, context: AccordContext, query: str) -> st
 
 @friendly_errors
 async def mine(update: Update, context: AccordContext) -> None:
-    """/mine: your open actions here, or in a private chat across all your groups."""
-    await reply(update, await mine_text(update, context))
+    """/mine [page N]: your open actions here, or in a private chat across all your groups."""
+    _, page = page_words(command_arguments(update.effective_message)[0])  # type: ignore[arg-type]
+    await reply_page(update, context, "mine", str(update.effective_user.id), page)  # type: ignore[union-attr]
 
 
 async def mine_text(update: Update, context: AccordContext, overdue_only: bool = False) -> str:
@@ -286,31 +297,41 @@ async def drop(update: Update, context: AccordContext) -> None:
 @group_only("history")
 @friendly_errors
 async def history(update: Update, context: AccordContext) -> None:
-    """/history <#>: every change, who and when."""
-    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    """/history <#> [page N]: every change, who and when."""
+    text, page = page_words(command_arguments(update.effective_message)[0])  # type: ignore[arg-type]
     request = parse_numbered(text, "history")
+    await reply_page(update, context, "history", str(request.number), page)
+
+
+async def history_text(update: Update, context: AccordContext, number: str) -> str:
+    """Action ``#number`` and every change to it."""
     scope = await chat_scope(update, context)
     now = context.services.clock.now()
+    request = parse_numbered(number, "history")  # from a button too: checked again
     action, events = await context.services.register.history(scope, request.number)
     lines = [f"<b>#{action.number} {escape(action.title)}</b>"]
     lines.append(action_details(action, scope.zone, now, owner=True))
     lines.extend(history_lines(events, scope.zone, now))
-    await reply(update, "\n".join(lines))
+    return "\n".join(lines)
 
 
 @group_only("who")
 @friendly_errors
 async def who(update: Update, context: AccordContext) -> None:
-    """/who <words>: who owns the open actions that match."""
-    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    """/who <words> [page N]: who owns the open actions that match."""
+    text, page = page_words(command_arguments(update.effective_message)[0])  # type: ignore[arg-type]
     if not text:
         raise usage("who", "Say what to look for.")
+    await reply_page(update, context, "who", text, page)
+
+
+async def who_text(update: Update, context: AccordContext, text: str) -> str:
+    """The open actions matching ``text``, with their owners."""
     scope = await chat_scope(update, context)
     now = context.services.clock.now()
     actions = await context.services.register.who(scope, text)
     if not actions:
-        await reply(update, f"No open action matches {escape(repr(text))}. See /actions.")
-        return
-    lines = [f"<b>Open actions matching “{escape(text)}”</b>"]
+        return f"No open action matches {escape(repr(clip(text)))}. See /actions."
+    lines = [f"<b>Open actions matching “{escape(clip(text))}”</b>"]
     lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
-    await reply(update, "\n".join(lines))
+    return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from functools import wraps
@@ -16,11 +17,13 @@ from app.context import AccordContext
 from app.throttle import describe_wait
 from register.model import ANONYMOUS_ADMIN_ID, Actor, ChatScope
 from register.parsing import Mention, UsageError
-from register.render import split_message
+from register.render import ECHO_LIMIT, clip, split_message
 from register.service import RegisterError
 
 ADMIN_CACHE = timedelta(minutes=5)
 ADMIN_CACHE_SIZE = 10_000  # (chat, person) answers kept
+# Input quoted back in an error message ('…' or "…", as repr writes it), when long.
+_LONG_QUOTE = re.compile(rf"'[^'\n]{{{ECHO_LIMIT},}}'|\"[^\"\n]{{{ECHO_LIMIT},}}\"")
 
 Handler = Callable[[Update, AccordContext], Coroutine[Any, Any, None]]
 
@@ -266,6 +269,11 @@ def group_only(command: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
+def clip_quotes(message: str) -> str:
+    """An error message with the input it quotes clipped: a 4 KB echo helps nobody."""
+    return _LONG_QUOTE.sub(lambda m: m[0][0] + clip(m[0][1:-1]) + m[0][0], message)
+
+
 def friendly_errors(handler: Handler) -> Handler:
     """Turn usage, permission and register errors into a reply; nothing is changed."""
 
@@ -274,6 +282,6 @@ def friendly_errors(handler: Handler) -> Handler:
         try:
             await handler(update, context)
         except (UsageError, RegisterError) as error:
-            await reply(update, html.escape(str(error), quote=False))
+            await reply(update, html.escape(clip_quotes(str(error)), quote=False))
 
     return wrapper

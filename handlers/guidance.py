@@ -19,7 +19,6 @@ from app.context import AccordContext
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, related_entries
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
-from handlers.actions import listing_text, mine_text
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -30,7 +29,8 @@ from handlers.common import (
     reply,
     throttled,
 )
-from register.render import action_line, escape
+from handlers.pages import Listing, listings_of, page_words, reply_page
+from register.render import action_line, clip, escape
 
 COMMANDS = (
     CommandInfo("ask", "Ask about partnership working", "/ask how do we build trust?"),
@@ -50,6 +50,7 @@ def register(application: Application) -> None:
     """Add the guidance handlers (before the fallback, after the register's)."""
     callbacks = {"ask": ask_command, "unanswered": unanswered} | dict.fromkeys(BROWSE, browse)
     add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
+    listings_of(application)["unanswered"] = Listing(unanswered_text, "/unanswered")
     application.add_handler(CallbackQueryHandler(open_topic, pattern=OPEN))
     application.add_handler(CallbackQueryHandler(feedback, pattern=FEEDBACK))
     application.add_handler(
@@ -174,15 +175,15 @@ async def _answer_from_register(
         if not actions:
             return False
         now = context.services.clock.now()
-        lines = [f"<b>Who owns “{escape(routed.subject)}”</b>"]
+        lines = [f"<b>Who owns “{escape(clip(routed.subject))}”</b>"]
         lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
         await reply(update, "\n".join(lines))
     elif routed.kind == "mine":
-        await reply(update, await mine_text(update, context))
+        await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]
     elif private:
-        await reply(update, await mine_text(update, context, overdue_only=True))
+        await reply_page(update, context, "overdue", str(update.effective_user.id))  # type: ignore[union-attr]
     else:
-        await reply(update, await listing_text(update, context, "overdue"))
+        await reply_page(update, context, "actions", "overdue")
     return True
 
 
@@ -234,14 +235,19 @@ async def feedback(update: Update, context: AccordContext) -> None:
 async def unanswered(update: Update, context: AccordContext) -> None:
     """/unanswered (coordinators): questions Accord declined here, newest first, and the
     answers people marked not helpful; what the knowledge base's editors need."""
+    _, page = page_words(command_arguments(update.effective_message)[0])  # type: ignore[arg-type]
+    await reply_page(update, context, "unanswered", "", page)
+
+
+async def unanswered_text(update: Update, context: AccordContext, _: str) -> str:
+    """The unanswered questions and unhelpful answers (coordinators only)."""
     actor = await current_actor(update, context)
     context.services.register.require_coordinator(actor, "see unanswered questions")
     scope = await chat_scope(update, context)
     questions = await context.services.guidance.unanswered(scope.chat_id)
     unhelpful = await context.services.guidance.unhelpful(scope.chat_id)
     if not questions and not unhelpful:
-        await reply(update, "No unanswered questions in this chat.")
-        return
+        return "No unanswered questions in this chat."
     lines = []
     if questions:
         lines.append(f"<b>Questions I could not answer in {escape(scope.title)}</b>")
@@ -256,4 +262,4 @@ async def unanswered(update: Update, context: AccordContext) -> None:
             f"{escape(entry.title if (entry := knowledge.get(entry_id)) else entry_id)}: {count}"
             for entry_id, count in unhelpful
         )
-    await reply(update, "\n".join(lines))
+    return "\n".join(lines)

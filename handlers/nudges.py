@@ -7,7 +7,7 @@ import logging
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -35,7 +35,10 @@ from nudges.engine import (
     Buttons,
     ChatMovedError,
     ChatUnavailableError,
+    DeliveryFailedError,
     NudgeEngine,
+    NudgeRefusedError,
+    Outcome,
     RecipientUnavailableError,
 )
 from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
@@ -91,10 +94,12 @@ class TelegramOutbox:
             raise ChatMovedError(error.new_chat_id) from error
         except Forbidden as error:
             raise (RecipientUnavailableError if chat_id > 0 else ChatUnavailableError)() from error
-        except BadRequest as error:
+        except BadRequest as error:  # before NetworkError: PTB 22 makes it one
             if "chat not found" not in str(error).lower():
-                raise
+                raise NudgeRefusedError(type(error).__name__) from error
             raise (RecipientUnavailableError if chat_id > 0 else ChatUnavailableError)() from error
+        except (NetworkError, RetryAfter) as error:  # TimedOut and 5xx too, after retries
+            raise DeliveryFailedError(type(error).__name__) from error
 
 
 def register(application: Application) -> None:
@@ -253,14 +258,20 @@ async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
     await _require_coordinator(update, context, what)
     scope = await chat_scope(update, context)
     engine = _engine(context)
-    send = engine.send_digest if kind == "digest" else engine.send_checkins
-    sent = await send(scope.chat_id, context.services.clock.now(), TelegramOutbox(context.bot))
-    if sent is None:
-        nothing = {
+    now = context.services.clock.now()
+    outcome = await engine.send_now(scope.chat_id, kind, now, TelegramOutbox(context.bot))
+    answers = {
+        Outcome.EMPTY: {
             "digest": "Nothing to report: no overdue, due, blocked, done or stale actions.",
             "checkin": "Nobody has open actions to check in on.",
-        }
-        await reply(update, nothing[kind])
+        }[kind],
+        Outcome.FAILED: "Telegram could not take that just now; I'll try again in a minute.",
+        Outcome.PARTIAL: "Telegram stopped taking messages part way; not all of it was sent.",
+        Outcome.REFUSED: "Telegram refused that message; it has been logged for a look.",
+        Outcome.ERROR: "Sorry, something went wrong while sending that; it has been logged.",
+    }
+    if outcome in answers:
+        await reply(update, answers[outcome])
 
 
 @throttled

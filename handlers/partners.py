@@ -15,6 +15,7 @@ from handlers.common import (
     group_only,
     reply,
 )
+from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.parsing import UsageError
 from register.render import escape
 
@@ -34,25 +35,30 @@ PARTNER_USAGE = (
 def register(application: Application) -> None:
     """Add the partner commands."""
     add_commands(application, *zip(COMMANDS, (list_partners, manage_partner, join), strict=True))
+    listings_of(application)["partners"] = Listing(partners_text, "/partners")
 
 
 @group_only("partners")
 @friendly_errors
 async def list_partners(update: Update, context: AccordContext) -> None:
-    """/partners: each partner with its members."""
+    """/partners [page N]: each partner with its members."""
+    _, page = page_words(command_arguments(update.effective_message)[0])  # type: ignore[arg-type]
+    await reply_page(update, context, "partners", "", page)
+
+
+async def partners_text(update: Update, context: AccordContext, _: str) -> str:
+    """Each partner with its members."""
     scope = await chat_scope(update, context)
     partners = await context.services.register.partners.in_chat(scope.chat_id)
     if not partners:
-        await reply(update, "No partner organisations yet. A coordinator adds them: "
-                    "/partner add &lt;Name&gt;")  # fmt: skip
-        return
+        return "No partner organisations yet. A coordinator adds them: /partner add &lt;Name&gt;"
     lines = [f"<b>Partners in {escape(scope.title)}</b>"]
     for partner in partners:
         members = ", ".join(escape(m) for m in partner.members) or (
             f"no members yet: /join {escape(partner.name)}"
         )
         lines.append(f"<b>{escape(partner.name)}</b> — {members}")
-    await reply(update, "\n".join(lines))
+    return "\n".join(lines)
 
 
 @group_only("partner")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from telegram._utils.defaultvalue import DefaultValue
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from localapi.world import World
+from localapi.world import TransportError, World
 
 Timeout = float | DefaultValue | None
 
@@ -48,7 +49,12 @@ class WorldRequest(BaseRequest):
             params.update(request_data.json_parameters)
             if request_data.contains_files:
                 params.update(attached_files(params, request_data.multipart_data))
-        status, body = self.world.call(url.rsplit("/", 1)[-1], params)
+        try:
+            status, body = self.world.call(url.rsplit("/", 1)[-1], params)
+        except TransportError as fault:  # as AiohttpRequest maps a real one
+            if fault.kind == "timeout":
+                raise TimedOut from fault
+            raise NetworkError("aiohttp: ServerDisconnectedError") from fault
         return status, json.dumps(body).encode()
 
 

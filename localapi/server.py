@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from localapi.world import World
+from localapi.world import TransportError, World
 
 
 class FakeBotApiServer:
@@ -62,8 +62,22 @@ class FakeBotApiServer:
             return await self._long_poll(params)
         if self.latency:
             await asyncio.sleep(self.latency)
-        status, body = self.world.call(method, params)
+        try:
+            status, body = self.world.call(method, params)
+        except TransportError as fault:
+            return await self._misbehave(request, fault)
         return web.json_response(body, status=status)
+
+    async def _misbehave(self, request: web.Request, fault: TransportError) -> web.Response:
+        """Drop the connection without an answer, or answer too late to be heard."""
+        if fault.kind == "reset":
+            assert request.transport is not None
+            request.transport.abort()
+            raise ConnectionResetError("reset by the fake server")
+        await asyncio.sleep(fault.seconds)
+        return web.json_response(
+            {"ok": False, "error_code": 504, "description": "late"}, status=504
+        )
 
     async def _long_poll(self, params: dict[str, Any]) -> web.Response:
         """Answer at once when updates are pending, else wait up to ``timeout`` seconds."""

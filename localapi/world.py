@@ -37,6 +37,23 @@ class BotApiError(Exception):
         self.parameters = parameters
 
 
+class TransportError(Exception):
+    """A failure below the Bot API: the connection is reset, or the answer never comes.
+
+    ``WorldRequest`` raises PTB's ``NetworkError``/``TimedOut`` for it; the fake HTTP
+    server really drops the connection, or stalls for ``seconds``.
+    """
+
+    def __init__(self, kind: str, seconds: float = 0.5) -> None:
+        assert kind in ("reset", "timeout")
+        super().__init__(kind)
+        self.kind = kind
+        self.seconds = seconds
+
+
+Fault = BotApiError | TransportError
+
+
 @dataclass
 class Person:
     """A Telegram user of the simulated world."""
@@ -126,7 +143,8 @@ class World:
         self.calls: list[tuple[str, JSON]] = []
         self.commands: dict[str, list[JSON]] = {}
         self.pending_updates: list[JSON] = []
-        self.faults: dict[str, list[BotApiError]] = {}
+        self.faults: dict[str, list[Fault]] = {}
+        self.chat_faults: dict[int, list[Fault]] = {}
         self.listeners: list[Callable[[Event], None]] = []
         self.update_listeners: list[Callable[[], None]] = []
         self._update_ids = itertools.count(1)
@@ -305,9 +323,14 @@ class World:
             if m.sender_id == self.bot.user_id and (chat_id is None or m.chat_id == chat_id)
         ]
 
-    def fail_next(self, method: str, error: BotApiError) -> None:
+    def fail_next(self, method: str, error: Fault) -> None:
         """Make the next call of ``method`` fail with ``error`` (for fault tests)."""
         self.faults.setdefault(method, []).append(error)
+
+    def fail_chat(self, chat_id: int, error: Fault, times: int = 1) -> None:
+        """Make the next ``times`` calls about ``chat_id`` (any method) fail with ``error``:
+        one chat's outage, with every other chat unaffected."""
+        self.chat_faults.setdefault(chat_id, []).extend([error] * times)
 
     # --- the Bot API --------------------------------------------------------------------
 
@@ -319,6 +342,9 @@ class World:
             pending = self.faults.get(method)
             if pending:
                 raise pending.pop(0)
+            in_chat = self.chat_faults.get(_int_or_none(params.get("chat_id")) or 0)
+            if in_chat:
+                raise in_chat.pop(0)
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
                 raise BotApiError(404, "Not Found: method not found")
@@ -574,3 +600,10 @@ def _decode(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -5,15 +5,26 @@ The database is the source of truth: a restart loses nothing and repeats nothing
 test drives ``tick`` with any clock. Each nudge is claimed (its schedule moved on, or its
 reminder marked) in a committed transaction before it is sent, so a crash in between
 loses that one nudge rather than sending it twice: delivery is at most once.
+
+A send known to have failed (Telegram unreachable, timing out or answering 5xx after the
+transport's retries) is logged ``failed`` and tried again, backing off from a minute to
+an hour, while it is within ``LATE_LIMIT`` of its slot; the retry is claimed the same
+way. Each nudge is sent on its own, so one chat's failure never stops another chat's.
+
+A nudge of several messages (a long digest, one check-in per owner) is tried again only
+if none of its messages arrived. Once one has, resending would repeat it to everyone,
+so it is logged ``partial`` and not retried; a partial digest does not count as the
+last digest, so what its missing part carried comes again in the next one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -30,7 +41,7 @@ from register.model import OPEN_STATUSES, Action
 from register.render import escape
 from storage.actions import ActionRepository
 from storage.chats import ChatRecord, ChatRepository
-from storage.nudges import ScheduleRepository, StoredSchedule
+from storage.nudges import Retry, ScheduleRepository, StoredSchedule
 from storage.people import PeopleRepository
 
 logger = logging.getLogger(__name__)
@@ -39,6 +50,9 @@ Buttons = list[list[tuple[str, str]]]
 LATE_AFTER = timedelta(minutes=5)  # beyond two ticks: say the nudge comes late
 REMINDER_HORIZON = timedelta(days=2)
 GROUP_TYPES = ("group", "supergroup")
+RETRY_FIRST = timedelta(minutes=1)
+LATE_BECAUSE = {False: ", while Accord was offline.", True: "; Telegram could not be reached then."}
+RETRY_MOST = timedelta(hours=1)
 
 
 class ChatUnavailableError(Exception):
@@ -47,6 +61,15 @@ class ChatUnavailableError(Exception):
 
 class RecipientUnavailableError(Exception):
     """A person's private chat can't be reached (blocked the bot, never started it)."""
+
+
+class DeliveryFailedError(Exception):
+    """Telegram could not be reached, timed out or failed (5xx) even after the transport's
+    retries: the message did not arrive (after a timeout, probably not), so try later."""
+
+
+class NudgeRefusedError(Exception):
+    """Telegram refused the message itself (a bad request): sending it again won't help."""
 
 
 class ChatMovedError(Exception):
@@ -75,6 +98,20 @@ class Outbox(Protocol):
         ...
 
 
+class Outcome(StrEnum):
+    """What happened to one nudge, as ``nudge_log`` records it."""
+
+    SENT = "sent"
+    LATE = "late"  # sent, saying it comes late
+    EMPTY = "empty"  # nothing to say
+    SKIPPED = "skipped"  # too late to be worth sending
+    FAILED = "failed"  # Telegram unreachable: tried again while within LATE_LIMIT
+    PARTIAL = "partial"  # some of its messages arrived: not repeated
+    REFUSED = "refused"  # Telegram refused it: not repeated
+    GONE = "gone"  # the chat can't be reached any more: its nudges stop
+    ERROR = "error"  # a bug; logged with its traceback
+
+
 @dataclass
 class TickReport:
     """What one tick did."""
@@ -84,6 +121,32 @@ class TickReport:
     skipped: int = 0
     empty: int = 0
     failed: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        """Add one nudge's outcome."""
+        if outcome in (Outcome.SENT, Outcome.LATE, Outcome.PARTIAL):
+            self.sent += 1
+            self.late += outcome is Outcome.LATE
+        elif outcome is Outcome.EMPTY:
+            self.empty += 1
+        elif outcome is Outcome.SKIPPED:
+            self.skipped += 1
+        else:
+            self.failed += 1
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One nudge to deliver: its chat, kind, slot, and (for reminders) the action."""
+
+    chat: ChatRecord
+    kind: str  # digest, checkin, reminder-before, reminder-overdue
+    slot_at: datetime
+    number: int = 0
+    retrying: bool = False
+
+
+Send = Callable[[str | None], Awaitable[Outcome]]  # given the late note, if any
 
 
 class NudgeEngine:
@@ -169,6 +232,11 @@ class NudgeEngine:
         report = TickReport()
         async with self._tick_lock:
             gate = asyncio.Semaphore(self._concurrency)
+
+            async def run(job: Awaitable[object]) -> None:
+                async with gate:
+                    await job
+
             while due := await self.schedules.due(now):
                 claimed = []
                 for stored in due:
@@ -182,13 +250,16 @@ class NudgeEngine:
                         stored, following.slot_at, following.next_fire_at, now
                     ):
                         claimed.append((stored, chat))
-
-                async def run(stored: StoredSchedule, chat: ChatRecord) -> None:
-                    async with gate:
-                        await self._fire(stored, chat, now, outbox, report)
-
-                await asyncio.gather(*(run(s, c) for s, c in claimed))
-            await self._reminders(now, outbox, report)
+                await asyncio.gather(
+                    *(run(self._fire(s, c, now, outbox, report)) for s, c in claimed)
+                )
+            retries = [
+                r
+                for r in await self.schedules.due_retries(now)
+                if await self.schedules.claim_retry(r)
+            ]
+            await asyncio.gather(*(run(self._retry(r, now, outbox, report)) for r in retries))
+            await self._reminders(now, outbox, report, run)
             await self.schedules.prune_log(now)
         return report
 
@@ -201,44 +272,109 @@ class NudgeEngine:
         report: TickReport,
     ) -> None:
         kind = stored.schedule.kind
-        fire_at = stored.next_fire_at or now
-        lateness = now - fire_at
+        await self.schedules.drop_retries(chat.chat_id, kind)  # this one says it all anew
+        nudge = Nudge(chat, kind, stored.next_fire_at or now)
+        await self._deliver(nudge, now, report, self._sender(nudge, now, outbox))
+
+    def _sender(self, nudge: Nudge, now: datetime, outbox: Outbox) -> Send:
+        """Sends the nudge's digest or check-ins."""
+        send = self.send_digest if nudge.kind == "digest" else self.send_checkins
+
+        async def sender(late_note: str | None) -> Outcome:
+            try:
+                return await send(nudge.chat.chat_id, now, outbox, late_note)
+            except ChatMergedError as merged:  # compose it again, with the supergroup's numbers
+                return await send(merged.new_chat_id, now, outbox, late_note)
+
+        return sender
+
+    async def send_now(self, chat_id: int, kind: str, now: datetime, outbox: Outbox) -> Outcome:
+        """/digest or /checkin: send now, logged and retried like a scheduled one."""
+        chat = await self.chats.get(chat_id)
+        if chat is None:
+            return Outcome.EMPTY
+        await self.schedules.drop_retries(chat_id, kind)  # this one says it all anew
+        nudge = Nudge(chat, kind, now)
+        return await self._deliver(nudge, now, TickReport(), self._sender(nudge, now, outbox))
+
+    async def _deliver(
+        self, nudge: Nudge, now: datetime, report: TickReport, send: Send
+    ) -> Outcome:
+        """Send one nudge unless it is too late; log what happened; retry it if the
+        network failed. Nothing raised here reaches another chat's nudge."""
+        chat_id, lateness = nudge.chat.chat_id, now - nudge.slot_at
         if lateness > LATE_LIMIT:
-            report.skipped += 1
-            logger.warning("Skipped the %s for chat %s: %s late", kind, chat.chat_id, lateness)
-            await self.schedules.log(chat.chat_id, kind, fire_at, "skipped", now)
-            return
-        zone = self.zone_of(chat)
-        late_note = None
-        if lateness > LATE_AFTER:
-            local = fire_at.astimezone(zone)
-            late_note = f"Late: this was due {local:%a %d %b %H:%M}, while Accord was offline."
-        send = self.send_digest if kind == "digest" else self.send_checkins
-        try:
-            sent = await send(chat.chat_id, now, outbox, late_note)
-        except ChatMergedError as merged:  # compose it again, with the supergroup's numbers
-            sent = await send(merged.new_chat_id, now, outbox, late_note)
-        outcome = (
-            "empty" if sent is None else ("late" if late_note else "sent") if sent else "failed"
-        )
-        if outcome == "empty":
-            report.empty += 1
-        elif outcome == "failed":
-            report.failed += 1
+            outcome = Outcome.SKIPPED
+            logger.warning("Skipped the %s for chat %s: %s late", nudge.kind, chat_id, lateness)
         else:
-            report.sent += 1
-            report.late += outcome == "late"
-        await self.schedules.log(chat.chat_id, kind, fire_at, outcome, now)
+            try:
+                outcome = await send(self._late_note(nudge, lateness))
+            except DeliveryFailedError:
+                outcome = Outcome.FAILED
+                await self._retry_later(nudge, now)
+            except NudgeRefusedError:
+                outcome = Outcome.REFUSED
+                logger.error("Telegram refused the %s for chat %s", nudge.kind, chat_id)
+            except Exception:
+                outcome = Outcome.ERROR
+                logger.exception("The %s for chat %s failed", nudge.kind, chat_id)
+        report.count(outcome)
+        await self.schedules.log(chat_id, nudge.kind, nudge.slot_at, outcome, now)
+        return outcome
+
+    def _late_note(self, nudge: Nudge, lateness: timedelta) -> str | None:
+        """Why a digest or check-in comes late, when it does."""
+        if lateness <= LATE_AFTER:
+            return None
+        local = nudge.slot_at.astimezone(self.zone_of(nudge.chat))
+        return f"Late: this was due {local:%a %d %b %H:%M}{LATE_BECAUSE[nudge.retrying]}"
+
+    async def _retry_later(self, nudge: Nudge, now: datetime) -> None:
+        """Try again after as long as it has been late (one minute to an hour), while
+        that is still within the lateness window."""
+        delay = min(max(now - nudge.slot_at, RETRY_FIRST), RETRY_MOST)
+        retry_at = now + delay
+        if retry_at - nudge.slot_at > LATE_LIMIT:
+            logger.warning("Gave up on the %s for chat %s", nudge.kind, nudge.chat.chat_id)
+            return
+        logger.warning("The %s for chat %s failed; retrying at %s", nudge.kind,
+                       nudge.chat.chat_id, retry_at.isoformat(timespec="seconds"))  # fmt: skip
+        await self.schedules.add_retry(
+            Retry(nudge.chat.chat_id, nudge.kind, nudge.number, nudge.slot_at, retry_at)
+        )
+
+    async def _retry(self, retry: Retry, now: datetime, outbox: Outbox, report: TickReport) -> None:
+        """Send a failed nudge again, if it still means something."""
+        chat = await self.chats.get(retry.chat_id)
+        if chat is None or not chat.active:
+            return
+        nudge = Nudge(chat, retry.kind, retry.slot_at, retry.number, retrying=True)
+        if not retry.kind.startswith("reminder-"):
+            await self._deliver(nudge, now, report, self._sender(nudge, now, outbox))
+            return
+        action = await self.actions.get(chat.chat_id, retry.number)
+        if action is None or action.status.closed or action.due is None:
+            return
+        if not chat.reminders_enabled:
+            return
+        kind = retry.kind.removeprefix("reminder-")
+        before, overdue = self._reminder_moments(action, chat)
+        if (before if kind == "before" else overdue) != retry.slot_at:
+            return  # its due date changed: that reminder means nothing now
+        zone = self.zone_of(chat)
+        await self._deliver(
+            nudge, now, report, lambda _: self._remind(action, kind, zone, now, outbox)
+        )
 
     # --- what is sent ---------------------------------------------------------------------
 
     async def send_digest(
         self, chat_id: int, now: datetime, outbox: Outbox, late_note: str | None = None
-    ) -> bool | None:
-        """Send the chat's digest now; ``None`` when there was nothing to say."""
+    ) -> Outcome:
+        """Send the chat's digest now; ``DeliveryFailedError`` if none of it arrived."""
         chat = await self.chats.get(chat_id)
         if chat is None:
-            return None
+            return Outcome.EMPTY
         zone = self.zone_of(chat)
         actions = await self.actions.for_digest(chat_id, chat.last_digest_at)
         answers = await self.actions.chat_history(chat_id, since=chat.last_digest_at)
@@ -252,43 +388,50 @@ class NudgeEngine:
             late_note,
         )
         if not messages:
-            return None
-        target: int | None = chat_id
-        for text in messages:
-            target = await self._send(chat_id, text, None, outbox, now)
-            if target is None:
-                return False
+            return Outcome.EMPTY
+        for index, text in enumerate(messages):
+            target = await self._send_part(chat_id, text, None, outbox, now, index)
+            if not isinstance(target, int):
+                return target
             chat_id = target  # a migrated chat's digest goes on in its new home
         await self.chats.update_settings(chat_id, last_digest_at=now)
-        return True
+        return Outcome.LATE if late_note else Outcome.SENT
 
     async def send_checkins(
         self, chat_id: int, now: datetime, outbox: Outbox, late_note: str | None = None
-    ) -> bool | None:
-        """Ask each owner with open actions how they stand; ``None`` if nobody has any."""
+    ) -> Outcome:
+        """Ask each owner with open actions how they stand; ``DeliveryFailedError`` if
+        none of the questions arrived."""
         chat = await self.chats.get(chat_id)
         if chat is None:
-            return None
+            return Outcome.EMPTY
         zone = self.zone_of(chat)
         by_owner: dict[tuple[int | None, str], list[Action]] = {}
         for action in await self.actions.in_chat(chat_id, OPEN_STATUSES):
             by_owner.setdefault((action.owner_user_id, action.owner_name), []).append(action)
         if not by_owner:
-            return None
-        for (owner_id, name), owned in by_owner.items():
+            return Outcome.EMPTY
+        for index, ((owner_id, name), owned) in enumerate(by_owner.items()):
             text = checkin_prompt(owner_id, name, owned, zone, now)
             if late_note:
                 text = f"<i>{late_note}</i>\n{text}"
             buttons = [checkin_buttons(a.number) for a in owned[:8]]
-            target = await self._send(chat_id, text, buttons, outbox, now)
-            if target is None:
-                return False
+            target = await self._send_part(chat_id, text, buttons, outbox, now, index)
+            if not isinstance(target, int):
+                return target
             chat_id = target
-        return True
+        return Outcome.LATE if late_note else Outcome.SENT
 
-    async def _reminders(self, now: datetime, outbox: Outbox, report: TickReport) -> None:
+    async def _reminders(
+        self,
+        now: datetime,
+        outbox: Outbox,
+        report: TickReport,
+        run: Callable[[Awaitable[object]], Awaitable[None]],
+    ) -> None:
         """Owner reminders: the day before the due date and once overdue, at 09:00 local."""
         chats: dict[int, ChatRecord | None] = {}
+        jobs = []
         for waiting in await self.schedules.awaiting_reminders(now + REMINDER_HORIZON):
             action = waiting.action
             if action.chat_id not in chats:
@@ -306,27 +449,19 @@ class NudgeEngine:
                     continue
                 if not await self.schedules.claim_reminder(action, kind):
                     continue
-                stale = (
-                    now - moment > LATE_LIMIT
-                    or moment < action.created_at
-                    or (kind == "before" and overdue <= now)
-                )
-                if stale:
+                nudge = Nudge(chat, f"reminder-{kind}", moment, action.number)
+                if moment < action.created_at or (kind == "before" and overdue <= now):
                     report.skipped += 1
-                    await self.schedules.log(
-                        action.chat_id, f"reminder-{kind}", moment, "skipped", now
-                    )
+                    await self.schedules.log(chat.chat_id, nudge.kind, moment, "skipped", now)
                     continue
-                delivered = await self._remind(action, kind, zone, now, outbox)
-                report.sent += delivered
-                report.failed += not delivered
-                await self.schedules.log(
-                    action.chat_id,
-                    f"reminder-{kind}",
-                    moment,
-                    "sent" if delivered else "failed",
-                    now,
-                )
+
+                def send(
+                    _: str | None, a: Action = action, k: str = kind, z: ZoneInfo = zone
+                ) -> Awaitable[Outcome]:
+                    return self._remind(a, k, z, now, outbox)
+
+                jobs.append(run(self._deliver(nudge, now, report, send)))
+        await asyncio.gather(*jobs)
 
     def _reminder_moments(self, action: Action, chat: ChatRecord) -> tuple[datetime, datetime]:
         """When the action's two reminders go out, quiet hours respected (UTC)."""
@@ -345,6 +480,7 @@ class NudgeEngine:
             for s in await self.schedules.due(until)
             if s.next_fire_at is not None and s.next_fire_at > now
         ]
+        moments += [r.retry_at for r in await self.schedules.due_retries(until) if r.retry_at > now]
         for waiting in await self.schedules.awaiting_reminders(until + REMINDER_HORIZON):
             chat = await self.chats.get(waiting.action.chat_id)
             if chat is None or waiting.action.due is None:
@@ -359,26 +495,51 @@ class NudgeEngine:
 
     async def _remind(
         self, action: Action, kind: str, zone: ZoneInfo, now: datetime, outbox: Outbox
-    ) -> bool:
+    ) -> Outcome:
         """In the owner's private chat if they opened one; otherwise (or if they blocked
         the bot) as a mention in the group."""
         person = await self.people.get(action.owner_user_id) if action.owner_user_id else None
         if person is not None and person.has_private_chat:
             try:
                 await outbox.send(person.user_id, reminder(action, kind, zone, now, in_group=False))
-                return True
+                return Outcome.SENT
             except RecipientUnavailableError:
                 logger.info(
                     "Owner %s can't be reached privately; reminding in the group", person.user_id
                 )
         text = reminder(action, kind, zone, now, in_group=True)
         try:
-            return await self._send(action.chat_id, text, None, outbox, now) is not None
+            sent = await self._send(action.chat_id, text, None, outbox, now)
         except ChatMergedError as merged:
             number = merged.renumbered.get(action.number, action.number)
             action = replace(action, chat_id=merged.new_chat_id, number=number)
             text = reminder(action, kind, zone, now, in_group=True)
-            return await self._send(action.chat_id, text, None, outbox, now) is not None
+            sent = await self._send(action.chat_id, text, None, outbox, now)
+        return Outcome.GONE if sent is None else Outcome.SENT
+
+    async def _send_part(
+        self,
+        chat_id: int,
+        text: str,
+        buttons: Buttons | None,
+        outbox: Outbox,
+        now: datetime,
+        index: int,
+    ) -> int | Outcome:
+        """Send part ``index`` of a nudge; the chat id used, or the outcome that ends it.
+
+        A failure after a part has arrived ends the nudge as partial, not failed: a
+        retry would repeat what people have already seen.
+        """
+        try:
+            target = await self._send(chat_id, text, buttons, outbox, now)
+        except (DeliveryFailedError, NudgeRefusedError):
+            if index == 0:
+                raise
+            logger.warning("Part %d of a nudge for chat %s failed; not repeating it",
+                           index + 1, chat_id)  # fmt: skip
+            return Outcome.PARTIAL
+        return Outcome.GONE if target is None else target
 
     async def _send(
         self, chat_id: int, text: str, buttons: Buttons | None, outbox: Outbox, now: datetime

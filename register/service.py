@@ -35,6 +35,7 @@ SNOOZE = timedelta(weeks=1)
 # Changes one action's history keeps; beyond it only closing it is taken. With the
 # per-person limit on writing commands, this bounds the history (all of it is shown).
 MAX_EVENTS = 500
+LISTED_PARTNERS = 12  # an unknown partner's error names them all up to this many
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
 MAX_OPEN_ACTIONS = 500
 
@@ -364,8 +365,9 @@ class Register:
             wanted, names, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70
         )
         hint = f" Did you mean {suggestion[0]}?" if suggestion else ""
+        listed = ", ".join(names) if len(names) <= LISTED_PARTNERS else "see /partners"
         raise RegisterError(
-            f"There is no partner called {name.strip()!r} here.{hint} Partners: {', '.join(names)}"
+            f"There is no partner called {name.strip()!r} here.{hint} Partners: {listed}"
         )
 
     async def add_coordinator(

@@ -127,6 +127,12 @@ class ChatRepository:
                     (new_id, stamp, old_id),
                 )
             await tx.execute("UPDATE nudge_log SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+            shift = next((new - old for old, new in merged.renumbered.items()), 0)
+            await tx.execute(  # a pending retry follows; a reminder's names the new number
+                "UPDATE OR REPLACE nudge_retries SET chat_id = ?, number = number"
+                " + CASE WHEN kind LIKE 'reminder-%' THEN ? ELSE 0 END WHERE chat_id = ?",
+                (new_id, shift, old_id),
+            )
         self._written.pop(old_id, None)
         self._written.pop(new_id, None)
         return merged

@@ -47,6 +47,17 @@ class AwaitingReminder:
     timezone: str | None
 
 
+@dataclass(frozen=True)
+class Retry:
+    """A nudge to send again: ``number`` names a reminder's action (0 otherwise)."""
+
+    chat_id: int
+    kind: str
+    number: int
+    slot_at: datetime
+    retry_at: datetime
+
+
 class ScheduleRepository:
     """Reads and writes ``schedules``, reminder flags on actions, and ``nudge_log``."""
 
@@ -163,6 +174,45 @@ class ScheduleRepository:
             "DELETE FROM nudge_log WHERE logged_at < ?", (_stamp(now - NUDGE_LOG_KEPT),)
         )
         self._pruned_at = now
+
+    async def add_retry(self, retry: Retry) -> None:
+        """Try a failed nudge again at ``retry.retry_at`` (replacing an older retry of it)."""
+        await self._db.execute_write(
+            "INSERT OR REPLACE INTO nudge_retries (chat_id, kind, number, slot_at, retry_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                retry.chat_id,
+                retry.kind,
+                retry.number,
+                _stamp(retry.slot_at),
+                _stamp(retry.retry_at),
+            ),
+        )
+
+    async def due_retries(self, now: datetime, limit: int = 500) -> list[Retry]:
+        """Retries whose time has come, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id, kind, number, slot_at, retry_at FROM nudge_retries"
+            " WHERE retry_at <= ? ORDER BY retry_at LIMIT ?",
+            (_stamp(now), limit),
+        )
+        at = datetime.fromisoformat
+        return [Retry(r[0], r[1], r[2], at(r[3]), at(r[4])) for r in rows]
+
+    async def claim_retry(self, retry: Retry) -> bool:
+        """Take a retry before sending it (at most once); False if someone else did."""
+        changed = await self._db.execute_write(
+            "DELETE FROM nudge_retries WHERE chat_id = ? AND kind = ? AND number = ?"
+            " AND retry_at = ?",
+            (retry.chat_id, retry.kind, retry.number, _stamp(retry.retry_at)),
+        )
+        return changed == 1
+
+    async def drop_retries(self, chat_id: int, kind: str) -> None:
+        """Forget pending retries of a digest or check-in: a newer one is going out."""
+        await self._db.execute_write(
+            "DELETE FROM nudge_retries WHERE chat_id = ? AND kind = ?", (chat_id, kind)
+        )
 
     async def logged(self, chat_id: int) -> list[tuple[str, str, str]]:
         """``(kind, slot, outcome)`` of the chat's nudges, oldest first."""

@@ -277,7 +277,7 @@ async def test_group_commands_in_private_point_to_the_group(
     assert "works in your partnership's group" in reply.text
 
 
-async def test_long_listings_are_split_below_the_limit(
+async def test_long_listings_are_paged_below_the_limit(
     app: Application, world: World, group, clock: FrozenClock
 ) -> None:
     from datetime import timedelta
@@ -288,10 +288,14 @@ async def test_long_listings_are_split_below_the_limit(
         await say(
             app, world, alice, group, f"/assign me Task {n} " + "with a long description " * 9
         )
-    replies = await say(app, world, alice, group, "/actions")
-    assert len(replies) >= 2
-    assert all(len(r.text) <= 4096 for r in replies)
-    joined = "\n".join(r.text for r in replies)
+    [page] = await say(app, world, alice, group, "/actions")
+    pages = [page.text]
+    while "Next ›" in dict(page.buttons()):
+        await press(app, world, alice, page, "Next ›")
+        pages.append(page.text)  # edited in place
+    assert len(pages) >= 2
+    assert all(len(text) <= 4096 for text in pages)
+    joined = "\n".join(pages)
     assert all(f"#{n + 1} Task {n} " in joined for n in range(60))
 
 
