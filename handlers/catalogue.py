@@ -52,6 +52,14 @@ class CommandCatalogue:
                 raise ValueError(f"/{command.name} is registered twice")
             self._commands[command.name] = command
 
+    def get(self, name: str) -> CommandInfo | None:
+        """The command called ``name``, if there is one."""
+        return self._commands.get(name)
+
+    def all(self) -> list[CommandInfo]:
+        """Every command, in the order they were added."""
+        return list(self._commands.values())
+
     def for_private(self) -> list[CommandInfo]:
         """Commands that work in a private chat with the bot."""
         return [command for command in self._commands.values() if command.in_private]

@@ -13,7 +13,7 @@ from handlers.common import is_anonymous_admin, is_coordinator
 
 COMMANDS = (
     CommandInfo("start", "What Accord does and how to begin", "/start"),
-    CommandInfo("help", "The commands you can use here", "/help"),
+    CommandInfo("help", "The commands you can use here; /help <command> for one", "/help assign"),
 )
 
 INTRO = (
@@ -34,6 +34,10 @@ async def show_help(update: Update, context: AccordContext) -> None:
     message = update.effective_message
     if chat is None or message is None:
         return
+    asked = (message.text or "").split()[1:2]
+    if asked:
+        await message.reply_text(command_help(context, asked[0]))
+        return
     if chat.type == Chat.PRIVATE:
         await message.reply_text(private_help(context))
         return
@@ -49,6 +53,29 @@ def _command_lines(commands: list[CommandInfo]) -> str:
         f"{html.escape(c.example)} — {html.escape(c.description)}"
         + (" <i>(coordinators)</i>" if c.coordinators_only else "")
         for c in commands
+    )
+
+
+def command_help(context: AccordContext, name: str) -> str:
+    """``/help <command>``: what one command does, an example, who may use it and where."""
+    wanted = name.lstrip("/").split("@")[0].lower()
+    catalogue = catalogue_of(context.application)
+    command = catalogue.get(wanted)
+    if command is None:
+        known = ", ".join(f"/{c.name}" for c in catalogue.all())
+        return f"There is no command /{html.escape(wanted[:32])}. Commands: {known}"
+    where = (
+        "in groups and in a private chat with me"
+        if command.in_groups and command.in_private
+        else "in your partnership's group"
+        if command.in_groups
+        else "in a private chat with me"
+    )
+    who = "coordinators" if command.coordinators_only else "anyone"
+    return (
+        f"<b>/{command.name}</b> — {html.escape(command.description)}\n"
+        f"Example: {html.escape(command.example)}\n"
+        f"Who: {who}; where: {where}."
     )
 
 
