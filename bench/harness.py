@@ -149,3 +149,32 @@ def burst_arguments(description: str, senders: str) -> argparse.Namespace:
         f"Bot API latency {arguments.latency * 1000:.0f} ms"
     )
     return arguments
+
+
+class StallWatch:
+    """Measures how long the event loop goes without running a task: a watchdog sleeps
+    ``period`` in a loop and keeps the largest overshoot (a stall everyone else waited)."""
+
+    def __init__(self, period: float = 0.005) -> None:
+        self.period = period
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(self.period)
+            self.longest = max(self.longest, time.perf_counter() - started - self.period)
+
+    async def __aenter__(self) -> StallWatch:
+        self._task = asyncio.create_task(self._watch())
+        await asyncio.sleep(0)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        try:
+            await self._task
+        except asyncio.CancelledError:
+            pass

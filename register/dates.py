@@ -52,6 +52,11 @@ _MONTH_DAY = re.compile(r"^(?P<mon>[a-z]+)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s
 _SLASHED = re.compile(r"^(?P<d>\d{1,2})/(?P<mo>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?$")
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 END_OF_DAY = time(23, 59)
+# A due date is a few words: longer text is refused before any parsing, so no message
+# can make the parser (dateparser's above all) work for long.
+MAX_DUE_CHARS = 64
+MAX_DUE_WORDS = 8
+_EXAMPLES = "Friday, next Tuesday, 31 Jan, in 2 weeks, end of month, tomorrow 5pm or 2026-01-31"
 
 
 class DueDateError(ValueError):
@@ -86,9 +91,14 @@ class Due:
         return text if self.all_day else f"{text} {local:%H:%M}"
 
 
-def parse_due(text: str, now: datetime, zone: ZoneInfo) -> Due:
-    """Read ``text`` as a due date after ``now`` in ``zone``; ``DueDateError`` if it can't."""
+def parse_due(text: str, now: datetime, zone: ZoneInfo, *, slow: bool = True) -> Due:
+    """Read ``text`` as a due date after ``now`` in ``zone``; ``DueDateError`` if it can't.
+
+    With ``slow`` false only the common forms are read (dateparser is not tried).
+    """
     cleaned = " ".join(text.lower().replace(",", " ").split())
+    if len(cleaned) > MAX_DUE_CHARS or cleaned.count(" ") >= MAX_DUE_WORDS:
+        raise DueDateError(f"That due date is too long; say it in a few words: {_EXAMPLES}")
     cleaned = re.sub(r"^(by|on|due|before|until|till)(\s+|$)", "", cleaned)
     if not cleaned:
         raise DueDateError("the due date is empty")
@@ -96,6 +106,8 @@ def parse_due(text: str, now: datetime, zone: ZoneInfo) -> Due:
     clock, day_words = _split_time(cleaned)
     day = _fast_day(day_words, local_now.date()) if day_words else local_now.date()
     if day is None:
+        if not slow:
+            raise _unreadable(text)
         return _slow_parse(cleaned, text, local_now, zone)
     moment = datetime.combine(day, clock or END_OF_DAY, tzinfo=zone)
     return _checked(Due(moment.astimezone(UTC), clock is None), text, now)
@@ -210,20 +222,23 @@ def _slow_parse(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo
     }
     parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
     if parsed is None:
-        raise DueDateError(
-            f"I couldn't read {original.strip()!r} as a date. Try: Friday, next Tuesday, "
-            "31 Jan, in 2 weeks, end of month, tomorrow 5pm or 2026-01-31"
-        )
+        raise _unreadable(original)
     has_time = _TIME.search(cleaned) is not None or _LEADING_TIME.match(cleaned) is not None
     clock = parsed.time() if has_time else END_OF_DAY
     moment = datetime.combine(parsed.date(), clock, tzinfo=zone)
     return _checked(Due(moment.astimezone(UTC), not has_time), original, local_now)
 
 
+def _unreadable(original: str) -> DueDateError:
+    shown = " ".join(original.split())
+    return DueDateError(f"I couldn't read {shown!r} as a date. Try: {_EXAMPLES}")
+
+
 def _checked(due: Due, original: str, now: datetime) -> Due:
     if due.at <= now:
         raise DueDateError(
-            f"{original.strip()!r} is in the past; give a date from today on", understood=True
+            f"{' '.join(original.split())!r} is in the past; give a date from today on",
+            understood=True,
         )
     return due
 
