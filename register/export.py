@@ -6,6 +6,7 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
+from register.dates import Due
 from register.model import Action, ActionEvent
 from register.render import owner_label
 
@@ -21,6 +22,11 @@ def _local(moment: object, zone: ZoneInfo, with_time: bool = True) -> str:
         return ""
     local = moment.astimezone(zone)  # type: ignore[attr-defined]
     return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def _due(due: Due, zone: ZoneInfo) -> str:
+    """A due day as its date; a due time in the chat's timezone."""
+    return due.on.isoformat() if due.on else _local(due.at, zone)
 
 
 def _csv(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
@@ -40,7 +46,7 @@ def actions_csv(actions: list[Action], zone: ZoneInfo) -> bytes:
             owner_label(a),
             a.partner_name or "",
             a.status.label,
-            _local(a.due.at, zone, not a.due.all_day) if a.due else "",
+            _due(a.due, zone) if a.due else "",
             _local(a.created_at, zone),
             _local(a.closed_at, zone),
             a.last_note or "",

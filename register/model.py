@@ -99,9 +99,9 @@ class Action:
     closed_at: datetime | None
     chat_title: str | None = None
 
-    def is_overdue(self, now: datetime) -> bool:
-        """Open and past its due moment."""
-        return not self.status.closed and self.due is not None and self.due.at < now
+    def is_overdue(self, now: datetime, zone: ZoneInfo) -> bool:
+        """Open and past its due moment (a due day: once that day has ended in ``zone``)."""
+        return not self.status.closed and self.due is not None and self.due.deadline(zone) < now
 
     def owned_by(self, user_id: int) -> bool:
         """Whether ``user_id`` owns this action."""
