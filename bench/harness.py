@@ -167,6 +167,11 @@ class StallWatch:
             await asyncio.sleep(self.period)
             self.longest = max(self.longest, time.perf_counter() - started - self.period)
 
+    def take(self) -> float:
+        """The longest stall since the last ``take`` (seconds); starts a new window."""
+        longest, self.longest = self.longest, 0.0
+        return longest
+
     async def __aenter__(self) -> StallWatch:
         self._task = asyncio.create_task(self._watch())
         await asyncio.sleep(0)

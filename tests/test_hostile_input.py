@@ -204,3 +204,29 @@ async def test_snooze_and_export_keep_the_day(app: Application, world: World, gr
     assert rows[1][5] == "2026-12-04"
     events = list(csv.reader(io.StringIO(history_doc.document[1].decode("utf-8-sig"))))
     assert events[-1][3:6] == ["due", "2026-11-27", "2026-12-04"]
+
+
+def test_matching_4kb_of_distinct_words_is_bounded() -> None:
+    from register.matching import best_matches
+    from register.model import Action, Status
+
+    actions = [
+        Action(n, -1, n, f"Funding bid part {n} for the council", 1, None, "Bob", None, None,
+               Status.OPEN, None, None, 1, ZONE_NOW, ZONE_NOW, None)
+        for n in range(1, 501)
+    ]  # fmt: skip
+    words = " ".join(f"w{n}" for n in range(800))  # about 4 KB, every word different
+    started = time.perf_counter()
+    best_matches(f"funding {words}", actions)
+    assert time.perf_counter() - started < 0.2
+    assert [a.number for a in best_matches("funding bid part 7", actions)][:1] == [7]
+
+
+async def test_who_with_4kb_of_words_answers_at_once(app: Application, world: World, group) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/assign me Funding bid part 7 by Friday")
+    started = time.perf_counter()
+    await say(app, world, alice, group, "/who funding " + " ".join(f"w{n}" for n in range(800)))
+    assert time.perf_counter() - started < 0.5
+    [found] = await say(app, world, alice, group, "/who funding bid part 7")
+    assert "#1 Funding bid part 7" in found.text
