@@ -58,7 +58,8 @@ def fill_utf16(piece: str, units: int = SIZE) -> str:
 UNICODE = {
     "rtl marks": "\u200f\u05e9\u05dc\u05d5\u05dd \u202e",
     "zero-width joiners": "a\u200d\u200d\u200db ",
-    "emoji sequences": "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466\U0001f1ec\U0001f1e7 ",
+    "emoji sequences": "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+    "\U0001f1ec\U0001f1e7 ",
     "combining characters": "e" + "\u0301" * 20 + " ",
     "astral plane": "\U0001d518\U0001d52b\U0001d526\U0001d520\U0001d52c\U0001d521\U0001d522 ",
     "bidi and bom": "\ufeff\u202d\u2066x\u2069\u202c ",
@@ -115,21 +116,20 @@ class LogCounter(logging.Handler):
 
 
 class Stage:
-    """A running Application and a coordinator who writes in its groups."""
+    """A running Application and the coordinators who write in its groups."""
 
-    def __init__(self, application: Application, world: World, person: Person) -> None:
+    def __init__(self, application: Application, world: World) -> None:
         self.application = application
         self.world = world
-        self.person = person
-        self.groups = 0
+        self.groups: dict[int, Person] = {}
 
     async def group(self, actions: int) -> SimChat:
-        """A new group with the bot, three partners and ``actions`` open actions."""
-        self.groups += 1
-        chat = self.world.add_group(
-            -1004000000000 - self.groups, f"Hostile Partnership {self.groups}", self.person
-        )
-        await feed(self.application, self.world.add_bot_to(chat, self.person))
+        """A new group, its own coordinator, three partners and ``actions`` open actions."""
+        number = len(self.groups) + 1
+        person = self.world.add_person(7000 + number, f"Coordinator{number}", f"coord{number}")
+        chat = self.world.add_group(-1004000000000 - number, f"Partnership {number}", person)
+        self.groups[chat.chat_id] = person
+        await feed(self.application, self.world.add_bot_to(chat, person))
         for name in ("City Council", "Health Trust", "Youth Charity"):
             await self.time(chat, f"/partner add {name}")
         await self.time(chat, "/join City Council")
@@ -138,8 +138,10 @@ class Stage:
         return chat
 
     async def time(self, chat: SimChat, text: str) -> float:
-        """Milliseconds from the update to its last reply."""
-        update = self.world.user_says(self.person, chat, text)
+        """Milliseconds from the update to its last reply (sent by the chat's coordinator,
+        or in a private chat by the person it is with)."""
+        person = chat.private_with or self.groups[chat.chat_id]
+        update = self.world.user_says(person, chat, text)
         started = time.perf_counter()
         await feed(self.application, update)
         return (time.perf_counter() - started) * 1000
@@ -160,7 +162,7 @@ async def measure() -> tuple[list[Timed], list[Timed], Counter[str]]:
             request = WorldRequest(world)
             application = build_application(settings, request=request, get_updates_request=request)
             async with running(application):
-                stage = Stage(application, world, world.add_person(7, "Coordinator", "coord"))
+                stage = Stage(application, world)
                 main = await stage.group(OPEN_ACTIONS)
                 baseline = await run(
                     stage,
@@ -172,7 +174,7 @@ async def measure() -> tuple[list[Timed], list[Timed], Counter[str]]:
                 catalogue = catalogue_of(application)
                 hostile = list(corpus([c.name for c in catalogue.for_groups()]))
                 timings = await run(stage, main, hostile)
-                private = world.private_chat(stage.person)
+                private = world.private_chat(stage.groups[main.chat_id])
                 in_private = list(corpus([c.name for c in catalogue.for_private()]))
                 timings += await run(stage, private, in_private, prefix="private ")
     finally:

@@ -230,3 +230,18 @@ async def test_who_with_4kb_of_words_answers_at_once(app: Application, world: Wo
     assert time.perf_counter() - started < 0.5
     [found] = await say(app, world, alice, group, "/who funding bid part 7")
     assert "#1 Funding bid part 7" in found.text
+
+
+def test_a_4kb_question_costs_no_more_than_a_long_one() -> None:
+    from guidance.knowledge import load_knowledge
+    from guidance.retrieval import Retriever
+
+    retriever = Retriever(load_knowledge())
+    retriever.ask("how do we set up a partnership agreement")  # warm
+    for question in (
+        "partnership " + " ".join(f"support{n}x" for n in range(3000)),
+        "funding " + "@someone " * 450,
+    ):
+        started = time.perf_counter()
+        retriever.ask(question)
+        assert time.perf_counter() - started < 0.05
