@@ -7,6 +7,7 @@ ISO dates) take a fast path of our own; anything else goes to dateparser.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -312,6 +313,8 @@ def _due(day: date, clock: time | None, original: str, local_now: datetime, zone
 
 
 def warm_up() -> None:
-    """Load dateparser's language data now rather than on a user's first odd date."""
-    parse_attempt = "3rd of december"
-    _slow_parse(parse_attempt, parse_attempt, datetime.now(UTC), ZoneInfo("UTC"))
+    """Load dateparser's language data now rather than on a user's first odd date (the
+    second form loads what its first time of day would: 25 ms)."""
+    for attempt in ("3rd of december", "and 5pm"):
+        with contextlib.suppress(DueDateError):  # read or not, the data is loaded
+            _slow_parse(attempt, attempt, datetime.now(UTC), ZoneInfo("UTC"))
