@@ -159,10 +159,15 @@ async def mine_text(update: Update, context: AccordContext, overdue_only: bool =
     now = context.services.clock.now()
     private = chat.type == Chat.PRIVATE
     scope = None if private else await chat_scope(update, context)
-    zone = scope.zone if scope else context.services.settings.zone
+    default = context.services.settings.default_timezone
+
+    def zone_of(action: Action) -> ZoneInfo:
+        """Each action in its own chat's timezone (a private /mine spans groups)."""
+        return scope.zone if scope else ZoneInfo(action.chat_timezone or default)
+
     actions = await context.services.register.of_person(user.id, scope)
     if overdue_only:
-        actions = [a for a in actions if a.is_overdue(now, zone)]
+        actions = [a for a in actions if a.is_overdue(now, zone_of(a))]
     kind = "overdue" if overdue_only else "open"
     where = f"in {escape(scope.title)}" if scope else "in any of your partnership groups"
     if not actions:
@@ -175,6 +180,7 @@ async def mine_text(update: Update, context: AccordContext, overdue_only: bool =
     for chat_actions in by_chat.values():
         if not scope:
             lines.append(f"\n<b>{escape(chat_actions[0].chat_title or 'A group')}</b>")
+        zone = zone_of(chat_actions[0])
         lines.extend(action_line(a, zone, now) for a in _urgent_first(chat_actions, now, zone))
     return "\n".join(lines)
 

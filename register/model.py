@@ -98,6 +98,7 @@ class Action:
     updated_at: datetime
     closed_at: datetime | None
     chat_title: str | None = None
+    chat_timezone: str | None = None  # the chat's own; None: the configured default
 
     def is_overdue(self, now: datetime, zone: ZoneInfo) -> bool:
         """Open and past its due moment (a due day: once that day has ended in ``zone``)."""

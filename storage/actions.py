@@ -17,7 +17,7 @@ from storage.database import Database
 ACTION_COLUMNS = """
     a.action_id, a.chat_id, a.number, a.title, a.owner_user_id, a.owner_handle,
     p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_on,
-    a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title
+    a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title, c.timezone
 """
 ACTION_JOINS = """
     FROM actions a
@@ -87,6 +87,7 @@ def action_from_row(row: Sequence[Any]) -> Action:
         updated_at=_moment(row[15]),  # type: ignore[arg-type]
         closed_at=_moment(row[16]),
         chat_title=row[17],
+        chat_timezone=row[18],
     )
 
 

@@ -245,3 +245,31 @@ def test_a_4kb_question_costs_no_more_than_a_long_one() -> None:
         started = time.perf_counter()
         retriever.ask(question)
         assert time.perf_counter() - started < 0.05
+
+
+async def test_private_mine_reads_each_group_in_its_own_timezone(
+    app: Application, world: World, cast: Cast, group, clock
+) -> None:
+    alice = world.people[101]
+    steering = cast.groups["steering"]
+    await say(app, world, alice, group, "/assign me Call the trust by Monday 17:00")
+    await say(app, world, alice, group, "/assign me Draft the bid by Monday")
+    await say(app, world, alice, group, "/timezone Asia/Tokyo")
+    await say(app, world, world.people[103], steering, "/assign @alice Board paper by today")
+    # 23:30 on Monday in London is 08:30 on Tuesday in Tokyo.
+    clock.advance(datetime(2026, 11, 23, 23, 30, tzinfo=UTC) - clock.now())
+    [mine] = await say(app, world, alice, world.private_chat(alice), "/mine")
+    assert "#1 Call the trust — due Tue 24 Nov 02:00 · OVERDUE" in mine.text  # Tokyo's clock
+    assert "#2 Draft the bid — due Mon 23 Nov · OVERDUE" in mine.text  # Monday is over there
+    assert "#1 Board paper — due Mon 23 Nov\n" in mine.text + "\n"  # not yet in London
+
+
+async def test_snoozing_past_ten_years_is_refused(app: Application, world: World, group) -> None:
+    from tests.helpers import press, toasts
+
+    alice = world.people[101]
+    [recorded] = await say(app, world, alice, group, "/assign me Renew the lease by 2036-11-20")
+    await press(app, world, alice, recorded, "Snooze 1 week")
+    assert toasts(world)[-1] == "#1 is due too far ahead to snooze it further."
+    [listing] = await say(app, world, alice, group, "/actions")
+    assert "due Thu 20 Nov 2036" in listing.text
