@@ -273,3 +273,13 @@ async def test_snoozing_past_ten_years_is_refused(app: Application, world: World
     assert toasts(world)[-1] == "#1 is due too far ahead to snooze it further."
     [listing] = await say(app, world, alice, group, "/actions")
     assert "due Thu 20 Nov 2036" in listing.text
+
+
+def test_a_mistyped_timezone_is_answered_without_rereading_the_tz_database() -> None:
+    from config.settings import suggest_timezone
+
+    assert suggest_timezone("Europe/Londn") == "Europe/London"
+    started = time.perf_counter()
+    assert suggest_timezone("Asia/Tokio") == "Asia/Tokyo"
+    assert suggest_timezone("@someone " * 440) is None  # 4 KB
+    assert time.perf_counter() - started < 0.01
