@@ -101,6 +101,7 @@ class Timed:
     name: str
     ms: float
     stall_ms: float
+    logged: int = 0  # warnings and errors logged while handling it
 
 
 class LogCounter(logging.Handler):
@@ -110,6 +111,11 @@ class LogCounter(logging.Handler):
         super().__init__(logging.WARNING)
         self.counts: Counter[str] = Counter()
 
+    @property
+    def total(self) -> int:
+        """Records so far."""
+        return self.counts.total()
+
     def emit(self, record: logging.LogRecord) -> None:
         """Keep the message's gist (before any echoed update)."""
         self.counts[record.getMessage().split(" while handling ", 1)[0][:100]] += 1
@@ -118,9 +124,10 @@ class LogCounter(logging.Handler):
 class Stage:
     """A running Application and the coordinators who write in its groups."""
 
-    def __init__(self, application: Application, world: World) -> None:
+    def __init__(self, application: Application, world: World, logs: LogCounter) -> None:
         self.application = application
         self.world = world
+        self.logs = logs
         self.groups: dict[int, Person] = {}
 
     async def group(self, actions: int) -> SimChat:
@@ -162,7 +169,7 @@ async def measure() -> tuple[list[Timed], list[Timed], Counter[str]]:
             request = WorldRequest(world)
             application = build_application(settings, request=request, get_updates_request=request)
             async with running(application):
-                stage = Stage(application, world)
+                stage = Stage(application, world, logs)
                 main = await stage.group(OPEN_ACTIONS)
                 baseline = await run(
                     stage,
@@ -194,9 +201,10 @@ async def run(
             if command in FAN_OUT_COMMANDS and chat.type != "private":
                 target = await stage.group(OPEN_ACTIONS // 10)
             watch.take()
+            logged = stage.logs.total
             ms = await stage.time(target, text)
             await asyncio.sleep(0.01)  # let the watchdog see the end of any stall
-            timings.append(Timed(prefix + name, ms, watch.take() * 1000))
+            timings.append(Timed(prefix + name, ms, watch.take() * 1000, stage.logs.total - logged))
     return timings
 
 
@@ -231,6 +239,9 @@ async def main() -> None:
         print("logged while handling the corpus (count × first words):")
         for gist, count in logged.most_common(8):
             print(f"  {count:5d} × {gist}")
+        failed = [t.name for t in timings if t.logged]
+        print(f"messages that logged a warning or error ({len(failed)}):")
+        print("  " + ", ".join(failed))
 
 
 if __name__ == "__main__":
