@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TypeVar
 
 from app.clock import Clock
@@ -10,6 +11,7 @@ from config.settings import Settings
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 from nudges.engine import NudgeEngine
+from register.dates import warm_up
 from register.service import Register
 from storage.actions import ActionRepository
 from storage.chats import ChatRepository
@@ -65,6 +67,9 @@ class Services:
             )
         if self._retriever is None:
             self._retriever = Retriever(load_knowledge())
+            # Off the event loop: loading dateparser's data on a user's first odd date
+            # would stall every chat for a fraction of a second.
+            await asyncio.to_thread(warm_up)
 
     async def close(self) -> None:
         """Close the database if it is open."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -149,3 +150,35 @@ def burst_arguments(description: str, senders: str) -> argparse.Namespace:
         f"Bot API latency {arguments.latency * 1000:.0f} ms"
     )
     return arguments
+
+
+class StallWatch:
+    """Measures how long the event loop goes without running a task: a watchdog sleeps
+    ``period`` in a loop and keeps the largest overshoot (a stall everyone else waited)."""
+
+    def __init__(self, period: float = 0.005) -> None:
+        self.period = period
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(self.period)
+            self.longest = max(self.longest, time.perf_counter() - started - self.period)
+
+    def take(self) -> float:
+        """The longest stall since the last ``take`` (seconds); starts a new window."""
+        longest, self.longest = self.longest, 0.0
+        return longest
+
+    async def __aenter__(self) -> StallWatch:
+        self._task = asyncio.create_task(self._watch())
+        await asyncio.sleep(0)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task

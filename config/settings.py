@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import os
 import re
@@ -65,10 +66,16 @@ class Settings:
         )
 
 
+@functools.cache
+def _timezones_by_lower() -> dict[str, str]:
+    """Every IANA name by its lower case; read once (listing them walks the tz database:
+    20 ms, which each mistyped /timezone cost the event loop)."""
+    return {candidate.lower(): candidate for candidate in sorted(available_timezones())}
+
+
 def suggest_timezone(name: str) -> str | None:
     """The known IANA timezone name closest to ``name``, if any is close."""
-    names = sorted(available_timezones())
-    by_lower = {candidate.lower(): candidate for candidate in names}
+    by_lower = _timezones_by_lower()
     if name.lower() in by_lower:
         return by_lower[name.lower()]
     matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)

@@ -41,6 +41,9 @@ MIN_CORRECTION = 80  # rapidfuzz ratio for a typo to be corrected to a known wor
 # sets in tests/data: in-domain questions score 1.36 and up, out-of-domain 0.89 at most.
 MIN_CONFIDENCE = 1.2
 MIN_COVERAGE = 0.5
+# A question is a sentence or two: words past this are ignored, so a 4 KB message costs
+# no more than a long question (each distinct word is spell-checked once).
+MAX_QUESTION_WORDS = 64
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,9 @@ class Retriever:
 
     def ask(self, question: str, limit: int = 3) -> Answer:
         """Rank the entries for ``question``; ``best`` is set only when confident."""
-        words = [self._correct(word) for word in self._words(question)]
+        asked = self._words(question)[:MAX_QUESTION_WORDS]
+        corrected = {word: self._correct(word) for word in set(asked)}
+        words = [corrected[word] for word in asked]
         specific = [word for word in words if word not in GENERIC]
         tokens = self._tokens(specific or words)
         known = [t for t in self._tokens(specific) if not t.startswith("syn")]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application
@@ -147,7 +148,7 @@ async def listing_text(update: Update, context: AccordContext, query: str) -> st
     if not actions:
         hint = " Record one with /assign @name &lt;what&gt; by &lt;when&gt;." if not query else ""
         return f"{escape(heading)}: none.{hint}"
-    overdue = sum(a.is_overdue(now) for a in actions)
+    overdue = sum(a.is_overdue(now, scope.zone) for a in actions)
     summary = f"{len(actions)}" + (f", {overdue} overdue" if overdue else "")
     lines = [f"<b>{escape(heading)} — {escape(scope.title)}</b> ({summary})"]
     lines.extend(grouped(actions, scope.zone, now))
@@ -176,10 +177,15 @@ async def mine_text(update: Update, context: AccordContext, overdue_only: bool =
     now = context.services.clock.now()
     private = chat.type == Chat.PRIVATE
     scope = None if private else await chat_scope(update, context)
-    zone = scope.zone if scope else context.services.settings.zone
+    default = context.services.settings.default_timezone
+
+    def zone_of(action: Action) -> ZoneInfo:
+        """Each action in its own chat's timezone (a private /mine spans groups)."""
+        return scope.zone if scope else ZoneInfo(action.chat_timezone or default)
+
     actions = await context.services.register.of_person(user.id, scope)
     if overdue_only:
-        actions = [a for a in actions if a.is_overdue(now)]
+        actions = [a for a in actions if a.is_overdue(now, zone_of(a))]
     kind = "overdue" if overdue_only else "open"
     where = f"in {escape(scope.title)}" if scope else "in any of your partnership groups"
     if not actions:
@@ -192,12 +198,13 @@ async def mine_text(update: Update, context: AccordContext, overdue_only: bool =
     for chat_actions in by_chat.values():
         if not scope:
             lines.append(f"\n<b>{escape(chat_actions[0].chat_title or 'A group')}</b>")
-        lines.extend(action_line(a, zone, now) for a in _urgent_first(chat_actions, now))
+        zone = zone_of(chat_actions[0])
+        lines.extend(action_line(a, zone, now) for a in _urgent_first(chat_actions, now, zone))
     return "\n".join(lines)
 
 
-def _urgent_first(actions: list[Action], now: datetime) -> list[Action]:
-    return sorted(actions, key=lambda a: sort_key(a, now))
+def _urgent_first(actions: list[Action], now: datetime, zone: ZoneInfo) -> list[Action]:
+    return sorted(actions, key=lambda a: sort_key(a, now, zone))
 
 
 async def numbered_command(

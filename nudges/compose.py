@@ -41,16 +41,16 @@ SECTIONS = (
 )
 
 
-def _section(action: Action, now: datetime, since: datetime | None) -> str | None:
+def _section(action: Action, now: datetime, since: datetime | None, zone: ZoneInfo) -> str | None:
     """Which section an action belongs in (the first that fits), if any."""
     if action.status is Status.DONE:
         closed = action.closed_at
         return "done" if closed and (since is None or closed > since) and closed <= now else None
     if action.status.closed:
         return None
-    if action.is_overdue(now):
+    if action.is_overdue(now, zone):
         return "overdue"
-    if action.due is not None and action.due.at <= now + WEEK:
+    if action.due is not None and action.due.deadline(zone) <= now + WEEK:
         return "due"
     if action.status in (Status.BLOCKED, Status.AT_RISK):
         return "risk"
@@ -90,7 +90,7 @@ def digest(
     to say. Per partner organisation, overdue first; owners of overdue actions mentioned."""
     placed: dict[str | None, dict[str, list[Action]]] = {}
     for action in actions:
-        key = _section(action, now, since)
+        key = _section(action, now, since, zone)
         if key is not None:
             placed.setdefault(action.partner_name, {}).setdefault(key, []).append(action)
     answers = [event for event in checkins if event.note == CHECKIN_NOTE]
@@ -110,7 +110,7 @@ def digest(
             if not items:
                 continue
             lines.append(f"<u>{section.heading}</u>")
-            items.sort(key=lambda a: (a.due.at if a.due else now, a.number))
+            items.sort(key=lambda a: (a.due.deadline(zone) if a.due else now, a.number))
             lines.extend(f"  {_line(a, section.key, zone, now)}" for a in items)
     if answers:
         lines.append("\n<b>Check-in answers</b>")

@@ -144,9 +144,9 @@ def parse_quiet(words: list[str]) -> QuietHours | None:
 def reminder_moments(due: Due, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """When to remind an owner: 09:00 local the day before the due date, and the first
     09:00 local at or after the moment the action becomes overdue (both UTC)."""
-    local_due = due.at.astimezone(zone)
-    before = datetime.combine(local_due.date() - timedelta(days=1), REMINDER_HOUR, tzinfo=zone)
-    same_day = local_due.time() < REMINDER_HOUR
-    overdue_day = local_due.date() + timedelta(days=0 if same_day else 1)
+    day = due.day_in(zone)
+    before = datetime.combine(day - timedelta(days=1), REMINDER_HOUR, tzinfo=zone)
+    same_day = due.at is not None and due.at.astimezone(zone).time() < REMINDER_HOUR
+    overdue_day = day + timedelta(days=0 if same_day else 1)
     overdue = datetime.combine(overdue_day, REMINDER_HOUR, tzinfo=zone)
     return before.astimezone(UTC), overdue.astimezone(UTC)

@@ -35,8 +35,10 @@ def _local(moment: object, zone: ZoneInfo, with_time: bool = True) -> str:
 
 
 def _due(due: Due | None, zone: ZoneInfo) -> str:
-    """A due date as the ``due`` column shows it: the day, with the time if it has one."""
-    return _local(due.at, zone, not due.all_day) if due else ""
+    """A due day as its date; a due time in the chat's timezone."""
+    if due is None:
+        return ""
+    return due.on.isoformat() if due.on else _local(due.at, zone)
 
 
 def _value(kind: str, value: str | None, zone: ZoneInfo) -> str:

@@ -42,6 +42,9 @@ QUESTION_WORDS = frozenset(
     ]
 )
 MIN_SCORE = 75
+# A question names what it is about in a few words; more are ignored, so the work per
+# question stays bounded (each word is compared with every word of every open title).
+MAX_KEY_WORDS = 12
 
 
 def key_words(text: str) -> list[str]:
@@ -52,7 +55,7 @@ def key_words(text: str) -> list[str]:
 
 def best_matches(query: str, actions: list[Action], limit: int = 10) -> list[Action]:
     """Actions whose titles match the query's words, best first (typos tolerated)."""
-    words = key_words(query)
+    words = list(dict.fromkeys(key_words(query)))[:MAX_KEY_WORDS]
     if not words:
         return []
     scored = []

@@ -110,10 +110,11 @@ class Action:
     updated_at: datetime
     closed_at: datetime | None
     chat_title: str | None = None
+    chat_timezone: str | None = None  # the chat's own; None: the configured default
 
-    def is_overdue(self, now: datetime) -> bool:
-        """Open and past its due moment."""
-        return not self.status.closed and self.due is not None and self.due.at < now
+    def is_overdue(self, now: datetime, zone: ZoneInfo) -> bool:
+        """Open and past its due moment (a due day: once that day has ended in ``zone``)."""
+        return not self.status.closed and self.due is not None and self.due.deadline(zone) < now
 
     def owned_by(self, user_id: int) -> bool:
         """Whether ``user_id`` owns this action."""

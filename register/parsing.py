@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from register.dates import DueDateError, parse_due
+from register.dates import MAX_DUE_WORDS, DueDateError, parse_due
 from register.model import MAX_TITLE, OwnerRef, Status
 
 USAGE = {
@@ -45,6 +45,11 @@ _STATUS_WORDS = {
     "at-risk": Status.AT_RISK,
     "blocked": Status.BLOCKED,
 }
+# Room for an owner and a due date around a title of MAX_TITLE characters: anything
+# longer is refused before any parsing.
+MAX_ASSIGN_CHARS = MAX_TITLE + 200
+# How many candidate due clauses may go to dateparser (the slow reader) per title.
+_SLOW_ATTEMPTS = 2
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _HANDLE = re.compile(r"^@([A-Za-z0-9_]{3,32})$")
 
@@ -114,6 +119,12 @@ def parse_assign(
     text: str, mentions: list[Mention], replied_text: str | None, now: datetime, zone: ZoneInfo
 ) -> AssignRequest:
     """``/assign @user <what> [by <when>]``, or as a reply ``/assign @user [by <when>]``."""
+    length = len(" ".join(text.split()))
+    if length > MAX_ASSIGN_CHARS:
+        raise UsageError(
+            f"That /assign is {length} characters long; keep the action to {MAX_TITLE} "
+            "characters and put the detail in an /update note."
+        )
     owner, rest = parse_owner(text, mentions, "assign")
     if replied_text and rest:
         if _whole_due(rest, now, zone):
@@ -157,15 +168,25 @@ def split_due(text: str, now: datetime, zone: ZoneInfo) -> tuple[str, str | None
 
     A clause after "by" or "due" that looks like a date but can't be read is an error
     (nothing is recorded); other words that only might be dates stay in the title.
+    Only the last few words are looked at, and only the two shortest candidate clauses
+    may go to dateparser: the work is bounded whatever the text.
     """
     words = text.split()
-    for index in range(len(words) - 1, -1, -1):
+    first = max(0, len(words) - MAX_DUE_WORDS)
+    attempts = 0
+
+    def attempt(clause: str) -> None:
+        nonlocal attempts
+        attempts += 1
+        parse_due(clause, now, zone, slow=attempts <= _SLOW_ATTEMPTS)
+
+    for index in range(len(words) - 1, first - 1, -1):
         marker = words[index].lower()
         if marker not in STRONG_MARKERS + WEAK_MARKERS:
             continue
         clause = " ".join(words[index:])
         try:
-            parse_due(clause, now, zone)
+            attempt(clause)
         except DueDateError as error:
             meant_a_date = marker in STRONG_MARKERS and _looks_like_a_date(words[index + 1 :])
             if error.understood or meant_a_date:
@@ -176,7 +197,7 @@ def split_due(text: str, now: datetime, zone: ZoneInfo) -> tuple[str, str | None
         if len(words) > size and words[-size].lower() in ("today", "tomorrow", "tonight"):
             clause = " ".join(words[-size:])
             try:
-                parse_due(clause, now, zone)
+                attempt(clause)
             except DueDateError:
                 continue
             return " ".join(words[:-size]), clause

@@ -61,7 +61,7 @@ def action_details(action: Action, zone: ZoneInfo, now: datetime, owner: bool = 
         details.append(f"{action.status.label} {stamp:%d %b}" if stamp else action.status.label)
     else:
         details.append(due_text(action.due, zone, now))
-        if action.is_overdue(now):
+        if action.is_overdue(now, zone):
             details.append("<b>OVERDUE</b>")
         if action.status is not Status.OPEN:
             details.append(f"<i>{action.status.label}</i>")
@@ -75,10 +75,10 @@ def owner_label(action: Action) -> str:
     return action.owner_name
 
 
-def sort_key(action: Action, now: datetime) -> tuple:
+def sort_key(action: Action, now: datetime, zone: ZoneInfo) -> tuple:
     """Overdue first, then by due date (none last), then by number."""
-    due = action.due.at.timestamp() if action.due else float("inf")
-    return (not action.is_overdue(now), due, action.number)
+    due = action.due.deadline(zone).timestamp() if action.due else float("inf")
+    return (not action.is_overdue(now, zone), due, action.number)
 
 
 def grouped(actions: Iterable[Action], zone: ZoneInfo, now: datetime) -> list[str]:
@@ -94,7 +94,7 @@ def grouped(actions: Iterable[Action], zone: ZoneInfo, now: datetime) -> list[st
         )
 
     def urgency(items: Iterable[Action]) -> tuple:
-        return min(sort_key(a, now) for a in items)[:2]
+        return min(sort_key(a, now, zone) for a in items)[:2]
 
     lines: list[str] = []
     for partner in sorted(
@@ -111,7 +111,7 @@ def grouped(actions: Iterable[Action], zone: ZoneInfo, now: datetime) -> list[st
             lines.append(f"<u>{escape(owner)}</u>")
             lines.extend(
                 f"  {action_line(a, zone, now)}"
-                for a in sorted(owners[owner], key=lambda a: sort_key(a, now))
+                for a in sorted(owners[owner], key=lambda a: sort_key(a, now, zone))
             )
     return lines
 
@@ -152,16 +152,13 @@ def _status_value(value: str | None) -> str | None:
 
 
 def due_value(due: Due | None) -> str | None:
-    """How a due date is kept in the history: ISO moment ``|`` 1 for all-day, 0 if timed."""
-    return f"{due.at.isoformat(timespec='seconds')}|{int(due.all_day)}" if due else None
+    """How a due date is kept in the history: its ``key`` (a date, or a UTC moment)."""
+    return due.key if due else None
 
 
 def due_from_value(value: str | None) -> Due | None:
     """The due date a history value records: the inverse of :func:`due_value`."""
-    if not value:
-        return None
-    stored, _, all_day = value.partition("|")
-    return Due(datetime.fromisoformat(stored), all_day != "0")
+    return Due.from_key(value) if value else None
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

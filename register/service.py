@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
 
-from register.dates import Due, DueDateError, parse_due
+from register.dates import Due, DueDateError, horizon, parse_due
 from register.matching import best_matches
 from register.model import (
     MAX_NOTE,
@@ -236,7 +236,9 @@ class Register:
         self.require_coordinator(actor, "change due dates")
         action = await self._open_action(scope, number)
         if action.due is not None:
-            due = Due(action.due.at + SNOOZE, action.due.all_day)
+            due = action.due.later(SNOOZE)
+            if due.day_in(scope.zone) > horizon(now, scope.zone):
+                raise RegisterError(f"#{number} is due too far ahead to snooze it further.")
         else:
             due = parse_due("in 1 week", now, scope.zone)
         return await self._set_due(action, actor, due, now)
@@ -264,7 +266,7 @@ class Register:
             return "Open actions", await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
         if lowered == "overdue":
             open_actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
-            return "Overdue actions", [a for a in open_actions if a.is_overdue(now)]
+            return "Overdue actions", [a for a in open_actions if a.is_overdue(now, scope.zone)]
         if lowered == "done":
             return "Done actions", await self.actions.in_chat(scope.chat_id, [Status.DONE])
         if lowered in ("all", "everything"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
@@ -16,8 +16,8 @@ from storage.database import Database
 # The columns ``action_from_row`` reads, and the joins they need (aliases a, p, pt, c).
 ACTION_COLUMNS = """
     a.action_id, a.chat_id, a.number, a.title, a.owner_user_id, a.owner_handle,
-    p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_all_day,
-    a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title
+    p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_on,
+    a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title, c.timezone
 """
 ACTION_JOINS = """
     FROM actions a
@@ -68,6 +68,7 @@ def _moment(text: str | None) -> datetime | None:
 def action_from_row(row: Sequence[Any]) -> Action:
     """An action from a row of ``SELECT_ACTIONS``."""
     due_at = _moment(row[10])
+    due = Due(at=due_at) if due_at else Due(on=date.fromisoformat(row[11])) if row[11] else None
     return Action(
         action_id=row[0],
         chat_id=row[1],
@@ -79,13 +80,14 @@ def action_from_row(row: Sequence[Any]) -> Action:
         partner_id=row[7],
         partner_name=row[8],
         status=Status(row[9]),
-        due=Due(due_at, bool(row[11])) if due_at else None,
+        due=due,
         last_note=row[12],
         created_by=row[13],
         created_at=_moment(row[14]),  # type: ignore[arg-type]
         updated_at=_moment(row[15]),  # type: ignore[arg-type]
         closed_at=_moment(row[16]),
         chat_title=row[17],
+        chat_timezone=row[18],
     )
 
 
@@ -115,7 +117,7 @@ class ActionRepository:
             cursor = await tx.execute(
                 """
                 INSERT INTO actions (chat_id, number, title, owner_user_id, owner_handle,
-                    partner_id, status, due_at, due_all_day, created_by, created_at,
+                    partner_id, status, due_at, due_on, created_by, created_at,
                     updated_at, source_message_id)
                 VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)
                 """,
@@ -126,8 +128,7 @@ class ActionRepository:
                     new.owner_user_id,
                     new.owner_handle,
                     new.partner_id,
-                    _stamp(new.due.at) if new.due else None,
-                    int(new.due.all_day) if new.due else 1,
+                    *due_columns(new.due).values(),
                     new.created_by,
                     _stamp(now),
                     _stamp(now),
@@ -313,8 +314,8 @@ async def _write_events(
 
 
 def due_columns(due: Due | None) -> dict[str, Any]:
-    """The columns that store a due date."""
+    """The columns that store a due date: ``due_at`` for a time, ``due_on`` for a day."""
     return {
-        "due_at": _stamp(due.at) if due else None,
-        "due_all_day": int(due.all_day) if due else 1,
+        "due_at": _stamp(due.at) if due and due.at else None,
+        "due_on": due.on.isoformat() if due and due.on else None,
     }

@@ -13,9 +13,11 @@ from storage.actions import ACTION_COLUMNS, ACTION_JOINS, action_from_row
 from storage.database import Database
 
 NUDGE_LOG_KEPT = timedelta(days=90)
+# A due date's key (see ``Due.key``): the day of an all-day one, else the moment.
+_DUE_KEY = "COALESCE(a.due_on, a.due_at)"
 _AWAITING = (
-    "a.closed_at IS NULL AND a.due_at IS NOT NULL"
-    " AND (a.reminded_overdue_for IS NULL OR a.reminded_overdue_for != a.due_at)"
+    f"a.closed_at IS NULL AND {_DUE_KEY} IS NOT NULL"
+    f" AND (a.reminded_overdue_for IS NULL OR a.reminded_overdue_for != {_DUE_KEY})"
 )
 
 
@@ -135,24 +137,24 @@ class ScheduleRepository:
         rows = await self._db.fetch_all(
             "SELECT a.reminded_before_for, a.reminded_overdue_for, c.timezone,"
             f" {ACTION_COLUMNS} {ACTION_JOINS}"
-            f" WHERE {_AWAITING} AND a.due_at <= ? AND c.active = 1 AND c.reminders_enabled = 1",
+            f" WHERE {_AWAITING} AND {_DUE_KEY} <= ? AND c.active = 1 AND c.reminders_enabled = 1",
             (_stamp(horizon),),
         )
         awaiting = []
         for row in rows:
             action = action_from_row(row[3:])
-            due_at = _stamp(action.due.at) if action.due else None
-            awaiting.append(AwaitingReminder(action, row[0] == due_at, row[1] == due_at, row[2]))
+            key = action.due.key if action.due else None
+            awaiting.append(AwaitingReminder(action, row[0] == key, row[1] == key, row[2]))
         return awaiting
 
     async def claim_reminder(self, action: Action, kind: str) -> bool:
         """Mark a reminder handled for the action's current due date; False if it was."""
         column = "reminded_before_for" if kind == "before" else "reminded_overdue_for"
-        due_at = _stamp(action.due.at) if action.due else None
+        key = "COALESCE(due_on, due_at)"
         changed = await self._db.execute_write(
-            f"UPDATE actions SET {column} = due_at WHERE action_id = ? AND due_at = ?"
-            f" AND ({column} IS NULL OR {column} != due_at)",
-            (action.action_id, due_at),
+            f"UPDATE actions SET {column} = {key} WHERE action_id = ? AND {key} = ?"
+            f" AND ({column} IS NULL OR {column} != {key})",
+            (action.action_id, action.due.key if action.due else None),
         )
         return changed == 1
 

@@ -91,7 +91,7 @@ def test_unusable_dates_say_why(text: str, problem: str) -> None:
 def test_the_chat_timezone_decides_the_instant() -> None:
     london = parse_due("tomorrow 5pm", NOW, LONDON)
     new_york = parse_due("tomorrow 5pm", NOW, NEW_YORK)
-    assert (new_york.at - london.at).total_seconds() == 5 * 3600
+    assert (new_york.deadline(NEW_YORK) - london.deadline(LONDON)).total_seconds() == 5 * 3600
 
 
 def test_local_date_not_utc_date_decides_today() -> None:
@@ -106,7 +106,7 @@ def test_across_a_daylight_saving_change() -> None:
     before = datetime(2027, 3, 26, 12, 0, tzinfo=UTC)
     due = parse_due("monday 9am", before, LONDON)
     assert due.local(LONDON).strftime("%Y-%m-%d %H:%M %Z") == "2027-03-29 09:00 BST"
-    assert due.at.hour == 8
+    assert due.deadline(LONDON).hour == 8
 
 
 def test_describe_shows_the_year_only_when_not_this_year() -> None:

@@ -153,4 +153,4 @@ def test_due_parser_only_raises_due_date_errors(text: str) -> None:
     except DueDateError as error:
         assert str(error)
     else:
-        assert due.at > NOW
+        assert due.deadline(ZONE) > NOW

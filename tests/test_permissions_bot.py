@@ -245,6 +245,7 @@ async def test_no_command_fails_for_an_anonymous_admin(
     await say(app, world, alice, group, "/assign me Three")
     texts = [c.example for c in catalogue_of(app).for_groups()]
     texts += [
+        "/help",
         "/assign me x",
         "/coordinator remove me",
         "/mine",

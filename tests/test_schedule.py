@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -80,11 +80,11 @@ def test_quiet_hours_release() -> None:
 
 
 def test_reminder_moments() -> None:
-    all_day = Due(datetime(2026, 11, 27, 23, 59, tzinfo=UTC), True)  # Friday
+    all_day = Due(on=date(2026, 11, 27))  # Friday
     before, overdue = reminder_moments(all_day, LONDON)
     assert before == datetime(2026, 11, 26, 9, tzinfo=UTC)
     assert overdue == datetime(2026, 11, 28, 9, tzinfo=UTC)
-    early = Due(datetime(2026, 11, 27, 8, 0, tzinfo=UTC), False)  # Friday 08:00
+    early = Due(at=datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # Friday 08:00
     assert reminder_moments(early, LONDON)[1] == datetime(2026, 11, 27, 9, tzinfo=UTC)
 
 
