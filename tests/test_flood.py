@@ -105,3 +105,19 @@ async def test_other_chats_are_not_held_up_and_order_holds_without_floods(
     assert replies[2].startswith("Recorded #2")
     assert "One" in replies[3]
     assert "Two" in replies[3]
+
+
+async def test_start_up_objects_are_kept_out_of_full_collections(settings) -> None:
+    import gc
+
+    from app.builder import build_application
+    from app.lifecycle import running
+    from localapi.request import WorldRequest
+
+    gc.unfreeze()
+    request = WorldRequest(World(queue_updates=False))
+    application = build_application(
+        settings, request=request, get_updates_request=request, scheduled_jobs=False
+    )
+    async with running(application):
+        assert gc.get_freeze_count() > 50_000  # the knowledge base, date data, libraries
