@@ -85,7 +85,7 @@ def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
         [
             str(e.number),
             _local(e.at, zone),
-            e.actor_name or "Accord",
+            e.actor_label,
             e.kind,
             _value(e.kind, e.old_value, zone),
             _value(e.kind, e.new_value, zone),
