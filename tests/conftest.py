@@ -15,7 +15,8 @@ from app.lifecycle import feed, running
 from config.settings import Settings, load_settings
 from console.cast import Cast, seed_world
 from localapi.request import WorldRequest
-from localapi.world import World
+from localapi.world import SimChat, World
+from tests.helpers import introduce
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
 
@@ -54,3 +55,12 @@ async def app(
             creator = next(uid for uid, s in chat.members.items() if s == "creator")
             await feed(application, world.add_bot_to(chat, world.people[creator]))
         yield application
+
+
+@pytest.fixture
+async def group(app: Application, world: World, cast: Cast) -> SimChat:
+    """The "partners" group, where each of its four people has written once (so Accord
+    knows their @names): Alice created it, Bob is an admin, Carol and Dave are members."""
+    chat = cast.groups["partners"]
+    await introduce(app, world, chat, *(world.people[i] for i in (101, 102, 103, 104)))
+    return chat

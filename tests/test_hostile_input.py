@@ -18,17 +18,10 @@ from console.cast import Cast
 from localapi.world import World
 from register.dates import DueDateError, parse_due, warm_up
 from register.parsing import UsageError, split_due
-from tests.helpers import introduce, say
+from tests.helpers import say
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-async def group(app: Application, world: World, cast: Cast):
-    chat = cast.groups["partners"]
-    await introduce(app, world, chat, *(world.people[i] for i in (101, 102, 103, 104)))
-    return chat
 
 
 def _seconds(call) -> float:
@@ -42,7 +35,7 @@ def test_split_due_is_fast_on_repeated_markers() -> None:
     warm_up()  # as at start-up: dateparser's data loaded once
     for text in ("x in " * 400, "by on in due " * 300, "do it in 2 " * 400):
         elapsed = _seconds(lambda text=text: split_due(text, NOW, LONDON))
-        assert elapsed < 0.05, (text[:20], elapsed)
+        assert elapsed < 0.3, (text[:20], elapsed)  # it took 1.6 s
 
 
 def test_parse_due_refuses_long_text_before_parsing() -> None:
@@ -50,7 +43,7 @@ def test_parse_due_refuses_long_text_before_parsing() -> None:
         started = time.perf_counter()
         with pytest.raises(DueDateError, match="too long"):
             parse_due(text, NOW, LONDON)
-        assert time.perf_counter() - started < 0.02
+        assert time.perf_counter() - started < 0.1
 
 
 async def test_a_4kb_assign_is_answered_at_once_and_blocks_no_one(
@@ -214,7 +207,7 @@ def test_matching_4kb_of_distinct_words_is_bounded() -> None:
     words = " ".join(f"w{n}" for n in range(800))  # about 4 KB, every word different
     started = time.perf_counter()
     best_matches(f"funding {words}", actions)
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 0.5  # it took 1.9 s
     assert [a.number for a in best_matches("funding bid part 7", actions)][:1] == [7]
 
 
@@ -233,14 +226,22 @@ def test_a_4kb_question_costs_no_more_than_a_long_one() -> None:
     from guidance.retrieval import Retriever
 
     retriever = Retriever(load_knowledge())
-    retriever.ask("how do we set up a partnership agreement")  # warm
+
+    def best_of_three(question: str) -> float:
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            retriever.ask(question)
+            timings.append(time.perf_counter() - started)
+        return min(timings)
+
+    best_of_three("how do we set up a partnership agreement")  # warm
+    long_one = best_of_three(" ".join(["how do partners share data and build trust"] * 8))
     for question in (
         "partnership " + " ".join(f"support{n}x" for n in range(3000)),
         "funding " + "@someone " * 450,
     ):
-        started = time.perf_counter()
-        retriever.ask(question)
-        assert time.perf_counter() - started < 0.05
+        assert best_of_three(question) < 3 * long_one + 0.005  # it was 55 ms
 
 
 async def test_private_mine_reads_each_group_in_its_own_timezone(
@@ -271,11 +272,16 @@ async def test_snoozing_past_ten_years_is_refused(app: Application, world: World
     assert "due Thu 20 Nov 2036" in listing.text
 
 
-def test_a_mistyped_timezone_is_answered_without_rereading_the_tz_database() -> None:
-    from config.settings import suggest_timezone
+def test_a_mistyped_timezone_is_answered_without_rereading_the_tz_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from config import settings
 
-    assert suggest_timezone("Europe/Londn") == "Europe/London"
-    started = time.perf_counter()
-    assert suggest_timezone("Asia/Tokio") == "Asia/Tokyo"
-    assert suggest_timezone("@someone " * 440) is None  # 4 KB
-    assert time.perf_counter() - started < 0.01
+    reads = []
+    real = settings.available_timezones
+    monkeypatch.setattr(settings, "available_timezones", lambda: reads.append(1) or real())
+    settings._timezones_by_lower.cache_clear()
+    assert settings.suggest_timezone("Europe/Londn") == "Europe/London"
+    assert settings.suggest_timezone("Asia/Tokio") == "Asia/Tokyo"
+    assert settings.suggest_timezone("@someone " * 440) is None  # 4 KB
+    assert len(reads) == 1

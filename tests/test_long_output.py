@@ -10,10 +10,9 @@ from telegram.ext import Application
 
 from app.context import services_of
 from config.settings import Settings, load_settings
-from console.cast import Cast
-from localapi.world import MAX_TEXT, SentMessage, World
+from localapi.world import MAX_TEXT, SentMessage
 from storage.actions import NewAction
-from tests.helpers import introduce, press, say, toasts
+from tests.helpers import press, say, toasts
 
 
 @pytest.fixture
@@ -23,13 +22,6 @@ def settings(tmp_path: Path) -> Settings:
         {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "100000"},
         env_file=None,
     )
-
-
-@pytest.fixture
-async def group(app: Application, world: World, cast: Cast):
-    chat = cast.groups["partners"]
-    await introduce(app, world, chat, *(world.people[i] for i in (101, 102, 103, 104)))
-    return chat
 
 
 def one_short_reply(replies: list[SentMessage]) -> SentMessage:

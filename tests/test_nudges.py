@@ -10,10 +10,9 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
-from console.cast import Cast
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
-from tests.helpers import introduce, press, say, toasts
+from tests.helpers import press, say, toasts
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # London is on GMT in November
 
@@ -25,13 +24,6 @@ async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> Non
 
 def digests(world: World, chat_id: int) -> list[str]:
     return [m.text for m in world.bot_messages(chat_id) if m.text.startswith("Digest —")]
-
-
-@pytest.fixture
-async def group(app: Application, world: World, cast: Cast):
-    chat = cast.groups["partners"]
-    await introduce(app, world, chat, *(world.people[i] for i in (101, 102, 103, 104)))
-    return chat
 
 
 async def test_weekly_digest_fires_once_at_its_slot(app, world, group, clock) -> None:

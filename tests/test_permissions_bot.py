@@ -11,20 +11,12 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
-from console.cast import Cast
 from handlers.errors import APOLOGY
 from localapi.world import World
 from register.model import Status
-from tests.helpers import introduce, say, toasts
+from tests.helpers import say, toasts
 
 # Cast: in "partners" Alice is the creator, Bob an admin, Carol and Dave members.
-
-
-@pytest.fixture
-async def group(app: Application, world: World, cast: Cast):
-    chat = cast.groups["partners"]
-    await introduce(app, world, chat, *(world.people[i] for i in (101, 102, 103, 104)))
-    return chat
 
 
 def people(world: World):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from telegram.ext import Application
 
 from app.clock import FrozenClock
@@ -13,17 +12,10 @@ from app.context import services_of
 from console.cast import Cast
 from localapi.world import World
 from register.model import Status
-from tests.helpers import introduce, press, say, toasts
+from tests.helpers import press, say, toasts
 
 # Cast: in "partners" Alice is the creator, Bob an admin, Carol and Dave members.
 # In "steering" Carol is the creator and Alice a member.
-
-
-@pytest.fixture
-async def group(app: Application, world: World, cast: Cast):
-    chat = cast.groups["partners"]
-    await introduce(app, world, chat, *(world.people[i] for i in (101, 102, 103, 104)))
-    return chat
 
 
 def people(world: World):
