@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -107,10 +108,7 @@ class Due:
 
     def deadline(self, zone: ZoneInfo) -> datetime:
         """The moment (UTC) it becomes overdue: its time, or the end of its day in ``zone``."""
-        if self.at is not None:
-            return self.at
-        end = datetime.combine(self._day + timedelta(days=1), time(0), tzinfo=zone)
-        return end.astimezone(UTC)
+        return self.at if self.at is not None else _end_of_day(self._day, zone)
 
     def local(self, zone: ZoneInfo) -> datetime:
         """The due moment in ``zone``; a day counts as its last minute, 23:59."""
@@ -144,6 +142,13 @@ class Due:
         if day.year != now.astimezone(zone).year:
             text += f" {day.year}"
         return text if self.at is None else f"{text} {self.at.astimezone(zone):%H:%M}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """When ``day`` ends in ``zone``, in UTC: asked for every action of every listing,
+    and a long register has only a few distinct due days."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
 def horizon(now: datetime, zone: ZoneInfo) -> date:

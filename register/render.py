@@ -88,13 +88,15 @@ def grouped(actions: Iterable[Action], zone: ZoneInfo, now: datetime) -> list[st
     no partner come last.
     """
     by_partner: dict[str | None, dict[str, list[Action]]] = {}
+    keys: dict[int, tuple] = {}
     for action in actions:
         by_partner.setdefault(action.partner_name, {}).setdefault(owner_label(action), []).append(
             action
         )
+        keys[action.action_id] = sort_key(action, now, zone)
 
     def urgency(items: Iterable[Action]) -> tuple:
-        return min(sort_key(a, now, zone) for a in items)[:2]
+        return min(keys[a.action_id] for a in items)[:2]
 
     lines: list[str] = []
     for partner in sorted(
@@ -111,7 +113,7 @@ def grouped(actions: Iterable[Action], zone: ZoneInfo, now: datetime) -> list[st
             lines.append(f"<u>{escape(owner)}</u>")
             lines.extend(
                 f"  {action_line(a, zone, now)}"
-                for a in sorted(owners[owner], key=lambda a: sort_key(a, now, zone))
+                for a in sorted(owners[owner], key=lambda a: keys[a.action_id])
             )
     return lines
 
