@@ -241,7 +241,8 @@ def test_a_4kb_question_costs_no_more_than_a_long_one() -> None:
         "partnership " + " ".join(f"support{n}x" for n in range(3000)),
         "funding " + "@someone " * 450,
     ):
-        assert best_of_three(question) < 3 * long_one + 0.005  # it was 55 ms
+        # a bounded cost: it was 55 ms, a long plain question takes well under 1 ms
+        assert best_of_three(question) < max(0.025, 20 * long_one)
 
 
 async def test_private_mine_reads_each_group_in_its_own_timezone(
