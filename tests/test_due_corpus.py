@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from register import dates
+from register.dates import read_due
 from register.parsing import UsageError, split_due
 from tests.due_corpus import TITLE, ZONE, Case, load
 
@@ -23,9 +23,7 @@ def check(case: Case) -> None:
         return
     title, due_text = split_due(case.text, case.now, ZONE)
     assert (title, due_text is not None) == (TITLE, True)
-    reading = dates.read_due(  # type: ignore[attr-defined]
-        due_text, case.now, ZONE
-    )
+    reading = read_due(due_text, case.now, ZONE)
     shape = "%Y-%m-%d" if reading.due.all_day else "%Y-%m-%d %H:%M"
     assert reading.due.local(ZONE).strftime(shape) == case.due
     if case.read_as:
@@ -37,13 +35,26 @@ def test_the_corpus_is_big_enough() -> None:
     assert len({case.today.weekday() for case in HELD_OUT}) >= 4
 
 
-@pytest.mark.xfail(reason="written before the parser change", strict=False)
-@pytest.mark.parametrize("case", HELD_OUT, ids=str)
+# Held-out lines the parser missed on its first run against them. They stay missed on
+# purpose: fixing them would tune the parser on the held-out file (see the report of
+# issue 9). Strict, so that a fix made for other reasons shows up here.
+MISSED_AT_FIRST_RUN = {
+    "Wed 25 Nov 2026: 'a week on Friday'",  # "on Friday" is taken as the clause
+    "Wed 25 Nov 2026: 'in a couple of weeks'",  # "a couple of" is not a number
+}
+
+
+def held_out(case: Case) -> object:
+    if str(case) in MISSED_AT_FIRST_RUN:
+        return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason="held-out miss"))
+    return case
+
+
+@pytest.mark.parametrize("case", [held_out(case) for case in HELD_OUT], ids=str)
 def test_held_out(case: Case) -> None:
     check(case)
 
 
-@pytest.mark.xfail(reason="written before the parser change", strict=False)
 @pytest.mark.parametrize("case", TUNING, ids=str)
 def test_tuning(case: Case) -> None:
     check(case)
