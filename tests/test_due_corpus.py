@@ -22,7 +22,8 @@ def check(case: Case) -> None:
             split_due(case.text, case.now, ZONE)
         return
     title, due_text = split_due(case.text, case.now, ZONE)
-    assert (title, due_text is not None) == (TITLE, True)
+    assert title == TITLE
+    assert due_text is not None
     reading = read_due(due_text, case.now, ZONE)
     shape = "%Y-%m-%d" if reading.due.all_day else "%Y-%m-%d %H:%M"
     assert reading.due.local(ZONE).strftime(shape) == case.due
