@@ -238,9 +238,10 @@ def split_due(
             continue
         title = text if marker in _KEPT_MARKERS else " ".join(words[:index])
         return title, clause
-    if len(words) < 2 or (_bare(words[-1]) not in _TAIL_WORDS and not _has_digit(words[-1])):
+    if len(words) < 2:
         return text, None
-    for size in range(min(MAX_DUE_WORDS, len(words) - 1), 0, -1):
+    could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
+    for size in range(min(MAX_DUE_WORDS, len(words) - 1) if could_end_a_date else 0, 0, -1):
         if _bare(words[-size - 1]) in _NOT_DUE_AFTER:
             continue
         clause = " ".join(words[-size:])
