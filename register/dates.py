@@ -92,12 +92,18 @@ _HOLIDAYS = {
 }  # fmt: skip
 # Holidays people round to: "by Christmas" may mean the last working day before it.
 _ROUGH_HOLIDAYS = ("christmas", "xmas", "new year", "the new year", "easter")
-# Words that make a phrase too vague to hold as a date.
-_VAGUE = frozenset(("early", "late", "sometime", "soon", "asap", "around", "roughly", "ish"))
 _MARKER = re.compile(r"^(?:by|on|due|before|until|till|for|no\s+later\s+than)(?:\s+|$)")
 END_OF_DAY = time(23, 59)
 # A due date is a few words: longer text is refused before any parsing, so no message
 # can make the parser (dateparser's above all) work for long.
+# The words dateparser (English) can read: a phrase with any other word (and no digit in
+# it) is one it would refuse, after a millisecond; it is refused without asking.
+_DATEPARSER_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(_NUMBERS) | frozenset((
+    "today", "tomorrow", "yesterday", "tonight", "now", "noon", "midnight", "midday", "last",
+    "next", "this", "ago", "in", "the", "of", "at", "on", "and", "day", "days", "week", "weeks",
+    "month", "months", "year", "years", "hour", "hours", "minute", "minutes", "after", "from",
+    "fortnight", "morning", "afternoon", "evening", "night", "am", "pm", "weekend",
+))  # fmt: skip
 MAX_DUE_CHARS = 64
 MAX_DUE_WORDS = 8
 # Further ahead is a typo (or a prank) that would break date arithmetic near year 9999.
@@ -262,7 +268,7 @@ def read_due(
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
     found = _fast_day(day_words, today, order, strict) if day_words else (today, False)
     if found is None:
-        if strict or not slow or _VAGUE.intersection(day_words.split()):
+        if strict or not slow or not _dateparser_might_read(cleaned):
             raise _unreadable(text, today)
         return Reading(_slow_parse(cleaned, text, local_now, zone))
     day, ambiguous = found
@@ -287,6 +293,13 @@ def _clean(text: str) -> str:
     lowered = re.sub(r"\bmid-", "mid ", lowered)
     lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
     return " ".join(lowered.split())
+
+
+def _dateparser_might_read(words: str) -> bool:
+    """Whether every word is one dateparser knows (or has a digit), and none is vague."""
+    return all(
+        word in _DATEPARSER_WORDS or any(ch.isdigit() for ch in word) for word in words.split()
+    )
 
 
 def _shown(text: str) -> str:
@@ -350,6 +363,8 @@ def _relative(words: str, today: date, order: str, strict: bool) -> Found | None
     """today, tomorrow, next week, in 2 weeks, within a fortnight, 6 weeks' time, the weekend."""
     if words in _RELATIVE_DAYS:
         return today + timedelta(days=_RELATIVE_DAYS[words]), False
+    if words in ("yesterday", "last week"):  # read, to be refused as past
+        return today - timedelta(days=1 if words == "yesterday" else 7), False
     if words == "next week":
         return today + timedelta(days=7 - today.weekday()), False
     if words in ("weekend", "the weekend", "this weekend"):  # before it: the Friday
@@ -383,7 +398,11 @@ def _weekday(words: str, today: date, order: str, strict: bool) -> Found | None:
     if parts[0] == day and rest == "next week":
         return following, False
     if rest == "next":
-        return following, True  # "next Friday" on a Wednesday: this week's or next?
+        return following, True
+    if rest == "last":
+        return today - timedelta(
+            days=(today.weekday() - weekday - 1) % 7 + 1
+        ), False  # "next Friday" on a Wednesday: this week's or next?
     if rest in ("week", "a week", "a week on") and (rest == "week") == (parts[0] == day):
         return _next_weekday(today, weekday, allow_today=False) + timedelta(weeks=1), True
     return None

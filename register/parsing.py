@@ -69,6 +69,7 @@ _DATE_SHAPE = re.compile(
 )
 # A date after these is what the action is about, not when it is due ("the minutes
 # from Tuesday", "notes on last week").
+_PAST_WORDS = frozenset(("last", "yesterday", "ago"))
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NOT_DUE_AFTER = frozenset(("from", "since", "of", "about", "after", "last", "re", "to"))
 _STATUS_WORDS = {
@@ -83,6 +84,8 @@ _STATUS_WORDS = {
 MAX_ASSIGN_CHARS = MAX_TITLE + 200
 # How many candidate due clauses may go to dateparser (the slow reader) per title.
 _SLOW_ATTEMPTS = 2
+# The most words a due date written with no "by" takes ("the 1st of next month").
+_LONGEST_FORM = 5
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _HANDLE = re.compile(r"^@([A-Za-z0-9_]{3,32})$")
 
@@ -241,14 +244,16 @@ def split_due(
     if len(words) < 2:
         return text, None
     could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
-    for size in range(min(MAX_DUE_WORDS, len(words) - 1) if could_end_a_date else 0, 0, -1):
+    for size in range(min(_LONGEST_FORM, len(words) - 1) if could_end_a_date else 0, 0, -1):
         if _bare(words[-size - 1]) in _NOT_DUE_AFTER:
             continue
         clause = " ".join(words[-size:])
         try:
             attempt(clause, strict=True)
         except DueDateError as error:
-            if error.understood:
+            # "notes on last week": a day gone by that the action is about
+            about_the_past = error.past and not _PAST_WORDS.isdisjoint(clause.lower().split())
+            if error.understood and not about_the_past:
                 raise UsageError(str(error)) from None
             continue
         return " ".join(words[:-size]), clause

@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from register.dates import read_due
-from register.parsing import UsageError, split_due
-from tests.due_corpus import TITLE, ZONE, Case, load
+from tests.due_corpus import Case, load, outcome
 
 HELD_OUT = load("heldout")
 TUNING = load("tuning")
 
 
 def check(case: Case) -> None:
-    if case.due == "none":
-        assert split_due(case.text, case.now, ZONE) == (case.text, None)
-        return
-    if case.due == "refuse":
-        with pytest.raises(UsageError):
-            split_due(case.text, case.now, ZONE)
-        return
-    title, due_text = split_due(case.text, case.now, ZONE)
-    assert title == TITLE
-    assert due_text is not None
-    reading = read_due(due_text, case.now, ZONE)
-    shape = "%Y-%m-%d" if reading.due.all_day else "%Y-%m-%d %H:%M"
-    assert reading.due.local(ZONE).strftime(shape) == case.due
+    due, noted = outcome(case)
+    assert due == case.due
     if case.read_as:
-        assert reading.note, "an ambiguous phrase says how it was read"
+        assert noted, "an ambiguous phrase says how it was read"
 
 
 def test_the_corpus_is_big_enough() -> None:
