@@ -37,6 +37,7 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev  ## the benchmarks in bench/ (not part of make test)
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.register
+	$(BIN)/python -m bench.dates
 	$(BIN)/python -m bench.guidance
 	$(BIN)/python -m bench.nudges
 	$(BIN)/python -m bench.adversarial

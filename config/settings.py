@@ -23,6 +23,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_WRITE_BURST = 20
 DEFAULT_WRITE_RATE_PER_MINUTE = 30
 DEFAULT_MAX_OPEN_ACTIONS = 500
+# How numeric dates are read: 05/12 is 5 December (DMY, the UK) or May 12 (MDY).
+DATE_ORDERS = ("DMY", "MDY")
 
 # BotFather tokens look like "123456789:AAE..." : a numeric bot id, a colon, a secret.
 _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,64}$")
@@ -49,6 +51,7 @@ class Settings:
     write_burst: int = DEFAULT_WRITE_BURST
     write_rate_per_minute: int = DEFAULT_WRITE_RATE_PER_MINUTE
     max_open_actions: int = DEFAULT_MAX_OPEN_ACTIONS
+    date_order: str = "DMY"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,7 +65,7 @@ class Settings:
             f"Settings(token={token}, api={self.telegram_api_base_url!r}, "
             f"db={str(self.database_path)!r}, tz={self.default_timezone!r}, "
             f"log={self.log_level!r}, writes={self.write_burst}+{self.write_rate_per_minute}/min, "
-            f"open={self.max_open_actions})"
+            f"open={self.max_open_actions}, dates={self.date_order})"
         )
 
 
@@ -160,6 +163,15 @@ def _validate_count(setting: str, value: str, low: int, high: int) -> int:
     return number
 
 
+def _validate_date_order(value: str) -> str:
+    order = value.upper()
+    if order not in DATE_ORDERS:
+        raise SettingsError(
+            "DATE_ORDER", f"{value!r} is not DMY (31/12, day first) or MDY (12/31, month first)"
+        )
+    return order
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -201,6 +213,7 @@ def load_settings(
         max_open_actions=_validate_count(
             "MAX_OPEN_ACTIONS", get("MAX_OPEN_ACTIONS", str(DEFAULT_MAX_OPEN_ACTIONS)), 1, 1_000_000
         ),
+        date_order=_validate_date_order(get("DATE_ORDER", "DMY")),
     )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from handlers.common import (
     reply,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
+from register.dates import DueDateError, read_due
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
     NumberedRequest,
@@ -112,7 +114,7 @@ async def assign(update: Update, context: AccordContext) -> None:
     text, mentions = command_arguments(message)
     replied = message.reply_to_message
     replied_text = (replied.text or replied.caption) if replied else None
-    request = parse_assign(text, mentions, replied_text, now, scope.zone)
+    request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
     result = await context.services.register.assign(
         scope, actor, request, now, source_message_id=message.message_id
     )
@@ -123,6 +125,8 @@ async def assign(update: Update, context: AccordContext) -> None:
         f"for {escape(result.owner.name)}{partner}: {escape(action.title)} — "
         f"{due_text(action.due, scope.zone, now)}."
     ]
+    if result.created and (note := due_note(request.due_text, scope, now)):
+        lines.append(escape(note) + ".")
     if result.owner.pending:
         lines.append(
             f"I haven't seen {escape(result.owner.name)} write here yet: the action is theirs, "
@@ -283,11 +287,22 @@ async def change_due(update: Update, context: AccordContext) -> None:
     action = await context.services.register.set_due(
         scope, actor, request.number, request.rest, now
     )
+    note = due_note(request.rest, scope, now)
     await reply(
         update,
         f"<b>#{action.number}</b> {escape(action.title)} — now "
-        f"{due_text(action.due, scope.zone, now)}.",
+        f"{due_text(action.due, scope.zone, now)}." + (f"\n{escape(note)}." if note else ""),
     )
+
+
+def due_note(words: str | None, scope: ChatScope, now: datetime) -> str | None:
+    """How a due date that could mean another day was read ("I read '05/12' as Sat 5
+    Dec"), so that a misreading is seen when it is made."""
+    if not words:
+        return None
+    with contextlib.suppress(DueDateError):
+        return read_due(words, now, scope.zone, order=scope.date_order).note
+    return None
 
 
 @group_only("drop")

@@ -67,7 +67,8 @@ async def chat_scope(update: Update, context: AccordContext) -> ChatScope:
     services = context.services
     stored = await services.chats.get(chat.id)
     zone_name = (stored.timezone if stored else None) or services.settings.default_timezone
-    return ChatScope(chat.id, chat.title or chat.full_name or "this chat", ZoneInfo(zone_name))
+    title = chat.title or chat.full_name or "this chat"
+    return ChatScope(chat.id, title, ZoneInfo(zone_name), services.settings.date_order)
 
 
 def is_anonymous_admin(update: Update) -> bool:

@@ -6,19 +6,17 @@ nudge fires once at 09:00 local time, whatever the clocks did overnight.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from register.dates import Due
+from register.dates import Due, DueDateError, read_clock
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REMINDER_HOUR = time(9, 0)
 LATE_LIMIT = timedelta(hours=12)
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class ScheduleError(ValueError):
@@ -98,11 +96,15 @@ class QuietHours:
 
 
 def parse_time(text: str) -> time:
-    """``09:00`` or ``9:00`` → a time; ``ScheduleError`` otherwise."""
-    match = _TIME.match(text.strip())
-    if match is None:
-        raise ScheduleError(f"{text!r} is not a time like 09:00 or 17:30")
-    return time(int(match.group(1)), int(match.group(2)))
+    """A time of day as due dates take it (``09:00``, ``9am``, ``3pm``, ``17:30``,
+    ``noon``) → a time; ``ScheduleError`` otherwise."""
+    try:
+        clock = read_clock(text)
+    except DueDateError as error:
+        raise ScheduleError(str(error)) from None
+    if clock is None:
+        raise ScheduleError(f"{text!r} is not a time like 9am, 3pm, 09:00 or 17:30")
+    return clock
 
 
 def parse_schedule(kind: str, words: list[str], current: Schedule) -> Schedule:
@@ -110,16 +112,18 @@ def parse_schedule(kind: str, words: list[str], current: Schedule) -> Schedule:
     lowered = [word.lower() for word in words]
     if lowered in (["off"], ["on"]):
         return Schedule(kind, lowered == ["on"], current.frequency, current.weekday, current.at)
-    if len(lowered) == 2 and lowered[0] == "daily":
-        return Schedule(kind, True, "daily", None, parse_time(lowered[1]))
-    if len(lowered) == 3 and lowered[0] == "weekly":
+    # The time may be two words ("3 pm") or start with "at" ("at 9am"): at most three.
+    if 2 <= len(lowered) <= 4 and lowered[0] == "daily":
+        return Schedule(kind, True, "daily", None, parse_time(" ".join(lowered[1:])))
+    if 3 <= len(lowered) <= 5 and lowered[0] == "weekly":
         day = lowered[1][:3]
         if day not in WEEKDAY_NAMES:
             raise ScheduleError(f"{words[1]!r} is not a day of the week (mon … sun)")
-        return Schedule(kind, True, "weekly", WEEKDAY_NAMES.index(day), parse_time(lowered[2]))
+        at = parse_time(" ".join(lowered[2:]))
+        return Schedule(kind, True, "weekly", WEEKDAY_NAMES.index(day), at)
     raise ScheduleError(
-        f"Usage: /nudges {kind} weekly <day> <HH:MM>, /nudges {kind} daily <HH:MM>, "
-        f"or /nudges {kind} off  e.g. /nudges {kind} weekly mon 09:00"
+        f"Usage: /nudges {kind} weekly <day> <time>, /nudges {kind} daily <time>, "
+        f"or /nudges {kind} off  e.g. /nudges {kind} weekly mon 9am"
     )
 
 
@@ -128,14 +132,16 @@ def parse_quiet(words: list[str]) -> QuietHours | None:
     lowered = [word.lower() for word in words]
     if lowered == ["off"]:
         return None
-    if not lowered or len(lowered) > 2 or (len(lowered) == 2 and lowered[1] != "weekends"):
+    weekends = bool(lowered) and lowered[-1] == "weekends"
+    hours = " ".join(lowered[:-1] if weekends else lowered)  # "8pm-8am", "8pm - 8am"
+    if not hours or len(lowered) > 6:
         raise ScheduleError(
-            "Usage: /quiet <from>-<to> [weekends] or /quiet off  e.g. /quiet 20:00-08:00"
+            "Usage: /quiet <from>-<to> [weekends] or /quiet off  e.g. /quiet 8pm-8am"
         )
-    start, separator, end = lowered[0].partition("-")
+    start, separator, end = hours.partition("-")
     if not separator:
-        raise ScheduleError("Give quiet hours as <from>-<to>, e.g. /quiet 20:00-08:00")
-    quiet = QuietHours(parse_time(start), parse_time(end), len(lowered) == 2)
+        raise ScheduleError("Give quiet hours as <from>-<to>, e.g. /quiet 8pm-8am or 20:00-08:00")
+    quiet = QuietHours(parse_time(start), parse_time(end), weekends)
     if quiet.start == quiet.end:
         raise ScheduleError("Quiet hours must start and end at different times")
     return quiet

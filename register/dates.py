@@ -1,7 +1,9 @@
 """Due dates in plain words, read in the chat's timezone.
 
-Common forms ("Friday", "next Tuesday", "tomorrow 5pm", "end of month", "in 2 weeks",
-ISO dates) take a fast path of our own; anything else goes to dateparser.
+The forms a UK partnership coordinator writes ("Weds", "Monday week", "COB Friday",
+"the 15th", "31/12", "end of Q1", "within a fortnight", "Christmas", "mid-January",
+"3pm") take a fast path of our own; anything else goes to dateparser. Where a phrase
+can be read more than one way, the reading says how it was taken.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import calendar
 import contextlib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,15 +21,21 @@ _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 WEEKDAYS = {name: index for index, name in enumerate(_DAY_NAMES)} | {
     name[:3]: index for index, name in enumerate(_DAY_NAMES)
 }
-WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3})
+WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
 _CLOCK = (
-    r"(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)"
+    r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm)"
     r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midday|midnight))"
 )
 _TIME = re.compile(r"(?:^|\s+)(?:at\s+|@\s*)?" + _CLOCK + r"$")
 _LEADING_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"(?:\s+|$)")
+_WHOLE_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"$")
+_NUMBER_WORDS = (
+    "a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of|couple"
+)
 _IN = re.compile(
-    r"^in\s+(?P<n>\d{1,3}|a|an|one|two|three|four|five|six)\s+(?P<unit>day|week|month)s?$"
+    r"^(?P<in>(?:in|within)\s+(?:the\s+next\s+)?)?"
+    rf"(?P<n>\d{{1,3}}|{_NUMBER_WORDS})\s+(?P<unit>day|week|wk|fortnight|month)s?"
+    r"(?P<tail>\s+time|\s+from\s+(?:now|today))?$"
 )
 _ISO = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
 _MONTH_NAMES = (
@@ -47,32 +56,84 @@ MONTHS = {name: index for index, name in enumerate(_MONTH_NAMES, 1)} | {
     name[:3]: index for index, name in enumerate(_MONTH_NAMES, 1)
 }
 MONTHS["sept"] = 9
+_ORD = r"(?P<d>\d{1,2})(?P<suffix>st|nd|rd|th)"
 _DAY_MONTH = re.compile(
-    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[a-z]+)(?:\s+(?P<y>\d{4}))?$"
+    r"^(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[a-z]+)(?:\s+(?P<y>\d{4}))?$"
 )
-_MONTH_DAY = re.compile(r"^(?P<mon>[a-z]+)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?P<y>\d{4}))?$")
-_SLASHED = re.compile(r"^(?P<d>\d{1,2})/(?P<mo>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?$")
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_MONTH_DAY = re.compile(
+    r"^(?P<mon>[a-z]+)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?P<y>\d{4}))?$"
+)
+_ORDINAL = re.compile(
+    r"^(?:the\s+)?" + _ORD + r"(?:\s+of\s+(?P<of>(?:the\s+)?(?:next|this)\s+month|the\s+month))?$"
+)
+_NUMERIC = re.compile(r"^(?P<a>\d{1,2})[/.](?P<b>\d{1,2})(?:[/.](?P<y>\d{2}|\d{4}))?$")
+_WEEKDAY_AND_DATE = re.compile(r"^(?P<wd>[a-z]+)\s+(?P<rest>(?:the\s+)?\d.*)$")
+_END_OF = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<what>.+)$")
+_MID = re.compile(r"^(?:the\s+)?(?:mid|middle\s+of)\s+(?:the\s+)?(?P<what>[a-z]+)$")
+_START_OF = re.compile(r"^(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+)?(?P<what>.+)$")
+_QUARTER = re.compile(r"^(?:q|quarter\s+)(?P<q>[1-4])$")
+# "Friday afternoon" is Friday: the day is what a due date holds.
+_PART_OF_DAY = re.compile(r"(?:^|\s+)(?:morning|afternoon|evening)$")
+# End of the working day: read as that day (an all-day due date ends with the day).
+_WORKING_DAY_END = re.compile(
+    r"(?:^|\s)(?:cob|eod|close\s+of\s+(?:play|business)|end\s+of\s+(?:play|business)"
+    r"|end\s+of\s+(?:the\s+)?day)(?=\s|$)"
+)
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "couple": 2, "couple of": 2,
+}  # fmt: skip
+_HOLIDAYS = {
+    "christmas": (12, 25), "xmas": (12, 25), "christmas day": (12, 25),
+    "christmas eve": (12, 24), "boxing day": (12, 26), "new year": (1, 1),
+    "the new year": (1, 1), "new year day": (1, 1), "new years day": (1, 1),
+    "new year eve": (12, 31), "new years eve": (12, 31), "halloween": (10, 31),
+}  # fmt: skip
+# Holidays people round to: "by Christmas" may mean the last working day before it.
+_ROUGH_HOLIDAYS = ("christmas", "xmas", "new year", "the new year", "easter")
+_MARKER = re.compile(r"^(?:by|on|due|before|until|till|for|no\s+later\s+than)(?:\s+|$)")
 END_OF_DAY = time(23, 59)
 # A due date is a few words: longer text is refused before any parsing, so no message
 # can make the parser (dateparser's above all) work for long.
+# The words dateparser (English) can read: a phrase with any other word (and no digit in
+# it) is one it would refuse, after a millisecond; it is refused without asking.
+_DATEPARSER_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(_NUMBERS) | frozenset((
+    "today", "tomorrow", "yesterday", "tonight", "now", "noon", "midnight", "midday", "last",
+    "next", "this", "ago", "in", "the", "of", "at", "on", "and", "day", "days", "week", "weeks",
+    "month", "months", "year", "years", "hour", "hours", "minute", "minutes", "after", "from",
+    "fortnight", "morning", "afternoon", "evening", "night", "am", "pm", "weekend",
+))  # fmt: skip
 MAX_DUE_CHARS = 64
 MAX_DUE_WORDS = 8
 # Further ahead is a typo (or a prank) that would break date arithmetic near year 9999.
 MAX_YEARS_AHEAD = 10
-_EXAMPLES = "Friday, next Tuesday, 31 Jan, in 2 weeks, end of month, tomorrow 5pm or 2026-01-31"
+DATE_ORDERS = ("DMY", "MDY")
+
+
+def examples(today: date) -> str:
+    """Forms to try, with the dates in them after ``today`` (a fixed example date would
+    one day be in the past)."""
+    soon = today + timedelta(days=40)
+    later = today + timedelta(days=75)
+    return (
+        f"Friday, next Tuesday, the 15th, {soon.day} {soon:%b}, in 2 weeks, end of month, "
+        f"tomorrow 5pm or {later.isoformat()}"
+    )
 
 
 class DueDateError(ValueError):
     """A due date that cannot be read, or that is in the past; the message says which.
 
     ``understood`` is true when the words were read as a date that can't be used (in
-    the past, or no such day), as opposed to words that are no date at all.
+    the past, or no such day), as opposed to words that are no date at all; ``past`` when
+    they were read as a day gone by.
     """
 
-    def __init__(self, message: str, understood: bool = False) -> None:
+    def __init__(self, message: str, understood: bool = False, past: bool = False) -> None:
         super().__init__(message)
         self.understood = understood
+        self.past = past
 
 
 @dataclass(frozen=True)
@@ -160,25 +221,89 @@ def horizon(now: datetime, zone: ZoneInfo) -> date:
         return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
 
 
-def parse_due(text: str, now: datetime, zone: ZoneInfo, *, slow: bool = True) -> Due:
+@dataclass(frozen=True)
+class Reading:
+    """A due date read from words, and ``note`` saying how when they could mean another day
+    ("I read '05/12' as Sat 5 Dec")."""
+
+    due: Due
+    note: str | None = None
+
+
+def parse_due(
+    text: str, now: datetime, zone: ZoneInfo, *, slow: bool = True, order: str = "DMY"
+) -> Due:
+    """Read ``text`` as a due date after ``now`` in ``zone``; ``DueDateError`` if it can't."""
+    return read_due(text, now, zone, slow=slow, order=order).due
+
+
+def read_due(
+    text: str,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    slow: bool = True,
+    order: str = "DMY",
+    strict: bool = False,
+) -> Reading:
     """Read ``text`` as a due date after ``now`` in ``zone``; ``DueDateError`` if it can't.
 
-    With ``slow`` false only the common forms are read (dateparser is not tried).
+    With ``slow`` false only our own forms are read (dateparser is not tried); ``strict``
+    also refuses the forms that are only dates after "by" (a bare month, "2 weeks", "the
+    15th"), for words found at the end of a title with no "by" before them. ``order`` is
+    how numeric dates are read: "DMY" (31/12) or "MDY" (12/31).
     """
-    cleaned = " ".join(text.lower().replace(",", " ").split())
+    local_now = now.astimezone(zone)
+    today = local_now.date()
+    too_long = f"That due date is too long; say it in a few words: {examples(today)}"
+    if len(text) > 4 * MAX_DUE_CHARS:  # before any regular expression sees it
+        raise DueDateError(too_long)
+    cleaned = _clean(text)
     if len(cleaned) > MAX_DUE_CHARS or cleaned.count(" ") >= MAX_DUE_WORDS:
-        raise DueDateError(f"That due date is too long; say it in a few words: {_EXAMPLES}")
-    cleaned = re.sub(r"^(by|on|due|before|until|till)(\s+|$)", "", cleaned)
+        raise DueDateError(too_long)
+    cleaned = _MARKER.sub("", _MARKER.sub("", cleaned, count=1), count=1)  # "due by Friday"
     if not cleaned:
         raise DueDateError("the due date is empty")
-    local_now = now.astimezone(zone)
     clock, day_words = _split_time(cleaned)
-    day = _fast_day(day_words, local_now.date()) if day_words else local_now.date()
-    if day is None:
-        if not slow:
-            raise _unreadable(text)
-        return _slow_parse(cleaned, text, local_now, zone)
-    return _due(day, clock, text, local_now, zone)
+    day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
+    found = _fast_day(day_words, today, order, strict) if day_words else (today, False)
+    if found is None:
+        if strict or not slow or not _dateparser_might_read(cleaned):
+            raise _unreadable(text, today)
+        return Reading(_slow_parse(cleaned, text, local_now, zone))
+    day, ambiguous = found
+    due = _due(day, clock, text, local_now, zone)
+    note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous else None
+    return Reading(due, note)
+
+
+def read_clock(text: str) -> time | None:
+    """A time of day as people write it ("3pm", "9:30am", "17:30", "noon"), or ``None``
+    when ``text`` is not one; ``DueDateError`` for one that can't be ("25:00", "13pm").
+    Due dates and nudge schedules both read times with it."""
+    match = _WHOLE_TIME.match(" ".join(text.lower().split()))
+    return None if match is None else _clock(match)
+
+
+def _clean(text: str) -> str:
+    """Lower case, single spaces, no commas, "mid-Jan" as "mid jan", "weeks' time" and
+    "a week's time" as "weeks time" and "a week time", "Weds." as "weds"."""
+    lowered = text.lower().replace(",", " ").replace("\u2019", "'").replace("\u2018", "'")
+    lowered = re.sub(r"(?<=[a-z])\.(?=\s|$)", "", lowered)
+    lowered = re.sub(r"\bmid-", "mid ", lowered)
+    lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
+    return " ".join(lowered.split())
+
+
+def _dateparser_might_read(words: str) -> bool:
+    """Whether every word is one dateparser knows (or has a digit), and none is vague."""
+    return all(
+        word in _DATEPARSER_WORDS or any(ch.isdigit() for ch in word) for word in words.split()
+    )
+
+
+def _shown(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _split_time(text: str) -> tuple[time | None, str]:
@@ -208,61 +333,263 @@ def _clock(match: re.Match[str]) -> time:
     return clock
 
 
-def _fast_day(words: str, today: date) -> date | None:
-    """The day for the common forms, or ``None`` to let dateparser try."""
-    if words in ("today", "tonight", "eod", "end of day", "end of today"):
-        return today
-    if words == "tomorrow":
-        return today + timedelta(days=1)
-    if words in ("end of month", "end of the month", "eom"):
-        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    if words in ("end of week", "end of the week", "eow"):
-        return _next_weekday(today, 4, allow_today=True)
-    if words in ("next week",):
-        return today + timedelta(days=7 - today.weekday())
-    if words in WEEKDAYS:
-        return _next_weekday(today, WEEKDAYS[words], allow_today=True)
-    if words.startswith(("next ", "this ")) and words[5:] in WEEKDAYS:
-        weekday = WEEKDAYS[words[5:]]
-        if words.startswith("this "):
-            return _next_weekday(today, weekday, allow_today=True)
-        # "next Tuesday": the Tuesday of next week.
-        return today + timedelta(days=7 - today.weekday() + weekday)
-    if match := _IN.match(words):
-        count = _NUMBERS.get(match["n"]) or int(match["n"])
-        if match["unit"] == "day":
-            return today + timedelta(days=count)
-        if match["unit"] == "week":
-            return today + timedelta(weeks=count)
-        return _add_months(today, count)
-    if match := _ISO.match(words):
-        return _real_date(words, int(match["y"]), int(match["mo"]), int(match["d"]))
-    match = _DAY_MONTH.match(words) or _MONTH_DAY.match(words)
-    if match and match["mon"] in MONTHS:
-        return _calendar_day(words, today, int(match["d"]), MONTHS[match["mon"]], match["y"])
-    if match := _SLASHED.match(words):
-        year = match["y"] and (int(match["y"]) + (2000 if len(match["y"]) == 2 else 0))
-        return _calendar_day(words, today, int(match["d"]), int(match["mo"]), year)
+# A reader takes the day words, today and the numeric date order, and whether only the
+# unmistakable forms count; it returns the day and whether the words were ambiguous, or
+# None when they are not its form.
+Found = tuple[date, bool]
+Reader = Callable[[str, date, str, bool], Found | None]
+
+
+def _fast_day(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """The day for our own forms, or ``None`` to let dateparser try."""
+    for reader in _READERS:
+        if (found := reader(words, today, order, strict)) is not None:
+            return found
     return None
 
 
-def _calendar_day(words: str, today: date, day: int, month: int, year: str | int | None) -> date:
-    """A day and month, in ``year`` or else on their next occurrence from today."""
+_RELATIVE_DAYS = {
+    "today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1,
+    "the day after tomorrow": 2, "day after tomorrow": 2, "a week today": 7,
+    "this time next week": 7, "a week tomorrow": 8, "a fortnight today": 14,
+}  # fmt: skip
+_END_ALIASES = {
+    "eom": "month", "month end": "month", "eow": "week", "eoy": "year", "year end": "year",
+    "eoq": "quarter", "quarter end": "quarter",
+}  # fmt: skip
+
+
+def _relative(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """today, tomorrow, next week, in 2 weeks, within a fortnight, 6 weeks' time, the weekend."""
+    if words in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[words]), False
+    if words in ("yesterday", "last week"):  # read, to be refused as past
+        return today - timedelta(days=1 if words == "yesterday" else 7), False
+    if words == "next week":
+        return today + timedelta(days=7 - today.weekday()), False
+    if words in ("weekend", "the weekend", "this weekend"):  # before it: the Friday
+        return _next_weekday(today, 4, allow_today=True), True
+    if words in ("next month",) and not strict:
+        return _add_months(today.replace(day=1), 1), True
+    if words in _END_ALIASES:
+        return _end_of(_END_ALIASES[words], today)
+    match = _IN.match(words)
+    if match is None or (strict and not (match["in"] or match["tail"])):
+        return None
+    count = _NUMBERS.get(match["n"]) or int(match["n"])
+    if match["unit"] == "day":
+        return today + timedelta(days=count), False
+    if match["unit"] in ("week", "wk", "fortnight"):
+        return today + timedelta(weeks=count * (2 if match["unit"] == "fortnight" else 1)), False
+    return _add_months(today, count), False
+
+
+def _weekday(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """Friday, this Friday, next Friday, Friday next week, Monday week, a week on Friday."""
+    parts = words.split()
+    day = parts[-1] if parts[-1] in WEEKDAYS else parts[0]
+    if day not in WEEKDAYS:
+        return None
+    weekday = WEEKDAYS[day]
+    following = today + timedelta(days=7 - today.weekday() + weekday)  # in next week
+    rest = " ".join(parts[1:]) if parts[0] == day else " ".join(parts[:-1])
+    if rest in ("", "this") or (parts[0] == day and rest == "this week"):
+        return _next_weekday(today, weekday, allow_today=True), False
+    if parts[0] == day and rest == "next week":
+        return following, False
+    if rest == "next":
+        return following, True
+    if rest == "last":
+        return today - timedelta(
+            days=(today.weekday() - weekday - 1) % 7 + 1
+        ), False  # "next Friday" on a Wednesday: this week's or next?
+    if rest in ("week", "a week", "a week on") and (rest == "week") == (parts[0] == day):
+        return _next_weekday(today, weekday, allow_today=False) + timedelta(weeks=1), True
+    return None
+
+
+def _weekday_and_date(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """Fri 4th, Thu 3 Dec, Friday the 27th: the date, if it falls on that weekday."""
+    match = _WEEKDAY_AND_DATE.match(words)
+    if match is None or match["wd"] not in WEEKDAYS:
+        return None
+    found = _ordinal(match["rest"], today, order, False) or _day_and_month(
+        match["rest"], today, order, False
+    )
+    if found is None:
+        return None
+    weekday = WEEKDAYS[match["wd"]]
+    if found[0].weekday() != weekday:
+        raise DueDateError(
+            f"{found[0]:%-d %B %Y} is a {found[0]:%A}, not a {_DAY_NAMES[weekday].title()}",
+            understood=True,
+        )
+    return found
+
+
+def _ordinal(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """the 15th (the next 15th), the 1st of next month, 31st."""
+    match = _ORDINAL.match(words)
+    if match is None or (strict and not match["of"]):
+        return None
+    day = int(match["d"])
+    if not 1 <= day <= 31:
+        raise DueDateError(f"No month has a {match['d']}{match['suffix']}", understood=True)
+    of = match["of"] or ""
+    if "next" in of:
+        first = _add_months(today.replace(day=1), 1)
+        return _real_date(words, first.year, first.month, day), False
+    if "this" in of:
+        return _real_date(words, today.year, today.month, day), False
+    year, month = today.year, today.month
+    while True:  # a day 1-31 is in one of the next 2 months
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
+            return date(year, month, day), False
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _day_and_month(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """12th Jan, 12 January 2027, the 3rd of December, March 2nd."""
+    match = _DAY_MONTH.match(words) or _MONTH_DAY.match(words)
+    if match is None or match["mon"] not in MONTHS:
+        return None
+    return _calendar_day(words, today, int(match["d"]), MONTHS[match["mon"]], match["y"]), False
+
+
+def _numeric(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """31/12, 05/12 (day first unless ``order`` is MDY), 24.12.2026, 2026-12-01."""
+    if match := _ISO.match(words):
+        return _real_date(words, int(match["y"]), int(match["mo"]), int(match["d"])), False
+    match = _NUMERIC.match(words)
+    if match is None:
+        return None
+    first, second = int(match["a"]), int(match["b"])
+    day, month = (second, first) if order == "MDY" else (first, second)
+    year = match["y"] and int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+    if month > 12 and day <= 12:
+        shape = "month/day" if order == "MDY" else "day/month"
+        raise DueDateError(
+            f"{_shown(words)!r} is not a real date (dates are read {shape})", understood=True
+        )
+    ambiguous = first <= 12 and second <= 12 and first != second
+    return _calendar_day(words, today, day, month, year), ambiguous
+
+
+def _end_of(what: str, today: date) -> Found | None:
+    """The last day of: the month, next month, the week (its Friday), the year, a quarter,
+    Q1-Q4 (calendar quarters), the financial year (31 March), January …"""
+    this_month_end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    what = what.removeprefix("this ")
+    if what == "month":
+        return this_month_end, False
+    if what == "next month":
+        return _month_end(_add_months(today.replace(day=1), 1)), False
+    if what in ("week", "the week"):
+        return _next_weekday(today, 4, allow_today=True), today.weekday() >= 5
+    if what == "next week":
+        return today + timedelta(days=7 - today.weekday() + 4), False
+    if what == "year":
+        return date(today.year, 12, 31), False
+    if what == "next year":
+        return date(today.year + 1, 12, 31), False
+    if what == "quarter":
+        return _month_end(date(today.year, (today.month - 1) // 3 * 3 + 3, 1)), True
+    if what in ("financial year", "fy", "the financial year"):
+        return _next_month_end(3, today), True
+    if match := _QUARTER.match(what):
+        return _next_month_end(3 * int(match["q"]), today), True
+    if what in MONTHS:
+        return _next_month_end(MONTHS[what], today), False
+    return None
+
+
+def _periods(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """end of …, mid-January, mid-month, the start of next month, by January."""
+    if match := _END_OF.match(words):
+        return _end_of(match["what"], today)
+    if match := _MID.match(words):
+        what = match["what"]
+        if what == "month":
+            middle = today.replace(day=15)
+            return (middle if middle >= today else _add_months(middle, 1)), True
+        if what in MONTHS:
+            return _next_month_end(MONTHS[what], today, day=15), True
+        return None
+    if match := _START_OF.match(words):
+        what = match["what"].removeprefix("this ")
+        if what in ("month", "next month"):
+            return _add_months(today.replace(day=1), 1), False
+        if what in ("year", "next year", "the year"):
+            return date(today.year + 1, 1, 1), False
+        if what in MONTHS:
+            return _next_month_end(MONTHS[what], today, day=1), False
+        return None
+    month = words.removeprefix("the ")
+    if month in MONTHS and not strict:  # "by January": its first day
+        return _next_month_end(MONTHS[month], today, day=1), True
+    return None
+
+
+def _holiday(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """Christmas, Christmas Eve, Boxing Day, New Year('s Day/Eve), Easter: the next one."""
+    if words in ("easter", "easter sunday"):
+        from dateutil.easter import easter  # dateparser's dependency
+
+        day = easter(today.year)
+        return (day if day >= today else easter(today.year + 1)), True
+    if words not in _HOLIDAYS:
+        return None
+    month, day_of_month = _HOLIDAYS[words]
+    day = date(today.year, month, day_of_month)
+    if day < today:
+        day = day.replace(year=today.year + 1)
+    return day, words in _ROUGH_HOLIDAYS
+
+
+_READERS: tuple[Reader, ...] = (
+    _relative,
+    _weekday,
+    _numeric,
+    _ordinal,
+    _day_and_month,
+    _weekday_and_date,
+    _periods,
+    _holiday,
+)
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_month_end(month: int, today: date, day: int | None = None) -> date:
+    """The last day (or ``day``) of ``month``, this year if it is still to come, else next."""
+    for year in (today.year, today.year + 1):
+        candidate = _month_end(date(year, month, 1))
+        if day is not None:
+            candidate = candidate.replace(day=day)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("a month comes round within a year")
+
+
+def _calendar_day(words: str, today: date, day: int, month: int, year: int | str | None) -> date:
+    """A day and month, in ``year`` or else on their next occurrence from today (a 29
+    February not in this year, still to come, is refused rather than moved to a leap year)."""
     if year:
         return _real_date(words, int(year), month, day)
-    candidate = _real_date(words, today.year, month, day, leap_ok=True)
-    if candidate is None or candidate < today:
-        return _real_date(words, today.year + 1, month, day)
-    return candidate
+    if not 1 <= month <= 12:
+        raise DueDateError(f"{_shown(words)!r} is not a real date", understood=True)
+    if (month, day) >= (today.month, today.day):
+        return _real_date(words, today.year, month, day)
+    return _real_date(words, today.year + 1, month, day)
 
 
-def _real_date(words: str, year: int, month: int, day: int, leap_ok: bool = False) -> date:
+def _real_date(words: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        if leap_ok and (month, day) == (2, 29):
-            return None  # type: ignore[return-value]  # next year's try decides
-        raise DueDateError(f"{words!r} is not a real date", understood=True) from None
+        raise DueDateError(f"{_shown(words)!r} is not a real date", understood=True) from None
 
 
 def _next_weekday(today: date, weekday: int, allow_today: bool) -> date:
@@ -290,19 +617,18 @@ def _slow_parse(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo
     }
     parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
     if parsed is None:
-        raise _unreadable(original)
+        raise _unreadable(original, local_now.date())
     has_time = _TIME.search(cleaned) is not None or _LEADING_TIME.match(cleaned) is not None
     return _due(parsed.date(), parsed.time() if has_time else None, original, local_now, zone)
 
 
-def _unreadable(original: str) -> DueDateError:
-    shown = " ".join(original.split())
-    return DueDateError(f"I couldn't read {shown!r} as a date. Try: {_EXAMPLES}")
+def _unreadable(original: str, today: date) -> DueDateError:
+    return DueDateError(f"I couldn't read {_shown(original)!r} as a date. Try: {examples(today)}")
 
 
 def _due(day: date, clock: time | None, original: str, local_now: datetime, zone: ZoneInfo) -> Due:
     """The due date for ``day`` (at ``clock``), if it is from now and within reach."""
-    shown = " ".join(original.split())
+    shown = _shown(original)
     if day > horizon(local_now, zone):
         raise DueDateError(
             f"{shown!r} is more than {MAX_YEARS_AHEAD} years away; give a nearer date",
@@ -313,7 +639,9 @@ def _due(day: date, clock: time | None, original: str, local_now: datetime, zone
     else:
         due = Due(at=datetime.combine(day, clock, tzinfo=zone).astimezone(UTC))
     if due.deadline(zone) <= local_now:
-        raise DueDateError(f"{shown!r} is in the past; give a date from today on", understood=True)
+        raise DueDateError(
+            f"{shown!r} is in the past; give a date from today on", understood=True, past=True
+        )
     return due
 
 

@@ -77,6 +77,7 @@ class ChatScope:
     chat_id: int
     title: str
     zone: ZoneInfo
+    date_order: str = "DMY"  # how numeric dates are read (the DATE_ORDER setting)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from register.dates import MAX_DUE_WORDS, DueDateError, parse_due
+from register.dates import (
+    MAX_DUE_WORDS,
+    MONTHS,
+    WEEKDAYS,
+    DueDateError,
+    examples,
+    parse_due,
+    read_due,
+)
 from register.model import MAX_TITLE, OwnerRef, Status
 
 USAGE = {
@@ -31,13 +39,39 @@ USAGE = {
     "actions": "/actions [overdue | done | @name | <partner>]  e.g. /actions overdue",
 }
 STRONG_MARKERS = ("by", "due")
-WEAK_MARKERS = ("on", "before", "until", "till", "in")
+WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for")
+# "for Friday" is kept in the title as well as read as the due date ("Book venue for
+# Friday"): the words say what the action is for.
+_KEPT_MARKERS = ("for",)
 _DATE_WORDS = (
     "today", "tomorrow", "tonight", "yesterday", "next", "week", "month", "end",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
+    "september", "october", "november", "december", "fortnight", "christmas", "xmas",
+    "easter", "quarter", "weekend", "year", "tues", "weds", "thurs", "cob", "eod", "mid",
 )  # fmt: skip
+# The last word of a title that may end a due date written with no "by" before it; the
+# words from a day name to the end are tried only when the last word is one of these.
+_TAIL_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset((
+    "today", "tonight", "tomorrow", "tmrw", "tmr", "cob", "eod", "eow", "eom", "eoy",
+    "play", "business", "day", "week", "weeks", "wks", "month", "months", "year", "time",
+    "now", "fortnight", "quarter", "q1", "q2", "q3", "q4", "christmas", "xmas", "eve",
+    "easter", "halloween", "noon", "midday", "midnight", "weekend", "end", "morning",
+    "afternoon", "evening",
+))  # fmt: skip
+# Words that, at the end of a title, are a date that can't be read unless something
+# else says otherwise: day names, today/tomorrow, holidays, numbers shaped like dates.
+_DATE_ENDINGS = frozenset(WEEKDAYS) | frozenset((
+    "today", "tonight", "tomorrow", "tmrw", "cob", "eod", "fortnight", "christmas", "xmas",
+))  # fmt: skip
+_DATE_SHAPE = re.compile(
+    r"^(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{4}-\d{1,2}-\d{1,2})$"
+)
+# A date after these is what the action is about, not when it is due ("the minutes
+# from Tuesday", "notes on last week").
+_PAST_WORDS = frozenset(("last", "yesterday", "ago"))
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NOT_DUE_AFTER = frozenset(("from", "since", "of", "about", "after", "last", "re", "to"))
 _STATUS_WORDS = {
     "on track": Status.ON_TRACK,
     "on-track": Status.ON_TRACK,
@@ -50,6 +84,8 @@ _STATUS_WORDS = {
 MAX_ASSIGN_CHARS = MAX_TITLE + 200
 # How many candidate due clauses may go to dateparser (the slow reader) per title.
 _SLOW_ATTEMPTS = 2
+# The most words a due date written with no "by" takes ("the 1st of next month").
+_LONGEST_FORM = 5
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _HANDLE = re.compile(r"^@([A-Za-z0-9_]{3,32})$")
 
@@ -116,7 +152,12 @@ def parse_owner(text: str, mentions: list[Mention], command: str) -> tuple[Owner
 
 
 def parse_assign(
-    text: str, mentions: list[Mention], replied_text: str | None, now: datetime, zone: ZoneInfo
+    text: str,
+    mentions: list[Mention],
+    replied_text: str | None,
+    now: datetime,
+    zone: ZoneInfo,
+    order: str = "DMY",
 ) -> AssignRequest:
     """``/assign @user <what> [by <when>]``, or as a reply ``/assign @user [by <when>]``."""
     length = len(" ".join(text.split()))
@@ -127,13 +168,13 @@ def parse_assign(
         )
     owner, rest = parse_owner(text, mentions, "assign")
     if replied_text and rest:
-        if _whole_due(rest, now, zone):
+        if _whole_due(rest, now, zone, order):
             return AssignRequest(owner, check_title(replied_text), rest)
     elif replied_text:
         return AssignRequest(owner, check_title(replied_text), None)
     if not rest:
         raise usage("assign", "Say what the action is.")
-    title, due_text = split_due(rest, now, zone)
+    title, due_text = split_due(rest, now, zone, order)
     return AssignRequest(owner, check_title(title), due_text)
 
 
@@ -153,9 +194,9 @@ def check_title(title: str) -> str:
     return cleaned
 
 
-def _whole_due(text: str, now: datetime, zone: ZoneInfo) -> bool:
+def _whole_due(text: str, now: datetime, zone: ZoneInfo, order: str) -> bool:
     try:
-        parse_due(text, now, zone)
+        parse_due(text, now, zone, order=order)
     except DueDateError as error:
         if text.split()[0].lower() in STRONG_MARKERS:
             raise UsageError(str(error)) from None
@@ -163,22 +204,27 @@ def _whole_due(text: str, now: datetime, zone: ZoneInfo) -> bool:
     return True
 
 
-def split_due(text: str, now: datetime, zone: ZoneInfo) -> tuple[str, str | None]:
-    """Split a trailing due clause ("by Friday", "in 2 weeks", "tomorrow 5pm") off a title.
+def split_due(
+    text: str, now: datetime, zone: ZoneInfo, order: str = "DMY"
+) -> tuple[str, str | None]:
+    """Split a trailing due clause ("by Friday", "in 2 weeks", "31/12", "next Tues") off a
+    title.
 
-    A clause after "by" or "due" that looks like a date but can't be read is an error
-    (nothing is recorded); other words that only might be dates stay in the title.
-    Only the last few words are looked at, and only the two shortest candidate clauses
-    may go to dateparser: the work is bounded whatever the text.
+    Never silent: when the end of the text looks like a date (a clause after "by" or
+    "due", a day name, a number shaped like a date) and can't be read, it is an error and
+    nothing is recorded; words that only might be dates ("to May", "from Tuesday") stay
+    in the title. Only the last few words are looked at, and only the two shortest
+    clauses after a marker may go to dateparser: the work is bounded whatever the text.
     """
     words = text.split()
     first = max(0, len(words) - MAX_DUE_WORDS)
-    attempts = 0
+    slow_attempts = 0
 
-    def attempt(clause: str) -> None:
-        nonlocal attempts
-        attempts += 1
-        parse_due(clause, now, zone, slow=attempts <= _SLOW_ATTEMPTS)
+    def attempt(clause: str, strict: bool = False) -> None:
+        nonlocal slow_attempts
+        slow = not strict and slow_attempts < _SLOW_ATTEMPTS
+        slow_attempts += slow
+        read_due(clause, now, zone, slow=slow, order=order, strict=strict)
 
     for index in range(len(words) - 1, first - 1, -1):
         marker = words[index].lower()
@@ -188,20 +234,58 @@ def split_due(text: str, now: datetime, zone: ZoneInfo) -> tuple[str, str | None
         try:
             attempt(clause)
         except DueDateError as error:
-            meant_a_date = marker in STRONG_MARKERS and _looks_like_a_date(words[index + 1 :])
-            if error.understood or meant_a_date:
+            strong = marker in STRONG_MARKERS
+            meant_a_date = strong and _looks_like_a_date(words[index + 1 :])
+            if (error.understood and (strong or not error.past)) or meant_a_date:
                 raise UsageError(str(error)) from None
             continue
-        return " ".join(words[:index]), clause
-    for size in (3, 2, 1):
-        if len(words) > size and words[-size].lower() in ("today", "tomorrow", "tonight"):
-            clause = " ".join(words[-size:])
-            try:
-                attempt(clause)
-            except DueDateError:
-                continue
-            return " ".join(words[:-size]), clause
+        title = text if marker in _KEPT_MARKERS else " ".join(words[:index])
+        return title, clause
+    if len(words) < 2:
+        return text, None
+    could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
+    for size in range(min(_LONGEST_FORM, len(words) - 1) if could_end_a_date else 0, 0, -1):
+        if _bare(words[-size - 1]) in _NOT_DUE_AFTER:
+            continue
+        clause = " ".join(words[-size:])
+        try:
+            attempt(clause, strict=True)
+        except DueDateError as error:
+            # "notes on last week": a day gone by that the action is about
+            about_the_past = error.past and not _PAST_WORDS.isdisjoint(clause.lower().split())
+            if error.understood and not about_the_past:
+                raise UsageError(str(error)) from None
+            continue
+        return " ".join(words[:-size]), clause
+    _refuse_a_date_ending(words, now.astimezone(zone).date())
     return text, None
+
+
+def _bare(word: str) -> str:
+    return word.lower().strip(".,;:!?'\u2019()").rsplit("-", 1)[-1]
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _refuse_a_date_ending(words: list[str], today: date) -> None:
+    """Refuse a title that ends in what looks like a date nobody could read ("next
+    Thursdy", "31/13"), unless a word before it says it is what the action is about."""
+    last = _bare(words[-1])
+    if _bare(words[-2]) in _NOT_DUE_AFTER:
+        return
+    looks = (
+        last in _DATE_ENDINGS
+        or bool(_DATE_SHAPE.match(last))
+        or (
+            len(last) >= 5
+            and process.extractOne(last, _DAY_NAMES, scorer=fuzz.ratio, score_cutoff=80) is not None
+        )
+    )
+    if looks:
+        shown = " ".join(words[-2:] if _bare(words[-2]) in ("next", "this", "the") else words[-1:])
+        raise UsageError(f"I couldn't read {shown!r} as a date. Try: {examples(today)}")
 
 
 def _looks_like_a_date(words: list[str]) -> bool:

@@ -471,7 +471,7 @@ class Register:
         if not text:
             return None
         try:
-            return parse_due(text, now, scope.zone)
+            return parse_due(text, now, scope.zone, order=scope.date_order)
         except DueDateError as error:
             raise RegisterError(str(error)) from None
 

@@ -299,7 +299,11 @@ async def test_nudges_commands(app, world, group, clock) -> None:
         "Digest: weekly on Monday at 09:00 — next Mon 30 Nov 09:00" in tz.text
     )  # Tokyo's 9am passed
     [quiet] = await say(app, world, alice, group, "/quiet 8pm-8am")
-    assert "is not a time like 09:00" in quiet.text
+    assert "Quiet hours: 20:00–08:00" in quiet.text  # times as due dates take them
+    [quiet] = await say(app, world, alice, group, "/quiet 8pm-tea time")
+    assert "is not a time like 9am, 3pm, 09:00 or 17:30" in quiet.text
+    [digest] = await say(app, world, alice, group, "/nudges digest weekly mon 3pm")
+    assert "Digest: weekly on Monday at 15:00" in digest.text
     [quiet] = await say(app, world, alice, group, "/quiet 20:00-08:00 weekends")
     assert "Quiet hours: 20:00–08:00 and all weekend" in quiet.text
 

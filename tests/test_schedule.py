@@ -101,7 +101,7 @@ def test_parsing_schedules_and_quiet_hours() -> None:
             parse_schedule("digest", words, DEFAULT_DIGEST)
     assert parse_quiet(["20:00-08:00", "weekends"]) == QuietHours(time(20), time(8), True)
     assert parse_quiet(["off"]) is None
-    for words in (["20:00"], ["20:00-20:00"], ["8pm-8am"], ["20:00-08:00", "sundays"]):
+    for words in (["20:00"], ["20:00-20:00"], ["8pm-20:00"], ["20:00-08:00", "sundays"]):
         with pytest.raises(ScheduleError):
             parse_quiet(words)
 
@@ -110,3 +110,29 @@ def test_next_slot_is_strictly_after() -> None:
     nine = datetime(2026, 11, 26, 9, tzinfo=UTC)
     assert DAILY_NINE.next_slot(LONDON, nine) == nine + timedelta(days=1)
     assert DAILY_NINE.next_slot(LONDON, nine - timedelta(seconds=2)) == nine
+
+
+@pytest.mark.parametrize(
+    ("words", "at"),
+    [
+        (["weekly", "mon", "3pm"], time(15, 0)),
+        (["weekly", "mon", "3", "pm"], time(15, 0)),
+        (["weekly", "fri", "at", "9:30am"], time(9, 30)),
+        (["daily", "9am"], time(9, 0)),
+        (["daily", "17:30"], time(17, 30)),
+        (["daily", "noon"], time(12, 0)),
+    ],
+)
+def test_nudge_times_take_the_forms_due_times_do(words: list[str], at: time) -> None:
+    """One time-of-day reader (register.dates.read_clock) for due dates and nudges."""
+    assert parse_schedule("digest", words, DEFAULT_DIGEST).at == at
+
+
+def test_quiet_hours_in_the_forms_people_write() -> None:
+    assert parse_quiet(["8pm-8am"]) == QuietHours(time(20), time(8))
+    assert parse_quiet(["8pm", "-", "7:30am", "weekends"]) == QuietHours(
+        time(20), time(7, 30), True
+    )
+    for words in (["13pm-8am"], ["8pm-25:00"], ["tea-8am"]):
+        with pytest.raises(ScheduleError):
+            parse_quiet(words)
