@@ -25,9 +25,7 @@ async def test_help_assign_shows_usage_who_and_examples(
     assert "Who: coordinators (anyone, for themselves with me)" in reply.text
 
 
-async def test_every_command_has_usage_and_help(
-    app: Application, world: World, cast: Cast
-) -> None:
+async def test_every_command_has_usage_and_help(app: Application, world: World, cast: Cast) -> None:
     """One source: every command in the catalogue has its usage; /help shows it."""
     alice, group = world.people[101], cast.groups["partners"]
     catalogue = catalogue_of(app).all()
@@ -37,7 +35,8 @@ async def test_every_command_has_usage_and_help(
         assert command.example in usage.examples, command.name
         [reply] = await say(app, world, alice, group, f"/help {command.name}")
         assert f"Usage: {usage.syntax[0]}" in reply.text, command.name
-        assert "Who: " in reply.text and "Example" in reply.text, command.name
+        assert "Who: " in reply.text, command.name
+        assert "Example: " in reply.text, command.name
 
 
 async def test_help_for_the_new_commands(app: Application, world: World, cast: Cast) -> None:

@@ -27,8 +27,7 @@ async def test_edit_changes_the_title_and_records_it(
     assert action.due is not None  # the due date stays
     [history] = await say(app, world, dave, group, "/history 1")
     assert (
-        "Carol edited the title: Draft the carers survey → Draft the carers' survey"
-        in history.text
+        "Carol edited the title: Draft the carers survey → Draft the carers' survey" in history.text
     )
     # A coordinator may edit anyone's; someone else may not.
     [refused] = await say(app, world, dave, group, "/edit 1 Something else")
@@ -50,7 +49,7 @@ async def test_edit_checks_its_input(app: Application, world: World, group: SimC
 
 
 async def test_reopen_undoes_a_done(app: Application, world: World, group: SimChat) -> None:
-    alice, bob, carol, dave = people(world)
+    alice, _bob, carol, dave = people(world)
     await say(app, world, alice, group, "/assign @carol Send the minutes")
     await say(app, world, carol, group, "/update 1 at risk: waiting for notes")
     await say(app, world, carol, group, "/done 1")
@@ -95,9 +94,7 @@ async def test_reopen_is_checked_in_the_write(
     stale = await register.actions.get(group.chat_id, 1)
     await register.reopen(scope, actor, 1, now)
     assert (
-        await register.actions.change(
-            stale, 101, now, {"status": "open"}, [], [Status.DONE], None
-        )
+        await register.actions.change(stale, 101, now, {"status": "open"}, [], [Status.DONE], None)
         is None
     )
     events = await register.actions.history(stale)
@@ -135,9 +132,7 @@ async def test_update_on_a_done_action_points_to_reopen(
     assert [label for label, _ in reply.buttons()] == ["Done", "Update", "Snooze 1 week"]
 
 
-async def test_history_says_the_status_once(
-    app: Application, world: World, group: SimChat
-) -> None:
+async def test_history_says_the_status_once(app: Application, world: World, group: SimChat) -> None:
     alice, bob, carol, _ = people(world)
     await say(app, world, alice, group, "/assign @bob Draft the bid")
     await say(app, world, bob, group, "/update 1 at risk: waiting for the figures")

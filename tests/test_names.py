@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
+from app.lifecycle import feed
 from console.cast import Cast
 from localapi.world import BotApiError, SimChat, World
 from tests.helpers import introduce, press, say, toasts
@@ -43,13 +44,15 @@ async def test_a_near_miss_name_is_asked_about_first(
     await press(app, world, dave, question, "Assign to @carol")
     assert toasts(world)[-1] == "Only Alice, who sent the command, or a coordinator can choose."
     assert await action(app, group, 1) is None
+    keep = dict(question.buttons())["Keep @carl (not seen yet)"]
     await press(app, world, alice, question, "Assign to @carol")
     assert question.text == "Recorded #1 for Carol: Draft the survey — due Fri 27 Nov."
     assert [label for label, _ in question.buttons()] == ["Done", "Update", "Snooze 1 week"]
     recorded = await action(app, group, 1)
     assert recorded.owner_user_id == carol.user_id
     # The question is answered: a second press (say, from another client) does nothing.
-    await press(app, world, alice, question, "Keep @carl (not seen yet)")
+    await feed(app, world.user_presses(alice, question, keep))
+    assert toasts(world)[-1] == "This question has been answered already."
     assert await action(app, group, 2) is None
 
 
@@ -153,7 +156,7 @@ async def test_partners_match_on_a_unique_word_or_prefix(
 async def test_coordinator_names_the_coordinators(
     app: Application, world: World, group: SimChat
 ) -> None:
-    alice, bob, carol, dave = people(world)
+    alice, _bob, _carol, dave = people(world)
     [reply] = await say(app, world, dave, group, "/coordinator")
     assert reply.text == (
         "Coordinators of Partners for Health: Alice (creator), Bob (administrator). "
