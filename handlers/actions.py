@@ -4,6 +4,7 @@ renders the reply."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -169,7 +170,7 @@ async def ask_about_owner(
     context: AccordContext,
     actor: Actor,
     unseen: UnseenOwnerError,
-    payload: dict[str, object],
+    payload: Mapping[str, object],
 ) -> None:
     """Offer the close @names and keeping the unseen one; the request waits server-side
     (handlers/names.py acts on the press)."""
