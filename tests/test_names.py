@@ -174,3 +174,38 @@ async def test_coordinator_names_the_coordinators(
         "Coordinators of Partners for Health: the group's creator and administrators "
         "(Telegram didn't say who they are just now), Carol (named with /coordinator add)."
     )
+
+
+async def test_who_was_seen_follows_a_group_into_its_supergroup(tmp_path) -> None:
+    """chat_people moves with the register (merged or moved); questions asked in the old
+    group go with it."""
+    from datetime import UTC, datetime
+
+    from storage.chats import ChatRepository
+    from storage.choices import PendingChoices
+    from storage.database import Database
+    from storage.people import PeopleRepository
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    database = await Database.open(tmp_path / "names.db")
+    try:
+        chats, people = ChatRepository(database), PeopleRepository(database)
+        for chat_id in (-1, -2, -3):
+            await chats.record(chat_id, "group", "G", now)
+        await people.record(1, "carol", "Carol", now)
+        await people.record(2, "dave", "Dave", now)
+        await people.seen_in(-1, 1, now)
+        await people.seen_in(-2, 2, now)
+        await people.seen_in(-2, 1, now)
+        await PendingChoices(database).put(-1, 1, {"command": "assign"}, now)
+        await chats.migrate(-1, -2, now)  # merged into a supergroup Accord knows
+        assert [p.username for p in await people.known_in(-2)] == ["carol", "dave"]
+        assert await people.known_in(-1) == []
+        row = await database.fetch_one("SELECT COUNT(*) FROM pending_choices")
+        assert row is not None
+        assert row[0] == 0
+        await chats.migrate(-2, -4, now)  # moved to one it doesn't
+        assert [p.username for p in await people.known_in(-4)] == ["carol", "dave"]
+        assert await database.fetch_all("PRAGMA foreign_key_check") == []
+    finally:
+        await database.close()
