@@ -83,7 +83,13 @@ async def test_only_coordinators_reopen_a_drop(
 async def test_reopen_is_checked_in_the_write(
     app: Application, world: World, group: SimChat
 ) -> None:
-    """Check-then-write: a reopen read as done but reopened meanwhile changes nothing."""
+    """Check-then-write: two reopens that both read "done" reopen it once."""
+    import asyncio
+
+    import pytest
+
+    from register.service import RegisterError
+
     alice = world.people[101]
     await say(app, world, alice, group, "/assign me Book the hall")
     await say(app, world, alice, group, "/done 1")
@@ -91,14 +97,16 @@ async def test_reopen_is_checked_in_the_write(
     scope = await _scope(app, group)
     actor = Actor(101, "Alice", True)
     now = services_of(app).clock.now()
-    stale = await register.actions.get(group.chat_id, 1)
-    await register.reopen(scope, actor, 1, now)
-    assert (
-        await register.actions.change(stale, 101, now, {"status": "open"}, [], [Status.DONE], None)
-        is None
+    outcomes = await asyncio.gather(
+        register.reopen(scope, actor, 1, now),
+        register.reopen(scope, actor, 1, now),
+        return_exceptions=True,
     )
-    events = await register.actions.history(stale)
+    assert sum(isinstance(o, RegisterError) for o in outcomes) == 1, outcomes
+    events = await register.actions.history(await register.action(scope, 1))
     assert [e.kind for e in events].count("reopened") == 1
+    with pytest.raises(RegisterError, match="open already"):
+        await register.reopen(scope, actor, 1, now)
 
 
 async def _scope(app: Application, group: SimChat):
