@@ -43,13 +43,13 @@ async def unknown_command(update: Update, context: AccordContext) -> None:
         return
     command = message.text.split(maxsplit=1)[0].lower()
     name, _, addressee = command[1:].partition("@")
-    ours = context.bot.username.lower()
-    if addressee and addressee != ours:
-        return  # meant for another bot
+    private = update.effective_chat.type == "private"
+    if addressee and addressee != context.bot.username.lower() and not private:
+        return  # meant for another bot in the group
     close = one_typo_from(name, [c.name for c in catalogue_of(context.application).all()])
     if close:
         await message.reply_text(did_you_mean(close))
-    elif update.effective_chat.type == "private" or addressee:
+    elif private or addressee:
         await message.reply_text(UNKNOWN_COMMAND)
 
 

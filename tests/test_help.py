@@ -59,6 +59,7 @@ async def test_a_typo_in_a_group_gets_did_you_mean(
     assert reply.text == "Did you mean /history? Send /help history for how to use it."
     assert await say(app, world, alice, group, "/frobnicate") == []  # maybe another bot's
     assert await say(app, world, alice, group, "/ban @bob") == []  # far from any of ours
+    assert await say(app, world, alice, group, "/asign@other_bot x") == []  # not ours
     [reply] = await say(app, world, alice, group, "/frobnicate@accord_bot")
     assert reply.text == "I don't know that command. Send /help for the list."
     [reply] = await say(app, world, alice, world.private_chat(alice), "/mien")
