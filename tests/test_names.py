@@ -209,3 +209,12 @@ async def test_who_was_seen_follows_a_group_into_its_supergroup(tmp_path) -> Non
         assert await database.fetch_all("PRAGMA foreign_key_check") == []
     finally:
         await database.close()
+
+
+async def test_someone_who_may_not_assign_to_others_is_not_asked(
+    app: Application, world: World, group: SimChat
+) -> None:
+    dave = world.people[104]
+    [reply] = await say(app, world, dave, group, "/assign @carl Draft the survey")
+    assert reply.text.startswith("Only coordinators")
+    assert reply.buttons() == []
