@@ -1,4 +1,5 @@
-"""Buttons on an action's confirmation: Done, Update (asks for a note), Snooze.
+"""Buttons on an action's confirmation: Done, Update (asks for a note), Snooze; and
+Reopen, offered when an update comes for a closed action.
 
 ``callback_data`` comes from the client, so every press is checked again: the action
 is looked up in the chat the button's message is in, the presser's permission is
@@ -29,7 +30,7 @@ from register.parsing import UsageError
 from register.render import action_line, escape
 from register.service import NotAllowedError, RegisterError
 
-BUTTON = re.compile(r"^act:(done|update|snooze):(\d{1,9})$")
+BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})$")
 UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b")
 
 
@@ -77,6 +78,9 @@ async def press(update: Update, context: AccordContext) -> None:
         if operation == "done":
             action = await register_.complete(scope, actor, number, "", now)
             toast = f"#{number} is done."
+        elif operation == "reopen":
+            action = await register_.reopen(scope, actor, number, now)
+            toast = f"#{number} is open again."
         elif operation == "snooze":
             action = await register_.snooze(scope, actor, number, now)
             toast = f"#{number} is now due {action.due.describe(scope.zone, now)}."  # type: ignore[union-attr]

@@ -1,9 +1,11 @@
-"""The register's commands: /assign, /actions, /mine, /done, /update, /reassign, /due,
-/drop, /history and /who. Each reads the update, calls the register, renders the reply."""
+"""The register's commands: /assign, /actions, /mine, /done, /update, /edit, /reopen,
+/reassign, /due, /drop, /history and /who. Each reads the update, calls the register,
+renders the reply."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,6 +28,7 @@ from register.dates import DueDateError, read_due
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
     NumberedRequest,
+    check_title,
     parse_assign,
     parse_numbered,
     parse_reassign,
@@ -36,12 +39,16 @@ from register.render import (
     action_line,
     clip,
     due_text,
+    due_value,
     escape,
     grouped,
     history_lines,
-    owner_label,
     sort_key,
 )
+from register.service import Assigned, ClosedError, Owner, UnseenOwnerError
+from storage.choices import PendingChoices
+
+CHOICE_DATA = "own:{choice}:{option}"  # option: an index into the options, "k"eep, "x" cancel
 
 COMMANDS = (
     CommandInfo("assign", "Record an action and its owner", "/assign @sam Draft the bid by Friday",
@@ -53,6 +60,10 @@ COMMANDS = (
                 writes=True),
     CommandInfo("update", "A progress note (on track, at risk, blocked)",
                 "/update 3 at risk: waiting for figures", in_private=False, writes=True),
+    CommandInfo("edit", "Correct an action's title", "/edit 3 Draft the carers' survey",
+                in_private=False, writes=True),
+    CommandInfo("reopen", "Undo a /done or a /drop", "/reopen 3", in_private=False,
+                writes=True),
     CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alex",
                 in_private=False, coordinators_only=True, writes=True),
     CommandInfo("due", "Change a due date", "/due 3 next Tuesday", in_private=False,
@@ -86,6 +97,8 @@ def register(application: Application) -> None:
         "mine": mine,
         "done": done,
         "update": update_action,
+        "edit": edit,
+        "reopen": reopen,
         "reassign": reassign,
         "due": change_due,
         "drop": drop,
@@ -115,9 +128,33 @@ async def assign(update: Update, context: AccordContext) -> None:
     replied = message.reply_to_message
     replied_text = (replied.text or replied.caption) if replied else None
     request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
-    result = await context.services.register.assign(
-        scope, actor, request, now, source_message_id=message.message_id
+    register_ = context.services.register
+    try:
+        result = await register_.assign(
+            scope, actor, request, now, source_message_id=message.message_id
+        )
+    except UnseenOwnerError as unseen:
+        payload = {
+            "command": "assign",
+            "title": request.title,
+            "due": due_value(unseen.due),
+            "source": message.message_id,
+        }
+        await ask_about_owner(update, context, actor, unseen, payload)
+        return
+    note = due_note(request.due_text, scope, now) if result.created else None
+    await reply(
+        update,
+        assigned_text(result, scope, now, note),
+        reply_markup=action_keyboard(result.action.number),
     )
+
+
+def assigned_text(
+    result: Assigned, scope: ChatScope, now: datetime, note: str | None = None
+) -> str:
+    """``Recorded #1 for Carol (City Council): … — due Fri 27 Nov.``, how an ambiguous
+    date was read (``note``), and a word on an owner Accord has not seen yet."""
     action = result.action
     partner = f" ({escape(action.partner_name)})" if action.partner_name else ""
     lines = [
@@ -125,14 +162,53 @@ async def assign(update: Update, context: AccordContext) -> None:
         f"for {escape(result.owner.name)}{partner}: {escape(action.title)} — "
         f"{due_text(action.due, scope.zone, now)}."
     ]
-    if result.created and (note := due_note(request.due_text, scope, now)):
+    if note:
         lines.append(escape(note) + ".")
     if result.owner.pending:
         lines.append(
             f"I haven't seen {escape(result.owner.name)} write here yet: the action is theirs, "
             "and I'll link it to them as soon as they send a command or reply to me."
         )
-    await reply(update, "\n".join(lines), reply_markup=action_keyboard(action.number))
+    return "\n".join(lines)
+
+
+async def ask_about_owner(
+    update: Update,
+    context: AccordContext,
+    actor: Actor,
+    unseen: UnseenOwnerError,
+    payload: Mapping[str, object],
+) -> None:
+    """Offer the close @names and keeping the unseen one; the request waits server-side
+    (handlers/names.py acts on the press)."""
+    chat = update.effective_chat
+    assert chat is not None
+    now = context.services.clock.now()
+    stored = {**payload, "handle": unseen.handle, "options": unseen.options, "by": actor.name}
+    choice = await PendingChoices(context.services.database).put(
+        chat.id, actor.user_id, stored, now
+    )
+    rows = [
+        [InlineKeyboardButton(f"Assign to @{name}", callback_data=_choice(choice, index))]
+        for index, name in enumerate(unseen.options)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                f"Keep @{unseen.handle} (not seen yet)", callback_data=_choice(choice, "k")
+            )
+        ]
+    )
+    rows.append([InlineKeyboardButton("Cancel", callback_data=_choice(choice, "x"))])
+    await reply(
+        update,
+        f"{escape(str(unseen))} Nothing is recorded until you choose.",
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+def _choice(choice: int, option: int | str) -> str:
+    return CHOICE_DATA.format(choice=choice, option=option)
 
 
 @group_only("actions")
@@ -250,7 +326,18 @@ async def record_update(update: Update, context: AccordContext, number: int, not
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     now = context.services.clock.now()
-    action = await context.services.register.update(scope, actor, number, note, now)
+    try:
+        action = await context.services.register.update(scope, actor, number, note, now)
+    except ClosedError as closed:
+        await reply(
+            update,
+            f"{escape(str(closed))} If it isn't, reopen it: /reopen {number} (or press "
+            "Reopen), then add your note.",
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("Reopen", callback_data=f"act:reopen:{number}")]]
+            ),
+        )
+        return
     await reply(
         update,
         f"Noted on <b>#{action.number}</b> {escape(action.title)} — "
@@ -265,14 +352,59 @@ async def reassign(update: Update, context: AccordContext) -> None:
     number, owner_ref = parse_reassign(*command_arguments(update.effective_message))  # type: ignore[arg-type]
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context, fresh=True)  # takes work from its owner
-    action, owner = await context.services.register.reassign(
-        scope, actor, number, owner_ref, context.services.clock.now()
+    try:
+        action, owner = await context.services.register.reassign(
+            scope, actor, number, owner_ref, context.services.clock.now()
+        )
+    except UnseenOwnerError as unseen:
+        request = {"command": "reassign", "number": number}
+        await ask_about_owner(update, context, actor, unseen, request)
+        return
+    await reply(update, reassigned_text(action, owner))
+
+
+def reassigned_text(action: Action, owner: Owner) -> str:
+    """``#3 Send the minutes is now Dave's.``, in one sentence for an unseen owner too."""
+    pending = (
+        "; I haven't seen them write here yet, so it becomes theirs when they first do."
+        if owner.pending
+        else "."
     )
-    pending = " (I haven't seen them write here yet)" if owner.pending else ""
-    await reply(
-        update,
+    return (
         f"<b>#{action.number}</b> {escape(action.title)} is now "
-        f"{escape(owner_label(action))}'s{pending}.",
+        f"{escape(action.owner_name)}'s{pending}"
+    )
+
+
+@group_only("edit")
+@friendly_errors
+async def edit(update: Update, context: AccordContext) -> None:
+    """/edit <#> <new title>: correct an action's title (its owner or a coordinator)."""
+    request, scope, actor = await numbered_command(update, context, "edit")
+    if not request.rest:
+        raise usage("edit", "Say what the action should be called.")
+    title = check_title(request.rest, "edit")
+    action = await context.services.register.edit(
+        scope, actor, request.number, title, context.services.clock.now()
+    )
+    await reply(update, f"<b>#{action.number}</b> is now: {escape(action.title)}.")
+
+
+@group_only("reopen")
+@friendly_errors
+async def reopen(update: Update, context: AccordContext) -> None:
+    """/reopen <#>: undo a done (its owner, or a coordinator) or a drop (coordinators)."""
+    request, scope, actor = await numbered_command(update, context, "reopen")
+    now = context.services.clock.now()
+    action = await context.services.register.reopen(scope, actor, request.number, now)
+    await reply(update, reopened_text(action, scope, now))
+
+
+def reopened_text(action: Action, scope: ChatScope, now: datetime) -> str:
+    """``Reopened #3 Send the minutes — at risk, due Fri 27 Nov.``"""
+    return (
+        f"Reopened <b>#{action.number}</b> {escape(action.title)} — "
+        f"{action.status.label}, {due_text(action.due, scope.zone, now)}."
     )
 
 

@@ -1,8 +1,9 @@
-"""/coordinator [add|remove @user]: who coordinates this chat besides its admins."""
+"""/coordinator [add|remove @user]: who coordinates this chat, and naming more."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import ChatMember, Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from app.context import AccordContext
@@ -37,13 +38,7 @@ async def coordinator(update: Update, context: AccordContext) -> None:
     scope = await chat_scope(update, context)
     register_ = context.services.register
     if not text:
-        named = await register_.coordinators.named(scope.chat_id)
-        extra = f", plus {escape(', '.join(named))}" if named else ""
-        await reply(
-            update,
-            f"Coordinators of {escape(scope.title)}: the group's creator and "
-            f"administrators{extra}.",
-        )
+        await reply(update, await coordinators_text(update, context, scope.title))
         return
     verb, ref = parse_coordinator(text, mentions)
     # Naming a coordinator hands out powers for good: ask Telegram, not the cache.
@@ -56,3 +51,35 @@ async def coordinator(update: Update, context: AccordContext) -> None:
         person, changed = await register_.remove_coordinator(scope, actor, ref)
         verdict = "is no longer a named coordinator" if changed else "was not a named coordinator"
     await reply(update, f"{escape(person.name)} {verdict} of {escape(scope.title)}.")
+
+
+async def coordinators_text(update: Update, context: AccordContext, title: str) -> str:
+    """Who coordinates: the creator and administrators as Telegram lists them now (the
+    anonymous ones counted, not named), then the people named with /coordinator add."""
+    chat = update.effective_chat
+    assert chat is not None
+    listed: list[str] = []
+    try:
+        members = await context.bot.get_chat_administrators(chat.id)
+    except TelegramError:
+        listed.append(
+            "the group's creator and administrators (Telegram didn't say who they are just now)"
+        )
+    else:
+        anonymous = 0
+        for member in sorted(members, key=lambda m: m.status != ChatMember.OWNER):
+            if member.user.is_bot:
+                continue
+            if getattr(member, "is_anonymous", False):
+                anonymous += 1
+                continue
+            role = "creator" if member.status == ChatMember.OWNER else "administrator"
+            listed.append(f"{escape(member.user.full_name)} ({role})")
+        if anonymous:
+            listed.append(f"{anonymous} anonymous administrator{'s' if anonymous > 1 else ''}")
+    named = await context.services.register.coordinators.named(chat.id)
+    listed.extend(f"{escape(name)} (named with /coordinator add)" for name in named)
+    text = f"Coordinators of {escape(title)}: {', '.join(listed)}."
+    if not named:
+        text += " Coordinators name others with /coordinator add @name."
+    return text

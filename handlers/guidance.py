@@ -31,6 +31,7 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.render import action_line, clip, escape
+from register.usage import usage_text
 
 COMMANDS = (
     CommandInfo("ask", "Ask about partnership working", "/ask how do we build trust?"),
@@ -43,7 +44,6 @@ COMMANDS = (
 OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 FALLBACK_TOPICS = ("key-principles", "benefits", "challenges")
-ASK_USAGE = "Usage: /ask <question>  e.g. /ask how do we build trust between partners?"
 
 
 def register(application: Application) -> None:
@@ -91,7 +91,7 @@ async def ask_command(update: Update, context: AccordContext) -> None:
     """/ask <question>."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     if not text:
-        await reply(update, escape(ASK_USAGE))
+        await reply(update, escape(usage_text("ask")))
         return
     await answer_question(update, context, text)
 

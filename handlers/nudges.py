@@ -46,6 +46,7 @@ from register.model import Status
 from register.parsing import UsageError
 from register.render import escape
 from register.service import NotAllowedError, RegisterError
+from register.usage import usage_text
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,6 @@ COMMANDS = (
                 coordinators_only=True, writes=True),
 )  # fmt: skip
 CHECKIN = re.compile(r"^ci:(on_track|at_risk|blocked|done):(\d{1,9})$")
-NUDGES_USAGE = (
-    "Usage: /nudges shows the schedules; /nudges digest weekly mon 09:00, /nudges digest daily "
-    "17:30, /nudges checkin weekly fri 15:00, /nudges reminders off, /nudges digest off"
-)
 
 
 class TelegramOutbox:
@@ -163,7 +160,7 @@ async def nudges(update: Update, context: AccordContext) -> None:
                     scope.chat_id, parse_schedule(kind, words[1:], current), now
                 )
             else:
-                raise UsageError(NUDGES_USAGE)
+                raise UsageError(usage_text("nudges"))
         except ScheduleError as error:
             raise UsageError(str(error)) from None
     await reply(update, await describe_nudges(context, scope.chat_id))

@@ -18,6 +18,7 @@ from handlers.common import (
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.parsing import UsageError
 from register.render import escape
+from register.usage import usage_text
 
 COMMANDS = (
     CommandInfo("partners", "Partner organisations and their members", "/partners",
@@ -27,9 +28,6 @@ COMMANDS = (
     CommandInfo("join", "Say which partner organisation you are from", "/join City Council",
                 in_private=False, writes=True),
 )  # fmt: skip
-PARTNER_USAGE = (
-    "Usage: /partner add <Name> or /partner remove <Name>  e.g. /partner add City Council"
-)
 
 
 def register(application: Application) -> None:
@@ -68,7 +66,7 @@ async def manage_partner(update: Update, context: AccordContext) -> None:
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     verb, _, name = text.partition(" ")
     if verb.lower() not in ("add", "remove") or not name.strip():
-        raise UsageError(PARTNER_USAGE)
+        raise UsageError(usage_text("partner"))
     scope = await chat_scope(update, context)
     # Removing a partner takes its members' attribution away: ask Telegram afresh.
     actor = await current_actor(update, context, fresh=verb.lower() == "remove")
@@ -96,7 +94,7 @@ async def join(update: Update, context: AccordContext) -> None:
     """/join <Partner>: you belong to that partner organisation in this chat."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     if not text:
-        raise UsageError("Usage: /join <Partner>  e.g. /join City Council (see /partners)")
+        raise UsageError(usage_text("join") + "\nSee /partners.")
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     partner = await context.services.register.join(scope, actor, text, context.services.clock.now())

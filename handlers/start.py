@@ -10,6 +10,7 @@ from telegram.ext import Application
 from app.context import AccordContext
 from handlers.catalogue import CommandInfo, add_commands, catalogue_of
 from handlers.common import is_anonymous_admin, is_coordinator
+from register.usage import USAGE
 
 COMMANDS = (
     CommandInfo("start", "What Accord does and how to begin", "/start"),
@@ -57,7 +58,8 @@ def _command_lines(commands: list[CommandInfo]) -> str:
 
 
 def command_help(context: AccordContext, name: str) -> str:
-    """``/help <command>``: what one command does, an example, who may use it and where."""
+    """``/help <command>``: what one command does, how to write it, examples, who may use
+    it and where (usage from register/usage.py, the rest from the catalogue)."""
     wanted = name.lstrip("/").split("@")[0].lower()
     catalogue = catalogue_of(context.application)
     command = catalogue.get(wanted)
@@ -71,12 +73,17 @@ def command_help(context: AccordContext, name: str) -> str:
         if command.in_groups
         else "in a private chat with me"
     )
-    who = "coordinators" if command.coordinators_only else "anyone"
-    return (
-        f"<b>/{command.name}</b> — {html.escape(command.description)}\n"
-        f"Example: {html.escape(command.example)}\n"
-        f"Who: {who}; where: {where}."
-    )
+    usage = USAGE.get(command.name)
+    who = usage.who if usage else "coordinators" if command.coordinators_only else "anyone"
+    more = usage.examples if usage else ()
+    examples = [command.example, *(e for e in more if e != command.example)]
+    lines = [f"<b>/{command.name}</b> — {html.escape(command.description)}"]
+    if usage:
+        lines.append(f"Usage: {html.escape(usage.syntax[0])}")
+        lines.extend(html.escape(form) for form in usage.syntax[1:])
+    lines.extend(f"Example: {html.escape(example)}" for example in examples)
+    lines.append(f"Who: {html.escape(who)}; where: {where}.")
+    return "\n".join(lines)
 
 
 def private_help(context: AccordContext) -> str:

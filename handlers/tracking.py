@@ -39,6 +39,8 @@ async def record_update(update: Update, context: AccordContext) -> None:
         changed = await services.people.record(
             user.id, user.username, _display_name(user), now, opened_private_chat=private
         )
+        if chat is not None and chat.type != Chat.PRIVATE:
+            await services.people.seen_in(chat.id, user.id, now)  # for suggesting @names
         if changed and user.username:
             # Actions assigned to this @name before Accord had seen them become theirs.
             await services.register.actions.link_pending(

@@ -451,6 +451,17 @@ class World:
             raise BadRequest("user not found")
         return chat_member_json(person, chat.members.get(user_id, "left"))
 
+    def _api_getChatAdministrators(self, params: JSON) -> list[JSON]:
+        chat = self._chat(params["chat_id"])
+        if chat.type == "private":
+            raise BadRequest("there are no administrators in the private chat")
+        found = []
+        for user_id, status in chat.members.items():
+            person = self.people.get(user_id) or (self.bot if user_id == self.bot.user_id else None)
+            if person is not None and status in ("creator", "administrator"):
+                found.append(chat_member_json(person, status))
+        return found
+
     # --- helpers ----------------------------------------------------------------------
 
     def _chat(self, chat_id: Any) -> SimChat:

@@ -45,7 +45,7 @@ def _value(kind: str, value: str | None, zone: ZoneInfo) -> str:
     """A history event's old or new value as people read it."""
     if not value:
         return ""
-    if kind == "status":
+    if kind in ("status", "reopened"):
         return Status(value).label
     if kind == "due":
         return _due(due_from_value(value), zone)

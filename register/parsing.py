@@ -23,21 +23,8 @@ from register.dates import (
     read_due,
 )
 from register.model import MAX_TITLE, OwnerRef, Status
+from register.usage import usage_text
 
-USAGE = {
-    "assign": (
-        "/assign @name <what> [by <when>]  e.g. /assign @sam Draft the funding bid by Friday\n"
-        "/assign me <what>  for yourself; as a reply to a message: /assign @sam [by <when>]"
-    ),
-    "done": "/done <#> [note]  e.g. /done 3 sent to the board",
-    "update": "/update <#> <note>  e.g. /update 3 at risk: waiting for the figures",
-    "reassign": "/reassign <#> @name  e.g. /reassign 3 @alex",
-    "due": "/due <#> <when>  e.g. /due 3 next Tuesday",
-    "drop": "/drop <#> [reason]  e.g. /drop 3 no longer needed",
-    "history": "/history <#>  e.g. /history 3",
-    "who": "/who <words>  e.g. /who funding bid",
-    "actions": "/actions [overdue | done | @name | <partner>]  e.g. /actions overdue",
-}
 STRONG_MARKERS = ("by", "due")
 WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for")
 # "for Friday" is kept in the title as well as read as the due date ("Book venue for
@@ -126,7 +113,7 @@ class NumberedRequest:
 
 def usage(command: str, problem: str | None = None) -> UsageError:
     """A ``UsageError`` that says what was wrong, then how to use the command."""
-    text = f"Usage: {USAGE[command]}"
+    text = usage_text(command)
     return UsageError(f"{problem}\n{text}" if problem else text)
 
 
@@ -178,14 +165,14 @@ def parse_assign(
     return AssignRequest(owner, check_title(title), due_text)
 
 
-def check_title(title: str) -> str:
+def check_title(title: str, command: str = "assign") -> str:
     """A title that is neither empty nor longer than ``MAX_TITLE`` characters."""
     cleaned = " ".join(title.split())
     for opening, closing in ('""', "''", "“”"):
         if len(cleaned) > 1 and cleaned[0] == opening and cleaned[-1] == closing:
             cleaned = cleaned[1:-1].strip()
     if not cleaned:
-        raise usage("assign", "Say what the action is.")
+        raise usage(command, "Say what the action is.")
     if len(cleaned) > MAX_TITLE:
         raise UsageError(
             f"That action is {len(cleaned)} characters long; keep it to {MAX_TITLE} "
@@ -329,9 +316,7 @@ def parse_coordinator(text: str, mentions: list[Mention]) -> tuple[str, OwnerRef
     """``add @user`` or ``remove @user``."""
     verb, separator, rest = text.partition(" ")
     if verb.lower() not in ("add", "remove") or not rest.strip():
-        raise UsageError(
-            "Usage: /coordinator add @name, /coordinator remove @name, or /coordinator to list"
-        )
+        raise usage("coordinator")
     offset = len(verb) + len(separator) + len(rest) - len(rest.lstrip())
     owner, _ = parse_owner(rest.lstrip(), _after(mentions, offset), "assign")
     return verb.lower(), owner

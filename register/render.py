@@ -126,14 +126,19 @@ def history_lines(events: list[ActionEvent], zone: ZoneInfo, now: datetime) -> l
 def _event_line(event: ActionEvent, zone: ZoneInfo, now: datetime) -> str:
     when = event.at.astimezone(zone).strftime("%d %b %H:%M")
     who = escape(event.actor_label)
-    note = f": {escape(event.note)}" if event.note else ""
     old, new = event.old_value, event.new_value
     if event.kind == "due":
         old, new = _due_value(old, zone, now), _due_value(new, zone, now)
-    if event.kind == "status":
+    if event.kind in ("status", "reopened"):
         old, new = _status_value(old), _status_value(new)
+    shown = event.note
+    if shown and event.kind == "status" and new:
+        shown = without_status(shown, new)  # "at risk: …" is said by "→ at risk" already
+    note = f": {escape(shown)}" if shown else ""
     described = {
         "created": f"created it: {escape(new or '')}",
+        "edited": f"edited the title: {escape(old or '')} → {escape(new or '')}",
+        "reopened": f"reopened it: {escape(old or '')} → {escape(new or '')}",
         "note": "added a note",
         "status": f"status {escape(old or '')} → {escape(new or '')}",
         "owner": f"owner {escape(old or '')} → {escape(new or '')}",
@@ -142,6 +147,14 @@ def _event_line(event: ActionEvent, zone: ZoneInfo, now: datetime) -> str:
         "linked": f"linked {escape(old or '')} to {escape(new or '')}",
     }.get(event.kind, escape(event.kind))
     return f"{when} · {who} {described}{note}"
+
+
+def without_status(note: str, label: str) -> str:
+    """A note without the status words it starts with (``at risk: waiting`` → ``waiting``),
+    for showing beside the status it set."""
+    pattern = re.escape(label).replace(r"\ ", "[ -]")
+    match = re.match(rf"\s*{pattern}\b[\s:,.;!—–-]*", note, re.IGNORECASE)
+    return note[match.end() :] if match else note
 
 
 def _due_value(value: str | None, zone: ZoneInfo, now: datetime) -> str | None:

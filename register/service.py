@@ -6,6 +6,7 @@ here is scoped by that chat, so one group never reaches another group's actions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ from register.model import (
     Status,
 )
 from register.parsing import AssignRequest, UsageError, status_in
-from register.render import due_value
+from register.render import clip, due_value
 from storage.actions import ActionRepository, Change, NewAction, due_columns
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
@@ -38,6 +39,7 @@ MAX_EVENTS = 500
 LISTED_PARTNERS = 12  # an unknown partner's error names them all up to this many
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
 MAX_OPEN_ACTIONS = 500
+CLOSE_NAME = 75  # rapidfuzz ratio from which an unseen @name may be a typo of a known one
 
 
 class RegisterError(Exception):
@@ -46,6 +48,27 @@ class RegisterError(Exception):
 
 class NotAllowedError(RegisterError):
     """A permission refusal; the message says who may do it."""
+
+
+class ClosedError(RegisterError):
+    """The command needs an open action and this one is done or dropped."""
+
+    def __init__(self, action: Action) -> None:
+        super().__init__(f"#{action.number} is already {action.status.label}.")
+        self.action = action
+
+
+class UnseenOwnerError(RegisterError):
+    """An @name nobody in this chat has written as, close to names some have: it may be a
+    typo, so nothing is recorded until someone chooses."""
+
+    def __init__(self, handle: str, options: list[str], due: Due | None = None) -> None:
+        names = [f"@{option}" for option in options]
+        either = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        super().__init__(f"I haven't seen @{handle} in this group. Did you mean {either}?")
+        self.handle = handle
+        self.options = options
+        self.due = due  # what /assign read, for recording it once someone chooses
 
 
 @dataclass(frozen=True)
@@ -98,21 +121,62 @@ class Register:
         now: datetime,
         source_message_id: int | None = None,
     ) -> Assigned:
-        """Record an action with exactly one owner; only coordinators assign to others."""
-        owner = await self.resolve_owner(request.owner, actor)
+        """Record an action with exactly one owner; only coordinators assign to others.
+
+        An @name nobody here has written as, close to names people here have, is refused
+        with :class:`UnseenOwnerError` (the options to offer); :meth:`assign_chosen`
+        records the choice.
+        """
+        owner = await self._assignable(actor, request.owner)
+        due = self._due(request.due_text, scope, now)
+        return await self._record(
+            scope, actor, owner, request.title, due, now, source_message_id, check_name=True
+        )
+
+    async def assign_chosen(
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        ref: OwnerRef,
+        title: str,
+        due: Due | None,
+        now: datetime,
+        source_message_id: int | None = None,
+    ) -> Assigned:
+        """Record an action whose owner was chosen after :class:`UnseenOwnerError`;
+        the rules are checked again for whoever chose."""
+        owner = await self._assignable(actor, ref)
+        return await self._record(scope, actor, owner, title, due, now, source_message_id)
+
+    async def _assignable(self, actor: Actor, ref: OwnerRef) -> Owner:
+        owner = await self.resolve_owner(ref, actor)
         if owner.user_id != actor.user_id and not actor.is_coordinator:
             raise NotAllowedError(
                 f"Only {COORDINATORS} can assign actions to others. "
                 "You can take one on yourself: /assign me <what>"
             )
-        due = self._due(request.due_text, scope, now)
+        return owner
+
+    async def _record(
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        owner: Owner,
+        title: str,
+        due: Due | None,
+        now: datetime,
+        source_message_id: int | None,
+        check_name: bool = False,
+    ) -> Assigned:
         await self._require_room(scope)
+        if check_name:
+            await self._check_unseen(scope, owner, due)
         partner = (
             await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
         )
         new = NewAction(
             chat_id=scope.chat_id,
-            title=request.title,
+            title=title,
             owner_user_id=owner.user_id,
             owner_handle=owner.handle if owner.pending else None,
             partner_id=partner.partner_id if partner else None,
@@ -122,6 +186,32 @@ class Register:
         )
         action, created = await self.actions.create(new, now)
         return Assigned(action, created, owner)
+
+    async def close_names(self, scope: ChatScope, handle: str) -> list[str]:
+        """Up to three usernames of people seen in this chat that are close to ``handle``,
+        closest first."""
+        scored = []
+        for person in await self.people.known_in(scope.chat_id):
+            username = person.username or ""
+            if username == handle:
+                continue
+            score = max(
+                fuzz.ratio(handle, username), fuzz.ratio(handle, person.display_name.casefold())
+            )
+            if score >= CLOSE_NAME:
+                scored.append((-score, username))
+        return [username for _, username in sorted(scored)[:3]]
+
+    async def _check_unseen(self, scope: ChatScope, owner: Owner, due: Due | None = None) -> None:
+        """Refuse a new pending @name close to a known one (see :class:`UnseenOwnerError`).
+        A name already waiting here was chosen before: not asked about again."""
+        if not owner.pending or owner.handle is None:
+            return
+        if await self.actions.in_chat(scope.chat_id, list(Status), owner_handle=owner.handle):
+            return
+        options = await self.close_names(scope, owner.handle)
+        if options:
+            raise UnseenOwnerError(owner.handle, options, due)
 
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
         """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
@@ -192,9 +282,16 @@ class Register:
         return await self._set_status(action, actor, status, note, now)
 
     async def reassign(
-        self, scope: ChatScope, actor: Actor, number: int, ref: OwnerRef, now: datetime
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        number: int,
+        ref: OwnerRef,
+        now: datetime,
+        check_name: bool = True,
     ) -> tuple[Action, Owner]:
-        """Give an open action to someone else (coordinators)."""
+        """Give an open action to someone else (coordinators); an unseen @name close to a
+        known one is refused as in :meth:`assign` unless ``check_name`` is off (chosen)."""
         self.require_coordinator(actor, "reassign actions")
         action = await self._open_action(scope, number)
         owner = await self.resolve_owner(ref, actor)
@@ -203,6 +300,8 @@ class Register:
             action.owner_handle if action.owner_user_id is None else None,
         ):
             raise RegisterError(f"#{number} is already {owner.name}'s.")
+        if check_name:
+            await self._check_unseen(scope, owner)
         partner = (
             await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
         )
@@ -251,6 +350,40 @@ class Register:
         action = await self._open_action(scope, number)
         return await self._set_status(action, actor, Status.DROPPED, _note(reason), now)
 
+    async def edit(
+        self, scope: ChatScope, actor: Actor, number: int, title: str, now: datetime
+    ) -> Action:
+        """Correct an open action's title (its owner or a coordinator)."""
+        action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "edit")
+        if title == action.title:
+            raise RegisterError(f"#{number} is already called that.")
+        change = Change("edited", action.title, title)
+        return await self._write(
+            action, actor, now, {"title": title}, [change], expect={"title": action.title}
+        )
+
+    async def reopen(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
+        """Undo a done (its owner or a coordinator) or a drop (coordinators): the action
+        is open again with the status it had before it was closed."""
+        action = await self.action(scope, number)
+        if not action.status.closed:
+            raise RegisterError(f"#{number} is open already.")
+        if action.status is Status.DROPPED:
+            self.require_coordinator(actor, "reopen a dropped action")
+        else:
+            self._require_owner_or_coordinator(action, actor, "reopen")
+        await self._require_room(scope)
+        before = Status.OPEN
+        for event in reversed(await self.actions.history(action)):
+            if event.kind == "status" and event.new_value == action.status.value:
+                earlier = Status(event.old_value) if event.old_value else Status.OPEN
+                before = Status.OPEN if earlier.closed else earlier
+                break
+        change = Change("reopened", action.status.value, before.value)
+        columns = {"status": before.value, "closed_at": None}
+        return await self._write(action, actor, now, columns, [change], [action.status])
+
     async def history(self, scope: ChatScope, number: int) -> tuple[Action, list[ActionEvent]]:
         """An action and every change to it."""
         action = await self.action(scope, number)
@@ -273,7 +406,7 @@ class Register:
             return "All actions", await self.actions.in_chat(scope.chat_id, list(Status))
         if words.startswith("@") or lowered == "me":
             return await self._listing_of(scope, words)
-        partner = await self.find_partner(scope, words)
+        partner = await self.find_partner(scope, words, "actions")
         actions = await self.actions.in_chat(
             scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
         )
@@ -321,7 +454,7 @@ class Register:
     ) -> Partner:
         """Retire a partner organisation (coordinators)."""
         self.require_coordinator(actor, "manage partners")
-        partner = await self.find_partner(scope, name)
+        partner = await self.find_partner(scope, name, "partner remove")
         await self.partners.remove(partner, now)
         return partner
 
@@ -350,8 +483,11 @@ class Register:
                 )
         return partner
 
-    async def find_partner(self, scope: ChatScope, name: str) -> Partner:
-        """A partner by name, case-insensitively; a close misspelling gets a suggestion."""
+    async def find_partner(self, scope: ChatScope, name: str, command: str = "join") -> Partner:
+        """A partner by name, case-insensitively, or by words that start words of only one
+        partner's name ("health board", "carers"); a close misspelling gets a suggestion,
+        and words that several partners share get their names (``command`` says which
+        command to show again)."""
         partners = await self.partners.in_chat(scope.chat_id)
         wanted = " ".join(name.split()).casefold()
         for partner in partners:
@@ -361,6 +497,17 @@ class Register:
             raise RegisterError(
                 "This chat has no partner organisations yet. "
                 "A coordinator adds them: /partner add <Name>"
+            )
+        matching = [p for p in partners if _starts_words_of(wanted, p.name)]
+        if len(matching) == 1:
+            return matching[0]
+        if matching:
+            names = sorted((p.name for p in matching), key=str.casefold)
+            more = ", …" if len(names) > LISTED_PARTNERS else ""
+            shown = ", ".join(names[:LISTED_PARTNERS]) + more
+            raise RegisterError(
+                f"“{clip(name.strip())}” matches several partners: {shown}. "
+                f"Say which, e.g. /{command} {names[0]}"
             )
         names = [p.name for p in partners]
         suggestion = process.extractOne(
@@ -411,7 +558,7 @@ class Register:
     async def _open_action(self, scope: ChatScope, number: int) -> Action:
         action = await self.action(scope, number)
         if action.status.closed:
-            raise RegisterError(f"#{number} is already {action.status.label}.")
+            raise ClosedError(action)
         return action
 
     async def _set_status(
@@ -462,8 +609,8 @@ class Register:
         fresh = await self.actions.get(action.chat_id, number)
         if fresh is None or fresh.action_id != action.action_id:
             raise RegisterError(f"#{number} has moved: see /actions.")
-        if fresh.status.closed:
-            raise RegisterError(f"#{number} is already {fresh.status.label}.")
+        if fresh.status.closed and fresh.status is not action.status:
+            raise ClosedError(fresh)
         self._require_owner_or_coordinator(fresh, actor, "change")
         raise RegisterError(f"#{number} changed just now: see /history {number} and try again.")
 
@@ -495,6 +642,20 @@ def _no_person(actor: Actor, what: str, instead: str) -> RegisterError:
     return RegisterError(
         f"You're posting anonymously as {actor.posting_as}, so there is no person behind "
         f"{what}: {instead}"
+    )
+
+
+_WORD = re.compile(r"[^\W_]+")
+MIN_PREFIX = 2  # a shorter word matches too much to mean one partner
+
+
+def _starts_words_of(wanted: str, name: str) -> bool:
+    """Whether each word of ``wanted`` starts a word of ``name`` ("food bank" and
+    "northside" both fit "Northside Food Bank"; punctuation is ignored)."""
+    words = _WORD.findall(wanted)
+    own = _WORD.findall(name.casefold())
+    return bool(words) and all(
+        len(word) >= MIN_PREFIX and any(part.startswith(word) for part in own) for word in words
     )
 
 

@@ -174,6 +174,7 @@ _SETTINGS = (
 # Every table with a chat_id is handled in _merge: a new one must be added there.
 _MOVED_TABLES = (
     "coordinators", "partner_members", "unanswered_questions", "guidance_feedback",
+    "chat_people",
 )  # fmt: skip
 
 
@@ -241,5 +242,7 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
             f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
+    # Questions asked in the old group are answered there, which no longer exists.
+    await tx.execute("DELETE FROM pending_choices WHERE chat_id = ?", (old_id,))
     await tx.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
     return Merged(renumbered, sorted(merged_partners))

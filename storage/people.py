@@ -34,6 +34,7 @@ class PeopleRepository:
         self._db = database
         self._written: LruDict[int, tuple[str | None, str, bool]] = LruDict(PEOPLE_CACHED)
         self._holders: LruDict[str, int] = LruDict(PEOPLE_CACHED)
+        self._seen: LruDict[tuple[int, int], bool] = LruDict(PEOPLE_CACHED)
 
     async def record(
         self,
@@ -80,6 +81,26 @@ class PeopleRepository:
             self._holders[handle] = user_id
         self._written[user_id] = state
         return True
+
+    async def seen_in(self, chat_id: int, user_id: int, now: datetime) -> None:
+        """Remember that ``user_id`` was seen in ``chat_id`` (once per process per pair)."""
+        if self._seen.get((chat_id, user_id)):
+            return
+        await self._db.execute_write(
+            "INSERT OR IGNORE INTO chat_people (chat_id, user_id, seen_at) VALUES (?, ?, ?)",
+            (chat_id, user_id, now.isoformat(timespec="seconds")),
+        )
+        self._seen[(chat_id, user_id)] = True
+
+    async def known_in(self, chat_id: int) -> list[PersonRecord]:
+        """The people seen in ``chat_id`` who have a username."""
+        rows = await self._db.fetch_all(
+            "SELECT p.user_id, p.username, p.display_name, p.has_private_chat FROM chat_people c"
+            " JOIN people p ON p.user_id = c.user_id"
+            " WHERE c.chat_id = ? AND p.username IS NOT NULL ORDER BY p.username",
+            (chat_id,),
+        )
+        return [_person(row) for row in rows]
 
     async def get(self, user_id: int) -> PersonRecord | None:
         """The stored person, or ``None``."""

@@ -1,0 +1,129 @@
+"""How each of Accord's commands is written, who may use it, and examples.
+
+The one source of usage text: a usage error quotes it, ``/help <command>`` shows it, and
+a test checks that every command in the catalogue has an entry here and that its menu
+example is one of these. Free of Telegram, so the register's parsers can quote it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ANYONE = "anyone"
+COORDINATORS = "coordinators"
+
+
+@dataclass(frozen=True)
+class Usage:
+    """``syntax``: how it is written, one form a line; ``who``: who may use it."""
+
+    syntax: tuple[str, ...]
+    examples: tuple[str, ...]
+    who: str = ANYONE
+
+    def text(self) -> str:
+        """``Usage: /done <#> [note]  e.g. /done 3 sent to the board`` (more forms below)."""
+        first, *others = self.syntax
+        return "\n".join([f"Usage: {first}  e.g. {self.examples[0]}", *others])
+
+
+USAGE: dict[str, Usage] = {
+    "start": Usage(("/start",), ("/start",)),
+    "help": Usage(("/help", "/help <command>: one command's usage"), ("/help assign", "/help")),
+    "assign": Usage(
+        (
+            "/assign @name <what> [by <when>]",
+            "/assign me <what> [by <when>]: for yourself",
+            "/assign @name [by <when>] as a reply to a message: that message is the action",
+        ),
+        (
+            "/assign @sam Draft the bid by Friday",
+            "/assign me Book the venue tomorrow 5pm",
+            "/assign @sam by Monday (replying to “Send the minutes”)",
+        ),
+        "coordinators (anyone, for themselves with me)",
+    ),
+    "actions": Usage(
+        ("/actions [overdue | done | all | @name | <partner>] [page N]",),
+        ("/actions overdue", "/actions", "/actions City Council", "/actions @sam"),
+    ),
+    "mine": Usage(("/mine [page N]",), ("/mine",)),
+    "done": Usage(
+        ("/done <#> [note]",),
+        ("/done 3 sent to the board", "/done 3"),
+        "the action's owner, coordinators",
+    ),
+    "update": Usage(
+        ("/update <#> <note>: “on track”, “at risk” or “blocked” in the note set the status",),
+        ("/update 3 at risk: waiting for figures", "/update 3 on track"),
+        "the action's owner, coordinators",
+    ),
+    "edit": Usage(
+        ("/edit <#> <new title>",),
+        ("/edit 3 Draft the carers' survey",),
+        "the action's owner, coordinators",
+    ),
+    "reopen": Usage(
+        ("/reopen <#>: undo a /done or a /drop",),
+        ("/reopen 3",),
+        "the owner (for their own done), coordinators (any)",
+    ),
+    "reassign": Usage(("/reassign <#> @name",), ("/reassign 3 @alex",), COORDINATORS),
+    "due": Usage(("/due <#> <when>",), ("/due 3 next Tuesday", "/due 3 31 Jan 5pm"), COORDINATORS),
+    "drop": Usage(("/drop <#> [reason]",), ("/drop 3 no longer needed",), COORDINATORS),
+    "history": Usage(("/history <#> [page N]",), ("/history 3",)),
+    "who": Usage(("/who <words>",), ("/who funding bid",)),
+    "partners": Usage(("/partners [page N]",), ("/partners",)),
+    "partner": Usage(
+        ("/partner add <Name>", "/partner remove <Name>"),
+        ("/partner add City Council", "/partner remove City Council"),
+        COORDINATORS,
+    ),
+    "join": Usage(
+        ("/join <Partner>: a word of its name is enough when only one partner has it",),
+        ("/join City Council", "/join council"),
+    ),
+    "coordinator": Usage(
+        ("/coordinator add @name, /coordinator remove @name", "/coordinator: who coordinates here"),
+        ("/coordinator add @sam", "/coordinator"),
+        "anyone to list them; coordinators to add or remove",
+    ),
+    "export": Usage(("/export",), ("/export",), COORDINATORS),
+    "nudges": Usage(
+        (
+            "/nudges digest weekly <day> <HH:MM> | daily <HH:MM> | off",
+            "/nudges checkin weekly <day> <HH:MM> | daily <HH:MM> | off",
+            "/nudges reminders on | off",
+            "/nudges: the schedules and their next times",
+        ),
+        (
+            "/nudges digest weekly mon 09:00",
+            "/nudges checkin weekly fri 15:00",
+            "/nudges reminders off",
+        ),
+        "anyone to see them; coordinators to change them",
+    ),
+    "timezone": Usage(
+        ("/timezone [<IANA name>]",), ("/timezone Europe/London", "/timezone"), COORDINATORS
+    ),
+    "quiet": Usage(
+        ("/quiet <from>-<to> [weekends]", "/quiet off"),
+        ("/quiet 20:00-08:00 weekends", "/quiet off"),
+        COORDINATORS,
+    ),
+    "digest": Usage(("/digest",), ("/digest",), COORDINATORS),
+    "checkin": Usage(("/checkin",), ("/checkin",), COORDINATORS),
+    "ask": Usage(
+        ("/ask <question>",),
+        ("/ask how do we build trust?", "/ask what are the benefits of pooling budgets?"),
+    ),
+    "principles": Usage(("/principles",), ("/principles",)),
+    "benefits": Usage(("/benefits",), ("/benefits",)),
+    "challenges": Usage(("/challenges",), ("/challenges",)),
+    "unanswered": Usage(("/unanswered",), ("/unanswered",), COORDINATORS),
+}
+
+
+def usage_text(command: str) -> str:
+    """The ``Usage: …`` lines of ``/command``."""
+    return USAGE[command].text()
