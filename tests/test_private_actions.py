@@ -9,12 +9,22 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
+from app.lifecycle import feed
 from handlers.nudges import run_tick
 from localapi.world import Person, SentMessage, SimChat, World
 from register.model import Status
 from tests.helpers import introduce, press, say, toasts
 
 TUESDAY_0900 = datetime(2026, 11, 24, 9, tzinfo=UTC)
+
+
+async def reply_to(
+    app: Application, world: World, person: Person, chat: SimChat, text: str, message_id: int
+) -> list[SentMessage]:
+    """``person`` replies ``text`` to message ``message_id`` of ``chat``."""
+    before = len(world.bot_messages())
+    await feed(app, world.user_says(person, chat, text, reply_to=message_id))
+    return world.bot_messages()[before:]
 
 
 async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
@@ -33,7 +43,7 @@ async def bobs_reminder(app, world: World, group: SimChat, clock) -> SentMessage
 
 
 async def status_of(app: Application, chat_id: int, number: int) -> Status:
-    action = await services_of(app).actions.get(chat_id, number)
+    action = await services_of(app).register.actions.get(chat_id, number)
     assert action is not None
     return action.status
 
@@ -54,8 +64,6 @@ async def test_private_presses_are_checked_again(app, world, group, clock) -> No
     reminder = await bobs_reminder(app, world, group, clock)
     carol, bob = world.people[103], world.people[102]
     data = dict(reminder.buttons())["Done"]
-    from app.lifecycle import feed
-
     await feed(app, world.user_presses(carol, reminder, data))  # forged: not Carol's
     assert toasts(world)[-1].startswith("Only #1's owner")
     assert await status_of(app, group.chat_id, 1) is Status.OPEN
@@ -76,7 +84,7 @@ async def test_update_from_a_private_reminder_asks_for_the_note(app, world, grou
     assert prompt.text.startswith("Update on #1 in Partners for Health")
     params = [p for m, p in world.calls if m == "sendMessage"][-1]
     assert "force_reply" in str(params["reply_markup"])
-    [noted] = await say(
+    [noted] = await reply_to(
         app, world, bob, world.private_chat(bob), "at risk: waiting for figures", prompt.message_id
     )
     assert noted.text.startswith("Noted on #1 Send the minutes (Partners for Health) — at risk")
@@ -88,15 +96,18 @@ async def test_a_reply_to_a_reminder_is_an_update(app, world, group, clock) -> N
     reminder = await bobs_reminder(app, world, group, clock)
     bob = world.people[102]
     private = world.private_chat(bob)
-    [noted] = await say(app, world, bob, private, "waiting on finance", reminder.message_id)
+    [noted] = await reply_to(app, world, bob, private, "waiting on finance", reminder.message_id)
     assert noted.text.startswith("Noted on #1 Send the minutes (Partners for Health)")
-    [done] = await say(app, world, bob, private, "done, sent it yesterday", reminder.message_id)
+    [done] = await reply_to(
+        app, world, bob, private, "done, sent it yesterday", reminder.message_id
+    )
     assert done.text == "Done: #1 Send the minutes (Partners for Health). Thank you!"
-    action = await services_of(app).actions.get(group.chat_id, 1)
+    action = await services_of(app).register.actions.get(group.chat_id, 1)
     assert action.status is Status.DONE
     assert action.last_note == "sent it yesterday"
     [answer] = await say(app, world, bob, private, "how do we build trust?")
-    assert "Noted" not in answer.text and "Done" not in answer.text  # still a question
+    assert "Noted" not in answer.text
+    assert "Done" not in answer.text  # still a question
 
 
 async def test_done_and_update_in_one_partnership_apply_there(app, world, group, clock) -> None:
@@ -128,10 +139,11 @@ async def test_several_partnerships_ask_which(app, world, cast, group, clock) ->
     assert question.text == "Done: #1 Steering paper (Steering Board). Thank you!"
     assert await status_of(app, steering.chat_id, 1) is Status.DONE
     assert await status_of(app, group.chat_id, 1) is Status.OPEN
-    action = await services_of(app).actions.get(steering.chat_id, 1)
+    action = await services_of(app).register.actions.get(steering.chat_id, 1)
     assert action.last_note == "all sent"
     [mine] = await say(app, world, alice, private, "/mine")
-    assert "Partners paper" in mine.text and "Steering paper" not in mine.text
+    assert "Partners paper" in mine.text
+    assert "Steering paper" not in mine.text
 
 
 async def test_a_pick_is_checked_on_press(app, world, cast, group, clock) -> None:
