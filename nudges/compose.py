@@ -190,8 +190,7 @@ def checkin_group(
     lines = [f"Check-in for {names}: how are these going?"]
     if not buttons:
         lines.append(
-            "Reply with /update &lt;#&gt; on track (or at risk, or blocked), "
-            "or /done &lt;#&gt;."
+            "Reply with /update &lt;#&gt; on track (or at risk, or blocked), or /done &lt;#&gt;."
         )
     for _, name, actions in owners:
         if len(owners) > 1:

@@ -11,7 +11,11 @@ transport's retries) is logged ``failed`` and tried again, backing off from a mi
 an hour, while it is within ``LATE_LIMIT`` of its slot; the retry is claimed the same
 way. Each nudge is sent on its own, so one chat's failure never stops another chat's.
 
-A nudge of several messages (a long digest, one check-in per owner) is tried again only
+A check-in sends each owner who started the bot a private message of their own (a
+nudge of kind ``checkin-owner``, logged and retried apart, so one owner's chat never
+holds up another's) and asks the others in one group message.
+
+A nudge of several messages (a long digest or group check-in) is tried again only
 if none of its messages arrived. Once one has, resending would repeat it to everyone,
 so it is logged ``partial`` and not retried; a partial digest does not count as the
 last digest, so what its missing part carried comes again in the next one.
@@ -287,18 +291,19 @@ class NudgeEngine:
     def _sender(self, nudge: Nudge, now: datetime, outbox: Outbox, report: TickReport) -> Send:
         """Sends the nudge's digest, check-ins or one owner's check-in."""
 
-        async def send(chat_id: int, late_note: str | None) -> Outcome:
+        async def send(chat_id: int, late_note: str | None, again: bool = False) -> Outcome:
             if nudge.kind == "digest":
                 return await self.send_digest(chat_id, now, outbox, late_note)
             if nudge.kind == CHECKIN_OWNER:
                 return await self._owner_checkin(nudge, chat_id, now, outbox, late_note)
-            return await self._checkins(nudge, chat_id, now, outbox, late_note, report)
+            privately = not (nudge.retrying or again)  # private check-ins are retried apart
+            return await self._checkins(nudge, chat_id, now, outbox, late_note, report, privately)
 
         async def sender(late_note: str | None) -> Outcome:
             try:
                 return await send(nudge.chat.chat_id, late_note)
             except ChatMergedError as merged:  # compose it again, with the supergroup's numbers
-                return await send(merged.new_chat_id, late_note)
+                return await send(merged.new_chat_id, late_note, again=True)
 
         return sender
 
@@ -431,10 +436,11 @@ class NudgeEngine:
         outbox: Outbox,
         late_note: str | None,
         report: TickReport,
+        privately: bool = True,
     ) -> Outcome:
         """Ask each owner with open actions how they stand: privately those who started
         the bot (each a nudge of its own, logged and retried apart), the others in one
-        group message. A retry repeats only the group message."""
+        group message. Without ``privately`` (a retry), only the group message."""
         chat = await self.chats.get(chat_id)
         if chat is None:
             return Outcome.EMPTY
@@ -446,7 +452,7 @@ class NudgeEngine:
         for (owner_id, name), owned in by_owner.items():
             if not await self._reachable(owner_id):
                 in_group.append((owner_id, name, owned))
-            elif not nudge.retrying:  # a private check-in has retries of its own
+            elif privately:
                 assert owner_id is not None
                 one = Nudge(chat, CHECKIN_OWNER, nudge.slot_at, owner_id)
                 fallback: Owners = []
@@ -476,8 +482,7 @@ class NudgeEngine:
         """One owner's check-in in their private chat. If they blocked the bot, it goes
         in ``to_group`` (with the group's message) or, on a retry, to the group now."""
         owner_id = owner_id or nudge.number
-        owned = [a for a in await self.actions.in_chat(chat_id, OPEN_STATUSES)
-                 if a.owner_user_id == owner_id]  # fmt: skip
+        owned = await self.actions.in_chat(chat_id, OPEN_STATUSES, owner_user_id=owner_id)
         if not owned:
             return Outcome.EMPTY
         chat = await self.chats.get(chat_id)
