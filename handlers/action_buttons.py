@@ -38,7 +38,12 @@ BUTTON = re.compile(r"^act:(done|update|snooze):(\d{1,9})(?::(-\d{1,15}))?$")
 PICK = re.compile(r"^pk:(-\d{1,15})$")
 UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b(?: in (.+?) — reply)?")
 CARRIED = re.compile(r"^/(done|update) (\d{1,9})(?: (.*))?$", re.DOTALL)
-DONE_WORD = re.compile(r"^\s*done\b[\s,.:;!—–-]*(.*)$", re.IGNORECASE | re.DOTALL)
+# "done, sent it yesterday" closes the action; "done by Friday" is a note about the future.
+DONE_WORD = re.compile(
+    r"^\s*done\b(?!\s+(?:by|soon|yet|next|tomorrow|later|when|if|before|after|this)\b)"
+    r"[\s,.:;!—–-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def register(application: Application) -> None:
@@ -71,24 +76,23 @@ def button_target(data: str | None) -> tuple[int, int | None] | None:
     return int(match.group(2)), int(match.group(3)) if match.group(3) else None
 
 
-def only_target(markup: InlineKeyboardMarkup | None) -> tuple[int, int] | None:
-    """The one action (number, group) a private message's buttons are all about."""
-    rows = markup.inline_keyboard if markup else ()
-    targets = {
-        button_target(b.callback_data if isinstance(b.callback_data, str) else None)
-        for row in rows
-        for b in row
-    }
-    if len(targets) != 1:
-        return None
-    [target] = targets
-    if target is None or target[1] is None:
-        return None
-    return target[0], target[1]
+def targets(markup: InlineKeyboardMarkup | None) -> set[tuple[int, int]]:
+    """The actions (number, group) a private message's buttons are about; empty unless
+    every button is an action or check-in button naming its group."""
+    found: set[tuple[int, int]] = set()
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = button.callback_data
+            target = button_target(data if isinstance(data, str) else None)
+            if target is None or target[1] is None:
+                return set()
+            found.add((target[0], target[1]))
+    return found
 
 
 class _ReplyToReminder(filters.MessageFilter):
-    """Text replying to one of Accord's private messages about one action (a reminder)."""
+    """Text replying to one of Accord's private messages with buttons about actions (a
+    reminder or a check-in)."""
 
     def filter(self, message: Message) -> bool:
         replied = message.reply_to_message
@@ -97,7 +101,7 @@ class _ReplyToReminder(filters.MessageFilter):
             and replied is not None
             and replied.from_user is not None
             and replied.from_user.is_bot
-            and only_target(replied.reply_markup) is not None
+            and bool(targets(replied.reply_markup))
         )
 
 
@@ -242,16 +246,23 @@ async def update_reply(update: Update, context: AccordContext) -> None:
 @once_per_message
 @friendly_errors
 async def reminder_reply(update: Update, context: AccordContext) -> None:
-    """A reply to a private reminder is an update on its action; "done …" closes it."""
+    """A reply to a private reminder is an update on its action; "done …" closes it. A
+    reply to a message about several actions (a check-in) gets a pointer instead."""
     message = update.effective_message
     assert message is not None
     replied = message.reply_to_message
-    target = only_target(replied.reply_markup if replied else None)
-    if replied is None or replied.from_user is None or target is None:
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return
-    if replied.from_user.id != context.bot.id:
+    about = targets(replied.reply_markup)
+    if len(about) != 1:
+        await reply(
+            update,
+            "That message is about several actions: use its buttons, or send "
+            "/update &lt;#&gt; &lt;note&gt; or /done &lt;#&gt;.",
+        )
         return
-    await _remote_note(update, context, target[1], target[0], message.text or "")
+    [(number, group_id)] = about
+    await _remote_note(update, context, group_id, number, message.text or "")
 
 
 async def _remote_note(

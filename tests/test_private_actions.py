@@ -163,3 +163,37 @@ async def test_nothing_owned_anywhere(app, world, group) -> None:
     dave: Person = world.people[104]
     [answer] = await say(app, world, dave, world.private_chat(dave), "/done 1")
     assert answer.text.startswith("You own no open actions in any partnership group")
+
+
+async def test_done_about_the_future_is_a_note(app, world, group, clock) -> None:
+    reminder = await bobs_reminder(app, world, group, clock)
+    bob = world.people[102]
+    private = world.private_chat(bob)
+    [noted] = await reply_to(app, world, bob, private, "done by friday", reminder.message_id)
+    assert noted.text.startswith("Noted on #1")
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
+
+
+async def test_a_reply_to_a_private_checkin(app, world, group, clock) -> None:
+    alice, bob = world.people[101], world.people[102]
+    private = world.private_chat(bob)
+    await say(app, world, bob, private, "/start")
+    await say(app, world, alice, group, "/assign @bob Only one")
+    await say(app, world, alice, group, "/checkin")
+    [one] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")]
+    [noted] = await reply_to(app, world, bob, private, "on track, nearly there", one.message_id)
+    assert noted.text.startswith("Noted on #1 Only one (Partners for Health) — on track")
+    await say(app, world, alice, group, "/assign @bob Another one")
+    await say(app, world, alice, group, "/checkin")
+    two = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")][-1]
+    [pointer] = await reply_to(app, world, bob, private, "all fine", two.message_id)
+    assert pointer.text.startswith("That message is about several actions")
+
+
+async def test_a_group_button_naming_another_group_does_nothing(app, world, group) -> None:
+    alice = world.people[101]
+    [confirmation] = await say(app, world, alice, group, "/assign me Partners paper")
+    data = dict(confirmation.buttons())["Done"] + ":-1001000000002"
+    await feed(app, world.user_presses(alice, confirmation, data))
+    assert toasts(world)[-1] == "This button no longer works."
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
