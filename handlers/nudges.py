@@ -41,6 +41,7 @@ from nudges.engine import (
     NudgeRefusedError,
     Outcome,
     RecipientUnavailableError,
+    TickReport,
 )
 from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
 from register.model import Status
@@ -261,7 +262,12 @@ async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
     scope = await chat_scope(update, context)
     engine = _engine(context)
     now = context.services.clock.now()
-    outcome = await engine.send_now(scope.chat_id, kind, now, TelegramOutbox(context.bot))
+    report = TickReport()
+    outbox = TelegramOutbox(context.bot)
+    outcome = await engine.send_now(scope.chat_id, kind, now, outbox, report)
+    if report.privately:  # the group sees no sign of those
+        owners = "1 owner" if report.privately == 1 else f"{report.privately} owners"
+        await reply(update, f"Check-in sent privately to {owners}.")
     answers = {
         Outcome.EMPTY: {
             "digest": "Nothing to report: nothing is open and nothing closed since the last "

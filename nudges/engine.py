@@ -127,6 +127,7 @@ class TickReport:
     skipped: int = 0
     empty: int = 0
     failed: int = 0
+    privately: int = 0  # private check-ins that arrived
 
     def count(self, outcome: Outcome) -> None:
         """Add one nudge's outcome."""
@@ -307,13 +308,21 @@ class NudgeEngine:
 
         return sender
 
-    async def send_now(self, chat_id: int, kind: str, now: datetime, outbox: Outbox) -> Outcome:
-        """/digest or /checkin: send now, logged and retried like a scheduled one."""
+    async def send_now(
+        self,
+        chat_id: int,
+        kind: str,
+        now: datetime,
+        outbox: Outbox,
+        report: TickReport | None = None,
+    ) -> Outcome:
+        """/digest or /checkin: send now, logged and retried like a scheduled one;
+        ``report`` counts what went out (private check-ins among it)."""
         chat = await self.chats.get(chat_id)
         if chat is None:
             return Outcome.EMPTY
         await self._drop_retries(chat_id, kind)  # this one says it all anew
-        nudge, report = Nudge(chat, kind, now), TickReport()
+        nudge, report = Nudge(chat, kind, now), report or TickReport()
         return await self._deliver(nudge, now, report, self._sender(nudge, now, outbox, report))
 
     async def _deliver(
@@ -462,7 +471,9 @@ class NudgeEngine:
                 ) -> Awaitable[Outcome]:
                     return self._owner_checkin(it, chat_id, now, outbox, note, owner, to)
 
-                private.append(await self._deliver(one, now, report, send))
+                outcome = await self._deliver(one, now, report, send)
+                report.privately += outcome in (Outcome.SENT, Outcome.LATE)
+                private.append(outcome)
                 in_group.extend(fallback)
         if in_group:
             return await self._group_checkin(chat_id, in_group, now, outbox, late_note)

@@ -179,7 +179,9 @@ async def test_a_reply_to_a_private_checkin(app, world, group, clock) -> None:
     private = world.private_chat(bob)
     await say(app, world, bob, private, "/start")
     await say(app, world, alice, group, "/assign @bob Only one")
-    await say(app, world, alice, group, "/checkin")
+    sent = await say(app, world, alice, group, "/checkin")
+    [told] = [m for m in sent if m.chat_id == group.chat_id]
+    assert told.text == "Check-in sent privately to 1 owner."
     [one] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")]
     [noted] = await reply_to(app, world, bob, private, "on track, nearly there", one.message_id)
     assert noted.text.startswith("Noted on #1 Only one (Partners for Health) — on track")
