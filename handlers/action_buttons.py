@@ -1,11 +1,14 @@
-"""Buttons on an action's confirmation: Done, Update (asks for a note), Snooze; and
-Reopen, offered when an update comes for a closed action.
+"""Buttons on an action's confirmation and on private reminders: Done, Update (asks
+for a note), Snooze, and Reopen (offered when an update comes for a closed action); the
+"which partnership?" buttons of a private /done or /update; replies to Update prompts
+and to private reminders.
 
 ``callback_data`` comes from the client, so every press is checked again: the action
-is looked up in the chat the button's message is in, the presser's permission is
-checked as strictly as for the command, and only a message whose own buttons are about
-that action is rewritten. Stale or forged presses change nothing they could not have
-changed by command.
+is looked up in the chat the button's message is in (or, in a private chat, in the
+group the button names, where the presser must still be a member), the presser's
+permission is checked as strictly as for the command, and only a message whose own
+buttons are about that action is rewritten. Stale or forged presses change nothing
+they could not have changed by command.
 """
 
 from __future__ import annotations
@@ -18,31 +21,89 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from telegram.helpers import mention_html
 
 from app.context import AccordContext
-from handlers.actions import action_keyboard, record_update
+from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
 from handlers.common import (
-    chat_scope,
-    current_actor,
     friendly_errors,
     once_per_message,
+    reply,
     throttled,
 )
+from handlers.nudges import CHECKIN
+from handlers.remote import GONE, group_scope, groups_of, in_private, pressed_scope
 from register.parsing import UsageError
 from register.render import action_line, escape
 from register.service import NotAllowedError, RegisterError
 
-BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})$")
-UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b")
+# A private chat's buttons carry their group's id after the number.
+BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
+PICK = re.compile(r"^pk:(-\d{1,15})$")
+UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b(?: in (.+?) — reply)?")
+CARRIED = re.compile(r"^/(done|update) (\d{1,9})(?: (.*))?$", re.DOTALL)
+# "done, sent it yesterday" closes the action; "done by Friday" is a note about the future.
+DONE_WORD = re.compile(
+    r"^\s*done\b(?!\s+(?:by|soon|yet|next|tomorrow|later|when|if|before|after|this)\b)"
+    r"[\s,.:;!—–-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def register(application: Application) -> None:
-    """Add the button handler and the handler for replies to "Update on #n" prompts."""
+    """Add the button handlers and the handlers for replies to "Update on #n" prompts
+    and to private reminders (before the guidance, which answers other private text)."""
     application.add_handler(CallbackQueryHandler(press, pattern=BUTTON))
+    application.add_handler(CallbackQueryHandler(pick, pattern=PICK))
     # An edited reply is not a second note.
     application.add_handler(
         MessageHandler(
             _ReplyToUpdatePrompt() & ~filters.COMMAND & filters.UpdateType.MESSAGE, update_reply
         )
     )
+    application.add_handler(
+        MessageHandler(
+            _ReplyToReminder()
+            & filters.ChatType.PRIVATE
+            & ~filters.COMMAND
+            & filters.UpdateType.MESSAGE,
+            reminder_reply,
+        )
+    )
+
+
+def button_target(data: str | None) -> tuple[int, int | None] | None:
+    """``(number, group id or None)`` of an action or check-in button's data."""
+    match = BUTTON.match(data or "") or CHECKIN.match(data or "")
+    if match is None:
+        return None
+    return int(match.group(2)), int(match.group(3)) if match.group(3) else None
+
+
+def targets(markup: InlineKeyboardMarkup | None) -> set[tuple[int, int]]:
+    """The actions (number, group) a private message's buttons are about; empty unless
+    every button is an action or check-in button naming its group."""
+    found: set[tuple[int, int]] = set()
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = button.callback_data
+            target = button_target(data if isinstance(data, str) else None)
+            if target is None or target[1] is None:
+                return set()
+            found.add((target[0], target[1]))
+    return found
+
+
+class _ReplyToReminder(filters.MessageFilter):
+    """Text replying to one of Accord's private messages with buttons about actions (a
+    reminder or a check-in)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(
+            message.text
+            and replied is not None
+            and replied.from_user is not None
+            and replied.from_user.is_bot
+            and bool(targets(replied.reply_markup))
+        )
 
 
 class _ReplyToUpdatePrompt(filters.MessageFilter):
@@ -70,11 +131,11 @@ async def press(update: Update, context: AccordContext) -> None:
         await query.answer("This button no longer works.")
         return
     operation, number = match.group(1), int(match.group(2))
-    scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
+    group_id = int(match.group(3)) if match.group(3) else None
     register_ = context.services.register
     now = context.services.clock.now()
     try:
+        scope, actor = await pressed_scope(update, context, group_id)
         if operation == "done":
             action = await register_.complete(scope, actor, number, "", now)
             toast = f"#{number} is done."
@@ -87,9 +148,14 @@ async def press(update: Update, context: AccordContext) -> None:
         else:
             await register_.updatable(scope, actor, number)
             await query.answer()
+            who = (
+                f"in {escape(scope.title)} — reply"
+                if group_id is not None
+                else f"— {mention_html(actor.user_id, actor.name)}, reply"
+            )
             await message.reply_text(
-                f"Update on #{number} — {mention_html(actor.user_id, actor.name)}, reply to "
-                "this message with your note (“on track”, “at risk” or “blocked” set the status).",
+                f"Update on #{number} {who} to this message with your note (“on track”, "
+                "“at risk” or “blocked” set the status).",
                 reply_markup=ForceReply(
                     selective=True, input_field_placeholder=f"Update on #{number}"
                 ),
@@ -99,25 +165,59 @@ async def press(update: Update, context: AccordContext) -> None:
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer(toast)
-    if not is_about(message.reply_markup, number):
+    if not is_about(message.reply_markup, number, group_id):
         return  # a forged press on another action's message: leave that message alone
     line = action_line(action, scope.zone, now, owner=True)
+    if group_id is not None:
+        line += f" ({escape(scope.title)})"
     text = f"{line}\n<i>{escape(actor.name)}: {escape(toast)}</i>"
     try:
-        markup = None if action.status.closed else action_keyboard(number)
+        markup = None if action.status.closed else action_keyboard(number, group_id)
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest:
         pass  # the message is too old to edit: the toast said it all
 
 
-def is_about(markup: InlineKeyboardMarkup | None, number: int) -> bool:
-    """Whether a message's own buttons are about action ``#number``."""
+def is_about(markup: InlineKeyboardMarkup | None, number: int, group_id: int | None) -> bool:
+    """Whether a message's own buttons are about action ``#number`` (of that group)."""
     rows = markup.inline_keyboard if markup else ()
     for button in (button for row in rows for button in row):
         match = BUTTON.match(button.callback_data if isinstance(button.callback_data, str) else "")
-        if match and int(match.group(2)) == number:
+        if match and (int(match.group(2)), match.group(3)) == (number, _text(group_id)):
             return True
     return False
+
+
+def _text(group_id: int | None) -> str | None:
+    return None if group_id is None else str(group_id)
+
+
+@throttled
+async def pick(update: Update, context: AccordContext) -> None:
+    """The partnership picked for a private /done or /update: the command, carried in
+    the question's text, is done there after checking membership and permission."""
+    query = update.callback_query
+    assert query is not None
+    match = PICK.match(query.data or "")
+    message = query.message
+    text = message.text if isinstance(message, Message) else None
+    header, _, command = (text or "").partition("\n")
+    carried = CARRIED.match(command)
+    if match is None or not in_private(update) or header != PICK_QUESTION or carried is None:
+        await query.answer(GONE)
+        return
+    op, number, note = carried.group(1), int(carried.group(2)), carried.group(3) or ""
+    try:
+        scope, actor = await group_scope(context, int(match.group(1)), query.from_user)
+        answer = await act_on(context, scope, actor, op, number, note, remote=True)
+    except (RegisterError, UsageError) as error:
+        await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
+        return
+    await query.answer()
+    try:
+        await query.edit_message_text(answer)
+    except BadRequest:
+        await reply(update, answer)
 
 
 @throttled
@@ -133,4 +233,49 @@ async def update_reply(update: Update, context: AccordContext) -> None:
     match = UPDATE_PROMPT.match(replied.text or "")
     if replied.from_user.id != context.bot.id or match is None:
         return
-    await record_update(update, context, int(match.group(1)), message.text or "")
+    number, note = int(match.group(1)), message.text or ""
+    if not in_private(update):
+        await record_update(update, context, number, note)
+        return
+    user = update.effective_user
+    assert user is not None
+    groups = [g for g in await groups_of(context, user.id, number) if g[1] == match.group(2)]
+    if len(groups) != 1:
+        await reply(update, f"Which group is that for? Send /update {number} {escape(note)}")
+        return
+    await _remote_note(update, context, groups[0][0], number, note)
+
+
+@throttled
+@once_per_message
+@friendly_errors
+async def reminder_reply(update: Update, context: AccordContext) -> None:
+    """A reply to a private reminder is an update on its action; "done …" closes it. A
+    reply to a message about several actions (a check-in) gets a pointer instead."""
+    message = update.effective_message
+    assert message is not None
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    about = targets(replied.reply_markup)
+    if len(about) != 1:
+        await reply(
+            update,
+            "That message is about several actions: use its buttons, or send "
+            "/update &lt;#&gt; &lt;note&gt; or /done &lt;#&gt;.",
+        )
+        return
+    [(number, group_id)] = about
+    await _remote_note(update, context, group_id, number, message.text or "")
+
+
+async def _remote_note(
+    update: Update, context: AccordContext, group_id: int, number: int, text: str
+) -> None:
+    """A note (or "done …") from the private chat on action ``#number`` of a group."""
+    user = update.effective_user
+    assert user is not None
+    scope, actor = await group_scope(context, group_id, user)
+    done = DONE_WORD.match(text)
+    op, note = ("done", done.group(1)) if done else ("update", text)
+    await reply(update, await act_on(context, scope, actor, op, number, note, remote=True))

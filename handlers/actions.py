@@ -24,10 +24,12 @@ from handlers.common import (
     reply,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
+from handlers.remote import group_scope, groups_of, in_private
 from register.dates import DueDateError, read_due
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
     NumberedRequest,
+    UsageError,
     check_title,
     parse_assign,
     parse_numbered,
@@ -56,10 +58,9 @@ COMMANDS = (
     CommandInfo("actions", "The register: open actions by partner", "/actions overdue",
                 in_private=False),
     CommandInfo("mine", "Your open actions", "/mine"),
-    CommandInfo("done", "Close an action", "/done 3 sent to the board", in_private=False,
-                writes=True),
+    CommandInfo("done", "Close an action", "/done 3 sent to the board", writes=True),
     CommandInfo("update", "A progress note (on track, at risk, blocked)",
-                "/update 3 at risk: waiting for figures", in_private=False, writes=True),
+                "/update 3 at risk: waiting for figures", writes=True),
     CommandInfo("edit", "Correct an action's title", "/edit 3 Draft the carers' survey",
                 in_private=False, writes=True),
     CommandInfo("reopen", "Undo a /done or a /drop", "/reopen 3", in_private=False,
@@ -76,14 +77,22 @@ COMMANDS = (
 )  # fmt: skip
 
 
-def action_keyboard(number: int) -> InlineKeyboardMarkup:
-    """Done / Update / Snooze for action ``#number``."""
+PICK_QUESTION = "You have actions in more than one partnership. Which one is this for?"
+PICK_LABEL = 40  # characters of a group's title on its button
+MAX_PICKS = 20  # groups offered (Telegram allows 100 buttons)
+MAX_CARRIED = 3500  # a command carried in the question, which must stay one message
+
+
+def action_keyboard(number: int, chat_id: int | None = None) -> InlineKeyboardMarkup:
+    """Done / Update / Snooze for action ``#number`` (in a private chat, of group
+    ``chat_id``, which the buttons carry)."""
+    where = f":{chat_id}" if chat_id is not None else ""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Done", callback_data=f"act:done:{number}"),
-                InlineKeyboardButton("Update", callback_data=f"act:update:{number}"),
-                InlineKeyboardButton("Snooze 1 week", callback_data=f"act:snooze:{number}"),
+                InlineKeyboardButton("Done", callback_data=f"act:done:{number}{where}"),
+                InlineKeyboardButton("Update", callback_data=f"act:update:{number}{where}"),
+                InlineKeyboardButton("Snooze 1 week", callback_data=f"act:snooze:{number}{where}"),
             ]
         ]
     )
@@ -298,18 +307,20 @@ async def numbered_command(
     return request, await chat_scope(update, context), actor
 
 
-@group_only("done")
 @friendly_errors
 async def done(update: Update, context: AccordContext) -> None:
-    """/done <#> [note]: close an action (its owner or a coordinator)."""
-    request, scope, actor = await numbered_command(update, context, "done")
-    action = await context.services.register.complete(
-        scope, actor, request.number, request.rest, context.services.clock.now()
-    )
-    await reply(update, f"Done: <b>#{action.number}</b> {escape(action.title)}. Thank you!")
+    """/done <#> [note]: close an action (its owner or a coordinator); in a private
+    chat, in the partnership where the person has actions (or the one they pick)."""
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    request = parse_numbered(text, "done")
+    if in_private(update):
+        await private_request(update, context, "done", request)
+        return
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    await reply(update, await act_on(context, scope, actor, "done", request.number, request.rest))
 
 
-@group_only("update")
 @friendly_errors
 async def update_action(update: Update, context: AccordContext) -> None:
     """/update <#> <note>: a progress note; "on track", "at risk", "blocked" set the status."""
@@ -318,6 +329,9 @@ async def update_action(update: Update, context: AccordContext) -> None:
         "update",
         rest_required=True,
     )
+    if in_private(update):
+        await private_request(update, context, "update", request)
+        return
     await record_update(update, context, request.number, request.rest)
 
 
@@ -325,9 +339,8 @@ async def record_update(update: Update, context: AccordContext, number: int, not
     """Record a progress note on action ``number`` and confirm it."""
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
-    now = context.services.clock.now()
     try:
-        action = await context.services.register.update(scope, actor, number, note, now)
+        answer = await act_on(context, scope, actor, "update", number, note)
     except ClosedError as closed:
         await reply(
             update,
@@ -338,10 +351,62 @@ async def record_update(update: Update, context: AccordContext, number: int, not
             ),
         )
         return
-    await reply(
-        update,
-        f"Noted on <b>#{action.number}</b> {escape(action.title)} — "
-        f"<i>{action.status.label}</i>, {due_text(action.due, scope.zone, now)}.",
+    await reply(update, answer)
+
+
+async def act_on(
+    context: AccordContext,
+    scope: ChatScope,
+    actor: Actor,
+    op: str,
+    number: int,
+    note: str,
+    remote: bool = False,
+) -> str:
+    """Close (``done``) or note (``update``) action ``#number`` of ``scope``, checked by
+    the register; the confirmation, naming the group when ``remote`` (said elsewhere)."""
+    now = context.services.clock.now()
+    register_ = context.services.register
+    where = f" ({escape(scope.title)})" if remote else ""
+    if op == "done":
+        action = await register_.complete(scope, actor, number, note, now)
+        return f"Done: <b>#{action.number}</b> {escape(action.title)}{where}. Thank you!"
+    action = await register_.update(scope, actor, number, note, now)
+    return (
+        f"Noted on <b>#{action.number}</b> {escape(action.title)}{where} — "
+        f"<i>{action.status.label}</i>, {due_text(action.due, scope.zone, now)}."
+    )
+
+
+async def private_request(
+    update: Update, context: AccordContext, op: str, request: NumberedRequest
+) -> None:
+    """/done or /update in a private chat: act in the one partnership where the person
+    has open actions (the one where ``#number`` is theirs, if that tells), or ask which."""
+    user = update.effective_user
+    assert user is not None
+    groups = await groups_of(context, user.id, request.number)
+    if not groups:
+        await reply(
+            update,
+            f"You own no open actions in any partnership group. Send /{op} in the group "
+            "where the action is.",
+        )
+        return
+    if len(groups) == 1:
+        scope, actor = await group_scope(context, groups[0][0], user)
+        answer = await act_on(context, scope, actor, op, request.number, request.rest, True)
+        await reply(update, answer)
+        return
+    command = f"/{op} {request.number}" + (f" {request.rest}" if request.rest else "")
+    if len(command) > MAX_CARRIED:
+        raise UsageError(f"That is too long to carry over: send /{op} in the group instead.")
+    buttons = [
+        [InlineKeyboardButton(clip(title, PICK_LABEL), callback_data=f"pk:{chat_id}")]
+        for chat_id, title in groups[:MAX_PICKS]
+    ]
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        f"{PICK_QUESTION}\n{escape(command)}", reply_markup=InlineKeyboardMarkup(buttons)
     )
 
 

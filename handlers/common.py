@@ -260,7 +260,8 @@ def group_only(command: str) -> Callable[[Handler], Handler]:
                 await reply(
                     update,
                     f"/{command} works in your partnership's group, where the register lives. "
-                    "Here, /mine lists the actions you own in every group.",
+                    "Here, /mine lists the actions you own in every group, and /done and "
+                    "/update work on them.",
                 )
                 return
             await handler(update, context)

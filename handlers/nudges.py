@@ -30,6 +30,7 @@ from handlers.common import (
     reply,
     throttled,
 )
+from handlers.remote import pressed_scope
 from nudges.compose import CHECKIN_NOTE
 from nudges.engine import (
     Buttons,
@@ -40,6 +41,7 @@ from nudges.engine import (
     NudgeRefusedError,
     Outcome,
     RecipientUnavailableError,
+    TickReport,
 )
 from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
 from register.model import Status
@@ -64,7 +66,8 @@ COMMANDS = (
     CommandInfo("checkin", "Ask owners for an update now", "/checkin", in_private=False,
                 coordinators_only=True, writes=True),
 )  # fmt: skip
-CHECKIN = re.compile(r"^ci:(on_track|at_risk|blocked|done):(\d{1,9})$")
+# A private check-in's buttons carry their group's id after the number.
+CHECKIN = re.compile(r"^ci:(on_track|at_risk|blocked|done):(\d{1,9})(?::(-\d{1,15}))?$")
 
 
 class TelegramOutbox:
@@ -256,10 +259,16 @@ async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
     scope = await chat_scope(update, context)
     engine = _engine(context)
     now = context.services.clock.now()
-    outcome = await engine.send_now(scope.chat_id, kind, now, TelegramOutbox(context.bot))
+    report = TickReport()
+    outbox = TelegramOutbox(context.bot)
+    outcome = await engine.send_now(scope.chat_id, kind, now, outbox, report)
+    if report.privately:  # the group sees no sign of those
+        owners = "1 owner" if report.privately == 1 else f"{report.privately} owners"
+        await reply(update, f"Check-in sent privately to {owners}.")
     answers = {
         Outcome.EMPTY: {
-            "digest": "Nothing to report: no overdue, due, blocked, done or stale actions.",
+            "digest": "Nothing to report: nothing is open and nothing closed since the last "
+            "digest.",
             "checkin": "Nobody has open actions to check in on.",
         }[kind],
         Outcome.FAILED: "Telegram could not take that just now; I'll try again in a minute.",
@@ -281,11 +290,11 @@ async def checkin_answer(update: Update, context: AccordContext) -> None:
         await query.answer("This button no longer works.")
         return
     status, number = Status(match.group(1)), int(match.group(2))
-    scope = await chat_scope(update, context)
-    actor = await current_actor(update, context)
+    group_id = int(match.group(3)) if match.group(3) else None
     register_ = context.services.register
     now = context.services.clock.now()
     try:
+        scope, actor = await pressed_scope(update, context, group_id)
         if status is Status.DONE:
             action = await register_.complete(scope, actor, number, CHECKIN_NOTE, now)
         else:

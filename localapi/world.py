@@ -21,6 +21,7 @@ from localapi.markup import HtmlError, parse_html
 JSON = dict[str, Any]
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+MAX_BUTTONS = 100  # inline buttons on one message
 # Telegram's stand-in sender for a group administrator posting as the group itself.
 ANONYMOUS_ADMIN_ID = 1087968824
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?")
@@ -497,6 +498,8 @@ class World:
         """Inline keyboards stay on the message; reply keyboards and ForceReply do not."""
         if not markup or "inline_keyboard" not in markup:
             return None
+        if sum(len(row) for row in markup.get("inline_keyboard", [])) > MAX_BUTTONS:
+            raise BadRequest("REPLY_MARKUP_TOO_LONG")
         for row in markup.get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data")

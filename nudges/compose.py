@@ -15,6 +15,8 @@ STALE_AFTER = timedelta(days=14)
 WEEK = timedelta(days=7)
 CHECKIN_NOTE = "check-in"
 MAX_CHECKIN_ACTIONS = 8
+COMING_UP = 3  # the digest's "Coming up": the next few due after this week
+FLAGGED = (Status.BLOCKED, Status.AT_RISK)  # shown on an action's line in any section
 
 
 def mention(user_id: int | None, name: str) -> str:
@@ -66,11 +68,11 @@ def _line(action: Action, section: str, zone: ZoneInfo, now: datetime) -> str:
         else escape(action.owner_name)
     )
     text = f"#{action.number} {escape(action.title)} — {owner}"
-    if section in ("overdue", "due") and action.due is not None:
+    if section in ("overdue", "due", "next") and action.due is not None:
         text += (
             f" · {'was due' if section == 'overdue' else 'due'} {action.due.describe(zone, now)}"
         )
-    if section == "risk":
+    if action.status in FLAGGED:
         text += f" · <i>{action.status.label}</i>"
     if section == "stale":
         text += f" · last update {action.updated_at.astimezone(zone):%d %b}"
@@ -86,23 +88,36 @@ def digest(
     since: datetime | None,
     late_note: str | None = None,
 ) -> list[str]:
-    """The digest's messages (each under Telegram's limit), or [] when there is nothing
-    to say. Per partner organisation, overdue first; owners of overdue actions mentioned."""
+    """The digest's messages (each under Telegram's limit), or [] when nothing is open
+    and nothing closed since the last one. A summary line, then per partner
+    organisation, overdue first (owners of overdue actions mentioned), then what is due
+    next after this week."""
+    actions = list(actions)
     placed: dict[str | None, dict[str, list[Action]]] = {}
     for action in actions:
         key = _section(action, now, since, zone)
         if key is not None:
             placed.setdefault(action.partner_name, {}).setdefault(key, []).append(action)
     answers = [event for event in checkins if event.note == CHECKIN_NOTE]
-    if not placed and not answers:
+    still_open = [a for a in actions if not a.status.closed]
+    closed = [a for a in actions if a.status.closed and a.closed_at and a.closed_at <= now
+              and (since is None or a.closed_at > since)]  # fmt: skip
+    if not still_open and not closed and not answers:
         return []
 
     def urgency(partner: str | None) -> tuple:
         return ("overdue" not in placed[partner], partner is None, (partner or "").casefold())
 
+    def count(key: str) -> int:
+        return sum(len(sections.get(key, ())) for sections in placed.values())
+
     lines = [f"<b>Digest — {escape(title)}</b> · {now.astimezone(zone):%a %d %b}"]
     if late_note:
         lines.append(f"<i>{escape(late_note)}</i>")
+    lines.append(
+        f"{len(still_open)} open · {count('overdue')} overdue · {count('due')} due this week"
+        f" · {count('done')} done since the last digest"
+    )
     for partner in sorted(placed, key=urgency):
         lines.append(f"\n<b>{escape(partner or NO_PARTNER)}</b>")
         for section in SECTIONS:
@@ -112,6 +127,13 @@ def digest(
             lines.append(f"<u>{section.heading}</u>")
             items.sort(key=lambda a: (a.due.deadline(zone) if a.due else now, a.number))
             lines.extend(f"  {_line(a, section.key, zone, now)}" for a in items)
+    later = sorted(
+        (a for a in still_open if a.due is not None and a.due.deadline(zone) > now + WEEK),
+        key=lambda a: (a.due.deadline(zone) if a.due else now, a.number),
+    )[:COMING_UP]
+    if later:
+        lines.append("\n<u>Coming up</u>")
+        lines.extend(f"  {_line(a, 'next', zone, now)}" for a in later)
     if answers:
         lines.append("\n<b>Check-in answers</b>")
         lines.extend(
@@ -140,14 +162,38 @@ def reminder(action: Action, kind: str, zone: ZoneInfo, now: datetime, in_group:
     return text[0].upper() + text[1:] if not in_group else text
 
 
-def checkin_prompt(
-    owner_id: int | None, owner_name: str, actions: list[Action], zone: ZoneInfo, now: datetime
-) -> str:
-    """A check-in asking one owner how their open actions stand."""
-    lines = [f"Check-in for {mention(owner_id, owner_name)}: how are these going?"]
+def _checkin_lines(actions: list[Action], zone: ZoneInfo, now: datetime) -> list[str]:
+    lines = []
     for action in actions[:MAX_CHECKIN_ACTIONS]:
         due = f" · due {action.due.describe(zone, now)}" if action.due else ""
         lines.append(f"<b>#{action.number}</b> {escape(action.title)} — {action.status.label}{due}")
     if len(actions) > MAX_CHECKIN_ACTIONS:
         lines.append(f"…and {len(actions) - MAX_CHECKIN_ACTIONS} more: see /mine.")
+    return lines
+
+
+def checkin_private(title: str, actions: list[Action], zone: ZoneInfo, now: datetime) -> str:
+    """A check-in in an owner's private chat about their open actions in one group."""
+    lines = [f"Check-in from <b>{escape(title)}</b>: how are these going?"]
+    return "\n".join(lines + _checkin_lines(actions, zone, now))
+
+
+def checkin_group(
+    owners: list[tuple[int | None, str, list[Action]]],
+    zone: ZoneInfo,
+    now: datetime,
+    buttons: bool,
+) -> str:
+    """One group message asking every owner in ``owners`` (each mentioned once) how
+    their open actions stand; a pointer to the commands when there are no buttons."""
+    names = ", ".join(mention(owner_id, name) for owner_id, name, _ in owners)
+    lines = [f"Check-in for {names}: how are these going?"]
+    if not buttons:
+        lines.append(
+            "Reply with /update &lt;#&gt; on track (or at risk, or blocked), or /done &lt;#&gt;."
+        )
+    for _, name, actions in owners:
+        if len(owners) > 1:
+            lines.append(f"\n<u>{escape(name)}</u>")
+        lines.extend(_checkin_lines(actions, zone, now))
     return "\n".join(lines)

@@ -11,7 +11,11 @@ transport's retries) is logged ``failed`` and tried again, backing off from a mi
 an hour, while it is within ``LATE_LIMIT`` of its slot; the retry is claimed the same
 way. Each nudge is sent on its own, so one chat's failure never stops another chat's.
 
-A nudge of several messages (a long digest, one check-in per owner) is tried again only
+A check-in sends each owner who started the bot a private message of their own (a
+nudge of kind ``checkin-owner``, logged and retried apart, so one owner's chat never
+holds up another's) and asks the others in one group message.
+
+A nudge of several messages (a long digest or group check-in) is tried again only
 if none of its messages arrived. Once one has, resending would repeat it to everyone,
 so it is logged ``partial`` and not retried; a partial digest does not count as the
 last digest, so what its missing part carried comes again in the next one.
@@ -28,7 +32,7 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from nudges.compose import checkin_prompt, digest, reminder
+from nudges.compose import MAX_CHECKIN_ACTIONS, checkin_group, checkin_private, digest, reminder
 from nudges.schedule import (
     DEFAULT_CHECKIN,
     DEFAULT_DIGEST,
@@ -38,7 +42,7 @@ from nudges.schedule import (
     reminder_moments,
 )
 from register.model import OPEN_STATUSES, Action
-from register.render import escape
+from register.render import escape, split_message
 from storage.actions import ActionRepository
 from storage.chats import ChatRecord, ChatRepository
 from storage.nudges import Retry, ScheduleRepository, StoredSchedule
@@ -53,6 +57,8 @@ GROUP_TYPES = ("group", "supergroup")
 RETRY_FIRST = timedelta(minutes=1)
 LATE_BECAUSE = {False: ", while Accord was offline.", True: "; Telegram could not be reached then."}
 RETRY_MOST = timedelta(hours=1)
+CHECKIN_OWNER = "checkin-owner"  # one owner's private check-in; its number: their user id
+MAX_BUTTONS = 100  # Telegram's limit on one message's inline buttons
 
 
 class ChatUnavailableError(Exception):
@@ -121,6 +127,7 @@ class TickReport:
     skipped: int = 0
     empty: int = 0
     failed: int = 0
+    privately: int = 0  # private check-ins that arrived
 
     def count(self, outcome: Outcome) -> None:
         """Add one nudge's outcome."""
@@ -147,6 +154,7 @@ class Nudge:
 
 
 Send = Callable[[str | None], Awaitable[Outcome]]  # given the late note, if any
+Owners = list[tuple[int | None, str, list[Action]]]  # owner id, name, their open actions
 
 
 class NudgeEngine:
@@ -272,30 +280,50 @@ class NudgeEngine:
         report: TickReport,
     ) -> None:
         kind = stored.schedule.kind
-        await self.schedules.drop_retries(chat.chat_id, kind)  # this one says it all anew
+        await self._drop_retries(chat.chat_id, kind)  # this one says it all anew
         nudge = Nudge(chat, kind, stored.next_fire_at or now)
-        await self._deliver(nudge, now, report, self._sender(nudge, now, outbox))
+        await self._deliver(nudge, now, report, self._sender(nudge, now, outbox, report))
 
-    def _sender(self, nudge: Nudge, now: datetime, outbox: Outbox) -> Send:
-        """Sends the nudge's digest or check-ins."""
-        send = self.send_digest if nudge.kind == "digest" else self.send_checkins
+    async def _drop_retries(self, chat_id: int, kind: str) -> None:
+        await self.schedules.drop_retries(chat_id, kind)
+        if kind == "checkin":
+            await self.schedules.drop_retries(chat_id, CHECKIN_OWNER)
+
+    def _sender(self, nudge: Nudge, now: datetime, outbox: Outbox, report: TickReport) -> Send:
+        """Sends the nudge's digest, check-ins or one owner's check-in."""
+
+        async def send(chat_id: int, late_note: str | None, again: bool = False) -> Outcome:
+            if nudge.kind == "digest":
+                return await self.send_digest(chat_id, now, outbox, late_note)
+            if nudge.kind == CHECKIN_OWNER:
+                return await self._owner_checkin(nudge, chat_id, now, outbox, late_note)
+            privately = not (nudge.retrying or again)  # private check-ins are retried apart
+            return await self._checkins(nudge, chat_id, now, outbox, late_note, report, privately)
 
         async def sender(late_note: str | None) -> Outcome:
             try:
-                return await send(nudge.chat.chat_id, now, outbox, late_note)
+                return await send(nudge.chat.chat_id, late_note)
             except ChatMergedError as merged:  # compose it again, with the supergroup's numbers
-                return await send(merged.new_chat_id, now, outbox, late_note)
+                return await send(merged.new_chat_id, late_note, again=True)
 
         return sender
 
-    async def send_now(self, chat_id: int, kind: str, now: datetime, outbox: Outbox) -> Outcome:
-        """/digest or /checkin: send now, logged and retried like a scheduled one."""
+    async def send_now(
+        self,
+        chat_id: int,
+        kind: str,
+        now: datetime,
+        outbox: Outbox,
+        report: TickReport | None = None,
+    ) -> Outcome:
+        """/digest or /checkin: send now, logged and retried like a scheduled one;
+        ``report`` counts what went out (private check-ins among it)."""
         chat = await self.chats.get(chat_id)
         if chat is None:
             return Outcome.EMPTY
-        await self.schedules.drop_retries(chat_id, kind)  # this one says it all anew
-        nudge = Nudge(chat, kind, now)
-        return await self._deliver(nudge, now, TickReport(), self._sender(nudge, now, outbox))
+        await self._drop_retries(chat_id, kind)  # this one says it all anew
+        nudge, report = Nudge(chat, kind, now), report or TickReport()
+        return await self._deliver(nudge, now, report, self._sender(nudge, now, outbox, report))
 
     async def _deliver(
         self, nudge: Nudge, now: datetime, report: TickReport, send: Send
@@ -350,7 +378,7 @@ class NudgeEngine:
             return
         nudge = Nudge(chat, retry.kind, retry.slot_at, retry.number, retrying=True)
         if not retry.kind.startswith("reminder-"):
-            await self._deliver(nudge, now, report, self._sender(nudge, now, outbox))
+            await self._deliver(nudge, now, report, self._sender(nudge, now, outbox, report))
             return
         action = await self.actions.get(chat.chat_id, retry.number)
         if action is None or action.status.closed or action.due is None:
@@ -397,26 +425,112 @@ class NudgeEngine:
         await self.chats.update_settings(chat_id, last_digest_at=now)
         return Outcome.LATE if late_note else Outcome.SENT
 
-    async def send_checkins(
-        self, chat_id: int, now: datetime, outbox: Outbox, late_note: str | None = None
-    ) -> Outcome:
-        """Ask each owner with open actions how they stand; ``DeliveryFailedError`` if
-        none of the questions arrived."""
-        chat = await self.chats.get(chat_id)
-        if chat is None:
-            return Outcome.EMPTY
-        zone = self.zone_of(chat)
+    async def _owners(self, chat_id: int) -> dict[tuple[int | None, str], list[Action]]:
+        """The chat's open actions by owner."""
         by_owner: dict[tuple[int | None, str], list[Action]] = {}
         for action in await self.actions.in_chat(chat_id, OPEN_STATUSES):
             by_owner.setdefault((action.owner_user_id, action.owner_name), []).append(action)
+        return by_owner
+
+    async def _reachable(self, owner_id: int | None) -> bool:
+        """Whether an owner has started the bot (and not blocked it since)."""
+        person = await self.people.get(owner_id) if owner_id else None
+        return person is not None and person.has_private_chat
+
+    async def _checkins(
+        self,
+        nudge: Nudge,
+        chat_id: int,
+        now: datetime,
+        outbox: Outbox,
+        late_note: str | None,
+        report: TickReport,
+        privately: bool = True,
+    ) -> Outcome:
+        """Ask each owner with open actions how they stand: privately those who started
+        the bot (each a nudge of its own, logged and retried apart), the others in one
+        group message. Without ``privately`` (a retry), only the group message."""
+        chat = await self.chats.get(chat_id)
+        if chat is None:
+            return Outcome.EMPTY
+        by_owner = await self._owners(chat_id)
         if not by_owner:
             return Outcome.EMPTY
-        for index, ((owner_id, name), owned) in enumerate(by_owner.items()):
-            text = checkin_prompt(owner_id, name, owned, zone, now)
+        in_group: Owners = []
+        private: list[Outcome] = []
+        for (owner_id, name), owned in by_owner.items():
+            if not await self._reachable(owner_id):
+                in_group.append((owner_id, name, owned))
+            elif privately:
+                assert owner_id is not None
+                one = Nudge(chat, CHECKIN_OWNER, nudge.slot_at, owner_id)
+                fallback: Owners = []
+
+                def send(
+                    note: str | None, it: Nudge = one, owner: int = owner_id, to: Owners = fallback
+                ) -> Awaitable[Outcome]:
+                    return self._owner_checkin(it, chat_id, now, outbox, note, owner, to)
+
+                outcome = await self._deliver(one, now, report, send)
+                report.privately += outcome in (Outcome.SENT, Outcome.LATE)
+                private.append(outcome)
+                in_group.extend(fallback)
+        if in_group:
+            return await self._group_checkin(chat_id, in_group, now, outbox, late_note)
+        arrived = [o for o in private if o in (Outcome.SENT, Outcome.LATE)]
+        return arrived[0] if arrived else (private[0] if private else Outcome.EMPTY)
+
+    async def _owner_checkin(
+        self,
+        nudge: Nudge,
+        chat_id: int,
+        now: datetime,
+        outbox: Outbox,
+        late_note: str | None,
+        owner_id: int | None = None,
+        to_group: Owners | None = None,
+    ) -> Outcome:
+        """One owner's check-in in their private chat. If they blocked the bot, it goes
+        in ``to_group`` (with the group's message) or, on a retry, to the group now."""
+        owner_id = owner_id or nudge.number
+        owned = await self.actions.in_chat(chat_id, OPEN_STATUSES, owner_user_id=owner_id)
+        if not owned:
+            return Outcome.EMPTY
+        chat = await self.chats.get(chat_id)
+        title = (chat.title if chat else None) or "your group"
+        zone = self.zone_of(chat)
+        if await self._reachable(owner_id):
+            text = checkin_private(title, owned, zone, now)
             if late_note:
-                text = f"<i>{late_note}</i>\n{text}"
-            buttons = [checkin_buttons(a.number) for a in owned[:8]]
-            target = await self._send_part(chat_id, text, buttons, outbox, now, index)
+                text = f"<i>{escape(late_note)}</i>\n{text}"
+            try:
+                await outbox.send(owner_id, text, checkin_rows(owned, chat_id))
+                return Outcome.LATE if late_note else Outcome.SENT
+            except RecipientUnavailableError:
+                logger.info("Owner %s can't be reached privately; checking in in the group",
+                            owner_id)  # fmt: skip
+                await self.people.lost_private_chat(owner_id)
+        owners: Owners = [(owner_id, owned[0].owner_name, owned)]
+        if to_group is not None:
+            to_group.extend(owners)
+            return Outcome.GONE
+        return await self._group_checkin(chat_id, owners, now, outbox, late_note)
+
+    async def _group_checkin(
+        self, chat_id: int, owners: Owners, now: datetime, outbox: Outbox, late_note: str | None
+    ) -> Outcome:
+        """One group message (split if long) mentioning every owner in ``owners``, with
+        status buttons when they fit in one message, else a pointer to the commands."""
+        chat = await self.chats.get(chat_id)
+        shown = [a for _, _, owned in owners for a in owned[:MAX_CHECKIN_ACTIONS]]
+        buttons = len(shown) * len(CHECKIN_ANSWERS) <= MAX_BUTTONS
+        text = checkin_group(owners, self.zone_of(chat), now, buttons)
+        if late_note:
+            text = f"<i>{escape(late_note)}</i>\n{text}"
+        parts = split_message(text)
+        for index, part in enumerate(parts):
+            rows = checkin_rows(shown) if buttons and index == len(parts) - 1 else None
+            target = await self._send_part(chat_id, part, rows, outbox, now, index)
             if not isinstance(target, int):
                 return target
             chat_id = target
@@ -501,7 +615,9 @@ class NudgeEngine:
         person = await self.people.get(action.owner_user_id) if action.owner_user_id else None
         if person is not None and person.has_private_chat:
             try:
-                await outbox.send(person.user_id, reminder(action, kind, zone, now, in_group=False))
+                text = reminder(action, kind, zone, now, in_group=False)
+                buttons = reminder_buttons(action.number, action.chat_id)
+                await outbox.send(person.user_id, text, buttons)
                 return Outcome.SENT
             except RecipientUnavailableError:
                 logger.info(
@@ -566,11 +682,28 @@ class NudgeEngine:
         return None
 
 
-def checkin_buttons(number: int) -> list[tuple[str, str]]:
-    """On track / At risk / Blocked / Done for action ``#number``."""
+CHECKIN_ANSWERS = (("on_track", "On track"), ("at_risk", "At risk"), ("blocked", "Blocked"),
+                   ("done", "Done"))  # fmt: skip
+
+
+def checkin_buttons(number: int, chat_id: int | None = None) -> list[tuple[str, str]]:
+    """On track / At risk / Blocked / Done for action ``#number``; a private message's
+    buttons carry the group's id."""
+    where = f":{chat_id}" if chat_id is not None else ""
+    return [(f"#{number} {label}", f"ci:{key}:{number}{where}") for key, label in CHECKIN_ANSWERS]
+
+
+def checkin_rows(actions: list[Action], chat_id: int | None = None) -> Buttons:
+    """One row of answers per action (the first ``MAX_CHECKIN_ACTIONS``)."""
+    return [checkin_buttons(a.number, chat_id) for a in actions[:MAX_CHECKIN_ACTIONS]]
+
+
+def reminder_buttons(number: int, chat_id: int) -> Buttons:
+    """Done / Update / Snooze for action ``#number`` of group ``chat_id``, in a private chat."""
     return [
-        (f"#{number} On track", f"ci:on_track:{number}"),
-        ("At risk", f"ci:at_risk:{number}"),
-        ("Blocked", f"ci:blocked:{number}"),
-        ("Done", f"ci:done:{number}"),
+        [
+            ("Done", f"act:done:{number}:{chat_id}"),
+            ("Update", f"act:update:{number}:{chat_id}"),
+            ("Snooze 1 week", f"act:snooze:{number}:{chat_id}"),
+        ]
     ]

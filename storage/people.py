@@ -102,6 +102,13 @@ class PeopleRepository:
         )
         return [_person(row) for row in rows]
 
+    async def lost_private_chat(self, user_id: int) -> None:
+        """The person blocked the bot: nudges go to their groups until they write again."""
+        await self._db.execute_write(
+            "UPDATE people SET has_private_chat = 0 WHERE user_id = ?", (user_id,)
+        )
+        self._written.pop(user_id, None)
+
     async def get(self, user_id: int) -> PersonRecord | None:
         """The stored person, or ``None``."""
         row = await self._db.fetch_one(

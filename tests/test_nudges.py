@@ -185,11 +185,12 @@ async def test_checkins_record_answers_for_the_next_digest(app, world, group, cl
     [prompt] = [
         m for m in world.bot_messages(group.chat_id) if m.text.startswith("Check-in for Bob")
     ]
-    assert [label for label, _ in prompt.buttons()] == ["#1 On track", "At risk", "Blocked", "Done"]
+    labels = [label for label, _ in prompt.buttons()]
+    assert labels == ["#1 On track", "#1 At risk", "#1 Blocked", "#1 Done"]
     clock.advance(timedelta(minutes=5))
-    await press(app, world, carol, prompt, "At risk")
+    await press(app, world, carol, prompt, "#1 At risk")
     assert toasts(world)[-1].startswith("Only #1's owner")
-    await press(app, world, bob, prompt, "At risk")
+    await press(app, world, bob, prompt, "#1 At risk")
     assert toasts(world)[-1] == "#1: at risk. Thanks!"
     await say(app, world, alice, group, "/digest")
     digest = digests(world, group.chat_id)[-1]
