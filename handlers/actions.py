@@ -19,11 +19,15 @@ from handlers.common import (
     group_only,
     posting_as,
     reply,
+    text_mentions,
+    too_fast,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
+from register.batch import parse_lines
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
     NumberedRequest,
+    UsageError,
     parse_assign,
     parse_numbered,
     parse_reassign,
@@ -40,6 +44,7 @@ from register.render import (
     owner_label,
     sort_key,
 )
+from register.service import Assigned, Register
 
 COMMANDS = (
     CommandInfo("assign", "Record an action and its owner", "/assign @sam Draft the bid by Friday",
@@ -112,16 +117,17 @@ async def assign(update: Update, context: AccordContext) -> None:
     text, mentions = command_arguments(message)
     replied = message.reply_to_message
     replied_text = (replied.text or replied.caption) if replied else None
+    if "\n" in text.strip() or (replied is not None and not text):
+        await assign_lines(update, context, scope, actor, now)
+        return
     request = parse_assign(text, mentions, replied_text, now, scope.zone)
     result = await context.services.register.assign(
         scope, actor, request, now, source_message_id=message.message_id
     )
     action = result.action
-    partner = f" ({escape(action.partner_name)})" if action.partner_name else ""
     lines = [
-        f"{'Recorded' if result.created else 'Already recorded as'} <b>#{action.number}</b> "
-        f"for {escape(result.owner.name)}{partner}: {escape(action.title)} — "
-        f"{due_text(action.due, scope.zone, now)}."
+        f"{'Recorded' if result.created else 'Already recorded as'} "
+        + assigned_line(result, scope.zone, now)
     ]
     if result.owner.pending:
         lines.append(
@@ -129,6 +135,63 @@ async def assign(update: Update, context: AccordContext) -> None:
             "and I'll link it to them as soon as they send a command or reply to me."
         )
     await reply(update, "\n".join(lines), reply_markup=action_keyboard(action.number))
+
+
+def assigned_line(result: Assigned, zone: ZoneInfo, now: datetime) -> str:
+    """``#3 for Sam (City Council): Draft the bid — due Fri 27 Nov, with Alex.``"""
+    action = result.action
+    partner = f" ({escape(action.partner_name)})" if action.partner_name else ""
+    extras = "".join(
+        [
+            f", with {escape(', '.join(action.supporters))}" if action.supporters else "",
+            f", repeating {action.recurrence.describe()}" if action.recurrence else "",
+        ]
+    )
+    return (
+        f"<b>#{action.number}</b> for {escape(result.owner.name)}{partner}: "
+        f"{escape(action.title)} — {due_text(action.due, zone, now)}{extras}."
+    )
+
+
+async def assign_lines(
+    update: Update, context: AccordContext, scope: ChatScope, actor: Actor, now: datetime
+) -> None:
+    """/assign of several lines, one action a line (or as a reply to pasted minutes, the
+    lines of the replied message that start with an owner): all recorded, or none."""
+    message = update.effective_message
+    assert message is not None
+    text, mentions = command_arguments(message)
+    replied = message.reply_to_message
+    from_reply = not text and replied is not None
+    if from_reply and replied is not None:
+        text, mentions = replied.text or replied.caption or "", text_mentions(replied)
+    batch = parse_lines(text, mentions, now, scope.zone, from_reply=from_reply)
+    burst = context.services.throttle.burst
+    if len(batch) > burst:
+        raise UsageError(
+            f"That is {len(batch)} actions; you may record at most {burst} at once. "
+            "Split them over two messages."
+        )
+    if len(batch) > 1 and (refusal := await too_fast(update, context, len(batch) - 1)):
+        await reply(update, refusal)  # the command's own change was counted already
+        return
+    results = await context.services.register.assign_many(
+        scope, actor, batch, now, message.message_id
+    )
+    created = sum(result.created for result in results)
+    heading = (
+        f"Recorded {created} action{'s' if created != 1 else ''}:"
+        if created
+        else "Already recorded:"
+    )
+    lines = [heading, *(assigned_line(result, scope.zone, now) for result in results)]
+    pending = sorted({r.owner.name for r in results if r.owner.pending})
+    if pending:
+        lines.append(
+            f"I haven't seen {escape(', '.join(pending))} write here yet: the actions are "
+            "theirs, and I'll link them as soon as they send a command or reply to me."
+        )
+    await reply(update, "\n".join(lines))
 
 
 @group_only("actions")
@@ -223,10 +286,22 @@ async def numbered_command(
 async def done(update: Update, context: AccordContext) -> None:
     """/done <#> [note]: close an action (its owner or a coordinator)."""
     request, scope, actor = await numbered_command(update, context, "done")
-    action = await context.services.register.complete(
-        scope, actor, request.number, request.rest, context.services.clock.now()
+    now = context.services.clock.now()
+    register = context.services.register
+    action = await register.complete(scope, actor, request.number, request.rest, now)
+    text = f"Done: <b>#{action.number}</b> {escape(action.title)}. Thank you!"
+    await reply(update, text + await next_occurrence(register, action, scope.zone, now))
+
+
+async def next_occurrence(register: Register, action: Action, zone: ZoneInfo, now: datetime) -> str:
+    """`` It repeats: the next is #7, due Fri 5 Dec.`` for a recurring action just done."""
+    following = await register.next_in_series(action)
+    if following is None:
+        return ""
+    return (
+        f" It repeats {following.recurrence.describe() if following.recurrence else ''}: "
+        f"the next is <b>#{following.number}</b>, {due_text(following.due, zone, now)}."
     )
-    await reply(update, f"Done: <b>#{action.number}</b> {escape(action.title)}. Thank you!")
 
 
 @group_only("update")
@@ -298,7 +373,10 @@ async def drop(update: Update, context: AccordContext) -> None:
     action = await context.services.register.drop(
         scope, actor, request.number, request.rest, context.services.clock.now()
     )
-    await reply(update, f"Dropped <b>#{action.number}</b> {escape(action.title)}.")
+    ended = ""
+    if action.recurrence is not None:
+        ended = f" That ends its series ({action.recurrence.describe()}): no next one is due."
+    await reply(update, f"Dropped <b>#{action.number}</b> {escape(action.title)}.{ended}")
 
 
 @group_only("history")

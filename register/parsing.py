@@ -7,7 +7,7 @@ text) and return a request, or raise :class:`UsageError` with a message for the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,8 @@ from rapidfuzz import fuzz, process
 
 from register.dates import MAX_DUE_WORDS, DueDateError, parse_due
 from register.model import MAX_TITLE, OwnerRef, Status
+from register.recurrence import Recurrence, RecurrenceError, split_recurrence
+from register.supporting import HANDLE, SupporterError, SupporterRef, find_supporters
 
 USAGE = {
     "assign": (
@@ -51,7 +53,7 @@ MAX_ASSIGN_CHARS = MAX_TITLE + 200
 # How many candidate due clauses may go to dateparser (the slow reader) per title.
 _SLOW_ATTEMPTS = 2
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
-_HANDLE = re.compile(r"^@([A-Za-z0-9_]{3,32})$")
+_HANDLE = HANDLE
 
 
 class UsageError(ValueError):
@@ -76,6 +78,11 @@ class AssignRequest:
     owner: OwnerRef
     title: str
     due_text: str | None
+    supporters: tuple[SupporterRef, ...] = ()
+    recurrence: Recurrence | None = None
+    # With supporters that name no person ("meet with the council"): what to record
+    # instead if they are not this chat's partners. None: the supporters must stand.
+    plain: AssignRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -126,15 +133,49 @@ def parse_assign(
             "characters and put the detail in an /update note."
         )
     owner, rest = parse_owner(text, mentions, "assign")
+    linked = {  # people picked from the mention menu, by where they are in ``rest``
+        m.start - (len(text.rstrip()) - len(rest)): OwnerRef(user_id=m.user_id, name=m.name)
+        for m in mentions
+        if m.user_id is not None
+    }
+    try:
+        clause = find_supporters(rest, linked)
+    except SupporterError as error:
+        raise usage("assign", str(error)) from None
+    if clause is None:
+        return _request(owner, rest, replied_text, now, zone)
+    if clause.names_people:
+        request = _request(owner, clause.rest, replied_text, now, zone)
+        return replace(request, supporters=clause.supporters)
+    # "Meet with the council": supporters if the council is a partner here, else a title
+    try:
+        request = _request(owner, clause.rest, replied_text, now, zone)
+    except UsageError:
+        return _request(owner, rest, replied_text, now, zone)
+    try:
+        plain: AssignRequest | None = _request(owner, rest, replied_text, now, zone)
+    except UsageError:
+        plain = None
+    return replace(request, supporters=clause.supporters, plain=plain)
+
+
+def _request(
+    owner: OwnerRef, rest: str, replied_text: str | None, now: datetime, zone: ZoneInfo
+) -> AssignRequest:
+    """The title, due date and recurrence in ``rest`` (the title: the replied message)."""
+    try:
+        rest, recurrence = split_recurrence(rest)
+    except RecurrenceError as error:
+        raise usage("assign", str(error)) from None
     if replied_text and rest:
         if _whole_due(rest, now, zone):
-            return AssignRequest(owner, check_title(replied_text), rest)
+            return AssignRequest(owner, check_title(replied_text), rest, recurrence=recurrence)
     elif replied_text:
-        return AssignRequest(owner, check_title(replied_text), None)
+        return AssignRequest(owner, check_title(replied_text), None, recurrence=recurrence)
     if not rest:
         raise usage("assign", "Say what the action is.")
     title, due_text = split_due(rest, now, zone)
-    return AssignRequest(owner, check_title(title), due_text)
+    return AssignRequest(owner, check_title(title), due_text, recurrence=recurrence)
 
 
 def check_title(title: str) -> str:
