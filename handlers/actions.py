@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ from handlers.common import (
     too_fast,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
-from register.batch import parse_lines
+from register.batch import parse_line, split_lines
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
     NumberedRequest,
@@ -165,7 +166,10 @@ async def assign_lines(
     from_reply = not text and replied is not None
     if from_reply and replied is not None:
         text, mentions = replied.text or replied.caption or "", text_mentions(replied)
-    batch = parse_lines(text, mentions, now, scope.zone, from_reply=from_reply)
+    batch = []
+    for line in split_lines(text, mentions, from_reply=from_reply):
+        batch.append(parse_line(line, now, scope.zone))
+        await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
     burst = context.services.throttle.burst
     if len(batch) > burst:
         raise UsageError(

@@ -20,6 +20,15 @@ _OWNER_START = re.compile(r"^(?:@\w|me\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class RawLine:
+    """One action line as written: its number in the message, text and mentions."""
+
+    number: int
+    text: str
+    mentions: list[Mention]
+
+
+@dataclass(frozen=True)
 class BatchLine:
     """One line of a several-line /assign: where it was, what it said, what it asks."""
 
@@ -35,10 +44,15 @@ def parse_lines(
     zone: ZoneInfo,
     from_reply: bool = False,
 ) -> list[BatchLine]:
-    """Each non-empty line of ``text`` as an /assign of its own (bullets and numbering
-    ignored). From a replied message (minutes), only lines that start with an owner
-    (@name, a mention, me) are actions; otherwise every line must be one. A line that
-    can't be read is an error naming it: nothing is recorded."""
+    """Each action line of ``text`` read as an /assign of its own (see ``split_lines``);
+    a line that can't be read is an error naming it."""
+    return [parse_line(line, now, zone) for line in split_lines(text, mentions, from_reply)]
+
+
+def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) -> list[RawLine]:
+    """The action lines of ``text``: each non-empty line (bullets and numbering ignored)
+    or, from a replied message (minutes), the lines that start with an owner (@name, a
+    mention, me). More than ``MAX_LINES`` is refused before any is read."""
     lines = []
     offset = 0
     for number, raw in enumerate(text.split("\n"), 1):
@@ -57,7 +71,7 @@ def parse_lines(
         ]
         if from_reply and not (_OWNER_START.match(stripped) or any(m.start == 0 for m in local)):
             continue
-        lines.append((number, stripped, local))
+        lines.append(RawLine(number, stripped, local))
     if not lines:
         raise UsageError(
             "None of those lines names an owner. Put one action a line, each starting "
@@ -68,14 +82,16 @@ def parse_lines(
             f"That is {len(lines)} actions; one /assign records at most {MAX_LINES}. "
             "Split them over two messages."
         )
-    parsed = []
-    for number, line, local in lines:
-        try:
-            request = parse_assign(line, local, None, now, zone)
-        except UsageError as error:
-            raise UsageError(line_error(number, line, str(error))) from None
-        parsed.append(BatchLine(number, line, request))
-    return parsed
+    return lines
+
+
+def parse_line(line: RawLine, now: datetime, zone: ZoneInfo) -> BatchLine:
+    """One action line read as a one-line /assign; an error names the line."""
+    try:
+        request = parse_assign(line.text, line.mentions, None, now, zone)
+    except UsageError as error:
+        raise UsageError(line_error(line.number, line.text, str(error))) from None
+    return BatchLine(line.number, line.text, request)
 
 
 def line_error(number: int, line: str, problem: str) -> str:

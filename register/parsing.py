@@ -21,7 +21,9 @@ from register.supporting import HANDLE, SupporterError, SupporterRef, find_suppo
 USAGE = {
     "assign": (
         "/assign @name <what> [by <when>]  e.g. /assign @sam Draft the funding bid by Friday\n"
-        "/assign me <what>  for yourself; as a reply to a message: /assign @sam [by <when>]"
+        "/assign me <what>  for yourself; as a reply to a message: /assign @sam [by <when>]\n"
+        "… with @alex and HSCB (supporters), … every Friday / every month by the 5th (repeats)\n"
+        "Several at once: /assign, then one action a line (or /assign replying to the minutes)"
     ),
     "done": "/done <#> [note]  e.g. /done 3 sent to the board",
     "update": "/update <#> <note>  e.g. /update 3 at risk: waiting for the figures",
@@ -30,7 +32,10 @@ USAGE = {
     "drop": "/drop <#> [reason]  e.g. /drop 3 no longer needed",
     "history": "/history <#>  e.g. /history 3",
     "who": "/who <words>  e.g. /who funding bid",
-    "actions": "/actions [overdue | done | @name | <partner>]  e.g. /actions overdue",
+    "actions": (
+        "/actions [overdue | done | @name | <partner> | with @name | with <partner>]"
+        "  e.g. /actions overdue"
+    ),
 }
 STRONG_MARKERS = ("by", "due")
 WEAK_MARKERS = ("on", "before", "until", "till", "in")
