@@ -26,7 +26,7 @@ from handlers.common import (
     throttled,
 )
 from register.parsing import UsageError
-from register.render import action_line, escape
+from register.render import action_line, due_text, escape
 from register.service import NotAllowedError, RegisterError
 
 BUTTON = re.compile(r"^act:(done|update|snooze):(\d{1,9})$")
@@ -77,6 +77,8 @@ async def press(update: Update, context: AccordContext) -> None:
         if operation == "done":
             action = await register_.complete(scope, actor, number, "", now)
             toast = f"#{number} is done."
+            if following := await register_.next_in_series(action):
+                toast += f" Next: #{following.number}, {due_text(following.due, scope.zone, now)}."
         elif operation == "snooze":
             action = await register_.snooze(scope, actor, number, now)
             toast = f"#{number} is now due {action.due.describe(scope.zone, now)}."  # type: ignore[union-attr]

@@ -279,6 +279,10 @@ class ActionRepository:
                 await _write_events(
                     tx, action_id, None, now, [Change("linked", f"@{handle}", name)]
                 )
+            await tx.execute(  # and the actions they were named to support
+                "UPDATE action_supporters SET user_id = ?, handle = NULL WHERE handle = ?",
+                (user_id, handle),
+            )
             return [await self._get_in(tx, action_id) for action_id, _ in pending]
 
     async def history(self, action: Action) -> list[ActionEvent]:

@@ -9,10 +9,11 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
+from app.lifecycle import feed
 from localapi.world import SimChat, World
 from register.model import OPEN_STATUSES
 from register.recurrence import Recurrence, read_rule, split_recurrence
-from tests.helpers import press, say
+from tests.helpers import press, say, toasts
 
 # The suite's clock starts on Monday 23 November 2026.
 
@@ -80,7 +81,10 @@ async def test_done_by_button_or_check_in_also_creates_the_next(
     alice = world.people[101]
     [reply] = await say(app, world, alice, group, "/assign me Weekly report every Monday")
     await press(app, world, alice, reply, "Done")
+    assert toasts(world)[-1] == "#1 is done. Next: #2, due Mon 30 Nov."
     assert await open_actions(app, group) == ["#2 Weekly report 2026-11-30"]
+    await feed(app, world.user_presses(alice, reply, "ci:done:2"))  # a check-in's Done
+    assert await open_actions(app, group) == ["#3 Weekly report 2026-12-07"]
 
 
 async def test_drop_ends_the_series_and_says_so(
@@ -98,8 +102,6 @@ async def test_drop_ends_the_series_and_says_so(
 async def test_a_redelivered_done_creates_one_next_occurrence(
     app: Application, world: World, group: SimChat
 ) -> None:
-    from app.lifecycle import feed
-
     alice = world.people[101]
     await say(app, world, alice, group, "/assign me Weekly report every Monday")
     update = world.user_says(alice, group, "/done 1")

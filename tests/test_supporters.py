@@ -125,3 +125,16 @@ async def test_supporters_follow_a_merged_partner_into_the_supergroup(
         new_id, OPEN_STATUSES, supporter=("partner_id", partner.partner_id)
     )
     assert [a.title for a in supported] == ["Draft the bid"]
+
+
+async def test_a_pending_supporter_is_linked_when_they_first_write(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    erin = world.add_person(105, "Erin", "erin_k")
+    group.members[erin.user_id] = "member"
+    await say(app, world, alice, group, "/assign @bob Draft the bid with @erin_k")
+    await say(app, world, erin, group, "hello all")
+    [helped] = await say(app, world, alice, group, "/actions with @erin_k")
+    assert "Open actions Erin supports" in helped.text
+    assert "#1 Draft the bid — with Erin" in helped.text
