@@ -32,6 +32,7 @@ from register.parsing import (
     parse_assign,
     parse_numbered,
     parse_reassign,
+    parse_supporters_command,
     usage,
 )
 from register.render import (
@@ -64,6 +65,8 @@ COMMANDS = (
     CommandInfo("drop", "Drop an action", "/drop 3 no longer needed", in_private=False,
                 coordinators_only=True, writes=True),
     CommandInfo("history", "Every change to an action", "/history 3", in_private=False),
+    CommandInfo("supporters", "Who supports an action, besides its owner",
+                "/supporters 3 @alex and HSCB", in_private=False, writes=True),
     CommandInfo("who", "Who owns the actions matching some words", "/who funding bid",
                 in_private=False),
 )  # fmt: skip
@@ -94,6 +97,7 @@ def register(application: Application) -> None:
         "due": change_due,
         "drop": drop,
         "history": history,
+        "supporters": set_supporters,
         "who": who,
     }
     add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
@@ -381,6 +385,20 @@ async def drop(update: Update, context: AccordContext) -> None:
     if action.recurrence is not None:
         ended = f" That ends its series ({action.recurrence.describe()}): no next one is due."
     await reply(update, f"Dropped <b>#{action.number}</b> {escape(action.title)}.{ended}")
+
+
+@group_only("supporters")
+@friendly_errors
+async def set_supporters(update: Update, context: AccordContext) -> None:
+    """/supporters <#> @alex and HSCB, or none: the people and partners supporting it."""
+    number, refs = parse_supporters_command(*command_arguments(update.effective_message))  # type: ignore[arg-type]
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    action = await context.services.register.set_supporters(
+        scope, actor, number, refs, context.services.clock.now()
+    )
+    who = escape(", ".join(action.supporters)) if action.supporters else "no one"
+    await reply(update, f"<b>#{action.number}</b> {escape(action.title)} — supported by {who}.")
 
 
 @group_only("history")

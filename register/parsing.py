@@ -16,7 +16,13 @@ from rapidfuzz import fuzz, process
 from register.dates import MAX_DUE_WORDS, DueDateError, parse_due
 from register.model import MAX_TITLE, OwnerRef, Status
 from register.recurrence import Recurrence, RecurrenceError, split_recurrence
-from register.supporting import HANDLE, SupporterError, SupporterRef, find_supporters
+from register.supporting import (
+    HANDLE,
+    SupporterError,
+    SupporterRef,
+    find_supporters,
+    parse_supporters,
+)
 
 USAGE = {
     "assign": (
@@ -31,6 +37,8 @@ USAGE = {
     "due": "/due <#> <when>  e.g. /due 3 next Tuesday",
     "drop": "/drop <#> [reason]  e.g. /drop 3 no longer needed",
     "history": "/history <#>  e.g. /history 3",
+    "supporters": "/supporters <#> @name and <partner>  e.g. /supporters 3 @alex and HSCB; "
+    "/supporters 3 none",
     "who": "/who <words>  e.g. /who funding bid",
     "actions": (
         "/actions [overdue | done | @name | <partner> | with @name | with <partner>]"
@@ -285,6 +293,29 @@ def parse_reassign(text: str, mentions: list[Mention]) -> tuple[int, OwnerRef]:
         raise usage("reassign", "Say who should own it.")
     owner, _ = parse_owner(request.rest, _after(mentions, request.rest_offset), "reassign")
     return request.number, owner
+
+
+def parse_supporters_command(
+    text: str, mentions: list[Mention]
+) -> tuple[int, tuple[SupporterRef, ...]]:
+    """``<#> @alex and HSCB`` or ``<#> none``: the action and its supporters from now."""
+    request = parse_numbered(text, "supporters")
+    if not request.rest:
+        raise usage("supporters", "Name who supports it, or none.")
+    if request.rest.lower() == "none":
+        return request.number, ()
+    linked = {
+        m.start: OwnerRef(user_id=m.user_id, name=m.name)
+        for m in _after(mentions, request.rest_offset)
+        if m.user_id is not None
+    }
+    try:
+        refs = parse_supporters(request.rest, linked)
+    except SupporterError as error:
+        raise usage("supporters", str(error)) from None
+    if not refs:
+        raise usage("supporters", "Name who supports it, or none.")
+    return request.number, refs
 
 
 def parse_coordinator(text: str, mentions: list[Mention]) -> tuple[str, OwnerRef]:

@@ -197,6 +197,28 @@ class Register:
             return Supporter(person.name, handle=person.handle)
         return Supporter(person.name, user_id=person.user_id)
 
+    async def set_supporters(
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        number: int,
+        refs: tuple[SupporterRef, ...],
+        now: datetime,
+    ) -> Action:
+        """Replace an open action's supporters (its owner or a coordinator); none clears."""
+        action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "change")
+        owner = Owner(action.owner_user_id, action.owner_handle, action.owner_name)
+        _, supporters = await self._supporters(
+            scope, actor, AssignRequest(OwnerRef(is_me=True), action.title, None, refs), owner
+        )
+        old = ", ".join(action.supporters) or None
+        new = ", ".join(s.name for s in supporters) or None
+        if old == new:
+            raise RegisterError(f"#{number}'s supporters are already {old or 'none'}.")
+        change = Change("supporters", old, new)
+        return await self._write(action, actor, now, {}, [change], supporters=supporters)
+
     async def next_in_series(self, action: Action) -> Action | None:
         """The occurrence of a recurring action created when it was done."""
         return await self.actions.next_in_series(action)
@@ -575,6 +597,7 @@ class Register:
         statuses: Iterable[Status] = OPEN_STATUSES,
         expect: Mapping[str, object] | None = None,
         follow_up: NewAction | None = None,
+        supporters: tuple[Supporter, ...] | None = None,
     ) -> Action:
         """Write a change whose rules the UPDATE checks again (still in ``statuses``,
         ``expect`` unchanged, still the actor's unless they coordinate): what ran since
@@ -589,7 +612,15 @@ class Register:
         if not actor.is_coordinator:
             guard["owner_user_id"] = actor.user_id
         changed = await self.actions.change(
-            action, actor.user_id, now, dict(columns), changes, statuses, guard, follow_up
+            action,
+            actor.user_id,
+            now,
+            dict(columns),
+            changes,
+            statuses,
+            guard,
+            follow_up,
+            supporters,
         )
         if changed is not None:
             return changed

@@ -66,6 +66,12 @@ def find_supporters(text: str, linked: Mapping[int, OwnerRef]) -> SupportClause 
     return SupportClause(rest, tuple(refs))
 
 
+def parse_supporters(text: str, linked: Mapping[int, OwnerRef]) -> tuple[SupporterRef, ...]:
+    """``@alex, @sam and HSCB`` (``with`` before them allowed): the names in ``text``."""
+    start = match.end() if (match := _WITH.match(text)) else 0
+    return tuple(_refs(text, start, len(text), linked))
+
+
 def _refs(text: str, start: int, end: int, linked: Mapping[int, OwnerRef]) -> list[SupporterRef]:
     refs: list[SupporterRef] = []
     position = start

@@ -218,28 +218,35 @@ class ActionRepository:
         statuses: Iterable[Status] = OPEN_STATUSES,
         expect: Mapping[str, Any] | None = None,
         follow_up: NewAction | None = None,
+        supporters: Sequence[Supporter] | None = None,
     ) -> Action | None:
         """Set ``columns`` on the action and write ``changes`` to its history, atomically,
         if it is still in one of ``statuses`` and each ``expect`` column still holds its
         value; ``None`` (nothing written) if not. ``follow_up`` (a recurring action's next
-        occurrence) is recorded in the same transaction.
+        occurrence) is recorded in the same transaction; ``supporters`` replace the
+        action's.
 
         The condition is in the UPDATE itself, so it holds whatever ran since the action
         was read.
         """
-        assignments = ", ".join(f"{column} = ?" for column in columns)
+        assignments = "".join(f"{column} = ?, " for column in columns)
         wanted = [status.value for status in statuses]
         expected = expect or {}
         conditions = "".join(f" AND {column} IS ?" for column in expected)
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                f"UPDATE actions SET {assignments}, updated_at = ? WHERE action_id = ?"
+                f"UPDATE actions SET {assignments}updated_at = ? WHERE action_id = ?"
                 f" AND status IN ({','.join('?' * len(wanted))}){conditions}",
                 (*columns.values(), _stamp(now), action.action_id, *wanted, *expected.values()),
             )
             if cursor.rowcount != 1:
                 return None
             await _write_events(tx, action.action_id, actor_user_id, now, changes)
+            if supporters is not None:
+                await tx.execute(
+                    "DELETE FROM action_supporters WHERE action_id = ?", (action.action_id,)
+                )
+                await _add_supporters(tx, action.action_id, supporters)
             if follow_up is not None:
                 await _insert(tx, follow_up, now, continues=action.number)
             return await self._get_in(tx, action.action_id)
@@ -382,14 +389,7 @@ async def _insert(
     if new.recurrence is not None:
         previous = f"#{continues}" if continues is not None else None
         changes.append(Change("series", previous, new.recurrence.describe()))
-    await tx.executemany(
-        "INSERT INTO action_supporters (action_id, position, user_id, handle, partner_id)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [
-            (action_id, position, s.user_id, s.handle, s.partner_id)
-            for position, s in enumerate(new.supporters, 1)
-        ],
-    )
+    await _add_supporters(tx, action_id, new.supporters)
     if new.supporters_from is not None:
         await tx.execute(
             "INSERT INTO action_supporters (action_id, position, user_id, handle, partner_id)"
@@ -402,6 +402,19 @@ async def _insert(
         changes.append(Change("supporters", None, names))
     await _write_events(tx, action_id, new.created_by, now, changes)
     return action_id
+
+
+async def _add_supporters(
+    tx: aiosqlite.Connection, action_id: int, supporters: Sequence[Supporter]
+) -> None:
+    await tx.executemany(
+        "INSERT INTO action_supporters (action_id, position, user_id, handle, partner_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (action_id, position, s.user_id, s.handle, s.partner_id)
+            for position, s in enumerate(supporters, 1)
+        ],
+    )
 
 
 async def _write_events(

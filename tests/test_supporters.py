@@ -138,3 +138,27 @@ async def test_a_pending_supporter_is_linked_when_they_first_write(
     [helped] = await say(app, world, alice, group, "/actions with @erin_k")
     assert "Open actions Erin supports" in helped.text
     assert "#1 Draft the bid — with Erin" in helped.text
+
+
+async def test_supporters_can_be_changed_and_the_history_says_so(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, bob, carol = world.people[101], world.people[102], world.people[103]
+    await setup(app, world, group)
+    await say(app, world, alice, group, "/assign @bob Draft the bid with HSCB")
+    [reply] = await say(app, world, bob, group, "/supporters 1 @carol and city council")
+    assert reply.text == "#1 Draft the bid — supported by Carol, City Council."
+    [refused] = await say(app, world, carol, group, "/supporters 1 none")
+    assert refused.text == "Only #1's owner (Bob) or a coordinator can change it."
+    [same] = await say(app, world, bob, group, "/supporters 1 with @carol, City Council")
+    assert same.text == "#1's supporters are already Carol, City Council."
+    [unknown] = await say(app, world, bob, group, "/supporters 1 @carol and Food Bank")
+    assert unknown.text.startswith("There is no partner called 'Food Bank' here.")
+    [cleared] = await say(app, world, alice, group, "/supporters 1 none")
+    assert cleared.text == "#1 Draft the bid — supported by no one."
+    [history] = await say(app, world, bob, group, "/history 1")
+    assert "Alice supporters none → HSCB" in history.text
+    assert "Bob supporters HSCB → Carol, City Council" in history.text
+    assert "Alice supporters Carol, City Council → none" in history.text
+    [usage] = await say(app, world, bob, group, "/supporters 1")
+    assert usage.text.startswith("Name who supports it, or none.\nUsage: /supporters <#>")
