@@ -37,18 +37,6 @@ class BatchLine:
     request: AssignRequest
 
 
-def parse_lines(
-    text: str,
-    mentions: list[Mention],
-    now: datetime,
-    zone: ZoneInfo,
-    from_reply: bool = False,
-) -> list[BatchLine]:
-    """Each action line of ``text`` read as an /assign of its own (see ``split_lines``);
-    a line that can't be read is an error naming it."""
-    return [parse_line(line, now, zone) for line in split_lines(text, mentions, from_reply)]
-
-
 def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) -> list[RawLine]:
     """The action lines of ``text``: each non-empty line (bullets and numbering ignored)
     or, from a replied message (minutes), the lines that start with an owner (@name, a

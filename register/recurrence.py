@@ -31,6 +31,7 @@ _ADVERBS = {
     "monthly": ("month", 1), "quarterly": ("month", 3), "yearly": ("year", 1),
     "annually": ("year", 1),
 }  # fmt: skip
+MAX_RULE_WORDS = 8  # "every 2 weeks on the last day of the month" and shorter
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "other": 2}
 _START = re.compile(r"(?:^|\s)(every|each|" + "|".join(_ADVERBS) + r")\b", re.IGNORECASE)
 _WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
@@ -155,14 +156,17 @@ class Recurrence:
 def split_recurrence(text: str) -> tuple[str, Recurrence | None]:
     """Split a trailing "every …" clause off ``text``: the rest, and the rule (or None).
 
-    Words that start like a rule but aren't one ("check every box") stay in the text,
-    unless they clearly meant one ("every 0 weeks"): then a ``RecurrenceError``.
+    The longest rule from "every" (or "weekly" …) on is taken, and the words after it
+    stay ("every Friday by 5pm": "by 5pm"). Words that start like a rule but aren't one
+    ("check every box") stay in the text, unless they clearly meant one ("every 0
+    weeks"): then a ``RecurrenceError``.
     """
     for match in reversed(list(_START.finditer(text))):
-        clause = text[match.start(1) :].strip().rstrip(".")
-        rule = read_rule(clause)
-        if rule is not None:
-            return text[: match.start()].strip(), rule
+        words = text[match.start(1) :].split()
+        for size in range(min(len(words), MAX_RULE_WORDS), 0, -1):
+            rule = read_rule(" ".join(words[:size]).rstrip(".,;"))
+            if rule is not None:  # what follows it ("by 5pm") stays for the due date
+                return " ".join([text[: match.start()].strip(), *words[size:]]).strip(), rule
     return text, None
 
 

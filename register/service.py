@@ -29,6 +29,7 @@ from register.model import (
     Supporter,
 )
 from register.parsing import AssignRequest, UsageError, status_in
+from register.recurrence import Recurrence
 from register.render import due_value
 from register.supporting import SupporterRef
 from storage.actions import ActionRepository, Change, NewAction, due_columns
@@ -148,11 +149,15 @@ class Register:
                 f"Only {COORDINATORS} can assign actions to others. "
                 "You can take one on yourself: /assign me <what>"
             )
-        request, supporters = await self._supporters(scope, actor, request, owner)
+        try:
+            supporters = await self._resolve(scope, actor, request.supporters, owner)
+        except RegisterError:
+            if request.plain is None:
+                raise
+            request, supporters = request.plain, ()  # "meet with the council": a title
         due = self._due(request.due_text, scope, now)
-        if due is None and request.recurrence is not None:
-            first = request.recurrence.first(now.astimezone(scope.zone).date())
-            due = self._due(first.isoformat(), scope, now)
+        if request.recurrence is not None:
+            due = self._first_due(request.recurrence, due, scope, now)
         partner = (
             await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
         )
@@ -170,23 +175,35 @@ class Register:
         )
         return new, owner
 
-    async def _supporters(
-        self, scope: ChatScope, actor: Actor, request: AssignRequest, owner: Owner
-    ) -> tuple[AssignRequest, tuple[Supporter, ...]]:
-        """The people and partners ``with …`` names; if it names no person and no partner
-        of this chat ("meet with the council"), the words stay in the title."""
+    def _first_due(self, rule: Recurrence, due: Due | None, scope: ChatScope, now: datetime) -> Due:
+        """A repeating action's first due date: the one given, or the rule's next day
+        (today counts); for a rule that names its day, a time given ("every Friday by
+        5pm") is the time on that day."""
+        if due is not None and (due.on is not None or not rule.anchored):
+            return due
+        today = now.astimezone(scope.zone).date()
+        day = rule.first(today)
+        if due is None or due.at is None:
+            first = self._due(day.isoformat(), scope, now)
+            assert first is not None
+            return first
+        clock = due.at.astimezone(scope.zone).time()
+        moment = datetime.combine(day, clock, tzinfo=scope.zone)
+        if moment <= now:  # today's has passed: the next
+            moment = datetime.combine(rule.after(day, today), clock, tzinfo=scope.zone)
+        return Due(at=moment.astimezone(UTC))
+
+    async def _resolve(
+        self, scope: ChatScope, actor: Actor, refs: tuple[SupporterRef, ...], owner: Owner
+    ) -> tuple[Supporter, ...]:
+        """The people and partners named as supporters, once each, the owner left out."""
         found: list[Supporter] = []
-        try:
-            for ref in request.supporters:
-                supporter = await self._supporter(scope, actor, ref)
-                same_person = supporter.user_id is not None and supporter.user_id == owner.user_id
-                if supporter not in found and not same_person:
-                    found.append(supporter)
-        except RegisterError:
-            if request.plain is not None:
-                return request.plain, ()
-            raise
-        return request, tuple(found)
+        for ref in refs:
+            supporter = await self._supporter(scope, actor, ref)
+            same_person = supporter.user_id is not None and supporter.user_id == owner.user_id
+            if supporter not in found and not same_person:
+                found.append(supporter)
+        return tuple(found)
 
     async def _supporter(self, scope: ChatScope, actor: Actor, ref: SupporterRef) -> Supporter:
         if ref.person is None:
@@ -209,9 +226,7 @@ class Register:
         action = await self._open_action(scope, number)
         self._require_owner_or_coordinator(action, actor, "change")
         owner = Owner(action.owner_user_id, action.owner_handle, action.owner_name)
-        _, supporters = await self._supporters(
-            scope, actor, AssignRequest(OwnerRef(is_me=True), action.title, None, refs), owner
-        )
+        supporters = await self._resolve(scope, actor, refs, owner)
         old = ", ".join(action.supporters) or None
         new = ", ".join(s.name for s in supporters) or None
         if old == new:

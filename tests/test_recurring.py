@@ -73,6 +73,17 @@ async def test_weekly_and_every_n_weeks_keep_their_day_and_time(
     assert done.text.endswith("the next is #3, due Fri 4 Dec.")
     [done] = await say(app, world, alice, group, "/done 2")
     assert done.text.endswith("the next is #4, due Wed 9 Dec 17:00.")
+    # a time after a rule that names its day: that time on that day, words after it kept
+    [reply] = await say(app, world, alice, group, "/assign me Timesheets every Friday by 5pm")
+    assert "#5 for Alice: Timesheets — due Fri 27 Nov 17:00, repeating every Friday." in (
+        reply.text
+    )
+    [reply] = await say(app, world, alice, group, "/assign me Send returns monthly to the board")
+    assert "#6 for Alice: Send returns to the board — due Wed 23 Dec, repeating every month." in (
+        reply.text
+    )
+    [done] = await say(app, world, alice, group, "/done 5")
+    assert done.text.endswith("the next is #7, due Fri 4 Dec 17:00.")
 
 
 async def test_done_by_button_or_check_in_also_creates_the_next(
@@ -145,3 +156,17 @@ def test_a_monthly_day_past_a_months_end_falls_on_its_last_day() -> None:
     every_other = Recurrence("week", 2, weekday=1)
     assert every_other.first(date(2026, 11, 25)) == date(2026, 12, 1)  # the next Tuesday
     assert every_other.after(date(2026, 12, 1), date(2026, 12, 1)) == date(2026, 12, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "rule"),
+    [
+        ("Timesheets every Friday by 5pm", "Timesheets by 5pm", Recurrence("week", weekday=4)),
+        ("Send returns monthly to the board", "Send returns to the board", Recurrence("month")),
+        ("Accounts every month by the 5th.", "Accounts", Recurrence("month", monthday=5)),
+    ],
+)
+def test_the_longest_rule_is_taken_and_the_words_after_it_kept(
+    text: str, rest: str, rule: Recurrence
+) -> None:
+    assert split_recurrence(text) == (rest, rule)
