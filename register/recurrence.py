@@ -31,6 +31,7 @@ _ADVERBS = {
     "monthly": ("month", 1), "quarterly": ("month", 3), "yearly": ("year", 1),
     "annually": ("year", 1),
 }  # fmt: skip
+_DUE_MARKERS = ("by", "due", "on", "before", "until", "till", "in", "from")
 MAX_RULE_WORDS = 8  # "every 2 weeks on the last day of the month" and shorter
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "other": 2}
 _START = re.compile(r"(?:^|\s)(every|each|" + "|".join(_ADVERBS) + r")\b", re.IGNORECASE)
@@ -156,18 +157,29 @@ class Recurrence:
 def split_recurrence(text: str) -> tuple[str, Recurrence | None]:
     """Split a trailing "every …" clause off ``text``: the rest, and the rule (or None).
 
-    The longest rule from "every" (or "weekly" …) on is taken, and the words after it
-    stay ("every Friday by 5pm": "by 5pm"). Words that start like a rule but aren't one
-    ("check every box") stay in the text, unless they clearly meant one ("every 0
-    weeks"): then a ``RecurrenceError``.
+    The longest rule from "every" on is taken, and the words after it stay ("every
+    Friday by 5pm": "by 5pm"). "Weekly", "monthly" … are a rule only after a title and
+    before nothing or a due clause ("Weekly report" is a title). Words that start like
+    a rule but aren't one ("check every box") stay in the text, unless they clearly
+    meant one ("every 0 weeks"): then a ``RecurrenceError``.
     """
     for match in reversed(list(_START.finditer(text))):
         words = text[match.start(1) :].split()
+        adverb = match[1].lower() in _ADVERBS  # "Weekly report": no rule, a title
         for size in range(min(len(words), MAX_RULE_WORDS), 0, -1):
             rule = read_rule(" ".join(words[:size]).rstrip(".,;"))
-            if rule is not None:  # what follows it ("by 5pm") stays for the due date
-                return " ".join([text[: match.start()].strip(), *words[size:]]).strip(), rule
+            if rule is None:
+                continue
+            if adverb and (match.start() == 0 or not _due_follows(words[size:])):
+                break
+            # what follows the rule ("by 5pm") stays, for the due date
+            return " ".join([text[: match.start()].strip(), *words[size:]]).strip(), rule
     return text, None
+
+
+def _due_follows(words: list[str]) -> bool:
+    """Whether ``words`` are nothing, or a due clause ("by Friday")."""
+    return not words or words[0].lower() in _DUE_MARKERS
 
 
 def read_rule(clause: str) -> Recurrence | None:

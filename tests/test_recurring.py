@@ -78,12 +78,14 @@ async def test_weekly_and_every_n_weeks_keep_their_day_and_time(
     assert "#5 for Alice: Timesheets — due Fri 27 Nov 17:00, repeating every Friday." in (
         reply.text
     )
-    [reply] = await say(app, world, alice, group, "/assign me Send returns monthly to the board")
-    assert "#6 for Alice: Send returns to the board — due Wed 23 Dec, repeating every month." in (
+    [reply] = await say(app, world, alice, group, "/assign me Returns every month to the board")
+    assert "#6 for Alice: Returns to the board — due Wed 23 Dec, repeating every month." in (
         reply.text
     )
     [done] = await say(app, world, alice, group, "/done 5")
     assert done.text.endswith("the next is #7, due Fri 4 Dec 17:00.")
+    [reply] = await say(app, world, alice, group, "/assign me Weekly report by Friday")
+    assert "#8 for Alice: Weekly report — due Fri 27 Nov." in reply.text  # no rule
 
 
 async def test_done_by_button_or_check_in_also_creates_the_next(
@@ -148,6 +150,14 @@ def test_words_that_are_no_rule_stay_in_the_title(words: str) -> None:
     assert split_recurrence(f"Agree it {words}") == (f"Agree it {words}", None)
 
 
+@pytest.mark.parametrize(
+    "title", ["Weekly report", "Daily standup notes", "Send the monthly returns"]
+)
+def test_an_adjective_like_weekly_is_no_rule(title: str) -> None:
+    assert split_recurrence(title) == (title, None)
+    assert split_recurrence(f"{title} to the board") == (f"{title} to the board", None)
+
+
 def test_a_monthly_day_past_a_months_end_falls_on_its_last_day() -> None:
     rule = Recurrence("month", monthday=31)
     assert rule.first(date(2027, 2, 3)) == date(2027, 2, 28)
@@ -162,7 +172,8 @@ def test_a_monthly_day_past_a_months_end_falls_on_its_last_day() -> None:
     ("text", "rest", "rule"),
     [
         ("Timesheets every Friday by 5pm", "Timesheets by 5pm", Recurrence("week", weekday=4)),
-        ("Send returns monthly to the board", "Send returns to the board", Recurrence("month")),
+        ("Returns every month to the board", "Returns to the board", Recurrence("month")),
+        ("Check the figures weekly by Friday", "Check the figures", Recurrence("week", weekday=4)),
         ("Accounts every month by the 5th.", "Accounts", Recurrence("month", monthday=5)),
     ],
 )
