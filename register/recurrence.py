@@ -157,9 +157,9 @@ class Recurrence:
 def split_recurrence(text: str) -> tuple[str, Recurrence | None]:
     """Split a trailing "every …" clause off ``text``: the rest, and the rule (or None).
 
-    The longest rule from "every" on is taken, and the words after it stay ("every
-    Friday by 5pm": "by 5pm"). "Weekly", "monthly" … are a rule only after a title and
-    before nothing or a due clause ("Weekly report" is a title). Words that start like
+    A rule ends the text, or comes just before its due clause, which stays ("every
+    Friday by 5pm": "by 5pm"); "weekly", "monthly" … only after a title ("Weekly
+    report" is a title). Words that start like
     a rule but aren't one ("check every box") stay in the text, unless they clearly
     meant one ("every 0 weeks"): then a ``RecurrenceError``.
     """
@@ -170,8 +170,8 @@ def split_recurrence(text: str) -> tuple[str, Recurrence | None]:
             rule = read_rule(" ".join(words[:size]).rstrip(".,;"))
             if rule is None:
                 continue
-            if adverb and (match.start() == 0 or not _due_follows(words[size:])):
-                break
+            if not _due_follows(words[size:]) or (adverb and match.start() == 0):
+                break  # "visit every day centre": words, not a rule
             # what follows the rule ("by 5pm") stays, for the due date
             return " ".join([text[: match.start()].strip(), *words[size:]]).strip(), rule
     return text, None
