@@ -59,7 +59,10 @@ def find_supporters(text: str, linked: Mapping[int, OwnerRef]) -> SupportClause 
     start = clause.end()
     marker = _DUE_MARKER.search(text, start)
     end = marker.start() if marker else len(text)
-    refs = _refs(text, start, end, linked)
+    try:
+        refs = _refs(text, start, end, linked)
+    except SupporterError:  # "catch up with @bob about the budget": words, not names
+        return None
     if not refs:
         return None
     rest = (text[: clause.start()].rstrip() + " " + text[end:].strip()).strip()
@@ -67,7 +70,8 @@ def find_supporters(text: str, linked: Mapping[int, OwnerRef]) -> SupportClause 
 
 
 def parse_supporters(text: str, linked: Mapping[int, OwnerRef]) -> tuple[SupporterRef, ...]:
-    """``@alex, @sam and HSCB`` (``with`` before them allowed): the names in ``text``."""
+    """``@alex, @sam and HSCB`` (``with`` before them allowed): the names in ``text``;
+    a ``SupporterError`` if one can't be a name."""
     start = match.end() if (match := _WITH.match(text)) else 0
     return tuple(_refs(text, start, len(text), linked))
 

@@ -67,7 +67,7 @@ async def test_several_lines_record_every_action_in_one_reply(
         ("Book the room by Friday", "'Book' is not a person: start with @name or me."),
         ("@carol", "Say what the action is."),
         ("@carol Book the room every 0 weeks", "every 1 to 52 weeks"),
-        ("@carol Book the room with @x", "'@x' is not a person"),
+        ("@carol Book the room with @bob and Nowhere Org", "no partner organisations yet"),
     ],
 )
 async def test_one_wrong_line_records_none_and_names_the_line(

@@ -90,6 +90,9 @@ async def test_a_pending_supporter_and_with_words_that_are_no_partner(
     # with a person named, every name must stand
     [reply] = await say(app, world, alice, group, "/assign me Meet with @bob and the counsel")
     assert reply.text.startswith("There is no partner called 'the counsel' here.")
+    # words after an @name that are no list of names: a title
+    [reply] = await say(app, world, alice, group, "/assign me Catch up with @bob about the bid")
+    assert "#3 for Alice: Catch up with @bob about the bid — no due date." in reply.text
 
 
 async def test_the_digest_shows_supporters(
