@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from telegram.ext import Application
 
 from app.context import services_of
 from app.lifecycle import feed
+from bench.harness import StallWatch
 from config.settings import Settings, load_settings
 from localapi.world import SimChat, World
 from register.model import OPEN_STATUSES
@@ -225,3 +228,25 @@ class TestFloods:
             "This chat has 3 open actions; these 2 would pass the most Accord keeps open"
         )
         assert len(await open_titles(app, group)) == 3
+
+
+async def test_thirty_hostile_lines_are_answered_without_stalling_other_chats(
+    app: Application, world: World, cast, group: SimChat
+) -> None:
+    """Every line asks the slow date reader twice: the loop is served between lines."""
+    alice, carol = world.people[101], world.people[103]
+    line = "@bob Draft x with Council by sometime soonish on the morrow in a while"
+    hostile = "/assign\n" + "\n".join([line] * 30)
+    await say(app, world, alice, group, "/assign me Warm up by next Tuesday")  # dateparser loaded
+    async with StallWatch() as watch:
+        started = time.perf_counter()
+        slow = asyncio.create_task(feed(app, world.user_says(alice, group, hostile)))
+        await asyncio.sleep(0)
+        await feed(app, world.user_says(carol, cast.groups["steering"], "/nudges"))
+        await slow
+        took = time.perf_counter() - started
+    assert world.bot_messages(group.chat_id)[-1].text.startswith("Recorded 30 actions:")
+    assert took < 2.0  # about 0.1 s unloaded
+    # one line at a time: the longest stall is about 5% of the whole (all lines at once,
+    # without serving the loop between them: about 35%)
+    assert watch.longest < took / 5
