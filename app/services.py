@@ -55,6 +55,7 @@ class Services:
                 self._coordinators,
                 self._people,
                 self.settings.max_open_actions,
+                self.settings.zone,
             )
             self._guidance = GuidanceRepository(self._database)
             self._handled = HandledMessages(self._database)

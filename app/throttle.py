@@ -29,18 +29,19 @@ class Throttle:
         # key -> (tokens, when they were counted); least recently used first.
         self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
 
-    def take(self, key: Hashable, now: datetime) -> timedelta | None:
-        """Spend one of ``key``'s tokens: ``None`` if allowed, else the wait for the next."""
+    def take(self, key: Hashable, now: datetime, cost: int = 1) -> timedelta | None:
+        """Spend ``cost`` of ``key``'s tokens: ``None`` if allowed, else the wait until
+        there are enough (nothing is spent then)."""
         moment = now.timestamp()
         self._forget_idle(moment)
         tokens = self._tokens(key, moment)
-        if tokens >= 1:
-            self._buckets[key] = (tokens - 1, moment)
+        if tokens >= cost:
+            self._buckets[key] = (tokens - cost, moment)
             self._buckets.move_to_end(key)
             while len(self._buckets) > self.max_tracked:
                 self._buckets.popitem(last=False)
             return None
-        return timedelta(seconds=(1 - tokens) / self.per_second)
+        return timedelta(seconds=(cost - tokens) / self.per_second)
 
     def __len__(self) -> int:
         """How many people are being counted (their buckets are not full)."""

@@ -24,7 +24,7 @@ from config.settings import Settings
 from console.cast import Cast, seed_world
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
-from localapi.world import Event, Person, SimChat, World
+from localapi.world import Event, Person, SentMessage, SimChat, World
 
 logger = logging.getLogger(__name__)
 _CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
@@ -32,12 +32,16 @@ _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
 HELP = """\
 Type a message to send it as the current person in the current chat, e.g. /help
+(end a line with \\ to go on to the next: one message of several lines)
   :as <name>        be someone else (a new name joins the current group)
   :chat <name>      go to a group (a new name creates one, with you as its creator)
   :dm               go to your private chat with the bot
   :chats            list the chats;  :people  list the people
-  :press <n>        press button n of the bot's last message here that has buttons
+  :press <n>        press button n (or the one labelled n) of the last message with buttons
+  :press <m> <n>    press button n (number or label) of message m here, e.g. :press 3 2
   :reply <text>     send text as a reply to the bot's last message here
+  :reply #<m> <text>  reply to message m here (anyone's), e.g. :reply #4 on track
+  :recent [n]       the last n messages here (10 by default), numbered, with their buttons
   :clock [+3d]      show the clock, or move it forward (w, d, h, m; e.g. +1d12h)
   :kick / :invite   remove the bot from this group / add it back
   :help             this list;  :quit  leave (end of input works too)"""
@@ -55,6 +59,14 @@ def parse_clock_step(text: str) -> timedelta:
     return delta
 
 
+def _button(buttons: list[tuple[str, str]], which: str) -> tuple[str, str] | None:
+    """The button numbered ``which`` (from 1), or labelled it (case-insensitively)."""
+    which = which.strip()
+    if which.isdigit():
+        return buttons[int(which) - 1] if 1 <= int(which) <= len(buttons) else None
+    return next((b for b in buttons if b[0].casefold() == which.casefold()), None)
+
+
 class ConsoleSession:
     """One console: who you are, where you are, and what you see."""
 
@@ -65,6 +77,7 @@ class ConsoleSession:
         self.me: Person = cast.first_person
         self.chat: SimChat = cast.groups["partners"]
         self.out = out
+        self._continued: list[str] = []  # lines of a message still being typed
         world.listeners.append(self._show)
 
     @property
@@ -83,8 +96,14 @@ class ConsoleSession:
             await feed(self.application, self.world.add_bot_to(chat, self.world.people[creator]))
 
     async def handle(self, line: str) -> bool:
-        """Act on one line of input; ``False`` means the console should end."""
+        """Act on one line of input; ``False`` means the console should end. A line
+        ending in a backslash continues on the next: one message of several lines."""
         line = line.strip()
+        if line.endswith("\\") and not line.startswith(":"):
+            self._continued.append(line[:-1].rstrip())
+            return True
+        if self._continued:
+            line, self._continued = "\n".join([*self._continued, line]).strip(), []
         if not line:
             return True
         if not line.startswith(":"):
@@ -100,6 +119,7 @@ class ConsoleSession:
             "people": self._list_people,
             "press": self._press,
             "reply": self._reply,
+            "recent": self._recent,
             "clock": self._clock,
             "kick": self._kick,
             "invite": self._invite,
@@ -179,24 +199,65 @@ class ConsoleSession:
             self._print(f"{person.first_name} ({handle}, id {person.user_id})")
 
     async def _press(self, argument: str) -> None:
-        message = self._last_bot_message(with_buttons=True)
-        if message is None:
-            self._print("No message with buttons here.")
-            return
+        """``:press 2``, ``:press Done``: the last message with buttons; ``:press 3 2``,
+        ``:press #3 Done``: message 3 of this chat."""
+        first, _, rest = argument.partition(" ")
+        number = first.removeprefix("#")
+        if number.isdigit() and rest.strip():
+            message = self._message(int(number))
+            if message is None or not message.buttons():
+                self._print(f"Message #{number} here has no buttons. See :recent.")
+                return
+            which = rest.strip()
+        else:
+            message = self._last_bot_message(with_buttons=True)
+            if message is None:
+                self._print("No message with buttons here.")
+                return
+            which = argument
         buttons = message.buttons()
-        if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
-            self._print(f"Usage: :press <1-{len(buttons)}>")
+        button = _button(buttons, which)
+        if button is None:
+            labels = ", ".join(label for label, _ in buttons)
+            self._print(f"Usage: :press <1-{len(buttons)}> or a label ({labels}); :press <m> <n>")
             return
-        label, data = buttons[int(argument) - 1]
+        label, data = button
         self._print(f"({self.me.first_name} presses [{label}])")
         await feed(self.application, self.world.user_presses(self.me, message, data))
 
     async def _reply(self, text: str) -> None:
-        message = self._last_bot_message(with_buttons=False)
+        """``:reply <text>``: to the bot's last message; ``:reply #4 <text>``: to message 4."""
+        first, _, rest = text.partition(" ")
+        if first.startswith("#") and first[1:].isdigit():
+            message = self._message(int(first[1:]))
+            if message is None:
+                self._print(f"There is no message {first} here. See :recent.")
+                return
+            text = rest.strip()
+        else:
+            message = self._last_bot_message(with_buttons=False)
         if message is None or not text:
-            self._print("Usage: :reply <text>, answering the bot's last message here.")
+            self._print(
+                "Usage: :reply <text> (to the bot's last message here) or :reply #<m> <text>"
+            )
             return
         await self._say(text, reply_to=message.message_id)
+
+    async def _recent(self, argument: str) -> None:
+        """The chat's last messages, numbered as ``:press`` and ``:reply #`` take them."""
+        count = int(argument) if argument.isdigit() else 10
+        messages = [m for m in self.world.messages if m.chat_id == self.chat.chat_id]
+        if not messages:
+            self._print("No messages here yet.")
+        for message in messages[-max(1, count) :]:
+            who = self.world.people.get(message.sender_id)
+            name = "Accord" if message.sender_id == self.world.bot.user_id else None
+            name = name or (who.first_name if who else str(message.sender_id))
+            first = message.text.splitlines()[0] if message.text else ""
+            buttons = "".join(
+                f"  [{n}] {label}" for n, (label, _) in enumerate(message.buttons(), 1)
+            )
+            self._print(f"#{message.message_id} {name}: {textwrap.shorten(first, 70)}{buttons}")
 
     async def _clock(self, argument: str) -> None:
         if argument:
@@ -238,6 +299,17 @@ class ConsoleSession:
     async def _help(self, _: str) -> None:
         self._print(HELP)
 
+    def _message(self, message_id: int) -> SentMessage | None:
+        """Message ``message_id`` of the current chat, anyone's."""
+        return next(
+            (
+                m
+                for m in reversed(self.world.messages)
+                if m.chat_id == self.chat.chat_id and m.message_id == message_id
+            ),
+            None,
+        )
+
     def _last_bot_message(self, with_buttons: bool):  # noqa: ANN202 - SentMessage | None
         for message in reversed(self.world.bot_messages(self.chat.chat_id)):
             if message.buttons() or not with_buttons:
@@ -269,6 +341,7 @@ class ConsoleSession:
                 + "  ".join(
                     f"[{n}] {label}" for n, (label, _) in enumerate(event.message.buttons(), 1)
                 )
+                + f"  (message #{event.message.message_id})"
             )
         self._print("\n".join(lines))
 

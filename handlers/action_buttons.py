@@ -31,7 +31,7 @@ from handlers.common import (
 from handlers.nudges import CHECKIN
 from handlers.remote import GONE, group_scope, groups_of, in_private, pressed_scope
 from register.parsing import UsageError
-from register.render import action_line, escape
+from register.render import action_line, due_text, escape
 from register.service import NotAllowedError, RegisterError
 
 # A private chat's buttons carry their group's id after the number.
@@ -139,6 +139,8 @@ async def press(update: Update, context: AccordContext) -> None:
         if operation == "done":
             action = await register_.complete(scope, actor, number, "", now)
             toast = f"#{number} is done."
+            if following := await register_.next_in_series(action):
+                toast += f" Next: #{following.number}, {due_text(following.due, scope.zone, now)}."
         elif operation == "reopen":
             action = await register_.reopen(scope, actor, number, now)
             toast = f"#{number} is open again."

@@ -4,6 +4,7 @@ renders the reply."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Mapping
 from datetime import datetime
@@ -22,9 +23,12 @@ from handlers.common import (
     group_only,
     posting_as,
     reply,
+    text_mentions,
+    too_fast,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
+from register.batch import parse_line, split_lines
 from register.dates import DueDateError, read_due
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
@@ -34,6 +38,7 @@ from register.parsing import (
     parse_assign,
     parse_numbered,
     parse_reassign,
+    parse_supporters_command,
     usage,
 )
 from register.render import (
@@ -47,7 +52,7 @@ from register.render import (
     history_lines,
     sort_key,
 )
-from register.service import Assigned, ClosedError, Owner, UnseenOwnerError
+from register.service import Assigned, ClosedError, Owner, Register, UnseenOwnerError
 from storage.choices import PendingChoices
 
 CHOICE_DATA = "own:{choice}:{option}"  # option: an index into the options, "k"eep, "x" cancel
@@ -72,6 +77,8 @@ COMMANDS = (
     CommandInfo("drop", "Drop an action", "/drop 3 no longer needed", in_private=False,
                 coordinators_only=True, writes=True),
     CommandInfo("history", "Every change to an action", "/history 3", in_private=False),
+    CommandInfo("supporters", "Who supports an action, besides its owner",
+                "/supporters 3 @alex and HSCB", in_private=False, writes=True),
     CommandInfo("who", "Who owns the actions matching some words", "/who funding bid",
                 in_private=False),
 )  # fmt: skip
@@ -112,6 +119,7 @@ def register(application: Application) -> None:
         "due": change_due,
         "drop": drop,
         "history": history,
+        "supporters": set_supporters,
         "who": who,
     }
     add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
@@ -136,6 +144,9 @@ async def assign(update: Update, context: AccordContext) -> None:
     text, mentions = command_arguments(message)
     replied = message.reply_to_message
     replied_text = (replied.text or replied.caption) if replied else None
+    if "\n" in text.strip() or (replied is not None and not text):
+        await assign_lines(update, context, scope, actor, now)
+        return
     request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
     register_ = context.services.register
     try:
@@ -164,12 +175,9 @@ def assigned_text(
 ) -> str:
     """``Recorded #1 for Carol (City Council): … — due Fri 27 Nov.``, how an ambiguous
     date was read (``note``), and a word on an owner Accord has not seen yet."""
-    action = result.action
-    partner = f" ({escape(action.partner_name)})" if action.partner_name else ""
     lines = [
-        f"{'Recorded' if result.created else 'Already recorded as'} <b>#{action.number}</b> "
-        f"for {escape(result.owner.name)}{partner}: {escape(action.title)} — "
-        f"{due_text(action.due, scope.zone, now)}."
+        f"{'Recorded' if result.created else 'Already recorded as'} "
+        + assigned_line(result, scope.zone, now)
     ]
     if note:
         lines.append(escape(note) + ".")
@@ -218,6 +226,66 @@ async def ask_about_owner(
 
 def _choice(choice: int, option: int | str) -> str:
     return CHOICE_DATA.format(choice=choice, option=option)
+
+
+def assigned_line(result: Assigned, zone: ZoneInfo, now: datetime) -> str:
+    """``#3 for Sam (City Council): Draft the bid — due Fri 27 Nov, with Alex.``"""
+    action = result.action
+    partner = f" ({escape(action.partner_name)})" if action.partner_name else ""
+    extras = "".join(
+        [
+            f", with {escape(', '.join(action.supporters))}" if action.supporters else "",
+            f", repeating {action.recurrence.describe()}" if action.recurrence else "",
+        ]
+    )
+    return (
+        f"<b>#{action.number}</b> for {escape(result.owner.name)}{partner}: "
+        f"{escape(action.title)} — {due_text(action.due, zone, now)}{extras}."
+    )
+
+
+async def assign_lines(
+    update: Update, context: AccordContext, scope: ChatScope, actor: Actor, now: datetime
+) -> None:
+    """/assign of several lines, one action a line (or as a reply to pasted minutes, the
+    lines of the replied message that start with an owner): all recorded, or none."""
+    message = update.effective_message
+    assert message is not None
+    text, mentions = command_arguments(message)
+    replied = message.reply_to_message
+    from_reply = not text and replied is not None
+    if from_reply and replied is not None:
+        text, mentions = replied.text or replied.caption or "", text_mentions(replied)
+    batch = []
+    for line in split_lines(text, mentions, from_reply=from_reply):
+        batch.append(parse_line(line, now, scope.zone))
+        await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
+    burst = context.services.throttle.burst
+    if len(batch) > burst:
+        raise UsageError(
+            f"That is {len(batch)} actions; you may record at most {burst} at once. "
+            "Split them over two messages."
+        )
+    if len(batch) > 1 and (refusal := await too_fast(update, context, len(batch) - 1)):
+        await reply(update, refusal)  # the command's own change was counted already
+        return
+    results = await context.services.register.assign_many(
+        scope, actor, batch, now, message.message_id
+    )
+    created = sum(result.created for result in results)
+    heading = (
+        f"Recorded {created} action{'s' if created != 1 else ''}:"
+        if created
+        else "Already recorded:"
+    )
+    lines = [heading, *(assigned_line(result, scope.zone, now) for result in results)]
+    pending = sorted({r.owner.name for r in results if r.owner.pending})
+    if pending:
+        lines.append(
+            f"I haven't seen {escape(', '.join(pending))} write here yet: the actions are "
+            "theirs, and I'll link them as soon as they send a command or reply to me."
+        )
+    await reply(update, "\n".join(lines))
 
 
 @group_only("actions")
@@ -321,6 +389,17 @@ async def done(update: Update, context: AccordContext) -> None:
     await reply(update, await act_on(context, scope, actor, "done", request.number, request.rest))
 
 
+async def next_occurrence(register: Register, action: Action, zone: ZoneInfo, now: datetime) -> str:
+    """`` It repeats: the next is #7, due Fri 5 Dec.`` for a recurring action just done."""
+    following = await register.next_in_series(action)
+    if following is None:
+        return ""
+    return (
+        f" It repeats {following.recurrence.describe() if following.recurrence else ''}: "
+        f"the next is <b>#{following.number}</b>, {due_text(following.due, zone, now)}."
+    )
+
+
 @friendly_errors
 async def update_action(update: Update, context: AccordContext) -> None:
     """/update <#> <note>: a progress note; "on track", "at risk", "blocked" set the status."""
@@ -370,7 +449,8 @@ async def act_on(
     where = f" ({escape(scope.title)})" if remote else ""
     if op == "done":
         action = await register_.complete(scope, actor, number, note, now)
-        return f"Done: <b>#{action.number}</b> {escape(action.title)}{where}. Thank you!"
+        following = await next_occurrence(register_, action, scope.zone, now)
+        return f"Done: <b>#{action.number}</b> {escape(action.title)}{where}. Thank you!{following}"
     action = await register_.update(scope, actor, number, note, now)
     return (
         f"Noted on <b>#{action.number}</b> {escape(action.title)}{where} — "
@@ -510,7 +590,24 @@ async def drop(update: Update, context: AccordContext) -> None:
     action = await context.services.register.drop(
         scope, actor, request.number, request.rest, context.services.clock.now()
     )
-    await reply(update, f"Dropped <b>#{action.number}</b> {escape(action.title)}.")
+    ended = ""
+    if action.recurrence is not None:
+        ended = f" That ends its series ({action.recurrence.describe()}): no next one is due."
+    await reply(update, f"Dropped <b>#{action.number}</b> {escape(action.title)}.{ended}")
+
+
+@group_only("supporters")
+@friendly_errors
+async def set_supporters(update: Update, context: AccordContext) -> None:
+    """/supporters <#> @alex and HSCB, or none: the people and partners supporting it."""
+    number, refs = parse_supporters_command(*command_arguments(update.effective_message))  # type: ignore[arg-type]
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    action = await context.services.register.set_supporters(
+        scope, actor, number, refs, context.services.clock.now()
+    )
+    who = escape(", ".join(action.supporters)) if action.supporters else "no one"
+    await reply(update, f"<b>#{action.number}</b> {escape(action.title)} — supported by {who}.")
 
 
 @group_only("history")

@@ -29,12 +29,17 @@ Handler = Callable[[Update, AccordContext], Coroutine[Any, Any, None]]
 
 
 def command_arguments(message: Message) -> tuple[str, list[Mention]]:
-    """The text after ``/command`` and the mentions in it, positioned in that text."""
+    """The text after ``/command`` and the mentions in it, positioned in that text.
+    The command ends at any whitespace: ``/assign`` may be followed by a new line."""
     text = message.text or ""
-    command, _, _ = text.partition(" ")
-    arguments = text[len(command) :]
-    stripped = arguments.lstrip()
-    start = len(text) - len(stripped)
+    command = text.split(maxsplit=1)[0] if text.strip() else ""
+    stripped = text[text.find(command) + len(command) :].lstrip()
+    return stripped, text_mentions(message, len(text) - len(stripped))
+
+
+def text_mentions(message: Message, start: int = 0) -> list[Mention]:
+    """The mentions in a message's text from ``start`` on, positioned from there."""
+    text = message.text or ""
     mentions = []
     for entity, value in message.parse_entities(
         [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
@@ -52,7 +57,7 @@ def command_arguments(message: Message) -> tuple[str, list[Mention]]:
                 name=user.full_name if user else None,
             )
         )
-    return stripped, mentions
+    return mentions
 
 
 def _python_index(text: str, utf16_offset: int) -> int:
@@ -180,8 +185,9 @@ async def is_coordinator(
     return admin
 
 
-async def too_fast(update: Update, context: AccordContext) -> str | None:
-    """Spend one of the sender's change tokens: ``None``, or a refusal saying when to retry.
+async def too_fast(update: Update, context: AccordContext, cost: int = 1) -> str | None:
+    """Spend ``cost`` of the sender's change tokens: ``None``, or a refusal saying when
+    to retry (then none is spent).
 
     Messages sent as a chat share one Telegram user id, so each such chat counts apart.
     """
@@ -190,7 +196,7 @@ async def too_fast(update: Update, context: AccordContext) -> str | None:
         return None
     sender = message.sender_chat if message is not None else None
     key = sender.id if sender is not None else user.id
-    wait = context.services.throttle.take(key, context.services.clock.now())
+    wait = context.services.throttle.take(key, context.services.clock.now(), cost)
     if wait is None:
         return None
     return f"That's a lot of changes at once. Try again in {describe_wait(wait)}."

@@ -68,6 +68,8 @@ def _line(action: Action, section: str, zone: ZoneInfo, now: datetime) -> str:
         else escape(action.owner_name)
     )
     text = f"#{action.number} {escape(action.title)} — {owner}"
+    if action.supporters:
+        text += f" with {escape(', '.join(action.supporters))}"
     if section in ("overdue", "due", "next") and action.due is not None:
         text += (
             f" · {'was due' if section == 'overdue' else 'due'} {action.due.describe(zone, now)}"

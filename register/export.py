@@ -16,6 +16,7 @@ from register.render import due_from_value, owner_label
 
 ACTION_COLUMNS = (
     "number", "title", "owner", "partner", "status", "due", "created", "closed", "last note",
+    "supporters", "repeats",
 )  # fmt: skip
 EVENT_COLUMNS = ("number", "when", "who", "what", "old", "new", "note")
 BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
@@ -73,6 +74,8 @@ def actions_csv(actions: list[Action], zone: ZoneInfo) -> bytes:
             _local(a.created_at, zone),
             _local(a.closed_at, zone),
             a.last_note or "",
+            ", ".join(a.supporters),
+            a.recurrence.describe() if a.recurrence else "",
         ]
         for a in sorted(actions, key=lambda a: a.number)
     ]

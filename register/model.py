@@ -8,6 +8,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from register.dates import Due
+from register.recurrence import Recurrence
 
 
 class Status(StrEnum):
@@ -112,6 +113,9 @@ class Action:
     closed_at: datetime | None
     chat_title: str | None = None
     chat_timezone: str | None = None  # the chat's own; None: the configured default
+    supporters: tuple[str, ...] = ()  # supporting people and partners, by name
+    recurrence: Recurrence | None = None
+    series_id: int | None = None  # the first action of its series, if it recurs
 
     def is_overdue(self, now: datetime, zone: ZoneInfo) -> bool:
         """Open and past its due moment (a due day: once that day has ended in ``zone``)."""
@@ -120,6 +124,17 @@ class Action:
     def owned_by(self, user_id: int) -> bool:
         """Whether ``user_id`` owns this action."""
         return self.owner_user_id == user_id
+
+
+@dataclass(frozen=True)
+class Supporter:
+    """A person or partner supporting an action (RACI's Consulted, not its owner):
+    exactly one of a person's ``user_id``, a pending ``handle``, or a ``partner_id``."""
+
+    name: str
+    user_id: int | None = None
+    handle: str | None = None
+    partner_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ text) and return a request, or raise :class:`UsageError` with a message for the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,14 @@ from register.dates import (
     read_due,
 )
 from register.model import MAX_TITLE, OwnerRef, Status
+from register.recurrence import Recurrence, RecurrenceError, split_recurrence
+from register.supporting import (
+    HANDLE,
+    SupporterError,
+    SupporterRef,
+    find_supporters,
+    parse_supporters,
+)
 from register.usage import usage_text
 
 STRONG_MARKERS = ("by", "due")
@@ -74,7 +82,7 @@ _SLOW_ATTEMPTS = 2
 # The most words a due date written with no "by" takes ("the 1st of next month").
 _LONGEST_FORM = 5
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
-_HANDLE = re.compile(r"^@([A-Za-z0-9_]{3,32})$")
+_HANDLE = HANDLE
 
 
 class UsageError(ValueError):
@@ -99,6 +107,11 @@ class AssignRequest:
     owner: OwnerRef
     title: str
     due_text: str | None
+    supporters: tuple[SupporterRef, ...] = ()
+    recurrence: Recurrence | None = None
+    # With supporters that name no person ("meet with the council"): what to record
+    # instead if they are not this chat's partners. None: the supporters must stand.
+    plain: AssignRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -154,15 +167,54 @@ def parse_assign(
             "characters and put the detail in an /update note."
         )
     owner, rest = parse_owner(text, mentions, "assign")
+    linked = {  # people picked from the mention menu, by where they are in ``rest``
+        m.start - (len(text.rstrip()) - len(rest)): OwnerRef(user_id=m.user_id, name=m.name)
+        for m in mentions
+        if m.user_id is not None
+    }
+    try:
+        clause = find_supporters(rest, linked)
+    except SupporterError as error:
+        raise usage("assign", str(error)) from None
+    if clause is None:
+        return _request(owner, rest, replied_text, now, zone, order)
+    if clause.names_people:
+        request = _request(owner, clause.rest, replied_text, now, zone, order)
+        return replace(request, supporters=clause.supporters)
+    # "Meet with the council": supporters if the council is a partner here, else a title
+    try:
+        request = _request(owner, clause.rest, replied_text, now, zone, order)
+    except UsageError:
+        return _request(owner, rest, replied_text, now, zone, order)
+    try:
+        plain: AssignRequest | None = _request(owner, rest, replied_text, now, zone, order)
+    except UsageError:
+        plain = None
+    return replace(request, supporters=clause.supporters, plain=plain)
+
+
+def _request(
+    owner: OwnerRef,
+    rest: str,
+    replied_text: str | None,
+    now: datetime,
+    zone: ZoneInfo,
+    order: str = "DMY",
+) -> AssignRequest:
+    """The title, due date and recurrence in ``rest`` (the title: the replied message)."""
+    try:
+        rest, recurrence = split_recurrence(rest)
+    except RecurrenceError as error:
+        raise usage("assign", str(error)) from None
     if replied_text and rest:
         if _whole_due(rest, now, zone, order):
-            return AssignRequest(owner, check_title(replied_text), rest)
+            return AssignRequest(owner, check_title(replied_text), rest, recurrence=recurrence)
     elif replied_text:
-        return AssignRequest(owner, check_title(replied_text), None)
+        return AssignRequest(owner, check_title(replied_text), None, recurrence=recurrence)
     if not rest:
         raise usage("assign", "Say what the action is.")
     title, due_text = split_due(rest, now, zone, order)
-    return AssignRequest(owner, check_title(title), due_text)
+    return AssignRequest(owner, check_title(title), due_text, recurrence=recurrence)
 
 
 def check_title(title: str, command: str = "assign") -> str:
@@ -310,6 +362,29 @@ def parse_reassign(text: str, mentions: list[Mention]) -> tuple[int, OwnerRef]:
         raise usage("reassign", "Say who should own it.")
     owner, _ = parse_owner(request.rest, _after(mentions, request.rest_offset), "reassign")
     return request.number, owner
+
+
+def parse_supporters_command(
+    text: str, mentions: list[Mention]
+) -> tuple[int, tuple[SupporterRef, ...]]:
+    """``<#> @alex and HSCB`` or ``<#> none``: the action and its supporters from now."""
+    request = parse_numbered(text, "supporters")
+    if not request.rest:
+        raise usage("supporters", "Name who supports it, or none.")
+    if request.rest.lower() == "none":
+        return request.number, ()
+    linked = {
+        m.start: OwnerRef(user_id=m.user_id, name=m.name)
+        for m in _after(mentions, request.rest_offset)
+        if m.user_id is not None
+    }
+    try:
+        refs = parse_supporters(request.rest, linked)
+    except SupporterError as error:
+        raise usage("supporters", str(error)) from None
+    if not refs:
+        raise usage("supporters", "Name who supports it, or none.")
+    return request.number, refs
 
 
 def parse_coordinator(text: str, mentions: list[Mention]) -> tuple[str, OwnerRef]:

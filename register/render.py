@@ -56,6 +56,8 @@ def action_details(action: Action, zone: ZoneInfo, now: datetime, owner: bool = 
     details = []
     if owner:
         details.append(escape(owner_label(action)))
+    if action.supporters:
+        details.append(f"with {escape(', '.join(action.supporters))}")
     if action.status.closed:
         stamp = action.closed_at.astimezone(zone) if action.closed_at else None
         details.append(f"{action.status.label} {stamp:%d %b}" if stamp else action.status.label)
@@ -65,6 +67,8 @@ def action_details(action: Action, zone: ZoneInfo, now: datetime, owner: bool = 
             details.append("<b>OVERDUE</b>")
         if action.status is not Status.OPEN:
             details.append(f"<i>{action.status.label}</i>")
+        if action.recurrence is not None:
+            details.append(f"repeats {action.recurrence.describe()}")
     return " · ".join(details)
 
 
@@ -145,6 +149,9 @@ def _event_line(event: ActionEvent, zone: ZoneInfo, now: datetime) -> str:
         "partner": f"partner {escape(old or 'none')} → {escape(new or 'none')}",
         "due": f"due {escape(old or 'none')} → {escape(new or 'none')}",
         "linked": f"linked {escape(old or '')} to {escape(new or '')}",
+        "supporters": f"supporters {escape(old or 'none')} → {escape(new or 'none')}",
+        "series": f"repeats it {escape(new or '')}"
+        + (f" (the next after {escape(old)})" if old else ""),
     }.get(event.kind, escape(event.kind))
     return f"{when} · {who} {described}{note}"
 

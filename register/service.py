@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
+from register.batch import BatchLine, line_error
 from register.dates import Due, DueDateError, horizon, parse_due
 from register.matching import best_matches
 from register.model import (
@@ -25,9 +27,12 @@ from register.model import (
     OwnerRef,
     Partner,
     Status,
+    Supporter,
 )
 from register.parsing import AssignRequest, UsageError, status_in
+from register.recurrence import Recurrence
 from register.render import clip, due_value
+from register.supporting import SupporterRef
 from storage.actions import ActionRepository, Change, NewAction, due_columns
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
@@ -40,6 +45,7 @@ LISTED_PARTNERS = 12  # an unknown partner's error names them all up to this man
 COORDINATORS = "coordinators (the group's admins and people named with /coordinator add)"
 MAX_OPEN_ACTIONS = 500
 CLOSE_NAME = 75  # rapidfuzz ratio from which an unseen @name may be a typo of a known one
+UTC_ZONE = ZoneInfo("UTC")
 
 
 class RegisterError(Exception):
@@ -104,12 +110,14 @@ class Register:
         coordinators: CoordinatorRepository,
         people: PeopleRepository,
         max_open_actions: int = MAX_OPEN_ACTIONS,
+        default_zone: ZoneInfo = UTC_ZONE,
     ) -> None:
         self.actions = actions
         self.partners = partners
         self.coordinators = coordinators
         self.people = people
         self.max_open_actions = max_open_actions
+        self.default_zone = default_zone  # for a chat that has not chosen its timezone
 
     # --- actions ------------------------------------------------------------------------
 
@@ -127,11 +135,41 @@ class Register:
         with :class:`UnseenOwnerError` (the options to offer); :meth:`assign_chosen`
         records the choice.
         """
-        owner = await self._assignable(actor, request.owner)
-        due = self._due(request.due_text, scope, now)
-        return await self._record(
-            scope, actor, owner, request.title, due, now, source_message_id, check_name=True
-        )
+        new, owner = await self._new_action(scope, actor, request, now)
+        await self._require_room(scope)
+        await self._check_unseen(scope, owner, new.due)
+        new = replace(new, source_message_id=source_message_id)
+        action, created = await self.actions.create(new, now)
+        return Assigned(action, created, owner)
+
+    async def assign_many(
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        lines: list[BatchLine],
+        now: datetime,
+        source_message_id: int,
+    ) -> list[Assigned]:
+        """Record one action per line, all or none: a line that can't be recorded (its
+        owner, supporters, due date or who may assign it) is named, and nothing is.
+        Each line is keyed by message and line, so a redelivered message adds nothing."""
+        prepared = []
+        for line in lines:
+            try:
+                new, owner = await self._new_action(scope, actor, line.request, now)
+                await self._check_unseen(scope, owner, new.due)
+            except UnseenOwnerError as error:  # no buttons for one line of many: say it
+                raise RegisterError(line_error(line.number, line.text, str(error))) from None
+            except (RegisterError, UsageError) as error:
+                raise type(error)(line_error(line.number, line.text, str(error))) from None
+            key = f"{source_message_id}:{line.number}"
+            prepared.append((replace(new, source_key=key), owner))
+        await self._require_room(scope, len(prepared))
+        recorded = await self.actions.create_many([new for new, _ in prepared], now)
+        return [
+            Assigned(action, created, owner)
+            for (action, created), (_, owner) in zip(recorded, prepared, strict=True)
+        ]
 
     async def assign_chosen(
         self,
@@ -146,7 +184,12 @@ class Register:
         """Record an action whose owner was chosen after :class:`UnseenOwnerError`;
         the rules are checked again for whoever chose."""
         owner = await self._assignable(actor, ref)
-        return await self._record(scope, actor, owner, title, due, now, source_message_id)
+        await self._require_room(scope)
+        new = await self._action_for(scope, actor, owner, title, due)
+        action, created = await self.actions.create(
+            replace(new, source_message_id=source_message_id), now
+        )
+        return Assigned(action, created, owner)
 
     async def _assignable(self, actor: Actor, ref: OwnerRef) -> Owner:
         owner = await self.resolve_owner(ref, actor)
@@ -157,24 +200,31 @@ class Register:
             )
         return owner
 
-    async def _record(
-        self,
-        scope: ChatScope,
-        actor: Actor,
-        owner: Owner,
-        title: str,
-        due: Due | None,
-        now: datetime,
-        source_message_id: int | None,
-        check_name: bool = False,
-    ) -> Assigned:
-        await self._require_room(scope)
-        if check_name:
-            await self._check_unseen(scope, owner, due)
+    async def _new_action(
+        self, scope: ChatScope, actor: Actor, request: AssignRequest, now: datetime
+    ) -> tuple[NewAction, Owner]:
+        """The action ``request`` asks for, checked: owner, permission, supporters, due."""
+        owner = await self._assignable(actor, request.owner)
+        try:
+            supporters = await self._resolve(scope, actor, request.supporters, owner)
+        except RegisterError:
+            if request.plain is None:
+                raise
+            request, supporters = request.plain, ()  # "meet with the council": a title
+        due = self._due(request.due_text, scope, now)
+        if request.recurrence is not None:
+            due = self._first_due(request.recurrence, due, scope, now)
+        new = await self._action_for(scope, actor, owner, request.title, due)
+        return replace(new, supporters=supporters, recurrence=request.recurrence), owner
+
+    async def _action_for(
+        self, scope: ChatScope, actor: Actor, owner: Owner, title: str, due: Due | None
+    ) -> NewAction:
+        """A new action of ``owner``'s, attributed to their partner organisation here."""
         partner = (
             await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
         )
-        new = NewAction(
+        return NewAction(
             chat_id=scope.chat_id,
             title=title,
             owner_user_id=owner.user_id,
@@ -182,10 +232,71 @@ class Register:
             partner_id=partner.partner_id if partner else None,
             due=due,
             created_by=actor.user_id,
-            source_message_id=source_message_id,
+            source_message_id=None,
         )
-        action, created = await self.actions.create(new, now)
-        return Assigned(action, created, owner)
+
+    def _first_due(self, rule: Recurrence, due: Due | None, scope: ChatScope, now: datetime) -> Due:
+        """A repeating action's first due date: the one given, or the rule's next day
+        (today counts); for a rule that names its day, a time given ("every Friday by
+        5pm") is the time on that day."""
+        if due is not None and (due.on is not None or not rule.anchored):
+            return due
+        today = now.astimezone(scope.zone).date()
+        day = rule.first(today)
+        if due is None or due.at is None:
+            first = self._due(day.isoformat(), scope, now)
+            assert first is not None
+            return first
+        clock = due.at.astimezone(scope.zone).time()
+        moment = datetime.combine(day, clock, tzinfo=scope.zone)
+        if moment <= now:  # today's has passed: the next
+            moment = datetime.combine(rule.after(day, today), clock, tzinfo=scope.zone)
+        return Due(at=moment.astimezone(UTC))
+
+    async def _resolve(
+        self, scope: ChatScope, actor: Actor, refs: tuple[SupporterRef, ...], owner: Owner
+    ) -> tuple[Supporter, ...]:
+        """The people and partners named as supporters, once each, the owner left out."""
+        found: list[Supporter] = []
+        for ref in refs:
+            supporter = await self._supporter(scope, actor, ref)
+            same_person = supporter.user_id is not None and supporter.user_id == owner.user_id
+            if supporter not in found and not same_person:
+                found.append(supporter)
+        return tuple(found)
+
+    async def _supporter(self, scope: ChatScope, actor: Actor, ref: SupporterRef) -> Supporter:
+        if ref.person is None:
+            partner = await self.find_partner(scope, ref.text)
+            return Supporter(partner.name, partner_id=partner.partner_id)
+        person = await self.resolve_owner(ref.person, actor)
+        if person.pending:
+            return Supporter(person.name, handle=person.handle)
+        return Supporter(person.name, user_id=person.user_id)
+
+    async def set_supporters(
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        number: int,
+        refs: tuple[SupporterRef, ...],
+        now: datetime,
+    ) -> Action:
+        """Replace an open action's supporters (its owner or a coordinator); none clears."""
+        action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "change")
+        owner = Owner(action.owner_user_id, action.owner_handle, action.owner_name)
+        supporters = await self._resolve(scope, actor, refs, owner)
+        old = ", ".join(action.supporters) or None
+        new = ", ".join(s.name for s in supporters) or None
+        if old == new:
+            raise RegisterError(f"#{number}'s supporters are already {old or 'none'}.")
+        change = Change("supporters", old, new)
+        return await self._write(action, actor, now, {}, [change], supporters=supporters)
+
+    async def next_in_series(self, action: Action) -> Action | None:
+        """The occurrence of a recurring action created when it was done."""
+        return await self.actions.next_in_series(action)
 
     async def close_names(self, scope: ChatScope, handle: str) -> list[str]:
         """Up to three usernames of people seen in this chat that are close to ``handle``,
@@ -406,6 +517,8 @@ class Register:
             return "All actions", await self.actions.in_chat(scope.chat_id, list(Status))
         if words.startswith("@") or lowered == "me":
             return await self._listing_of(scope, words)
+        if lowered.startswith("with "):
+            return await self._supported_by(scope, words[5:].strip())
         partner = await self.find_partner(scope, words, "actions")
         actions = await self.actions.in_chat(
             scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
@@ -423,6 +536,21 @@ class Register:
             scope.chat_id, OPEN_STATUSES, owner_handle=handle.lstrip("@").lower()
         )
         return f"Open actions of {handle}", pending
+
+    async def _supported_by(self, scope: ChatScope, name: str) -> tuple[str, list[Action]]:
+        """``/actions with @alex`` or ``/actions with HSCB``: the open actions a person
+        or partner supports (not those they own)."""
+        supporter: tuple[str, int | str]
+        if name.startswith("@"):
+            person = await self.people.find_by_username(name)
+            handle = name.lstrip("@").lower()
+            supporter = ("user_id", person.user_id) if person else ("handle", handle)
+            label = person.display_name if person else f"@{handle}"
+        else:
+            partner = await self.find_partner(scope, name)
+            supporter, label = ("partner_id", partner.partner_id), partner.name
+        actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES, supporter=supporter)
+        return f"Open actions {label} supports", actions
 
     async def of_person(self, user_id: int, scope: ChatScope | None) -> list[Action]:
         """A person's open actions: in one chat, or in every chat when ``scope`` is None."""
@@ -546,9 +674,15 @@ class Register:
 
     # --- helpers --------------------------------------------------------------------------
 
-    async def _require_room(self, scope: ChatScope) -> None:
-        """Refuse a new action while the chat has as many open ones as it may hold."""
+    async def _require_room(self, scope: ChatScope, adding: int = 1) -> None:
+        """Refuse new actions while the chat has as many open ones as it may hold."""
         count = await self.actions.count_open(scope.chat_id)
+        if adding > 1 and count + adding > self.max_open_actions:
+            raise RegisterError(
+                f"This chat has {count} open actions; these {adding} would pass the most "
+                f"Accord keeps open at once ({self.max_open_actions}). Close or drop some "
+                "(/done, /drop; see /actions), or record fewer."
+            )
         if count >= self.max_open_actions:
             raise RegisterError(
                 f"This chat already has {count} open actions, the most Accord keeps open at "
@@ -570,7 +704,40 @@ class Register:
         if note:
             columns["last_note"] = note
         change = Change("status", action.status.value, status.value, note)
-        return await self._write(action, actor, now, columns, [change], [action.status])
+        follow_up = self._next_occurrence(action, actor, now) if status is Status.DONE else None
+        return await self._write(
+            action, actor, now, columns, [change], [action.status], follow_up=follow_up
+        )
+
+    def _next_occurrence(self, action: Action, actor: Actor, now: datetime) -> NewAction | None:
+        """A recurring action's next occurrence, due on its rule's next day after this
+        one's (and not in the past), at the same time of day if it had one."""
+        rule = action.recurrence
+        if rule is None:
+            return None
+        zone = ZoneInfo(action.chat_timezone) if action.chat_timezone else None
+        zone = zone or self.default_zone
+        today = now.astimezone(zone).date()
+        previous = action.due.day_in(zone) if action.due else today
+        day = rule.after(previous, today)
+        if action.due is not None and action.due.at is not None:
+            clock = action.due.at.astimezone(zone).timetz().replace(tzinfo=None)
+            due = Due(at=datetime.combine(day, clock, tzinfo=zone).astimezone(UTC))
+        else:
+            due = Due(on=day)
+        return NewAction(
+            chat_id=action.chat_id,
+            title=action.title,
+            owner_user_id=action.owner_user_id,
+            owner_handle=action.owner_handle if action.owner_user_id is None else None,
+            partner_id=action.partner_id,
+            due=due,
+            created_by=actor.user_id,
+            source_message_id=None,
+            supporters_from=action.action_id,
+            recurrence=rule,
+            series_id=action.series_id or action.action_id,
+        )
 
     async def _set_due(self, action: Action, actor: Actor, due: Due, now: datetime) -> Action:
         change = Change("due", due_value(action.due), due_value(due))
@@ -587,6 +754,8 @@ class Register:
         changes: list[Change],
         statuses: Iterable[Status] = OPEN_STATUSES,
         expect: Mapping[str, object] | None = None,
+        follow_up: NewAction | None = None,
+        supporters: tuple[Supporter, ...] | None = None,
     ) -> Action:
         """Write a change whose rules the UPDATE checks again (still in ``statuses``,
         ``expect`` unchanged, still the actor's unless they coordinate): what ran since
@@ -601,7 +770,15 @@ class Register:
         if not actor.is_coordinator:
             guard["owner_user_id"] = actor.user_id
         changed = await self.actions.change(
-            action, actor.user_id, now, dict(columns), changes, statuses, guard
+            action,
+            actor.user_id,
+            now,
+            dict(columns),
+            changes,
+            statuses,
+            guard,
+            follow_up,
+            supporters,
         )
         if changed is not None:
             return changed

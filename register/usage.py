@@ -35,17 +35,31 @@ USAGE: dict[str, Usage] = {
             "/assign @name <what> [by <when>]",
             "/assign me <what> [by <when>]: for yourself",
             "/assign @name [by <when>] as a reply to a message: that message is the action",
+            "… with @alex and HSCB: people or partners who support it (the owner stays one)",
+            "… every Friday, … every month by the 5th: a repeating action",
+            "/assign, then one action a line (or replying to pasted minutes): all or none",
         ),
         (
             "/assign @sam Draft the bid by Friday",
             "/assign me Book the venue tomorrow 5pm",
             "/assign @sam by Monday (replying to “Send the minutes”)",
+            "/assign @sam Draft the bid with @alex and HSCB by Friday",
+            "/assign @sam Send the returns every month by the 5th",
         ),
         "coordinators (anyone, for themselves with me)",
     ),
     "actions": Usage(
-        ("/actions [overdue | done | all | @name | <partner>] [page N]",),
-        ("/actions overdue", "/actions", "/actions City Council", "/actions @sam"),
+        (
+            "/actions [overdue | done | all | @name | <partner>] [page N]",
+            "/actions with @name | with <partner>: the actions they support",
+        ),
+        (
+            "/actions overdue",
+            "/actions",
+            "/actions City Council",
+            "/actions @sam",
+            "/actions with @alex",
+        ),
     ),
     "mine": Usage(("/mine [page N]",), ("/mine",)),
     "done": Usage(
@@ -73,6 +87,11 @@ USAGE: dict[str, Usage] = {
     "drop": Usage(("/drop <#> [reason]",), ("/drop 3 no longer needed",), COORDINATORS),
     "history": Usage(("/history <#> [page N]",), ("/history 3",)),
     "who": Usage(("/who <words>",), ("/who funding bid",)),
+    "supporters": Usage(
+        ("/supporters <#> @name and <partner>", "/supporters <#> none"),
+        ("/supporters 3 @alex and HSCB", "/supporters 3 none"),
+        "the action's owner, coordinators",
+    ),
     "partners": Usage(("/partners [page N]",), ("/partners",)),
     "partner": Usage(
         ("/partner add <Name>", "/partner remove <Name>"),

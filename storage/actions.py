@@ -10,15 +10,25 @@ from typing import Any
 import aiosqlite
 
 from register.dates import Due
-from register.model import OPEN_STATUSES, Action, ActionEvent, Status
+from register.model import OPEN_STATUSES, Action, ActionEvent, Status, Supporter
+from register.recurrence import Recurrence
 from storage.database import Database
 
 # The columns ``action_from_row`` reads, and the joins they need (aliases a, p, pt, c).
 ACTION_COLUMNS = """
     a.action_id, a.chat_id, a.number, a.title, a.owner_user_id, a.owner_handle,
     p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_on,
-    a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title, c.timezone
+    a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title, c.timezone,
+    a.recurrence, a.series_id, (
+        SELECT group_concat(COALESCE(sp.display_name, '@' || s.handle, spt.name), char(31))
+        FROM action_supporters s
+        LEFT JOIN people sp ON sp.user_id = s.user_id
+        LEFT JOIN partners spt ON spt.partner_id = s.partner_id
+        WHERE s.action_id = a.action_id
+    )
 """
+# How an action's supporters may be looked for (``in_chat``'s ``supporter``).
+SUPPORTER_COLUMNS = ("user_id", "handle", "partner_id")
 ACTION_JOINS = """
     FROM actions a
     LEFT JOIN people p ON p.user_id = a.owner_user_id
@@ -45,6 +55,11 @@ class NewAction:
     due: Due | None
     created_by: int
     source_message_id: int | None
+    source_key: str | None = None  # one line of a several-line /assign: "<message>:<line>"
+    supporters: tuple[Supporter, ...] = ()
+    supporters_from: int | None = None  # the next of a series: its action's supporters
+    recurrence: Recurrence | None = None
+    series_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,9 @@ def action_from_row(row: Sequence[Any]) -> Action:
         closed_at=_moment(row[16]),
         chat_title=row[17],
         chat_timezone=row[18],
+        recurrence=Recurrence.from_json(row[19]) if row[19] else None,
+        series_id=row[20],
+        supporters=tuple(row[21].split("\x1f")) if row[21] else (),
     )
 
 
@@ -100,47 +118,25 @@ class ActionRepository:
     async def create(self, new: NewAction, now: datetime) -> tuple[Action, bool]:
         """Record an action with the chat's next number; ``(action, False)`` if its source
         message was already recorded (a redelivered update)."""
+        [created] = await self.create_many([new], now)
+        return created
+
+    async def create_many(
+        self, news: Sequence[NewAction], now: datetime
+    ) -> list[tuple[Action, bool]]:
+        """Record several actions, numbered in order, in one transaction: all or none.
+        Each already recorded from its source (message, or message and line) is returned
+        with ``False`` instead."""
         async with self._db.transaction() as tx:
-            if new.source_message_id is not None:
-                cursor = await tx.execute(
-                    "SELECT action_id FROM actions WHERE chat_id = ? AND source_message_id = ?",
-                    (new.chat_id, new.source_message_id),
-                )
-                existing = await cursor.fetchone()
+            results = []
+            for new in news:
+                existing = await _recorded(tx, new)
                 if existing is not None:
-                    return await self._get_in(tx, existing[0]), False
-            cursor = await tx.execute(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM actions WHERE chat_id = ?",
-                (new.chat_id,),
-            )
-            (number,) = await cursor.fetchone()  # type: ignore[misc]
-            cursor = await tx.execute(
-                """
-                INSERT INTO actions (chat_id, number, title, owner_user_id, owner_handle,
-                    partner_id, status, due_at, due_on, created_by, created_at,
-                    updated_at, source_message_id)
-                VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    new.chat_id,
-                    number,
-                    new.title,
-                    new.owner_user_id,
-                    new.owner_handle,
-                    new.partner_id,
-                    *due_columns(new.due).values(),
-                    new.created_by,
-                    _stamp(now),
-                    _stamp(now),
-                    new.source_message_id,
-                ),
-            )
-            action_id = cursor.lastrowid
-            assert action_id is not None
-            await _write_events(
-                tx, action_id, new.created_by, now, [Change("created", None, new.title)]
-            )
-            return await self._get_in(tx, action_id), True
+                    results.append((await self._get_in(tx, existing), False))
+                    continue
+                action_id = await _insert(tx, new, now)
+                results.append((await self._get_in(tx, action_id), True))
+            return results
 
     async def get(self, chat_id: int, number: int) -> Action | None:
         """Action ``#number`` of this chat, or ``None``."""
@@ -156,8 +152,11 @@ class ActionRepository:
         owner_user_id: int | None = None,
         owner_handle: str | None = None,
         partner_id: int | None = None,
+        supporter: tuple[str, int | str] | None = None,
     ) -> list[Action]:
-        """The chat's actions in ``statuses``, optionally of one owner or partner."""
+        """The chat's actions in ``statuses``, optionally of one owner or partner, or
+        supported by one person or partner (``supporter``: a column of
+        ``SUPPORTER_COLUMNS`` and its value)."""
         wanted = [status.value for status in statuses]
         sql = (
             SELECT_ACTIONS + f" WHERE a.chat_id = ? AND a.status IN ({','.join('?' * len(wanted))})"
@@ -172,6 +171,14 @@ class ActionRepository:
         if partner_id is not None:
             sql += " AND a.partner_id = ?"
             parameters.append(partner_id)
+        if supporter is not None:
+            column, value = supporter
+            assert column in SUPPORTER_COLUMNS
+            sql += (
+                " AND EXISTS (SELECT 1 FROM action_supporters s"
+                f" WHERE s.action_id = a.action_id AND s.{column} = ?)"
+            )
+            parameters.append(value)
         rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
         return [action_from_row(row) for row in rows]
 
@@ -210,28 +217,50 @@ class ActionRepository:
         changes: list[Change],
         statuses: Iterable[Status] = OPEN_STATUSES,
         expect: Mapping[str, Any] | None = None,
+        follow_up: NewAction | None = None,
+        supporters: Sequence[Supporter] | None = None,
     ) -> Action | None:
         """Set ``columns`` on the action and write ``changes`` to its history, atomically,
         if it is still in one of ``statuses`` and each ``expect`` column still holds its
-        value; ``None`` (nothing written) if not.
+        value; ``None`` (nothing written) if not. ``follow_up`` (a recurring action's next
+        occurrence) is recorded in the same transaction; ``supporters`` replace the
+        action's.
 
         The condition is in the UPDATE itself, so it holds whatever ran since the action
         was read.
         """
-        assignments = ", ".join(f"{column} = ?" for column in columns)
+        assignments = "".join(f"{column} = ?, " for column in columns)
         wanted = [status.value for status in statuses]
         expected = expect or {}
         conditions = "".join(f" AND {column} IS ?" for column in expected)
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                f"UPDATE actions SET {assignments}, updated_at = ? WHERE action_id = ?"
+                f"UPDATE actions SET {assignments}updated_at = ? WHERE action_id = ?"
                 f" AND status IN ({','.join('?' * len(wanted))}){conditions}",
                 (*columns.values(), _stamp(now), action.action_id, *wanted, *expected.values()),
             )
             if cursor.rowcount != 1:
                 return None
             await _write_events(tx, action.action_id, actor_user_id, now, changes)
+            if supporters is not None:
+                await tx.execute(
+                    "DELETE FROM action_supporters WHERE action_id = ?", (action.action_id,)
+                )
+                await _add_supporters(tx, action.action_id, supporters)
+            if follow_up is not None:
+                await _insert(tx, follow_up, now, continues=action.number)
             return await self._get_in(tx, action.action_id)
+
+    async def next_in_series(self, action: Action) -> Action | None:
+        """The occurrence recorded after ``action`` in its series, if any."""
+        if action.recurrence is None:
+            return None
+        row = await self._db.fetch_one(
+            SELECT_ACTIONS + " WHERE a.chat_id = ? AND a.series_id = ? AND a.number > ?"
+            " ORDER BY a.number LIMIT 1",
+            (action.chat_id, action.series_id or action.action_id, action.number),
+        )
+        return action_from_row(row) if row else None
 
     async def link_pending(
         self, handle: str, user_id: int, name: str, now: datetime
@@ -257,6 +286,10 @@ class ActionRepository:
                 await _write_events(
                     tx, action_id, None, now, [Change("linked", f"@{handle}", name)]
                 )
+            await tx.execute(  # and the actions they were named to support
+                "UPDATE action_supporters SET user_id = ?, handle = NULL WHERE handle = ?",
+                (user_id, handle),
+            )
             return [await self._get_in(tx, action_id) for action_id, _ in pending]
 
     async def history(self, action: Action) -> list[ActionEvent]:
@@ -297,6 +330,91 @@ class ActionRepository:
     async def _get_in(self, tx: aiosqlite.Connection, action_id: int) -> Action:
         cursor = await tx.execute(SELECT_ACTIONS + " WHERE a.action_id = ?", (action_id,))
         return action_from_row(await cursor.fetchone())  # type: ignore[arg-type]
+
+
+async def _recorded(tx: aiosqlite.Connection, new: NewAction) -> int | None:
+    """The action already recorded from ``new``'s source message (or line), if any."""
+    if new.source_key is not None:
+        cursor = await tx.execute(
+            "SELECT action_id FROM actions WHERE chat_id = ? AND source_key = ?",
+            (new.chat_id, new.source_key),
+        )
+    elif new.source_message_id is not None:
+        cursor = await tx.execute(
+            "SELECT action_id FROM actions WHERE chat_id = ? AND source_message_id = ?",
+            (new.chat_id, new.source_message_id),
+        )
+    else:
+        return None
+    row = await cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+async def _insert(
+    tx: aiosqlite.Connection, new: NewAction, now: datetime, continues: int | None = None
+) -> int:
+    """Insert ``new`` with the chat's next number, its supporters and its history
+    (``continues``: the number of the recurring action it follows)."""
+    cursor = await tx.execute(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM actions WHERE chat_id = ?", (new.chat_id,)
+    )
+    (number,) = await cursor.fetchone()  # type: ignore[misc]
+    cursor = await tx.execute(
+        """
+        INSERT INTO actions (chat_id, number, title, owner_user_id, owner_handle,
+            partner_id, status, due_at, due_on, created_by, created_at,
+            updated_at, source_message_id, source_key, recurrence, series_id)
+        VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            new.chat_id,
+            number,
+            new.title,
+            new.owner_user_id,
+            new.owner_handle,
+            new.partner_id,
+            *due_columns(new.due).values(),
+            new.created_by,
+            _stamp(now),
+            _stamp(now),
+            new.source_message_id,
+            new.source_key,
+            new.recurrence.to_json() if new.recurrence else None,
+            new.series_id,
+        ),
+    )
+    action_id = cursor.lastrowid
+    assert action_id is not None
+    changes = [Change("created", None, new.title)]
+    if new.recurrence is not None:
+        previous = f"#{continues}" if continues is not None else None
+        changes.append(Change("series", previous, new.recurrence.describe()))
+    await _add_supporters(tx, action_id, new.supporters)
+    if new.supporters_from is not None:
+        await tx.execute(
+            "INSERT INTO action_supporters (action_id, position, user_id, handle, partner_id)"
+            " SELECT ?, position, user_id, handle, partner_id FROM action_supporters"
+            " WHERE action_id = ?",
+            (action_id, new.supporters_from),
+        )
+    if new.supporters:
+        names = ", ".join(s.name for s in new.supporters)
+        changes.append(Change("supporters", None, names))
+    await _write_events(tx, action_id, new.created_by, now, changes)
+    return action_id
+
+
+async def _add_supporters(
+    tx: aiosqlite.Connection, action_id: int, supporters: Sequence[Supporter]
+) -> None:
+    await tx.executemany(
+        "INSERT INTO action_supporters (action_id, position, user_id, handle, partner_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (action_id, position, s.user_id, s.handle, s.partner_id)
+            for position, s in enumerate(supporters, 1)
+        ],
+    )
 
 
 async def _write_events(

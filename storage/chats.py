@@ -217,7 +217,7 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
             " (SELECT 1 FROM partners WHERE partner_id = ? AND removed_at IS NULL)",
             (new_partner, old_partner),
         )
-        for table in ("actions", "partner_members"):
+        for table in ("actions", "partner_members", "action_supporters"):
             await tx.execute(
                 f"UPDATE {table} SET partner_id = ? WHERE partner_id = ?",
                 (new_partner, old_partner),
@@ -233,8 +233,8 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
     cursor = await tx.execute("SELECT number FROM actions WHERE chat_id = ?", (old_id,))
     renumbered = {row[0]: row[0] + offset for row in await cursor.fetchall()} if offset else {}
     await tx.execute(
-        "UPDATE actions SET chat_id = ?, number = number + ?, source_message_id = NULL"
-        " WHERE chat_id = ?",
+        "UPDATE actions SET chat_id = ?, number = number + ?, source_message_id = NULL,"
+        " source_key = NULL WHERE chat_id = ?",
         (new_id, offset, old_id),
     )  # message ids are per chat: the old group's mean nothing in the supergroup
     for table in _MOVED_TABLES:

@@ -136,3 +136,78 @@ async def test_buttons_can_be_pressed_and_replies_sent(app, world, cast) -> None
     assert "(Bob presses [No])\n(popup) Bob chose no" in text
     assert "Usage: :press <1-2>" in text
     assert "replied to 2" in text
+
+
+async def run_lines(app, world, cast, *lines: str) -> str:
+    from console.terminal import ConsoleSession
+
+    out = io.StringIO()
+    session = ConsoleSession(app, world, cast, out)
+    for line in lines:
+        assert await session.handle(line)
+    return out.getvalue()
+
+
+async def test_press_any_recent_message_by_number_or_label(app, world, cast) -> None:
+    """Two confirmations with buttons: the older one is pressed by its message number."""
+    from app.context import services_of
+    from register.model import Status
+
+    text = await run_lines(
+        app,
+        world,
+        cast,
+        "/assign me First task",  # message 1, its confirmation message 2
+        "/assign me Second task",  # message 3, confirmation 4
+        ":press 2 Done",  # the older confirmation, by label
+        ":press #4 3",  # the newer one's third button (Snooze 1 week), by number
+        ":press 3 1",  # message 3 is Alice's own: no buttons
+        ":press Nope",
+    )
+    assert "[1] Done  [2] Update  [3] Snooze 1 week  (message #2)" in text
+    assert "(Alice presses [Done])" in text
+    assert "(Alice presses [Snooze 1 week])" in text
+    assert "Message #3 here has no buttons. See :recent." in text
+    assert "Usage: :press <1-3> or a label (Done, Update, Snooze 1 week)" in text
+    register = services_of(app).register
+    chat_id = cast.groups["partners"].chat_id
+    first, second = await register.actions.in_chat(chat_id, list(Status))
+    assert first.status is Status.DONE
+    assert second.status is Status.OPEN
+    assert second.due is not None  # snoozed a week
+
+
+async def test_reply_to_any_message_and_list_recent_ones(app, world, cast) -> None:
+    """An Update prompt answered after other messages came: :reply #n reaches it."""
+    from app.context import services_of
+    from register.model import Status
+
+    text = await run_lines(
+        app,
+        world,
+        cast,
+        "/assign me First task",  # 1, confirmation 2
+        ":press 2",  # Update: the prompt is message 3
+        "/actions",  # 4, listing 5: the prompt is no longer the bot's last message
+        ":recent 3",
+        ":reply #3 at risk: waiting for figures",
+        ":reply #99 hello",
+    )
+    assert "#3 Accord: Update on #1" in text
+    assert "#4 Alice: /actions" in text
+    assert "#5 Accord: Open actions" in text
+    assert "#2 Accord:" not in text  # only the last three
+    assert "Noted on #1 First task — at risk" in text
+    assert "There is no message #99 here. See :recent." in text
+    [action] = await services_of(app).register.actions.in_chat(
+        cast.groups["partners"].chat_id, list(Status)
+    )
+    assert action.status is Status.AT_RISK
+
+
+async def test_a_message_of_several_lines(app, world, cast) -> None:
+    """A line ending in a backslash goes on: a several-line /assign from the console."""
+    text = await run_lines(
+        app, world, cast, "/assign \\", "me Draft the bid by Friday \\", "me Book the room"
+    )
+    assert "Recorded 2 actions:\n  #1 for Alice: Draft the bid — due Fri 27 Nov." in text

@@ -392,6 +392,8 @@ async def test_export_sends_two_utf8_csv_documents(app: Application, world: Worl
         "created",
         "closed",
         "last note",
+        "supporters",
+        "repeats",
     ]
     assert rows[1][:6] == ["1", 'Budget, "draft"', "Alice", "Café Ünion", "at risk", "2026-11-27"]
     assert rows[1][8] == "at risk"

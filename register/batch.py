@@ -1,0 +1,87 @@
+"""/assign of several lines: a meeting's actions pasted at once, one a line.
+
+Each line is read as a one-line /assign; a line that can't be is named with its number,
+and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from register.parsing import AssignRequest, Mention, UsageError, parse_assign
+from register.render import clip
+
+MAX_LINES = 30  # actions one /assign may record
+_BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")
+_OWNER_START = re.compile(r"^(?:@\w|me\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """One action line as written: its number in the message, text and mentions."""
+
+    number: int
+    text: str
+    mentions: list[Mention]
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    """One line of a several-line /assign: where it was, what it said, what it asks."""
+
+    number: int
+    text: str
+    request: AssignRequest
+
+
+def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) -> list[RawLine]:
+    """The action lines of ``text``: each non-empty line (bullets and numbering ignored)
+    or, from a replied message (minutes), the lines that start with an owner (@name, a
+    mention, me). More than ``MAX_LINES`` is refused before any is read."""
+    lines = []
+    offset = 0
+    for number, raw in enumerate(text.split("\n"), 1):
+        start = offset
+        offset += len(raw) + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start += len(raw) - len(raw.lstrip())
+        if bullet := _BULLET.match(stripped):
+            stripped, start = stripped[bullet.end() :], start + bullet.end()
+        local = [
+            Mention(m.start - start, m.end - start, m.user_id, m.username, m.name)
+            for m in mentions
+            if start <= m.start < start + len(stripped)
+        ]
+        if from_reply and not (_OWNER_START.match(stripped) or any(m.start == 0 for m in local)):
+            continue
+        lines.append(RawLine(number, stripped, local))
+    if not lines:
+        raise UsageError(
+            "None of those lines names an owner. Put one action a line, each starting "
+            "with @name or me, e.g.\n/assign\n@sam Draft the bid by Friday\nme Book the room"
+        )
+    if len(lines) > MAX_LINES:
+        raise UsageError(
+            f"That is {len(lines)} actions; one /assign records at most {MAX_LINES}. "
+            "Split them over two messages."
+        )
+    return lines
+
+
+def parse_line(line: RawLine, now: datetime, zone: ZoneInfo) -> BatchLine:
+    """One action line read as a one-line /assign; an error names the line."""
+    try:
+        request = parse_assign(line.text, line.mentions, None, now, zone)
+    except UsageError as error:
+        raise UsageError(line_error(line.number, line.text, str(error))) from None
+    return BatchLine(line.number, line.text, request)
+
+
+def line_error(number: int, line: str, problem: str) -> str:
+    """What is wrong with line ``number``, and that nothing was recorded."""
+    return f"Line {number} ({clip(line, 40)}): {problem}\nNothing was recorded."
