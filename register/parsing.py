@@ -406,11 +406,18 @@ def _after(mentions: list[Mention], offset: int) -> list[Mention]:
     ]
 
 
+# "not on track", "no longer blocked", "isn't at risk": the words deny the status.
+_DENIED = re.compile(r"\b(?:not|no longer|isn't|isnt|is not|never|no)\s+$", re.IGNORECASE)
+
+
 def status_in(note: str) -> Status | None:
-    """The status a note sets: "on track", "at risk" or "blocked", the first one named."""
+    """The status a note sets: "on track", "at risk" or "blocked", the first one named
+    and not denied ("not on track" sets nothing; "not at risk any more, on track" sets
+    on track)."""
     found = [
         (match.start(), status)
         for word, status in _STATUS_WORDS.items()
-        if (match := re.search(rf"\b{word}\b", note, re.IGNORECASE))
+        for match in re.finditer(rf"\b{word}\b", note, re.IGNORECASE)
+        if not _DENIED.search(note[max(0, match.start() - 12) : match.start()])
     ]
     return min(found)[1] if found else None

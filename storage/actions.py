@@ -247,7 +247,7 @@ class ActionRepository:
                     "DELETE FROM action_supporters WHERE action_id = ?", (action.action_id,)
                 )
                 await _add_supporters(tx, action.action_id, supporters)
-            if follow_up is not None:
+            if follow_up is not None and not await _continued(tx, action):
                 await _insert(tx, follow_up, now, continues=action.number)
             return await self._get_in(tx, action.action_id)
 
@@ -348,6 +348,16 @@ async def _recorded(tx: aiosqlite.Connection, new: NewAction) -> int | None:
         return None
     row = await cursor.fetchone()
     return int(row[0]) if row else None
+
+
+async def _continued(tx: aiosqlite.Connection, action: Action) -> bool:
+    """Whether a later occurrence of ``action``'s series exists: done, reopened and done
+    again, it is not created twice."""
+    cursor = await tx.execute(
+        "SELECT 1 FROM actions WHERE chat_id = ? AND series_id = ? AND number > ? LIMIT 1",
+        (action.chat_id, action.series_id or action.action_id, action.number),
+    )
+    return await cursor.fetchone() is not None
 
 
 async def _insert(

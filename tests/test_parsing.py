@@ -119,6 +119,10 @@ def test_reassign_and_coordinator_find_the_person_after_the_first_word() -> None
 def test_status_words() -> None:
     assert status_in("At risk: waiting for figures") is Status.AT_RISK
     assert status_in("was blocked, now on track") is Status.BLOCKED
+    assert status_in("not on track") is None  # the trial: this set "on track"
+    assert status_in("no longer blocked") is None
+    assert status_in("Not at risk any more, on track") is Status.ON_TRACK
+    assert status_in("isn't blocked but at risk") is Status.AT_RISK
     assert status_in("unblocked and moving") is None
     assert status_in("drafted the intro") is None
 

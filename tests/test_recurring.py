@@ -182,3 +182,16 @@ def test_the_longest_rule_is_taken_and_the_words_after_it_kept(
     text: str, rest: str, rule: Recurrence
 ) -> None:
     assert split_recurrence(text) == (rest, rule)
+
+
+async def test_done_reopened_and_done_again_creates_the_next_once(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, bob = world.people[101], world.people[102]
+    await say(app, world, alice, group, "/assign @bob Send the weekly returns every Friday")
+    [first] = await say(app, world, bob, group, "/done 1 sent")
+    assert "the next is #2" in first.text
+    await say(app, world, alice, group, "/reopen 1")
+    [again] = await say(app, world, bob, group, "/done 1 sent again")
+    assert "the next is #2" in again.text
+    assert [line.split(" ")[0] for line in await open_actions(app, group)] == ["#2"]
