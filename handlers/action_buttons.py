@@ -24,6 +24,7 @@ from app.context import AccordContext
 from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
 from handlers.common import (
     friendly_errors,
+    nothing_changed,
     once_per_message,
     reply,
     throttled,
@@ -164,6 +165,7 @@ async def press(update: Update, context: AccordContext) -> None:
             )
             return
     except (RegisterError, UsageError) as error:
+        nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer(toast)
@@ -213,6 +215,7 @@ async def pick(update: Update, context: AccordContext) -> None:
         scope, actor = await group_scope(context, int(match.group(1)), query.from_user)
         answer = await act_on(context, scope, actor, op, number, note, remote=True)
     except (RegisterError, UsageError) as error:
+        nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer()

@@ -21,6 +21,8 @@ class CommandInfo:
     do not write answer edits (a corrected ``/who fundng`` gets its answer).
     ``repeat_safe``: a writing command that recognises a redelivered message itself;
     others run at most once per message.
+    ``bare_reads``: the command with no arguments only shows something (``/nudges``), so
+    it is not counted against the rate limit.
     """
 
     name: str
@@ -32,6 +34,7 @@ class CommandInfo:
     writes: bool = False
     on_edit: bool | None = None
     repeat_safe: bool = False
+    bare_reads: bool = False
 
     @property
     def answers_edits(self) -> bool:
@@ -83,7 +86,7 @@ def command_handler(command: CommandInfo, callback: Handler) -> CommandHandler:
     if command.writes and not command.repeat_safe:
         callback = once_per_message(callback)
     if command.writes:
-        callback = throttled(callback)
+        callback = throttled(callback, bare_reads=command.bare_reads)
     return CommandHandler(command.name, callback, filters=kinds)
 
 

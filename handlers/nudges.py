@@ -27,6 +27,7 @@ from handlers.common import (
     current_actor,
     friendly_errors,
     group_only,
+    nothing_changed,
     reply,
     throttled,
 )
@@ -56,11 +57,11 @@ TICK_SECONDS = 30
 COMMANDS = (
     CommandInfo("nudges", "Digest, check-in and reminder schedules",
                 "/nudges digest weekly mon 09:00",
-                in_private=False, writes=True),
+                in_private=False, writes=True, bare_reads=True),
     CommandInfo("timezone", "The chat's timezone", "/timezone Europe/London", in_private=False,
-                coordinators_only=True, writes=True),
+                coordinators_only=True, writes=True, bare_reads=True),
     CommandInfo("quiet", "Quiet hours: nothing is sent then", "/quiet 20:00-08:00 weekends",
-                in_private=False, coordinators_only=True, writes=True),
+                in_private=False, coordinators_only=True, writes=True, bare_reads=True),
     CommandInfo("digest", "Post the digest now", "/digest", in_private=False,
                 coordinators_only=True, writes=True),
     CommandInfo("checkin", "Ask owners for an update now", "/checkin", in_private=False,
@@ -302,6 +303,7 @@ async def checkin_answer(update: Update, context: AccordContext) -> None:
                 scope, actor, number, status, now, note=CHECKIN_NOTE
             )
     except (RegisterError, UsageError) as error:
+        nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer(f"#{action.number}: {action.status.label}. Thanks!")
