@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers.common import Handler, once_per_message, throttled
+from app.context import AccordContext
+from handlers.common import Handler, once_per_message, reply, throttled
+from storage.lru import LruDict
+
+EDIT_NOTICE = "Edits don't run commands again: send it as a new message."
+EDITS_TOLD = 10_000  # edited messages remembered as told (a few edits each get one notice)
 
 
 @dataclass(frozen=True)
@@ -90,12 +100,31 @@ def command_handler(command: CommandInfo, callback: Handler) -> CommandHandler:
     return CommandHandler(command.name, callback, filters=kinds)
 
 
+async def edit_notice(update: Update, context: AccordContext) -> None:
+    """An edited command that does not run again says so, once per edited message:
+    otherwise the person thinks the correction was taken."""
+    message = update.edited_message
+    if message is None:
+        return
+    told: LruDict[tuple[int, int], bool] = context.bot_data.setdefault(
+        "accord.edits_told", LruDict(EDITS_TOLD)
+    )
+    key = (message.chat_id, message.message_id)
+    if key not in told:
+        told[key] = True
+        await reply(update, EDIT_NOTICE)
+
+
 def add_commands(application: Application, *entries: tuple[CommandInfo, Handler]) -> None:
-    """List each command in the catalogue and register its handler."""
+    """List each command in the catalogue and register its handler (and, for one that
+    ignores edits, the notice an edit gets)."""
     catalogue = catalogue_of(application)
     for command, callback in entries:
         catalogue.add(command)
         application.add_handler(command_handler(command, callback))
+        if not command.answers_edits:
+            edited = filters.UpdateType.EDITED_MESSAGE
+            application.add_handler(CommandHandler(command.name, edit_notice, filters=edited))
 
 
 async def publish_commands(application: Application) -> None:
