@@ -25,12 +25,11 @@ async def test_an_edited_assign_is_answered_once_and_changes_nothing(
     update = world.user_says(alice, group, "/assign me Edit target by Friday")
     await feed(app, update)
     message_id = update["message"]["message_id"]
-    assert await edit(app, world, group, message_id, "/assign me Edit target by Monday") == [
-        NOTICE
-    ]
+    assert await edit(app, world, group, message_id, "/assign me Edit target by Monday") == [NOTICE]
     assert await edit(app, world, group, message_id, "/assign me Edit target by Tues") == []
     action = await services_of(app).register.actions.get(group.chat_id, 1)
-    assert action.due is not None and action.due.on is not None
+    assert action.due is not None
+    assert action.due.on is not None
     assert action.due.on.strftime("%a") == "Fri"
     assert await services_of(app).register.actions.get(group.chat_id, 2) is None
 
@@ -54,4 +53,5 @@ async def test_an_edited_read_gets_its_answer_not_the_notice(
     update = world.user_says(alice, group, "/who fundng")
     await feed(app, update)
     [answer] = await edit(app, world, group, update["message"]["message_id"], "/who funding")
-    assert answer != NOTICE and "Funding bid" in answer
+    assert answer != NOTICE
+    assert "Funding bid" in answer
