@@ -200,7 +200,7 @@ class _Charge:
 _CHARGE: ContextVar[_Charge | None] = ContextVar("accord_charge", default=None)
 
 
-def _sender_key(update: Update) -> Hashable | None:
+def sender_key(update: Update) -> Hashable | None:
     """Whose tokens: the person, or for messages sent as a chat (they share one Telegram
     user id) that chat."""
     user, message = update.effective_user, update.effective_message
@@ -214,7 +214,7 @@ async def too_fast(update: Update, context: AccordContext, cost: int = 1) -> str
     """Spend ``cost`` of the sender's change tokens: ``None``, or a refusal saying when
     to retry (then none is spent). Within ``throttled`` the tokens are given back if the
     command changes nothing (:func:`nothing_changed`)."""
-    key = _sender_key(update)
+    key = sender_key(update)
     if key is None:
         return None
     throttle, now = context.services.throttle, context.services.clock.now()
@@ -243,7 +243,7 @@ async def refuse_too_fast(update: Update, context: AccordContext, refusal: str) 
     if update.callback_query is not None:
         await update.callback_query.answer(refusal, show_alert=True)
         return
-    key = _sender_key(update)
+    key = sender_key(update)
     throttle, now = context.services.throttle, context.services.clock.now()
     if key is None or throttle.first_refusal(key, now, throttle.wait(key, now)):
         await reply(update, refusal)
@@ -287,7 +287,7 @@ def throttled(handler: Handler, bare_reads: bool = False) -> Handler:
         if bare_reads and command and not command_arguments(message)[0]:  # type: ignore[arg-type]
             await handler(update, context)
             return
-        key = _sender_key(update)
+        key = sender_key(update)
         token = _CHARGE.set(_Charge(key) if key is not None else None)
         try:
             refusal = await too_fast(update, context)
