@@ -25,8 +25,9 @@ EDITS_TOLD = 10_000  # edited messages remembered as told (a few edits each get 
 class CommandInfo:
     """One command: its name, one-line description, an example and where it works.
 
-    ``writes``: it changes the register or posts to the group on request, so it counts
-    against the sender's rate limit and an edit of the message does not run it again.
+    ``writes``: it changes the register or posts to the group on request, so its changes
+    count against the sender's rate limit (refusals give their token back) and an edit of
+    the message does not run it again (the editor is told so, once).
     ``on_edit``: whether an edited message runs it again; by default only commands that
     do not write answer edits (a corrected ``/who fundng`` gets its answer).
     ``repeat_safe``: a writing command that recognises a redelivered message itself;
