@@ -603,6 +603,7 @@ class NudgeEngine:
         within Telegram's limits; each part is delivered, logged and retried apart."""
         private: dict[int, list[Reminder]] = {}
         group: dict[int, list[Reminder]] = {}
+        reachable: dict[int, bool] = {}  # owner: has a private chat with Accord
         for item in sorted(due, key=lambda r: (r.action.chat_id, r.action.number, r.kind)):
             lateness = now - item.nudge.slot_at
             if lateness > LATE_LIMIT:
@@ -611,9 +612,11 @@ class NudgeEngine:
                 await self._settle([item], Outcome.SKIPPED, now, report)
                 continue
             owner = item.action.owner_user_id
-            person = await self.people.get(owner) if owner else None
-            if person is not None and person.has_private_chat:
-                private.setdefault(person.user_id, []).append(item)
+            if owner is not None and owner not in reachable:
+                person = await self.people.get(owner)
+                reachable[owner] = person is not None and person.has_private_chat
+            if owner is not None and reachable[owner]:
+                private.setdefault(owner, []).append(item)
             else:
                 group.setdefault(item.action.chat_id, []).append(item)
         unreachable: list[Reminder] = []

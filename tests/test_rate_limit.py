@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.lifecycle import feed
+from app.throttle import Throttle
 from config.settings import Settings, load_settings
 from localapi.world import World
 from tests.helpers import say, toasts
@@ -89,3 +90,15 @@ async def test_a_person_is_told_to_wait_once_per_wait(
     assert answer.text.startswith("Done: #1")
     [answer] = await say(app, world, alice, group, "/done 2")  # a new wait is told again
     assert answer.text == f"{LIMITED} Try again in 59 seconds."
+
+
+def test_tokens_given_back_never_pass_the_burst() -> None:
+    t0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    throttle = Throttle(burst=2, per_minute=1)
+    assert throttle.take("a", t0) is None
+    throttle.give_back("a", t0, 5)
+    assert throttle.take("a", t0, 2) is None  # two again, not seven
+    assert throttle.take("a", t0) == timedelta(seconds=60)
+    assert throttle.first_refusal("a", t0, timedelta(seconds=60))
+    assert not throttle.first_refusal("a", t0 + timedelta(seconds=59), timedelta(seconds=1))
+    assert throttle.first_refusal("a", t0 + timedelta(seconds=60), timedelta(seconds=1))
