@@ -10,11 +10,17 @@ meanwhile needs its callback answered within seconds, and an answer is not a gro
 message. So an update that has to wait gives its chat's turn away (``yield_turn``), and
 the chat's messages keep their order through a per-chat lane that each update holds,
 once it has sent there, until it is finished.
+
+PTB's limiter answers a RetryAfter by pausing every request; Telegram's retry-after for
+a fan-out message is about that one group (its 20 a minute), so here it pauses only
+that chat's fan-out: the other groups' nudges go on, still paced by the overall and
+per-group limits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -104,6 +110,8 @@ class FanOutRateLimiter(AIORateLimiter):
         self._interactive_retries = max_retries
         self.wait = wait
         self.lanes = ChatLanes()
+        # Chats whose fan-out is waiting out a RetryAfter: set when the wait is over.
+        self._paused: dict[object, asyncio.Event] = {}
 
     async def process_request(
         self,
@@ -116,9 +124,7 @@ class FanOutRateLimiter(AIORateLimiter):
     ) -> Any:
         """Pace fan-out; send the rest at once, waiting out a RetryAfter if one comes."""
         if isinstance(rate_limit_args, FanOut):
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args.max_retries
-            )
+            return await self._fan_out(callback, args, kwargs, endpoint, data, rate_limit_args)
         await self.lanes.enter(data.get("chat_id"))
         for attempt in range(self._interactive_retries + 1):
             try:
@@ -131,4 +137,51 @@ class FanOutRateLimiter(AIORateLimiter):
                 logger.info("%s hit Telegram's flood limit; retrying in %.1fs", endpoint, seconds)
                 yield_turn()  # the chat's other updates go on; its messages wait in the lane
                 await self.wait(seconds + 0.1)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _fan_out(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        fan_out: FanOut,
+    ) -> Any:
+        """Send one fan-out request, paced; a RetryAfter pauses only its chat's fan-out
+        (``_run_request`` holds the overall and per-group limiters for the call alone)."""
+        chat_id = data.get("chat_id")
+        with contextlib.suppress(ValueError, TypeError):
+            chat_id = int(chat_id)  # type: ignore[arg-type]
+        group = (
+            chat_id
+            if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
+            else False
+        )
+        for attempt in range(fan_out.max_retries + 1):
+            while (paused := self._paused.get(chat_id)) is not None:
+                await paused.wait()  # an earlier message to this chat met its flood limit
+            try:
+                return await self._run_request(
+                    chat=chat_id is not None,
+                    group=group,
+                    allow_paid_broadcast=False,
+                    callback=callback,
+                    args=args,
+                    kwargs=kwargs,
+                )
+            except RetryAfter as error:
+                if attempt == fan_out.max_retries:
+                    raise
+                seconds = error._retry_after.total_seconds()  # see process_request
+                logger.info("%s to %s hit Telegram's flood limit; this chat waits %.1fs",
+                            endpoint, chat_id, seconds)  # fmt: skip
+                if chat_id in self._paused:
+                    continue  # another message to this chat is waiting it out: wait for it
+                resumed = self._paused[chat_id] = asyncio.Event()
+                try:
+                    await self.wait(seconds + 0.1)
+                finally:
+                    self._paused.pop(chat_id, None)
+                    resumed.set()
         raise AssertionError("unreachable")  # pragma: no cover

@@ -4,6 +4,9 @@ Each person may make ``burst`` changes at once; their bucket then refills at
 ``per_minute`` tokens a minute. Time comes from the caller (the application's clock),
 so tests move time instead of sleeping. Only people who used a token recently are
 remembered: a bucket that has refilled is the same as no bucket and is dropped.
+
+A refusal is told once per wait (:meth:`Throttle.first_refusal`): a person who keeps
+sending during it gets silence, so refusals cannot flood a chat either.
 """
 
 from __future__ import annotations
@@ -20,14 +23,16 @@ MAX_TRACKED = 50_000
 class Throttle:
     """Per-key token buckets with a shared capacity and refill rate."""
 
-    def __init__(self, burst: int, per_minute: int, max_tracked: int = MAX_TRACKED) -> None:
-        if burst < 1 or per_minute < 1 or max_tracked < 1:
+    def __init__(self, burst: int, per_minute: float, max_tracked: int = MAX_TRACKED) -> None:
+        if burst < 1 or per_minute <= 0 or max_tracked < 1:
             raise ValueError("burst, per_minute and max_tracked must be positive")
         self.burst = burst
         self.per_second = per_minute / 60
         self.max_tracked = max_tracked
         # key -> (tokens, when they were counted); least recently used first.
         self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
+        # key -> until when they have been told to wait; least recently told first.
+        self._told: OrderedDict[Hashable, float] = OrderedDict()
 
     def take(self, key: Hashable, now: datetime, cost: int = 1) -> timedelta | None:
         """Spend ``cost`` of ``key``'s tokens: ``None`` if allowed, else the wait until
@@ -42,6 +47,31 @@ class Throttle:
                 self._buckets.popitem(last=False)
             return None
         return timedelta(seconds=(cost - tokens) / self.per_second)
+
+    def wait(self, key: Hashable, now: datetime, cost: int = 1) -> timedelta:
+        """How long until ``key`` has ``cost`` tokens (zero if they have them now)."""
+        tokens = self._tokens(key, now.timestamp())
+        return timedelta(seconds=max(0.0, cost - tokens) / self.per_second)
+
+    def give_back(self, key: Hashable, now: datetime, cost: int = 1) -> None:
+        """Return ``cost`` tokens spent on something that changed nothing after all."""
+        moment = now.timestamp()
+        if key in self._buckets:
+            tokens = min(float(self.burst), self._tokens(key, moment) + cost)
+            self._buckets[key] = (tokens, moment)
+
+    def first_refusal(self, key: Hashable, now: datetime, wait: timedelta) -> bool:
+        """Whether a refusal with ``wait`` should be told: only the first within a wait
+        already told is (the rest are for people flooding, who need no more replies)."""
+        moment = now.timestamp()
+        until = self._told.pop(key, None)
+        if until is not None and moment < until:
+            self._told[key] = until
+            return False
+        self._told[key] = moment + wait.total_seconds()
+        while len(self._told) > self.max_tracked:
+            self._told.popitem(last=False)
+        return True
 
     def __len__(self) -> int:
         """How many people are being counted (their buckets are not full)."""

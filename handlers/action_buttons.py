@@ -13,9 +13,10 @@ they could not have changed by command.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
-from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 from telegram.helpers import mention_html
@@ -24,6 +25,7 @@ from app.context import AccordContext
 from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
 from handlers.common import (
     friendly_errors,
+    nothing_changed,
     once_per_message,
     reply,
     throttled,
@@ -164,11 +166,16 @@ async def press(update: Update, context: AccordContext) -> None:
             )
             return
     except (RegisterError, UsageError) as error:
+        nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer(toast)
     if not is_about(message.reply_markup, number, group_id):
         return  # a forged press on another action's message: leave that message alone
+    if len(targets(message.reply_markup)) > 1:  # a reminder about several actions
+        if action.status.closed:
+            await _drop_buttons(query, message.reply_markup, number, group_id)
+        return
     line = action_line(action, scope.zone, now, owner=True)
     if group_id is not None:
         line += f" ({escape(scope.title)})"
@@ -178,6 +185,19 @@ async def press(update: Update, context: AccordContext) -> None:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest:
         pass  # the message is too old to edit: the toast said it all
+
+
+async def _drop_buttons(
+    query: CallbackQuery, markup: InlineKeyboardMarkup | None, number: int, group_id: int | None
+) -> None:
+    """Take a closed action's row off a message about several actions; the rest stay."""
+    rows = [
+        row
+        for row in (markup.inline_keyboard if markup else ())
+        if not is_about(InlineKeyboardMarkup([row]), number, group_id)
+    ]
+    with contextlib.suppress(BadRequest):  # too old to edit: the toast said it
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
 
 def is_about(markup: InlineKeyboardMarkup | None, number: int, group_id: int | None) -> bool:
@@ -213,6 +233,7 @@ async def pick(update: Update, context: AccordContext) -> None:
         scope, actor = await group_scope(context, int(match.group(1)), query.from_user)
         answer = await act_on(context, scope, actor, op, number, note, remote=True)
     except (RegisterError, UsageError) as error:
+        nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer()

@@ -21,7 +21,9 @@ from handlers.common import (
     current_actor,
     friendly_errors,
     group_only,
+    nothing_changed,
     posting_as,
+    refuse_too_fast,
     reply,
     text_mentions,
     too_fast,
@@ -267,7 +269,8 @@ async def assign_lines(
             "Split them over two messages."
         )
     if len(batch) > 1 and (refusal := await too_fast(update, context, len(batch) - 1)):
-        await reply(update, refusal)  # the command's own change was counted already
+        nothing_changed(context)  # the command's own token too
+        await refuse_too_fast(update, context, refusal)
         return
     results = await context.services.register.assign_many(
         scope, actor, batch, now, message.message_id

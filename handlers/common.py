@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Hashable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
@@ -185,21 +187,66 @@ async def is_coordinator(
     return admin
 
 
-async def too_fast(update: Update, context: AccordContext, cost: int = 1) -> str | None:
-    """Spend ``cost`` of the sender's change tokens: ``None``, or a refusal saying when
-    to retry (then none is spent).
+@dataclass
+class _Charge:
+    """The tokens the running command or button has spent, to give back if it changes
+    nothing after all."""
 
-    Messages sent as a chat share one Telegram user id, so each such chat counts apart.
-    """
+    key: Hashable
+    cost: int = 0
+
+
+# Set by ``throttled`` for the handler it runs (each update runs in its own context).
+_CHARGE: ContextVar[_Charge | None] = ContextVar("accord_charge", default=None)
+
+
+def sender_key(update: Update) -> Hashable | None:
+    """Whose tokens: the person, or for messages sent as a chat (they share one Telegram
+    user id) that chat."""
     user, message = update.effective_user, update.effective_message
     if user is None:
         return None
     sender = message.sender_chat if message is not None else None
-    key = sender.id if sender is not None else user.id
-    wait = context.services.throttle.take(key, context.services.clock.now(), cost)
+    return sender.id if sender is not None else user.id
+
+
+async def too_fast(update: Update, context: AccordContext, cost: int = 1) -> str | None:
+    """Spend ``cost`` of the sender's change tokens: ``None``, or a refusal saying when
+    to retry (then none is spent). Within ``throttled`` the tokens are given back if the
+    command changes nothing (:func:`nothing_changed`)."""
+    key = sender_key(update)
+    if key is None:
+        return None
+    throttle, now = context.services.throttle, context.services.clock.now()
+    wait = throttle.take(key, now, cost)
     if wait is None:
+        charge = _CHARGE.get()
+        if charge is not None and charge.key == key:
+            charge.cost += cost
         return None
     return f"That's a lot of changes at once. Try again in {describe_wait(wait)}."
+
+
+def nothing_changed(context: AccordContext) -> None:
+    """The running command was refused or only read: give back the tokens it spent,
+    so only changes count against the rate limit."""
+    charge = _CHARGE.get()
+    if charge is not None and charge.cost:
+        context.services.throttle.give_back(charge.key, context.services.clock.now(), charge.cost)
+        charge.cost = 0
+
+
+async def refuse_too_fast(update: Update, context: AccordContext, refusal: str) -> None:
+    """Tell the sender they are going too fast: a button always gets its answer (as
+    Telegram needs); a message only the first time within the wait, so a flood of
+    refused commands gets one reply, not one each."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(refusal, show_alert=True)
+        return
+    key = sender_key(update)
+    throttle, now = context.services.throttle, context.services.clock.now()
+    if key is None or throttle.first_refusal(key, now, throttle.wait(key, now)):
+        await reply(update, refusal)
 
 
 def once_per_message(handler: Handler) -> Handler:
@@ -219,25 +266,37 @@ def once_per_message(handler: Handler) -> Handler:
                 message.chat_id, message.message_id, message.date, services.clock.now()
             )
             if not first:
+                nothing_changed(context)
                 return
         await handler(update, context)
 
     return wrapper
 
 
-def throttled(handler: Handler) -> Handler:
+def throttled(handler: Handler, bare_reads: bool = False) -> Handler:
     """Refuse a command or button that changes something when its sender is going too
-    fast: a reply, or for a button an alert (the press is answered either way)."""
+    fast (see :func:`refuse_too_fast`). A token is taken when it runs and given back
+    when it changes nothing (a usage, permission or register refusal: see
+    :func:`friendly_errors`); with ``bare_reads`` the bare command only shows
+    something and is not counted at all."""
 
     @wraps(handler)
     async def wrapper(update: Update, context: AccordContext) -> None:
-        refusal = await too_fast(update, context)
-        if refusal is None:
+        message = update.effective_message
+        command = update.callback_query is None and message is not None
+        if bare_reads and command and not command_arguments(message)[0]:  # type: ignore[arg-type]
             await handler(update, context)
-        elif update.callback_query is not None:
-            await update.callback_query.answer(refusal, show_alert=True)
-        else:
-            await reply(update, refusal)
+            return
+        key = sender_key(update)
+        token = _CHARGE.set(_Charge(key) if key is not None else None)
+        try:
+            refusal = await too_fast(update, context)
+            if refusal is None:
+                await handler(update, context)
+            else:
+                await refuse_too_fast(update, context, refusal)
+        finally:
+            _CHARGE.reset(token)
 
     return wrapper
 
@@ -290,6 +349,7 @@ def friendly_errors(handler: Handler) -> Handler:
         try:
             await handler(update, context)
         except (UsageError, RegisterError) as error:
+            nothing_changed(context)  # a refusal is not counted against the rate limit
             await reply(update, html.escape(clip_quotes(str(error)), quote=False))
 
     return wrapper

@@ -21,7 +21,8 @@ from register.render import escape
 
 COMMANDS = (
     CommandInfo("coordinator", "Name or remove a coordinator", "/coordinator add @sam",
-                in_private=False, coordinators_only=True, writes=True),
+                in_private=False, coordinators_only=True, writes=True,
+                bare_reads=True),
 )  # fmt: skip
 
 

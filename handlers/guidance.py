@@ -4,6 +4,7 @@ browsing with /principles, /benefits and /challenges, feedback, and /unanswered.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from telegram import (
     Chat,
@@ -27,6 +28,7 @@ from handlers.common import (
     friendly_errors,
     group_only,
     reply,
+    sender_key,
     throttled,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
@@ -44,6 +46,7 @@ COMMANDS = (
 OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 FALLBACK_TOPICS = ("key-principles", "benefits", "challenges")
+REPEAT_WINDOW = timedelta(days=1)  # a question asked again within it is logged once
 
 
 def register(application: Application) -> None:
@@ -143,11 +146,8 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     if result.best is not None:
         await send_entry(message, context, result.best.entry)
         return
-    user = update.effective_user
     if chat.type != Chat.PRIVATE:  # only a group's /unanswered shows them
-        await services.guidance.log_unanswered(
-            chat.id, user.id if user else None, question, services.clock.now()
-        )
+        await _log_unanswered(update, context, question)
     knowledge = services.retriever.knowledge
     closest = [m.entry for m in result.candidates] or [
         knowledge.entries[i] for i in FALLBACK_TOPICS
@@ -158,6 +158,22 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         "These topics are the closest:",
         reply_markup=InlineKeyboardMarkup(keyboard),
     )
+
+
+async def _log_unanswered(update: Update, context: AccordContext, question: str) -> None:
+    """Log a question for /unanswered, unless it repeats one logged here within a day or
+    its asker has logged their share (``Services.questions``): one member's flood must
+    not push the others' questions out. Answering is not limited."""
+    services, chat, user = context.services, update.effective_chat, update.effective_user
+    assert chat is not None
+    now = services.clock.now()
+    question = " ".join(question.split())
+    if await services.guidance.asked_since(chat.id, question, now - REPEAT_WINDOW):
+        return
+    key = sender_key(update)
+    if key is not None and services.questions.take(key, now) is not None:
+        return
+    await services.guidance.log_unanswered(chat.id, user.id if user else None, question, now)
 
 
 async def _answer_from_register(

@@ -20,7 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from app.context import AccordContext
 from handlers.actions import action_keyboard, assigned_text, reassigned_text
-from handlers.common import chat_scope, current_actor, throttled
+from handlers.common import chat_scope, current_actor, nothing_changed, throttled
 from register.model import OwnerRef
 from register.parsing import UsageError
 from register.render import due_from_value, escape
@@ -97,6 +97,7 @@ async def choose(update: Update, context: AccordContext) -> None:
             scope, actor, int(choice.payload["number"]), ref, now, check_name=False
         )
     except (RegisterError, UsageError) as error:
+        nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         await _rewrite(query.edit_message_text(escape(str(error))))
         return

@@ -27,6 +27,7 @@ from handlers.common import (
     current_actor,
     friendly_errors,
     group_only,
+    nothing_changed,
     reply,
     throttled,
 )
@@ -56,11 +57,11 @@ TICK_SECONDS = 30
 COMMANDS = (
     CommandInfo("nudges", "Digest, check-in and reminder schedules",
                 "/nudges digest weekly mon 09:00",
-                in_private=False, writes=True),
+                in_private=False, writes=True, bare_reads=True),
     CommandInfo("timezone", "The chat's timezone", "/timezone Europe/London", in_private=False,
-                coordinators_only=True, writes=True),
+                coordinators_only=True, writes=True, bare_reads=True),
     CommandInfo("quiet", "Quiet hours: nothing is sent then", "/quiet 20:00-08:00 weekends",
-                in_private=False, coordinators_only=True, writes=True),
+                in_private=False, coordinators_only=True, writes=True, bare_reads=True),
     CommandInfo("digest", "Post the digest now", "/digest", in_private=False,
                 coordinators_only=True, writes=True),
     CommandInfo("checkin", "Ask owners for an update now", "/checkin", in_private=False,
@@ -114,8 +115,23 @@ def register(application: Application) -> None:
 
 def schedule_tick(job_queue: JobQueue) -> None:
     """Tick every ``TICK_SECONDS``, from start-up on; the database, not the job queue,
-    remembers what is due."""
-    job_queue.run_repeating(tick_job, interval=TICK_SECONDS, first=0, name="tick")
+    remembers what is due. A tick that is still running (a slow Telegram) makes the
+    next ones skip, by design: one runs at a time, missed ones are run once, and
+    APScheduler's warning for each skip is kept out of the logs."""
+    job_queue.run_repeating(
+        tick_job,
+        interval=TICK_SECONDS,
+        first=0,
+        name="tick",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": TICK_SECONDS},
+    )
+    logging.getLogger("apscheduler.scheduler").addFilter(_not_a_skipped_tick)
+
+
+def _not_a_skipped_tick(record: logging.LogRecord) -> bool:
+    """Drop "skipped: maximum number of running instances reached": the tick before is
+    still sending, and the next one sends whatever is due then."""
+    return "maximum number of running instances reached" not in record.getMessage()
 
 
 async def run_tick(application: Application) -> None:
@@ -302,6 +318,7 @@ async def checkin_answer(update: Update, context: AccordContext) -> None:
                 scope, actor, number, status, now, note=CHECKIN_NOTE
             )
     except (RegisterError, UsageError) as error:
+        nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
     await query.answer(f"#{action.number}: {action.status.label}. Thanks!")

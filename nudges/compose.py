@@ -164,6 +164,35 @@ def reminder(action: Action, kind: str, zone: ZoneInfo, now: datetime, in_group:
     return text[0].upper() + text[1:] if not in_group else text
 
 
+Due = tuple[Action, str, ZoneInfo]  # an action, its reminder's kind, its group's timezone
+
+
+def reminders(due: list[Due], now: datetime, in_group: bool) -> str:
+    """Several reminders in one message: in a group, each owner mentioned once above
+    their actions; in a private chat, the person's actions with their groups. One
+    reminder reads as :func:`reminder` does."""
+    if len(due) == 1:
+        action, kind, zone = due[0]
+        return reminder(action, kind, zone, now, in_group)
+    lines = ["<b>Reminders</b>"]
+    owner: tuple[int | None, str] | None = None
+    for action, kind, zone in due:
+        if in_group and (action.owner_user_id, action.owner_name) != owner:
+            owner = (action.owner_user_id, action.owner_name)
+            lines.append(f"{mention(*owner)}:")
+        lines.append("• " + _reminder_line(action, kind, zone, now, in_group))
+    if in_group:
+        lines.append("Send /done <i>number</i> or /update <i>number</i> <i>note</i>.")
+    return "\n".join(lines)
+
+
+def _reminder_line(action: Action, kind: str, zone: ZoneInfo, now: datetime, in_group: bool) -> str:
+    due = action.due.describe(zone, now) if action.due else ""
+    where = "" if in_group else f" in {escape(action.chat_title or 'your group')}"
+    state = f"is due {due}" if kind == "before" else f"is now overdue (it was due {due})"
+    return f"<b>#{action.number}</b> {escape(action.title)}{where} {state}."
+
+
 def _checkin_lines(actions: list[Action], zone: ZoneInfo, now: datetime) -> list[str]:
     lines = []
     for action in actions[:MAX_CHECKIN_ACTIONS]:

@@ -11,6 +11,11 @@ transport's retries) is logged ``failed`` and tried again, backing off from a mi
 an hour, while it is within ``LATE_LIMIT`` of its slot; the retry is claimed the same
 way. Each nudge is sent on its own, so one chat's failure never stops another chat's.
 
+Owner reminders are the exception to one message a nudge: those due in one tick are
+claimed, logged and retried one by one, but sent together, one private message per
+owner and one group message per chat (split at Telegram's limits), so a flood of
+actions due at once is a few messages rather than one per action.
+
 A check-in sends each owner who started the bot a private message of their own (a
 nudge of kind ``checkin-owner``, logged and retried apart, so one owner's chat never
 holds up another's) and asks the others in one group message.
@@ -32,7 +37,14 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from nudges.compose import MAX_CHECKIN_ACTIONS, checkin_group, checkin_private, digest, reminder
+from nudges.compose import (
+    MAX_CHECKIN_ACTIONS,
+    Due,
+    checkin_group,
+    checkin_private,
+    digest,
+    reminders,
+)
 from nudges.schedule import (
     DEFAULT_CHECKIN,
     DEFAULT_DIGEST,
@@ -42,7 +54,7 @@ from nudges.schedule import (
     reminder_moments,
 )
 from register.model import OPEN_STATUSES, Action
-from register.render import escape, split_message
+from register.render import MESSAGE_LIMIT, escape, split_message
 from storage.actions import ActionRepository
 from storage.chats import ChatRecord, ChatRepository
 from storage.nudges import Retry, ScheduleRepository, StoredSchedule
@@ -59,6 +71,7 @@ LATE_BECAUSE = {False: ", while Accord was offline.", True: "; Telegram could no
 RETRY_MOST = timedelta(hours=1)
 CHECKIN_OWNER = "checkin-owner"  # one owner's private check-in; its number: their user id
 MAX_BUTTONS = 100  # Telegram's limit on one message's inline buttons
+PART_LIMIT = MESSAGE_LIMIT - 96  # a reminders message's HTML, with room to spare
 
 
 class ChatUnavailableError(Exception):
@@ -266,8 +279,10 @@ class NudgeEngine:
                 for r in await self.schedules.due_retries(now)
                 if await self.schedules.claim_retry(r)
             ]
-            await asyncio.gather(*(run(self._retry(r, now, outbox, report)) for r in retries))
-            await self._reminders(now, outbox, report, run)
+            others = [r for r in retries if not r.kind.startswith("reminder-")]
+            await asyncio.gather(*(run(self._retry(r, now, outbox, report)) for r in others))
+            retried = [await self._retried_reminder(r) for r in retries if r not in others]
+            await self._reminders(now, outbox, report, run, [r for r in retried if r])
             await self.schedules.prune_log(now)
         return report
 
@@ -372,27 +387,27 @@ class NudgeEngine:
         )
 
     async def _retry(self, retry: Retry, now: datetime, outbox: Outbox, report: TickReport) -> None:
-        """Send a failed nudge again, if it still means something."""
+        """Send a failed digest or check-in again, if it still means something."""
         chat = await self.chats.get(retry.chat_id)
         if chat is None or not chat.active:
             return
         nudge = Nudge(chat, retry.kind, retry.slot_at, retry.number, retrying=True)
-        if not retry.kind.startswith("reminder-"):
-            await self._deliver(nudge, now, report, self._sender(nudge, now, outbox, report))
-            return
+        await self._deliver(nudge, now, report, self._sender(nudge, now, outbox, report))
+
+    async def _retried_reminder(self, retry: Retry) -> Reminder | None:
+        """A failed reminder to send again with this tick's, if it still means something."""
+        chat = await self.chats.get(retry.chat_id)
+        if chat is None or not chat.active or not chat.reminders_enabled:
+            return None
         action = await self.actions.get(chat.chat_id, retry.number)
         if action is None or action.status.closed or action.due is None:
-            return
-        if not chat.reminders_enabled:
-            return
+            return None
         kind = retry.kind.removeprefix("reminder-")
         before, overdue = self._reminder_moments(action, chat)
         if (before if kind == "before" else overdue) != retry.slot_at:
-            return  # its due date changed: that reminder means nothing now
-        zone = self.zone_of(chat)
-        await self._deliver(
-            nudge, now, report, lambda _: self._remind(action, kind, zone, now, outbox)
-        )
+            return None  # its due date changed: that reminder means nothing now
+        nudge = Nudge(chat, retry.kind, retry.slot_at, retry.number, retrying=True)
+        return Reminder(nudge, action, kind, self.zone_of(chat))
 
     # --- what is sent ---------------------------------------------------------------------
 
@@ -542,10 +557,12 @@ class NudgeEngine:
         outbox: Outbox,
         report: TickReport,
         run: Callable[[Awaitable[object]], Awaitable[None]],
+        retried: list[Reminder],
     ) -> None:
-        """Owner reminders: the day before the due date and once overdue, at 09:00 local."""
+        """Owner reminders: the day before the due date and once overdue, at 09:00 local.
+        Each is claimed on its own; those due now (with ``retried``) go out together."""
         chats: dict[int, ChatRecord | None] = {}
-        jobs = []
+        due = list(retried)
         for waiting in await self.schedules.awaiting_reminders(now + REMINDER_HORIZON):
             action = waiting.action
             if action.chat_id not in chats:
@@ -568,14 +585,127 @@ class NudgeEngine:
                     report.skipped += 1
                     await self.schedules.log(chat.chat_id, nudge.kind, moment, "skipped", now)
                     continue
+                due.append(Reminder(nudge, action, kind, zone))
+        await self._send_reminders(due, now, outbox, report, run)
 
-                def send(
-                    _: str | None, a: Action = action, k: str = kind, z: ZoneInfo = zone
-                ) -> Awaitable[Outcome]:
-                    return self._remind(a, k, z, now, outbox)
+    async def _send_reminders(
+        self,
+        due: list[Reminder],
+        now: datetime,
+        outbox: Outbox,
+        report: TickReport,
+        run: Callable[[Awaitable[object]], Awaitable[None]],
+    ) -> None:
+        """One private message per owner who opened a private chat with Accord (their
+        actions, buttons for each), then one group message per chat for the rest (each
+        owner mentioned), and for owners whose private chat can't be reached: a flood of
+        actions due together is a few messages, not one per action. Messages are split
+        within Telegram's limits; each part is delivered, logged and retried apart."""
+        private: dict[int, list[Reminder]] = {}
+        group: dict[int, list[Reminder]] = {}
+        reachable: dict[int, bool] = {}  # owner: has a private chat with Accord
+        for item in sorted(due, key=lambda r: (r.action.chat_id, r.action.number, r.kind)):
+            lateness = now - item.nudge.slot_at
+            if lateness > LATE_LIMIT:
+                logger.warning("Skipped the %s for chat %s: %s late", item.nudge.kind,
+                               item.action.chat_id, lateness)  # fmt: skip
+                await self._settle([item], Outcome.SKIPPED, now, report)
+                continue
+            owner = item.action.owner_user_id
+            if owner is not None and owner not in reachable:
+                person = await self.people.get(owner)
+                reachable[owner] = person is not None and person.has_private_chat
+            if owner is not None and reachable[owner]:
+                private.setdefault(owner, []).append(item)
+            else:
+                group.setdefault(item.action.chat_id, []).append(item)
+        unreachable: list[Reminder] = []
+        await asyncio.gather(
+            *(
+                run(self._remind_person(user_id, items, now, outbox, report, unreachable))
+                for user_id, items in private.items()
+            )
+        )
+        for item in sorted(unreachable, key=lambda r: (r.action.chat_id, r.action.number)):
+            group.setdefault(item.action.chat_id, []).append(item)
+        await asyncio.gather(
+            *(
+                run(self._remind_group(sorted(items, key=_by_owner), now, outbox, report))
+                for items in group.values()
+            )
+        )
 
-                jobs.append(run(self._deliver(nudge, now, report, send)))
-        await asyncio.gather(*jobs)
+    async def _remind_person(
+        self,
+        user_id: int,
+        due: list[Reminder],
+        now: datetime,
+        outbox: Outbox,
+        report: TickReport,
+        unreachable: list[Reminder],
+    ) -> None:
+        """A person's reminders in their private chat; if they blocked the bot, the rest
+        go to ``unreachable`` (reminded in their groups)."""
+        for part in _parts(due, now, in_group=False):
+            buttons = [
+                row
+                for item in part
+                for row in reminder_buttons(item.action.number, item.action.chat_id, len(due) > 1)
+            ]
+            text = reminders([item.due for item in part], now, in_group=False)
+            try:
+                await outbox.send(user_id, text, buttons)
+                outcome = Outcome.SENT
+            except RecipientUnavailableError:
+                logger.info("Owner %s can't be reached privately; reminding in the group", user_id)
+                unreachable.extend(due[due.index(part[0]) :])
+                return
+            except Exception as error:
+                outcome = _failure(error, "reminders", user_id)
+            await self._settle(part, outcome, now, report)
+
+    async def _remind_group(
+        self, due: list[Reminder], now: datetime, outbox: Outbox, report: TickReport
+    ) -> None:
+        """Reminders in their group, each owner mentioned; a group that became a
+        supergroup with renumbered actions is reminded with the new numbers."""
+        for part in _parts(due, now, in_group=True):
+            chat_id = part[0].action.chat_id
+            try:
+                try:
+                    text = reminders([item.due for item in part], now, in_group=True)
+                    sent = await self._send(chat_id, text, None, outbox, now)
+                except ChatMergedError as merged:
+                    moved = [
+                        replace(
+                            item.action,
+                            chat_id=merged.new_chat_id,
+                            number=merged.renumbered.get(item.action.number, item.action.number),
+                        )
+                        for item in part
+                    ]
+                    text = reminders(
+                        [(a, i.kind, i.zone) for a, i in zip(moved, part, strict=True)],
+                        now,
+                        in_group=True,
+                    )
+                    sent = await self._send(merged.new_chat_id, text, None, outbox, now)
+                outcome = Outcome.GONE if sent is None else Outcome.SENT
+            except Exception as error:
+                outcome = _failure(error, "reminders", chat_id)
+            await self._settle(part, outcome, now, report)
+
+    async def _settle(
+        self, part: list[Reminder], outcome: Outcome, now: datetime, report: TickReport
+    ) -> None:
+        """Count and log each reminder of a message; a failed one is retried later."""
+        for item in part:
+            report.count(outcome)
+            await self.schedules.log(
+                item.nudge.chat.chat_id, item.nudge.kind, item.nudge.slot_at, outcome, now
+            )
+            if outcome is Outcome.FAILED:
+                await self._retry_later(item.nudge, now)
 
     def _reminder_moments(self, action: Action, chat: ChatRecord) -> tuple[datetime, datetime]:
         """When the action's two reminders go out, quiet hours respected (UTC)."""
@@ -606,32 +736,6 @@ class NudgeEngine:
                 if not done and now < moment <= until
             ]
         return min(moments, default=None)
-
-    async def _remind(
-        self, action: Action, kind: str, zone: ZoneInfo, now: datetime, outbox: Outbox
-    ) -> Outcome:
-        """In the owner's private chat if they opened one; otherwise (or if they blocked
-        the bot) as a mention in the group."""
-        person = await self.people.get(action.owner_user_id) if action.owner_user_id else None
-        if person is not None and person.has_private_chat:
-            try:
-                text = reminder(action, kind, zone, now, in_group=False)
-                buttons = reminder_buttons(action.number, action.chat_id)
-                await outbox.send(person.user_id, text, buttons)
-                return Outcome.SENT
-            except RecipientUnavailableError:
-                logger.info(
-                    "Owner %s can't be reached privately; reminding in the group", person.user_id
-                )
-        text = reminder(action, kind, zone, now, in_group=True)
-        try:
-            sent = await self._send(action.chat_id, text, None, outbox, now)
-        except ChatMergedError as merged:
-            number = merged.renumbered.get(action.number, action.number)
-            action = replace(action, chat_id=merged.new_chat_id, number=number)
-            text = reminder(action, kind, zone, now, in_group=True)
-            sent = await self._send(action.chat_id, text, None, outbox, now)
-        return Outcome.GONE if sent is None else Outcome.SENT
 
     async def _send_part(
         self,
@@ -698,12 +802,65 @@ def checkin_rows(actions: list[Action], chat_id: int | None = None) -> Buttons:
     return [checkin_buttons(a.number, chat_id) for a in actions[:MAX_CHECKIN_ACTIONS]]
 
 
-def reminder_buttons(number: int, chat_id: int) -> Buttons:
-    """Done / Update / Snooze for action ``#number`` of group ``chat_id``, in a private chat."""
+def reminder_buttons(number: int, chat_id: int, numbered: bool = False) -> Buttons:
+    """Done / Update / Snooze for action ``#number`` of group ``chat_id``, in a private
+    chat; ``numbered`` labels them "#3 Done" (a message about several actions)."""
+    label = f"#{number} " if numbered else ""
     return [
         [
-            ("Done", f"act:done:{number}:{chat_id}"),
-            ("Update", f"act:update:{number}:{chat_id}"),
-            ("Snooze 1 week", f"act:snooze:{number}:{chat_id}"),
+            (f"{label}Done", f"act:done:{number}:{chat_id}"),
+            (f"{label}Update", f"act:update:{number}:{chat_id}"),
+            (f"{label}Snooze 1 week", f"act:snooze:{number}:{chat_id}"),
         ]
     ]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One owner reminder due now: its nudge (logged and retried on its own), action,
+    kind (before, overdue) and the group's timezone."""
+
+    nudge: Nudge
+    action: Action
+    kind: str
+    zone: ZoneInfo
+
+    @property
+    def due(self) -> Due:
+        """What :func:`nudges.compose.reminders` lists."""
+        return self.action, self.kind, self.zone
+
+
+def _by_owner(item: Reminder) -> tuple[object, ...]:
+    action = item.action
+    return (action.owner_user_id is None, action.owner_user_id or 0, action.owner_name,
+            action.number, item.kind)  # fmt: skip
+
+
+def _parts(due: list[Reminder], now: datetime, in_group: bool) -> list[list[Reminder]]:
+    """``due`` cut into messages within Telegram's limits: text (``PART_LIMIT``) and,
+    in a private chat, buttons (three for each action)."""
+    most = MAX_BUTTONS // 3 if not in_group else len(due)
+    parts: list[list[Reminder]] = []
+    for item in due:
+        current = parts[-1] if parts else None
+        if (
+            current is not None
+            and len(current) < most
+            and len(reminders([r.due for r in [*current, item]], now, in_group)) <= PART_LIMIT
+        ):
+            current.append(item)
+        else:
+            parts.append([item])
+    return parts
+
+
+def _failure(error: Exception, what: str, chat_id: int) -> Outcome:
+    """The outcome of a send that raised ``error`` (as :meth:`NudgeEngine._deliver` maps it)."""
+    if isinstance(error, DeliveryFailedError):
+        return Outcome.FAILED
+    if isinstance(error, NudgeRefusedError):
+        logger.error("Telegram refused the %s for chat %s", what, chat_id)
+        return Outcome.REFUSED
+    logger.error("The %s for chat %s failed", what, chat_id, exc_info=error)
+    return Outcome.ERROR

@@ -44,6 +44,15 @@ class GuidanceRepository:
                 (chat_id, chat_id, UNANSWERED_KEPT),
             )
 
+    async def asked_since(self, chat_id: int, text: str, since: datetime) -> bool:
+        """Whether ``text`` (ignoring case and spacing) was logged in the chat since ``since``."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM unanswered_questions WHERE chat_id = ? AND asked_at >= ?"
+            " AND lower(text) = lower(?) LIMIT 1",
+            (chat_id, since.isoformat(timespec="seconds"), " ".join(text.split())),
+        )
+        return row is not None
+
     async def unanswered(self, chat_id: int, limit: int = 30) -> list[UnansweredQuestion]:
         """The chat's most recent unanswered questions, newest first."""
         rows = await self._db.fetch_all(

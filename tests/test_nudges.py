@@ -157,9 +157,9 @@ async def test_reminders_private_when_possible_else_in_the_group(app, world, gro
     assert len(world.bot_messages()) == before + 2  # once each
     world.private_chat(bob).members[bob.user_id] = "kicked"  # Bob blocks the bot
     await tick_at(app, clock, datetime(2026, 11, 26, 9, tzinfo=UTC))  # Thursday: overdue
-    overdue = [m.text for m in world.bot_messages(group.chat_id) if "overdue" in m.text]
-    assert any(text.startswith("Bob, #1 Bob's task is now overdue") for text in overdue)
-    assert any(text.startswith("Carol, #2 Carol's task is now overdue") for text in overdue)
+    [overdue] = [m.text for m in world.bot_messages(group.chat_id) if "overdue" in m.text]
+    assert "Bob:\n• #1 Bob's task is now overdue" in overdue  # one message for the group
+    assert "Carol:\n• #2 Carol's task is now overdue" in overdue
 
 
 async def test_a_new_due_date_is_reminded_afresh(app, world, group, clock) -> None:
