@@ -115,7 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         logger.error("TELEGRAM_BOT_TOKEN: Telegram rejected the token; ask @BotFather for it")
         return 2
     except sqlite3.Error as exc:
-        logger.error("DATABASE_PATH: cannot use %s: %s", settings.database_path, exc)
+        # One line in the form of a settings error: the operator's fix is the same kind.
+        print(
+            f"Accord cannot start: DATABASE_PATH: cannot use {settings.database_path}: {exc}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         pass
