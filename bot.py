@@ -70,6 +70,13 @@ def ask(question: str) -> None:
 
 def back_up(settings: Settings, target: str, overwrite: bool) -> int:
     """Copy the database to ``target``; one line on stderr and exit code 2 if it can't."""
+    if not target.strip():
+        print(
+            "Accord cannot back up: the file name is empty; give the file to write,"
+            " e.g. python bot.py backup accord.backup",
+            file=sys.stderr,
+        )
+        return 2
     try:
         size = backup(settings.database_path, Path(target).expanduser(), overwrite)
     except BackupError as error:
