@@ -122,6 +122,10 @@ async def test_backup_into_a_missing_directory_is_refused(tmp_path: Path) -> Non
         backup(source, tmp_path / "nowhere" / "copy.sqlite3")
 
 
+def names_in(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir())
+
+
 def kinds_of_target(tmp_path: Path) -> dict[str, Path]:
     """Targets that are not regular files; none of them is a real device."""
     fifo, link, directory = tmp_path / "fifo", tmp_path / "link.sqlite3", tmp_path / "dir"
@@ -139,14 +143,14 @@ async def test_backup_refuses_a_target_that_is_not_a_regular_file(
     source = tmp_path / "accord.sqlite3"
     await make_database(source, 3)
     for kind, target in kinds_of_target(tmp_path).items():
-        before = sorted(p.name for p in tmp_path.iterdir())
+        before = names_in(tmp_path)
         result = run_backup(source, str(target), *(["--overwrite"] if overwrite else []))
         assert result.returncode == 2, (kind, result.stdout)
         assert result.stderr.strip().splitlines() == [
             f"Accord cannot back up: {target} is a {kind}, not a regular file;"
             " give the path of a new file or of an earlier backup"
         ], kind
-        assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary left
+        assert names_in(tmp_path) == before  # no temporary left
     assert stat.S_ISFIFO(os.lstat(tmp_path / "fifo").st_mode)
     assert (tmp_path / "link.sqlite3").is_symlink()
     assert (tmp_path / "elsewhere.sqlite3").read_text() == "keep me"  # not followed
@@ -186,14 +190,16 @@ async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
     def spy(origin: Path, partial: Path) -> None:
         seen.append(partial.name)
         assert partial.parent == tmp_path
-        assert partial.is_file() and not partial.is_symlink()
+        assert partial.is_file()
+        assert not partial.is_symlink()
         original(origin, partial)
 
     monkeypatch.setattr(storage.backup, "_copy", spy)
     backup(source, copy)
     backup(source, copy, overwrite=True)
-    assert len(set(seen)) == 2 and planted.name not in seen
-    assert planted.is_symlink() and (tmp_path / "victim").read_text() == "victim"
+    assert len(set(seen)) == 2
+    assert planted.name not in seen
+    assert planted.is_symlink()
+    assert (tmp_path / "victim").read_text() == "victim"
     assert people_in(copy) == 2
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy")]
-    assert leftovers == [planted.name]
+    assert [name for name in names_in(tmp_path) if name.startswith(".copy")] == [planted.name]

@@ -98,6 +98,7 @@ async def test_a_semicolon_separated_reading_cannot_split_a_cell_into_a_formula(
     for document in (register_doc, history_doc):
         text = document.document[1].decode("utf-8-sig")
         for line in text.split("\r\n")[:-1]:
-            assert line.startswith('"') and line.endswith('"'), line  # every cell quoted
+            assert line.startswith('"'), line  # every cell quoted
+            assert line.endswith('"'), line
             for field in fields_split_on_semicolons(line):
                 assert not field.lstrip(" ,").startswith(("=", "+", "-", "@")), line
