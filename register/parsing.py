@@ -137,7 +137,7 @@ def parse_owner(text: str, mentions: list[Mention], command: str) -> tuple[Owner
     offset = len(text) - len(stripped)
     if not stripped:
         raise usage(command, "Say who owns it.")
-    first, _, rest = stripped.partition(" ")
+    first, rest = [*stripped.split(maxsplit=1), ""][:2]  # a tab is a gap too
     if first.lower() == "me":
         return OwnerRef(is_me=True), rest.strip()
     mention = next((m for m in mentions if m.start == offset), None)

@@ -440,6 +440,8 @@ class Register:
         due = self._due(when, scope, now)
         if due is None:
             raise UsageError("Say when it is due, e.g. /due 3 next Tuesday")
+        if due_value(due) == due_value(action.due):  # no change to log (nor to count)
+            raise RegisterError(f"#{number} is already due {due.describe(scope.zone, now)}.")
         return await self._set_due(action, actor, due, now)
 
     async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
