@@ -11,6 +11,7 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from localapi.world import World
 from tests.helpers import say
+from tests.test_nudges import digests, tick_at
 
 WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
@@ -43,6 +44,18 @@ async def test_a_timezone_in_any_case_is_accepted(
     assert reply.text.startswith(f"Timezone set to {expected}."), reply.text
     [shown] = await say(app, world, world.people[101], group, "/timezone")
     assert f"This chat's timezone is {expected}." in shown.text
+
+
+async def test_a_late_digest_says_when_it_was_due_as_the_register_does(
+    app: Application, world: World, group, clock: FrozenClock
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/timezone UTC")
+    await say(app, world, alice, group, "/assign me Something by Friday")
+    await say(app, world, alice, group, "/nudges digest daily 09:00")
+    await tick_at(app, clock, datetime(2026, 12, 3, 15, 0, tzinfo=UTC))  # down all morning
+    [late] = digests(world, group.chat_id)
+    assert "Late: this was due Thu 3 Dec 09:00, while Accord was offline." in late
 
 
 async def test_nudges_and_the_digest_write_days_as_the_register_does(
