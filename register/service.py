@@ -583,15 +583,12 @@ class Register:
                 f"{cleaned!r} is not a partner name: it reads as a person or an action number. "
                 "Give the organisation's name, e.g. /partner add City Council"
             )
-        for partner in await self.partners.in_chat(scope.chat_id):
-            if partner.name.casefold() != cleaned.casefold() and skeleton(partner.name) == skeleton(
-                cleaned
-            ):
-                raise UsageError(
-                    f"{cleaned!r} looks like {partner.name}, already a partner, but is spelled "
-                    f"with other letters. Use /join {partner.name}, or a name that reads "
-                    "differently."
-                )
+        partners = await self.partners.in_chat(scope.chat_id)
+        if twin := _look_alike(cleaned, partners):
+            raise UsageError(
+                f"{cleaned!r} looks like {twin.name}, already a partner, but is spelled with "
+                f"other letters. Use /join {twin.name}, or a name that reads differently."
+            )
         return await self.partners.add(scope.chat_id, cleaned, now)
 
     async def remove_partner(
@@ -853,6 +850,16 @@ def _starts_words_of(wanted: str, name: str) -> bool:
     return bool(words) and all(
         len(word) >= MIN_PREFIX and any(part.startswith(word) for part in own) for word in words
     )
+
+
+def _look_alike(name: str, partners: list[Partner]) -> Partner | None:
+    """The partner whose name reads like ``name`` but is spelled otherwise (a Cyrillic
+    С in "Сity Council"): a second partner no one could tell from the first."""
+    shape = skeleton(name)
+    for partner in partners:
+        if partner.name.casefold() != name.casefold() and skeleton(partner.name) == shape:
+            return partner
+    return None
 
 
 def _note(text: str) -> str | None:
