@@ -70,6 +70,13 @@ def ask(question: str) -> None:
 
 def back_up(settings: Settings, target: str, overwrite: bool) -> int:
     """Copy the database to ``target``; one line on stderr and exit code 2 if it can't."""
+    if not target.strip():
+        print(
+            "Accord cannot back up: the file name is empty; give the file to write,"
+            " e.g. python bot.py backup accord.backup",
+            file=sys.stderr,
+        )
+        return 2
     try:
         size = backup(settings.database_path, Path(target).expanduser(), overwrite)
     except BackupError as error:
@@ -115,7 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         logger.error("TELEGRAM_BOT_TOKEN: Telegram rejected the token; ask @BotFather for it")
         return 2
     except sqlite3.Error as exc:
-        logger.error("DATABASE_PATH: cannot use %s: %s", settings.database_path, exc)
+        # One line in the form of a settings error: the operator's fix is the same kind.
+        print(
+            f"Accord cannot start: DATABASE_PATH: cannot use {settings.database_path}: {exc}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         pass

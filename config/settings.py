@@ -91,6 +91,7 @@ def validate_timezone(name: str) -> str:
         # ZoneInfo accepts odd legacy names like "EST"; partnerships want Area/City.
         hint = suggest_timezone(name)
         raise ValueError(_timezone_problem(name, hint))
+    name = _timezones_by_lower().get(name.lower(), name)  # europe/london is Europe/London
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):

@@ -21,6 +21,7 @@ from register.model import ANONYMOUS_ADMIN_ID, Actor, ChatScope
 from register.parsing import Mention, UsageError
 from register.render import ECHO_LIMIT, clip, split_message
 from register.service import RegisterError
+from register.text import clean_text
 
 ADMIN_CACHE = timedelta(minutes=5)
 ADMIN_CACHE_SIZE = 10_000  # (chat, person) answers kept
@@ -56,7 +57,7 @@ def text_mentions(message: Message, start: int = 0) -> list[Mention]:
                 position + len(value),
                 user_id=user.id if user else None,
                 username=value.lstrip("@") if entity.type == MessageEntity.MENTION else None,
-                name=user.full_name if user else None,
+                name=clean_text(user.full_name) if user else None,
             )
         )
     return mentions
@@ -118,7 +119,11 @@ async def current_actor(update: Update, context: AccordContext, fresh: bool = Fa
         admin = is_anonymous_admin(update)
         name = f"{chat.title} (anonymous admin)" if admin else f"{sent_as} (anonymous)"
         return Actor(user.id, name, admin, posting_as=sent_as)
-    return Actor(user.id, user.full_name, await is_coordinator(context, chat, user.id, fresh=fresh))
+    return Actor(
+        user.id,
+        clean_text(user.full_name),
+        await is_coordinator(context, chat, user.id, fresh=fresh),
+    )
 
 
 class AdminCache:

@@ -45,6 +45,7 @@ from nudges.engine import (
     TickReport,
 )
 from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
+from register.dates import day_label
 from register.model import Status
 from register.parsing import UsageError
 from register.render import escape
@@ -199,7 +200,8 @@ async def describe_nudges(context: AccordContext, chat_id: int) -> str:
             continue
         text = f"{label}: {entry.schedule.describe()}"
         if entry.next_fire_at is not None:
-            text += f" — next {entry.next_fire_at.astimezone(zone):%a %d %b %H:%M}"
+            local = entry.next_fire_at.astimezone(zone)
+            text += f" — next {day_label(local.date())} {local:%H:%M}"
         lines.append(text)
     reminders = "on: the day before an action is due and when it becomes overdue, at 09:00"
     lines.append(f"Reminders: {reminders if chat.reminders_enabled else 'off'}")

@@ -18,6 +18,7 @@ from app.context import AccordContext
 from handlers.common import admin_cache, chat_scope, current_actor, is_coordinator
 from register.model import Actor, ChatScope
 from register.service import NotAllowedError, RegisterError
+from register.text import clean_text
 
 GROUP_TYPES = (Chat.GROUP, Chat.SUPERGROUP)
 MEMBER_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
@@ -52,7 +53,7 @@ async def group_scope(context: AccordContext, chat_id: int, user: User) -> tuple
     admin = member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
     admin_cache(context).put(chat_id, user.id, admin, now)  # just asked: no second call
     chat = Chat(chat_id, stored.type, title=title)
-    actor = Actor(user.id, user.full_name, await is_coordinator(context, chat, user.id))
+    actor = Actor(user.id, clean_text(user.full_name), await is_coordinator(context, chat, user.id))
     zone = ZoneInfo(stored.timezone or services.settings.default_timezone)
     return ChatScope(chat_id, title, zone), actor
 

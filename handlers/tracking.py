@@ -6,6 +6,7 @@ from telegram import Chat, ChatMember, Update, User
 from telegram.ext import Application, TypeHandler
 
 from app.context import AccordContext
+from register.text import clean_text
 
 # Runs in a group of its own before the command handlers (group 0).
 TRACKING_GROUP = -1
@@ -17,7 +18,7 @@ def register(application: Application) -> None:
 
 
 def _display_name(user: User) -> str:
-    return user.full_name or (f"@{user.username}" if user.username else str(user.id))
+    return clean_text(user.full_name) or (f"@{user.username}" if user.username else str(user.id))
 
 
 async def record_update(update: Update, context: AccordContext) -> None:

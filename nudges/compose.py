@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from register.dates import day_label
 from register.model import Action, ActionEvent, Status
 from register.render import NO_PARTNER, escape, split_message
 
@@ -113,7 +114,7 @@ def digest(
     def count(key: str) -> int:
         return sum(len(sections.get(key, ())) for sections in placed.values())
 
-    lines = [f"<b>Digest — {escape(title)}</b> · {now.astimezone(zone):%a %d %b}"]
+    lines = [f"<b>Digest — {escape(title)}</b> · {day_label(now.astimezone(zone).date())}"]
     if late_note:
         lines.append(f"<i>{escape(late_note)}</i>")
     lines.append(

@@ -53,6 +53,7 @@ from nudges.schedule import (
     Schedule,
     reminder_moments,
 )
+from register.dates import day_label
 from register.model import OPEN_STATUSES, Action
 from register.render import MESSAGE_LIMIT, escape, split_message
 from storage.actions import ActionRepository
@@ -370,7 +371,8 @@ class NudgeEngine:
         if lateness <= LATE_AFTER:
             return None
         local = nudge.slot_at.astimezone(self.zone_of(nudge.chat))
-        return f"Late: this was due {local:%a %d %b %H:%M}{LATE_BECAUSE[nudge.retrying]}"
+        when = f"{day_label(local.date())} {local:%H:%M}"
+        return f"Late: this was due {when}{LATE_BECAUSE[nudge.retrying]}"
 
     async def _retry_later(self, nudge: Nudge, now: datetime) -> None:
         """Try again after as long as it has been late (one minute to an hour), while

@@ -17,6 +17,7 @@ from register.render import clip
 MAX_LINES = 30  # actions one /assign may record
 _BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")
 _OWNER_START = re.compile(r"^(?:@\w|me\b)", re.IGNORECASE)
+_OWNER_ONLY = re.compile(r"@\w+|me", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) ->
     """The action lines of ``text``: each non-empty line (bullets and numbering ignored)
     or, from a replied message (minutes), the lines that start with an owner (@name, a
     mention, me). More than ``MAX_LINES`` is refused before any is read."""
-    lines = []
+    lines: list[RawLine] = []
     offset = 0
     for number, raw in enumerate(text.split("\n"), 1):
         start = offset
@@ -57,7 +58,10 @@ def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) ->
             for m in mentions
             if start <= m.start < start + len(stripped)
         ]
-        if from_reply and not (_OWNER_START.match(stripped) or any(m.start == 0 for m in local)):
+        if lines and _only_an_owner(lines[-1]) and not _starts_with_an_owner(stripped, local):
+            lines[-1] = _joined(lines[-1], stripped, local)  # "me" then the action below
+            continue
+        if from_reply and not _starts_with_an_owner(stripped, local):
             continue
         lines.append(RawLine(number, stripped, local))
     if not lines:
@@ -71,6 +75,25 @@ def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) ->
             "Split them over two messages."
         )
     return lines
+
+
+def _starts_with_an_owner(text: str, mentions: list[Mention]) -> bool:
+    return bool(_OWNER_START.match(text)) or any(m.start == 0 for m in mentions)
+
+
+def _only_an_owner(line: RawLine) -> bool:
+    """A line that names an owner and nothing else: its action is on the next line."""
+    whole = any(m.start == 0 and m.end == len(line.text) for m in line.mentions)
+    return whole or bool(_OWNER_ONLY.fullmatch(line.text))
+
+
+def _joined(owner: RawLine, text: str, mentions: list[Mention]) -> RawLine:
+    """``owner``'s line and the next one read as one line."""
+    shift = len(owner.text) + 1
+    moved = [
+        Mention(m.start + shift, m.end + shift, m.user_id, m.username, m.name) for m in mentions
+    ]
+    return RawLine(owner.number, f"{owner.text} {text}", [*owner.mentions, *moved])
 
 
 def parse_line(line: RawLine, now: datetime, zone: ZoneInfo) -> BatchLine:

@@ -199,10 +199,15 @@ class Due:
     def describe(self, zone: ZoneInfo, now: datetime) -> str:
         """``Fri 27 Nov`` or ``Fri 27 Nov 17:00`` (with the year when not ``now``'s)."""
         day = self.day_in(zone)
-        text = f"{day:%a} {day.day} {day:%b}"
+        text = day_label(day)
         if day.year != now.astimezone(zone).year:
             text += f" {day.year}"
         return text if self.at is None else f"{text} {self.at.astimezone(zone):%H:%M}"
+
+
+def day_label(day: date) -> str:
+    """``Fri 27 Nov``, ``Sun 6 Dec``: how Accord writes a day everywhere (no leading 0)."""
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 @functools.lru_cache(maxsize=4096)

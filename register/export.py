@@ -1,7 +1,8 @@
 """The register as two CSV files: one row per action, and every history event.
 
 Anyone controls their own display name, titles and notes, so every cell that a
-spreadsheet would read as a formula is written as text (OWASP's CSV injection advice).
+spreadsheet would read as a formula is written as text (OWASP's CSV injection advice),
+and every cell is quoted, so a locale that separates fields with ';' reads the same cells.
 """
 
 from __future__ import annotations
@@ -23,9 +24,13 @@ BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+LEADING_SPACES = " \u00a0"  # what a spreadsheet's "trim spaces" option may drop first
+
+
 def safe_cell(text: str) -> str:
-    """``text``, with a leading single quote if a spreadsheet would run it as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    """``text``, with a leading single quote if a spreadsheet would run it as a formula,
+    also after the spaces it may trim."""
+    return f"'{text}" if text.lstrip(LEADING_SPACES).startswith(FORMULA_STARTS) else text
 
 
 def _local(moment: object, zone: ZoneInfo, with_time: bool = True) -> str:
@@ -55,7 +60,8 @@ def _value(kind: str, value: str | None, zone: ZoneInfo) -> str:
 
 def _csv(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every cell quoted: a spreadsheet that splits fields on ';' can't cut a cell in two.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return (BOM + buffer.getvalue()).encode("utf-8")

@@ -31,6 +31,7 @@ from register.supporting import (
     find_supporters,
     parse_supporters,
 )
+from register.text import clean_text
 from register.usage import usage_text
 
 STRONG_MARKERS = ("by", "due")
@@ -136,7 +137,7 @@ def parse_owner(text: str, mentions: list[Mention], command: str) -> tuple[Owner
     offset = len(text) - len(stripped)
     if not stripped:
         raise usage(command, "Say who owns it.")
-    first, _, rest = stripped.partition(" ")
+    first, rest = [*stripped.split(maxsplit=1), ""][:2]  # a tab is a gap too
     if first.lower() == "me":
         return OwnerRef(is_me=True), rest.strip()
     mention = next((m for m in mentions if m.start == offset), None)
@@ -218,8 +219,9 @@ def _request(
 
 
 def check_title(title: str, command: str = "assign") -> str:
-    """A title that is neither empty nor longer than ``MAX_TITLE`` characters."""
-    cleaned = " ".join(title.split())
+    """A title that is neither empty nor longer than ``MAX_TITLE`` characters, without
+    characters that could disguise it (:func:`register.text.clean_text`)."""
+    cleaned = clean_text(title)
     for opening, closing in ('""', "''", "“”"):
         if len(cleaned) > 1 and cleaned[0] == opening and cleaned[-1] == closing:
             cleaned = cleaned[1:-1].strip()

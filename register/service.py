@@ -33,6 +33,7 @@ from register.parsing import AssignRequest, UsageError, status_in
 from register.recurrence import Recurrence
 from register.render import clip, due_value
 from register.supporting import SupporterRef
+from register.text import clean_text, skeleton
 from storage.actions import ActionRepository, Change, NewAction, due_columns
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
@@ -390,7 +391,7 @@ class Register:
         """Set an open action's status (a check-in answer, say), with an optional note."""
         action = await self._open_action(scope, number)
         self._require_owner_or_coordinator(action, actor, "update")
-        return await self._set_status(action, actor, status, note, now)
+        return await self._set_status(action, actor, status, note and _note(note), now)
 
     async def reassign(
         self,
@@ -439,6 +440,8 @@ class Register:
         due = self._due(when, scope, now)
         if due is None:
             raise UsageError("Say when it is due, e.g. /due 3 next Tuesday")
+        if due_value(due) == due_value(action.due):  # no change to log (nor to count)
+            raise RegisterError(f"#{number} is already due {due.describe(scope.zone, now)}.")
         return await self._set_due(action, actor, due, now)
 
     async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
@@ -570,10 +573,21 @@ class Register:
     ) -> tuple[Partner, bool]:
         """Add a partner organisation (coordinators)."""
         self.require_coordinator(actor, "manage partners")
-        cleaned = " ".join(name.split())
+        cleaned = clean_text(name)
         if not cleaned or len(cleaned) > 80:
             raise UsageError(
                 "Usage: /partner add <Name>  e.g. /partner add City Council (up to 80 characters)"
+            )
+        if _NOT_A_PARTNER_NAME.fullmatch(cleaned):
+            raise UsageError(
+                f"{cleaned!r} is not a partner name: it reads as a person or an action number. "
+                "Give the organisation's name, e.g. /partner add City Council"
+            )
+        partners = await self.partners.in_chat(scope.chat_id)
+        if twin := _look_alike(cleaned, partners):
+            raise UsageError(
+                f"{cleaned!r} looks like {twin.name}, already a partner, but is spelled with "
+                f"other letters. Use /join {twin.name}, or a name that reads differently."
             )
         return await self.partners.add(scope.chat_id, cleaned, now)
 
@@ -617,7 +631,7 @@ class Register:
         and words that several partners share get their names (``command`` says which
         command to show again)."""
         partners = await self.partners.in_chat(scope.chat_id)
-        wanted = " ".join(name.split()).casefold()
+        wanted = clean_text(name).casefold()
         for partner in partners:
             if partner.name.casefold() == wanted:
                 return partner
@@ -823,6 +837,8 @@ def _no_person(actor: Actor, what: str, instead: str) -> RegisterError:
 
 
 _WORD = re.compile(r"[^\W_]+")
+# A "partner" that would read as a person or an action: @carol, #1, me.
+_NOT_A_PARTNER_NAME = re.compile(r"@\w+|#\d+|me", re.IGNORECASE)
 MIN_PREFIX = 2  # a shorter word matches too much to mean one partner
 
 
@@ -836,8 +852,18 @@ def _starts_words_of(wanted: str, name: str) -> bool:
     )
 
 
+def _look_alike(name: str, partners: list[Partner]) -> Partner | None:
+    """The partner whose name reads like ``name`` but is spelled otherwise (a Cyrillic
+    С in "Сity Council"): a second partner no one could tell from the first."""
+    shape = skeleton(name)
+    for partner in partners:
+        if partner.name.casefold() != name.casefold() and skeleton(partner.name) == shape:
+            return partner
+    return None
+
+
 def _note(text: str) -> str | None:
-    note = " ".join(text.split())
+    note = clean_text(text)
     if len(note) > MAX_NOTE:
         raise UsageError(f"That note is {len(note)} characters long; keep it to {MAX_NOTE}.")
     return note or None

@@ -2,18 +2,19 @@
 
 The copy is made from one read transaction, so it holds the database as it was at one
 moment, and in WAL mode the bot's writes go on meanwhile. It is written beside the
-target under a temporary name, checked, then renamed: a failed backup leaves no
-half-written file at the target.
+target under a fresh random name (created with O_EXCL, owner-only), checked, then
+renamed: a failed backup leaves no half-written file at the target. Only a regular file
+is ever replaced: never a symlink (nor what it points to), a device, a FIFO or a directory.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import tempfile
 from contextlib import closing, suppress
 from pathlib import Path
-
-from storage.database import create_private
 
 
 class BackupError(Exception):
@@ -26,28 +27,54 @@ def backup(source: Path, target: Path, overwrite: bool = False) -> int:
         raise BackupError(f"DATABASE_PATH: there is no database at {source}")
     if not target.parent.is_dir():
         raise BackupError(f"there is no directory {target.parent}")
-    if target.exists() and not overwrite:
-        raise BackupError(f"{target} already exists (add --overwrite to replace it)")
-    if target.exists() and target.resolve() == source.resolve():
-        raise BackupError(f"{target} is the database itself")
-    partial = target.with_name(f".{target.name}.partial")
+    _check_target(source, target, overwrite)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(handle)
+    partial = Path(name)
     try:
         _copy(source, partial)
-        os.replace(partial, target)
+        os.replace(partial, target)  # renames over a symlink, never writes through one
     except (sqlite3.Error, OSError) as error:
         raise BackupError(f"{target}: {error}") from None
     finally:
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        for leftover in (partial, Path(f"{partial}-journal")):
             with suppress(FileNotFoundError):
                 leftover.unlink()
     return target.stat().st_size
 
 
+def _check_target(source: Path, target: Path, overwrite: bool) -> None:
+    """Refuse an existing target that isn't a regular file, or any without ``overwrite``."""
+    try:
+        found = os.lstat(target)  # lstat: a symlink is judged as itself
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(found.st_mode):
+        raise BackupError(
+            f"{target} is a {_kind(found.st_mode)}, not a regular file;"
+            " give the path of a new file or of an earlier backup"
+        )
+    if not overwrite:
+        raise BackupError(f"{target} already exists (add --overwrite to replace it)")
+    if os.path.samefile(target, source):
+        raise BackupError(f"{target} is the database itself")
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in the words of the refusal."""
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
 def _copy(source: Path, partial: Path) -> None:
-    """The online backup into ``partial`` (owner-only), in rollback-journal mode, checked."""
-    with suppress(FileNotFoundError):
-        partial.unlink()
-    create_private(partial)
+    """The online backup into the empty ``partial``, in rollback-journal mode, checked."""
     with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as origin:
         origin.execute("PRAGMA busy_timeout = 10000")
         with closing(sqlite3.connect(partial)) as copy:

@@ -121,6 +121,9 @@ class Database:
             return list(await cursor.fetchall())
 
 
+RESTORE_HINT = "restore it from a backup, see README"
+
+
 def create_private(path: Path) -> None:
     """Create a missing database file readable only by its owner (people's names, notes)."""
     with suppress(FileExistsError):
@@ -134,14 +137,12 @@ async def _check_integrity(connection: aiosqlite.Connection) -> None:
             problems = [str(row[0]) for row in await cursor.fetchall()]
     except sqlite3.DatabaseError as error:
         if "not a database" in str(error):
-            raise
+            raise sqlite3.DatabaseError(f"file is not a database; {RESTORE_HINT}") from None
         problems = [str(error)]
     if problems != ["ok"]:
         lines = (line.strip() for problem in problems for line in problem.splitlines())
         found = "; ".join(line for line in lines if line and not line.startswith("***"))
-        raise sqlite3.DatabaseError(
-            f"damaged (PRAGMA quick_check: {found[:300]}); restore it from a backup, see README"
-        )
+        raise sqlite3.DatabaseError(f"damaged (PRAGMA quick_check: {found[:300]}); {RESTORE_HINT}")
 
 
 async def _enable_wal(connection: aiosqlite.Connection, attempts: int = 100) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import subprocess
 import threading
 from datetime import UTC, datetime
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.backup
 from storage.backup import BackupError, backup
 from storage.database import Database
 from storage.people import PeopleRepository
@@ -117,3 +120,86 @@ async def test_backup_into_a_missing_directory_is_refused(tmp_path: Path) -> Non
     await make_database(source, 1)
     with pytest.raises(BackupError, match="no directory"):
         backup(source, tmp_path / "nowhere" / "copy.sqlite3")
+
+
+def names_in(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir())
+
+
+def kinds_of_target(tmp_path: Path) -> dict[str, Path]:
+    """Targets that are not regular files; none of them is a real device."""
+    fifo, link, directory = tmp_path / "fifo", tmp_path / "link.sqlite3", tmp_path / "dir"
+    os.mkfifo(fifo)
+    (tmp_path / "elsewhere.sqlite3").write_text("keep me")
+    link.symlink_to(tmp_path / "elsewhere.sqlite3")
+    directory.mkdir()
+    return {"FIFO": fifo, "symlink": link, "directory": directory}
+
+
+@pytest.mark.parametrize("overwrite", [False, True], ids=["plain", "--overwrite"])
+async def test_backup_refuses_a_target_that_is_not_a_regular_file(
+    tmp_path: Path, overwrite: bool
+) -> None:
+    source = tmp_path / "accord.sqlite3"
+    await make_database(source, 3)
+    for kind, target in kinds_of_target(tmp_path).items():
+        before = names_in(tmp_path)
+        result = run_backup(source, str(target), *(["--overwrite"] if overwrite else []))
+        assert result.returncode == 2, (kind, result.stdout)
+        assert result.stderr.strip().splitlines() == [
+            f"Accord cannot back up: {target} is a {kind}, not a regular file;"
+            " give the path of a new file or of an earlier backup"
+        ], kind
+        assert names_in(tmp_path) == before  # no temporary left
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "fifo").st_mode)
+    assert (tmp_path / "link.sqlite3").is_symlink()
+    assert (tmp_path / "elsewhere.sqlite3").read_text() == "keep me"  # not followed
+    assert (tmp_path / "dir").is_dir()
+
+
+async def test_backup_refuses_an_empty_path_and_a_missing_directory_in_one_line(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "accord.sqlite3"
+    await make_database(source, 1)
+    empty = run_backup(source, "")
+    assert empty.returncode == 2
+    assert empty.stderr.strip().splitlines() == [
+        "Accord cannot back up: the file name is empty; give the file to write,"
+        " e.g. python bot.py backup accord.backup"
+    ]
+    missing = run_backup(source, str(tmp_path / "nowhere" / "copy.sqlite3"), "--overwrite")
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines() == [
+        f"Accord cannot back up: there is no directory {tmp_path / 'nowhere'}"
+    ]
+
+
+async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file planted at a predictable temporary name is neither used nor removed."""
+    source, copy = tmp_path / "accord.sqlite3", tmp_path / "copy.sqlite3"
+    await make_database(source, 2)
+    planted = tmp_path / ".copy.sqlite3.partial"
+    planted.symlink_to(tmp_path / "victim")
+    (tmp_path / "victim").write_text("victim")
+    seen: list[str] = []
+    original = storage.backup._copy
+
+    def spy(origin: Path, partial: Path) -> None:
+        seen.append(partial.name)
+        assert partial.parent == tmp_path
+        assert partial.is_file()
+        assert not partial.is_symlink()
+        original(origin, partial)
+
+    monkeypatch.setattr(storage.backup, "_copy", spy)
+    backup(source, copy)
+    backup(source, copy, overwrite=True)
+    assert len(set(seen)) == 2
+    assert planted.name not in seen
+    assert planted.is_symlink()
+    assert (tmp_path / "victim").read_text() == "victim"
+    assert people_in(copy) == 2
+    assert [name for name in names_in(tmp_path) if name.startswith(".copy")] == [planted.name]

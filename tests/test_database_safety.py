@@ -58,9 +58,26 @@ async def test_a_damaged_file_stops_start_up_with_one_line(tmp_path: Path) -> No
     assert result.returncode == 2, result.stdout
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert f"DATABASE_PATH: cannot use {path}: damaged" in lines[0]
-    assert "backup" in lines[0]
+    # The same form as a settings error: no log prefix (time, level, logger name).
+    assert lines[0].startswith(f"Accord cannot start: DATABASE_PATH: cannot use {path}: damaged")
+    assert "restore it from a backup" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+async def test_a_file_with_a_damaged_header_stops_start_up_with_the_backup_hint(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "accord.sqlite3"
+    await database_with_people(path, 20)
+    data = bytearray(path.read_bytes())
+    data[0:16] = b"not sqlite, sorr"  # the magic header string
+    path.write_bytes(bytes(data))
+    result = run_bot_briefly(DATABASE_PATH=str(path))
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.strip().splitlines() == [
+        f"Accord cannot start: DATABASE_PATH: cannot use {path}: file is not a database;"
+        " restore it from a backup, see README"
+    ]
 
 
 async def test_a_sound_file_opens(tmp_path: Path) -> None:

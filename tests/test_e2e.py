@@ -116,8 +116,9 @@ def test_a_file_that_is_not_a_database_stops_start_up(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert "DATABASE_PATH: cannot use" in lines[0]
+    assert lines[0].startswith(f"Accord cannot start: DATABASE_PATH: cannot use {database}: ")
     assert "file is not a database" in lines[0]
+    assert "restore it from a backup" in lines[0]
 
 
 async def test_telegram_unreachable_at_start_and_failing_later_is_not_fatal(

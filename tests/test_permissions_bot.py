@@ -123,7 +123,7 @@ async def test_anonymous_admin_coordinates(app: Application, world: World, group
     assert "Accord added a note" not in history.text
     await say(app, world, world.people[101], group, "/export")
     events = world.bot_messages()[-1].document[1].decode("utf-8-sig").splitlines()
-    assert [line for line in events[1:] if ",An anonymous admin,status," in line]
+    assert [line for line in events[1:] if '","An anonymous admin","status","' in line]
 
 
 # --- forged, stale and failing buttons --------------------------------------------------
