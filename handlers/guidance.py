@@ -33,6 +33,7 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.render import action_line, clip, escape
+from register.text import clean_text
 from register.usage import usage_text
 
 COMMANDS = (
@@ -167,7 +168,7 @@ async def _log_unanswered(update: Update, context: AccordContext, question: str)
     services, chat, user = context.services, update.effective_chat, update.effective_user
     assert chat is not None
     now = services.clock.now()
-    question = " ".join(question.split())
+    question = " ".join(clean_text(question).split())  # no bidi tricks in /unanswered
     if await services.guidance.asked_since(chat.id, question, now - REPEAT_WINDOW):
         return
     key = sender_key(update)

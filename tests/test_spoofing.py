@@ -91,3 +91,14 @@ async def test_a_look_alike_of_an_existing_partner_is_refused(
     assert "\u0421ity" not in listing.text
     [reply] = await say(app, world, alice, group, "/partner add City Counsel")
     assert "looks like" not in reply.text  # a different name is fine
+
+
+async def test_unanswered_questions_are_stored_without_spoofing_characters(
+    app: Application, world: World, cast: Cast
+) -> None:
+    group = cast.groups["partners"]
+    alice = world.people[101]
+    await say(app, world, alice, group, f"/ask how do I frobnicate\u202e{SPOOFS} the zorbs")
+    [listing] = await say(app, world, alice, group, "/unanswered")
+    assert "frobnicate" in listing.text, listing.text
+    assert not set(SPOOFS) & set(listing.text), repr(listing.text)
