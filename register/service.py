@@ -519,11 +519,34 @@ class Register:
             return await self._listing_of(scope, words)
         if lowered.startswith("with "):
             return await self._supported_by(scope, words[5:].strip())
-        partner = await self.find_partner(scope, words, "actions")
+        partner = await self._filter_partner(scope, words)
         actions = await self.actions.in_chat(
             scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
         )
         return f"Open actions of {partner.name}", actions
+
+    async def _filter_partner(self, scope: ChatScope, words: str) -> Partner:
+        """The partner ``/actions <words>`` names; words that are no filter at all are
+        named back with the filters there are, and a close partner or person suggested."""
+        partners = await self.partners.in_chat(scope.chat_id)
+        if (partner := _partner_named(partners, words, "actions")) is not None:
+            return partner
+        suggestion = _close_partner(partners, words)
+        hint = f" Did you mean /actions {suggestion}?" if suggestion else ""
+        if not hint:  # "carol" for @carol, a person seen here
+            wanted = words.casefold()
+            for person in await self.people.known_in(scope.chat_id):
+                if person.username and wanted in (
+                    person.username.casefold(),
+                    person.display_name.casefold(),
+                ):
+                    hint = f" Did you mean /actions @{person.username}?"
+                    break
+        partner_names = "a partner's name" if partners else "a partner's name (none here yet)"
+        raise UsageError(
+            f"I don't know the filter {clip(words)!r}.{hint} /actions takes: overdue, done, "
+            f"all, me, @name, with @name, {partner_names}, and page N."
+        )
 
     async def _listing_of(self, scope: ChatScope, handle: str) -> tuple[str, list[Action]]:
         person = await self.people.find_by_username(handle)
@@ -617,31 +640,16 @@ class Register:
         and words that several partners share get their names (``command`` says which
         command to show again)."""
         partners = await self.partners.in_chat(scope.chat_id)
-        wanted = " ".join(name.split()).casefold()
-        for partner in partners:
-            if partner.name.casefold() == wanted:
-                return partner
+        if (partner := _partner_named(partners, name, command)) is not None:
+            return partner
         if not partners:
             raise RegisterError(
                 "This chat has no partner organisations yet. "
                 "A coordinator adds them: /partner add <Name>"
             )
-        matching = [p for p in partners if _starts_words_of(wanted, p.name)]
-        if len(matching) == 1:
-            return matching[0]
-        if matching:
-            names = sorted((p.name for p in matching), key=str.casefold)
-            more = ", …" if len(names) > LISTED_PARTNERS else ""
-            shown = ", ".join(names[:LISTED_PARTNERS]) + more
-            raise RegisterError(
-                f"“{clip(name.strip())}” matches several partners: {shown}. "
-                f"Say which, e.g. /{command} {names[0]}"
-            )
         names = [p.name for p in partners]
-        suggestion = process.extractOne(
-            wanted, names, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70
-        )
-        hint = f" Did you mean {suggestion[0]}?" if suggestion else ""
+        suggestion = _close_partner(partners, name)
+        hint = f" Did you mean {suggestion}?" if suggestion else ""
         listed = ", ".join(names) if len(names) <= LISTED_PARTNERS else "see /partners"
         raise RegisterError(
             f"There is no partner called {name.strip()!r} here.{hint} Partners: {listed}"
@@ -824,6 +832,38 @@ def _no_person(actor: Actor, what: str, instead: str) -> RegisterError:
 
 _WORD = re.compile(r"[^\W_]+")
 MIN_PREFIX = 2  # a shorter word matches too much to mean one partner
+
+
+def _partner_named(partners: list[Partner], name: str, command: str) -> Partner | None:
+    """The partner ``name`` is (its name, or words that start words of only its name),
+    ``None`` if none is; ``RegisterError`` naming them when several partners share the
+    words (``command`` is the one to show again)."""
+    wanted = " ".join(name.split()).casefold()
+    for partner in partners:
+        if partner.name.casefold() == wanted:
+            return partner
+    matching = [p for p in partners if _starts_words_of(wanted, p.name)]
+    if len(matching) == 1:
+        return matching[0]
+    if matching:
+        names = sorted((p.name for p in matching), key=str.casefold)
+        more = ", …" if len(names) > LISTED_PARTNERS else ""
+        shown = ", ".join(names[:LISTED_PARTNERS]) + more
+        raise RegisterError(
+            f"“{clip(name.strip())}” matches several partners: {shown}. "
+            f"Say which, e.g. /{command} {names[0]}"
+        )
+    return None
+
+
+def _close_partner(partners: list[Partner], name: str) -> str | None:
+    """The name of the partner ``name`` is a close misspelling of, if any."""
+    wanted = " ".join(name.split()).casefold()
+    names = [p.name for p in partners]
+    found = process.extractOne(
+        wanted, names, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70
+    )
+    return found[0] if found else None
 
 
 def _starts_words_of(wanted: str, name: str) -> bool:
