@@ -50,6 +50,7 @@ from register.render import (
     escape,
     grouped,
     history_lines,
+    matches_lines,
     sort_key,
 )
 from register.service import Assigned, ClosedError, Owner, Register, UnseenOwnerError
@@ -649,5 +650,5 @@ async def who_text(update: Update, context: AccordContext, text: str) -> str:
     if not actions:
         return f"No open action matches {escape(repr(clip(text)))}. See /actions."
     lines = [f"<b>Open actions matching “{escape(clip(text))}”</b>"]
-    lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
+    lines.extend(matches_lines(actions, scope.zone, now))
     return "\n".join(lines)

@@ -4,6 +4,7 @@ matches words across punctuation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,55 @@ async def test_page_n_still_pages(app: Application, world: World, group) -> None
     await alice(app, world, group, "/assign me Book the room")
     reply = await alice(app, world, group, "/actions page 1")
     assert "Book the room" in reply
+
+
+def flood_items(count: int) -> list:
+    from datetime import UTC, datetime
+
+    from register.model import Action, Status
+
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    return [
+        Action(n, -1, n, f"Flood item {n}", 1, None, "Bob", None, None, Status.OPEN, None,
+               None, 1, now, now, None)
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+
+
+def test_a_number_matches_only_itself() -> None:
+    from register.matching import best_matches
+
+    numbers = [a.number for a in best_matches("flood item 42", flood_items(500))]
+    assert numbers == [42]
+
+
+def test_whole_word_matches_rank_first() -> None:
+    from register.matching import best_matches
+
+    first, second = flood_items(2)
+    actions = [replace(first, title="Budgets review"), replace(second, title="Budget report")]
+    assert [a.title for a in best_matches("budget", actions)] == ["Budget report", "Budgets review"]
+
+
+async def test_who_says_how_many_more_matched(app: Application, world: World, group) -> None:
+    lines = "\n".join(f"me Flood item {n}" for n in range(1, 26))
+    await alice(app, world, group, f"/assign\n{lines}")
+    reply = await alice(app, world, group, "/who flood")
+    assert reply.count("Flood item") == 10
+    assert reply.splitlines()[-1] == "…and 15 more: narrow it down or see /actions"
+    reply = await alice(app, world, group, "/who flood item 12")
+    assert "#12 Flood item 12" in reply
+    assert "Flood item 1 " not in reply
+    assert "more:" not in reply
+    assert reply.count("Flood item") == 1
+
+
+@pytest.mark.parametrize("query", ["done_ish", "done-ish", "done ish", "DONE_ISH"])
+async def test_who_matches_words_across_punctuation(
+    app: Application, world: World, group, query: str
+) -> None:
+    await alice(app, world, group, "/assign me Tidy the done_ish list")
+    await alice(app, world, group, "/assign me Something else")
+    reply = await alice(app, world, group, f"/who {query}")
+    assert "Tidy the done_ish list" in reply
+    assert "Something else" not in reply
