@@ -28,7 +28,7 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
-from register.batch import parse_line, split_lines
+from register.batch import MAX_LINES, parse_line, split_lines
 from register.dates import DueDateError, read_due
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
@@ -37,6 +37,7 @@ from register.parsing import (
     check_title,
     parse_assign,
     parse_numbered,
+    parse_numbers,
     parse_reassign,
     parse_supporters_command,
     usage,
@@ -53,7 +54,14 @@ from register.render import (
     matches_lines,
     sort_key,
 )
-from register.service import Assigned, ClosedError, Owner, Register, UnseenOwnerError
+from register.service import (
+    Assigned,
+    ClosedError,
+    Owner,
+    Register,
+    RegisterError,
+    UnseenOwnerError,
+)
 from storage.choices import PendingChoices
 
 CHOICE_DATA = "own:{choice}:{option}"  # option: an index into the options, "k"eep, "x" cancel
@@ -381,13 +389,40 @@ async def done(update: Update, context: AccordContext) -> None:
     """/done <#> [note]: close an action (its owner or a coordinator); in a private
     chat, in the partnership where the person has actions (or the one they pick)."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
-    request = parse_numbered(text, "done")
+    numbers, note = parse_numbers(text, "done", MAX_LINES)
+    if len(numbers) > 1:
+        await done_several(update, context, numbers, note)
+        return
+    request = NumberedRequest(numbers[0], note)
     if in_private(update):
         await private_request(update, context, "done", request)
         return
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     await reply(update, await act_on(context, scope, actor, "done", request.number, request.rest))
+
+
+async def done_several(
+    update: Update, context: AccordContext, numbers: list[int], note: str
+) -> None:
+    """``/done 1 2 3 [note]``: close each action that may be closed, the note on each,
+    and say for each what happened (one refused is no reason to keep the others open)."""
+    if in_private(update):
+        raise usage("done", "In a private chat, close one action at a time: /done 3")
+    if refusal := await too_fast(update, context, len(numbers) - 1):
+        await reply(update, escape(refusal))
+        return
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    lines = []
+    for number in numbers:
+        try:
+            lines.append(await act_on(context, scope, actor, "done", number, note))
+        except (UsageError, RegisterError) as error:
+            lines.append(f"#{number}: {escape(str(error))}")
+    closed = sum(line.startswith("Done:") for line in lines)
+    of = "" if closed == len(numbers) else f" of {len(numbers)}"
+    await reply(update, "\n".join([f"Closed {closed}{of} actions:", *lines]))
 
 
 async def next_occurrence(register: Register, action: Action, zone: ZoneInfo, now: datetime) -> str:

@@ -82,6 +82,7 @@ _SLOW_ATTEMPTS = 2
 # The most words a due date written with no "by" takes ("the 1st of next month").
 _LONGEST_FORM = 5
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
+_MORE_NUMBERS = re.compile(r"^[,\s]*#?(\d{1,9})(?=[,\s]|$)")
 _HANDLE = HANDLE
 
 
@@ -353,6 +354,21 @@ def parse_numbered(text: str, command: str, rest_required: bool = False) -> Numb
     offset = len(text) - len(stripped) + len(first) + len(separator)
     offset += len(rest) - len(rest.lstrip())
     return NumberedRequest(int(match.group(1)), rest.strip(), offset)
+
+
+def parse_numbers(text: str, command: str, most: int) -> tuple[list[int], str]:
+    """``1 2, #3 [note]``: the run of action numbers at the start (each once, at most
+    ``most``) and the note after them. Only the start counts: "3 sent 2 copies" is #3."""
+    request = parse_numbered(text, command)
+    numbers, rest = [request.number], request.rest
+    while match := _MORE_NUMBERS.match(rest):
+        numbers.append(int(match.group(1)))
+        rest = rest[match.end() :]
+    rest = rest.lstrip(", ").strip()
+    numbers = list(dict.fromkeys(numbers))
+    if len(numbers) > most:
+        raise UsageError(f"That is {len(numbers)} actions; close at most {most} at once.")
+    return numbers, rest
 
 
 def parse_reassign(text: str, mentions: list[Mention]) -> tuple[int, OwnerRef]:

@@ -63,8 +63,8 @@ USAGE: dict[str, Usage] = {
     ),
     "mine": Usage(("/mine [page N]",), ("/mine",)),
     "done": Usage(
-        ("/done <#> [note]",),
-        ("/done 3 sent to the board", "/done 3"),
+        ("/done <#> [note]", "/done 3 4 7 [note]: several at once, each checked and reported"),
+        ("/done 3 sent to the board", "/done 3", "/done 3 4 7"),
         "the action's owner, coordinators",
     ),
     "update": Usage(

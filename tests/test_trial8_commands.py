@@ -1,0 +1,81 @@
+"""Trial 8, bugs 11-14: several numbers after /done, several days in a nudge schedule,
+owners who can't be, and a reply-assign to Accord's own message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from config.settings import Settings, load_settings
+from localapi.world import World
+from register.model import OPEN_STATUSES
+from tests.helpers import say
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "40"}, env_file=None
+    )
+
+
+async def one(app: Application, world: World, group, person: int, text: str) -> str:
+    replies = await say(app, world, world.people[person], group, text)
+    assert len(replies) == 1, [r.text for r in replies]
+    return replies[0].text
+
+
+async def open_numbers(app: Application, group) -> list[int]:
+    from app.builder import services_of
+
+    actions = await services_of(app).register.actions.in_chat(group.chat_id, OPEN_STATUSES)
+    return [a.number for a in actions]
+
+
+async def test_done_with_several_numbers_closes_each(app: Application, world: World, group) -> None:
+    for title in ("One", "Two", "Three", "Four"):
+        await one(app, world, group, 102, f"/assign me {title}")
+    reply = await one(app, world, group, 102, "/done 1 2, #3")
+    assert reply.splitlines() == [
+        "Closed 3 actions:",
+        "Done: #1 One. Thank you!",
+        "Done: #2 Two. Thank you!",
+        "Done: #3 Three. Thank you!",
+    ]
+    assert await open_numbers(app, group) == [4]
+
+
+async def test_done_with_several_numbers_reports_each_refusal(
+    app: Application, world: World, group
+) -> None:
+    await one(app, world, group, 102, "/assign me Bob's")
+    await one(app, world, group, 103, "/assign me Carol's")
+    reply = await one(app, world, group, 103, "/done 1 2 9 sent")
+    lines = reply.splitlines()
+    assert lines[0] == "Closed 1 of 3 actions:"
+    assert lines[1].startswith("#1: Only #1's owner (Bob) or a coordinator")
+    assert lines[2] == "Done: #2 Carol's. Thank you!"
+    assert lines[3].startswith("#9: ")
+    assert await open_numbers(app, group) == [1]
+
+
+async def test_done_with_a_note_that_starts_with_words_is_one_action(
+    app: Application, world: World, group
+) -> None:
+    for title in ("One", "Two"):
+        await one(app, world, group, 102, f"/assign me {title}")
+    reply = await one(app, world, group, 102, "/done 1 sent to the board 2 copies")
+    assert reply == "Done: #1 One. Thank you!"
+    assert await open_numbers(app, group) == [2]
+
+
+async def test_done_with_a_number_twice_closes_it_once(
+    app: Application, world: World, group
+) -> None:
+    await one(app, world, group, 102, "/assign me One")
+    reply = await one(app, world, group, 102, "/done 1 #1 finished")
+    assert reply == "Done: #1 One. Thank you!"
+    [history] = await say(app, world, world.people[102], group, "/history 1")
+    assert "done: finished" in history.text
