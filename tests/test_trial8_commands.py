@@ -79,3 +79,42 @@ async def test_done_with_a_number_twice_closes_it_once(
     assert reply == "Done: #1 One. Thank you!"
     [history] = await say(app, world, world.people[102], group, "/history 1")
     assert "done: finished" in history.text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "problem"),
+    [
+        ("digest weekly mon,wed 09:00", "on one day a week"),
+        ("digest weekly mon, wed 09:00", "on one day a week"),
+        ("digest weekly mon wed 09:00", "on one day a week"),
+        ("digest weekly mon and wed 09:00", "on one day a week"),
+        ("digest weekly monkey 09:00", "'monkey' is not a day of the week"),
+        ("digest weekly mon 09:00 please", "not a time"),
+        ("digest on please", "Usage"),
+        ("reminders off please", "Usage"),
+    ],
+)
+async def test_a_nudge_schedule_with_words_it_cant_use_is_refused(
+    app: Application, world: World, group, arguments: str, problem: str
+) -> None:
+    reply = await one(app, world, group, 101, f"/nudges {arguments}")
+    assert problem in reply
+    shown = await one(app, world, group, 101, "/nudges")
+    assert "Digest: weekly on Monday at 09:00" in shown  # unchanged: the default
+    assert "Reminders: on" in shown
+
+
+async def test_a_full_day_name_is_still_a_day(app: Application, world: World, group) -> None:
+    reply = await one(app, world, group, 101, "/nudges digest weekly Wednesday 3pm")
+    assert "Digest: weekly on Wednesday at 15:00" in reply
+    reply = await one(app, world, group, 101, "/nudges checkin weekly thurs at 9am")
+    assert "Check-in: weekly on Thursday at 09:00" in reply
+
+
+@pytest.mark.parametrize("arguments", ["8pm-8am please", "8pm-8am weekend", "off now", "8pm"])
+async def test_quiet_hours_with_words_it_cant_use_are_refused(
+    app: Application, world: World, group, arguments: str
+) -> None:
+    await one(app, world, group, 101, f"/quiet {arguments}")
+    shown = await one(app, world, group, 101, "/nudges")
+    assert "Quiet hours: none" in shown
