@@ -67,8 +67,9 @@ from storage.choices import PendingChoices
 CHOICE_DATA = "own:{choice}:{option}"  # option: an index into the options, "k"eep, "x" cancel
 
 COMMANDS = (
-    CommandInfo("assign", "Record an action and its owner", "/assign @sam Draft the bid by Friday",
-                in_private=False, writes=True, repeat_safe=True),
+    CommandInfo("assign", "Record an action and its owner",
+                "/assign @samira Draft the bid by Friday", in_private=False, writes=True,
+                repeat_safe=True),
     CommandInfo("actions", "The register: open actions by partner", "/actions overdue",
                 in_private=False),
     CommandInfo("mine", "Your open actions", "/mine"),
@@ -79,7 +80,7 @@ COMMANDS = (
                 in_private=False, writes=True),
     CommandInfo("reopen", "Undo a /done or a /drop", "/reopen 3", in_private=False,
                 writes=True),
-    CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alex",
+    CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alexis",
                 in_private=False, coordinators_only=True, writes=True),
     CommandInfo("due", "Change a due date", "/due 3 next Tuesday", in_private=False,
                 coordinators_only=True, writes=True),
@@ -87,7 +88,7 @@ COMMANDS = (
                 coordinators_only=True, writes=True),
     CommandInfo("history", "Every change to an action", "/history 3", in_private=False),
     CommandInfo("supporters", "Who supports an action, besides its owner",
-                "/supporters 3 @alex and HSCB", in_private=False, writes=True),
+                "/supporters 3 @alexis and HSCB", in_private=False, writes=True),
     CommandInfo("who", "Who owns the actions matching some words", "/who funding bid",
                 in_private=False),
 )  # fmt: skip
@@ -218,13 +219,14 @@ async def ask_about_owner(
         [InlineKeyboardButton(f"Assign to @{name}", callback_data=_choice(choice, index))]
         for index, name in enumerate(unseen.options)
     ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                f"Keep @{unseen.handle} (not seen yet)", callback_data=_choice(choice, "k")
-            )
-        ]
-    )
+    if unseen.keep:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"Keep @{unseen.handle} (not seen yet)", callback_data=_choice(choice, "k")
+                )
+            ]
+        )
     rows.append([InlineKeyboardButton("Cancel", callback_data=_choice(choice, "x"))])
     await reply(
         update,
@@ -635,7 +637,7 @@ async def drop(update: Update, context: AccordContext) -> None:
 @group_only("supporters")
 @friendly_errors
 async def set_supporters(update: Update, context: AccordContext) -> None:
-    """/supporters <#> @alex and HSCB, or none: the people and partners supporting it."""
+    """/supporters <#> @alexis and HSCB, or none: the people and partners supporting it."""
     number, refs = parse_supporters_command(*command_arguments(update.effective_message))  # type: ignore[arg-type]
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)

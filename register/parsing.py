@@ -82,6 +82,9 @@ _SLOW_ATTEMPTS = 2
 # The most words a due date written with no "by" takes ("the 1st of next month").
 _LONGEST_FORM = 5
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
+_ANY_HANDLE = re.compile(r"^@\w+$")
+MIN_USERNAME, MAX_USERNAME = 5, 32  # Telegram's bounds for a username
+PICK_FROM_MENU = "Check the name, or link the person by picking them from the @ menu."
 _MORE_NUMBERS = re.compile(r"^[,\s]*#?(\d{1,9})(?=[,\s]|$)")
 _HANDLE = HANDLE
 
@@ -149,7 +152,17 @@ def parse_owner(text: str, mentions: list[Mention], command: str) -> tuple[Owner
         return OwnerRef(handle=handle), remainder
     if match := _HANDLE.match(first):
         return OwnerRef(handle=match.group(1).lower()), rest.strip()
+    if _ANY_HANDLE.match(first):
+        raise UsageError(f"{not_a_username(first[1:])} {PICK_FROM_MENU}")
     raise usage(command, f"{first!r} is not a person: start with @name or me.")
+
+
+def not_a_username(handle: str) -> str:
+    """Why ``@handle`` names nobody: Telegram's rule for usernames."""
+    return (
+        f"@{handle} can't be a Telegram username: they have {MIN_USERNAME} to "
+        f"{MAX_USERNAME} letters, digits or underscores."
+    )
 
 
 def parse_assign(
@@ -383,7 +396,7 @@ def parse_reassign(text: str, mentions: list[Mention]) -> tuple[int, OwnerRef]:
 def parse_supporters_command(
     text: str, mentions: list[Mention]
 ) -> tuple[int, tuple[SupporterRef, ...]]:
-    """``<#> @alex and HSCB`` or ``<#> none``: the action and its supporters from now."""
+    """``<#> @alexis and HSCB`` or ``<#> none``: the action and its supporters from now."""
     request = parse_numbered(text, "supporters")
     if not request.rest:
         raise usage("supporters", "Name who supports it, or none.")

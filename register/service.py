@@ -29,7 +29,15 @@ from register.model import (
     Status,
     Supporter,
 )
-from register.parsing import AssignRequest, UsageError, status_in
+from register.parsing import (
+    MAX_USERNAME,
+    MIN_USERNAME,
+    PICK_FROM_MENU,
+    AssignRequest,
+    UsageError,
+    not_a_username,
+    status_in,
+)
 from register.recurrence import Recurrence
 from register.render import clip, due_value
 from register.supporting import SupporterRef
@@ -68,13 +76,17 @@ class UnseenOwnerError(RegisterError):
     """An @name nobody in this chat has written as, close to names some have: it may be a
     typo, so nothing is recorded until someone chooses."""
 
-    def __init__(self, handle: str, options: list[str], due: Due | None = None) -> None:
+    def __init__(
+        self, handle: str, options: list[str], due: Due | None = None, keep: bool = True
+    ) -> None:
         names = [f"@{option}" for option in options]
         either = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-        super().__init__(f"I haven't seen @{handle} in this group. Did you mean {either}?")
+        problem = "" if keep else f" ({not_a_username(handle)})"
+        super().__init__(f"I haven't seen @{handle} in this group. Did you mean {either}?{problem}")
         self.handle = handle
         self.options = options
         self.due = due  # what /assign read, for recording it once someone chooses
+        self.keep = keep  # whether keeping the @name is an option (it could be a username)
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,8 @@ class Register:
         self.people = people
         self.max_open_actions = max_open_actions
         self.default_zone = default_zone  # for a chat that has not chosen its timezone
+        # Accord's own @username, once Telegram has said it: no action's owner or supporter.
+        self.own_username: str | None = None
 
     # --- actions ------------------------------------------------------------------------
 
@@ -184,6 +198,7 @@ class Register:
         """Record an action whose owner was chosen after :class:`UnseenOwnerError`;
         the rules are checked again for whoever chose."""
         owner = await self._assignable(actor, ref)
+        _require_possible(owner)
         await self._require_room(scope)
         new = await self._action_for(scope, actor, owner, title, due)
         action, created = await self.actions.create(
@@ -270,6 +285,7 @@ class Register:
             partner = await self.find_partner(scope, ref.text)
             return Supporter(partner.name, partner_id=partner.partner_id)
         person = await self.resolve_owner(ref.person, actor)
+        _require_possible(person)
         if person.pending:
             return Supporter(person.name, handle=person.handle)
         return Supporter(person.name, user_id=person.user_id)
@@ -318,11 +334,15 @@ class Register:
         A name already waiting here was chosen before: not asked about again."""
         if not owner.pending or owner.handle is None:
             return
-        if await self.actions.in_chat(scope.chat_id, list(Status), owner_handle=owner.handle):
+        possible = _possible_username(owner.handle)
+        if possible and await self.actions.in_chat(
+            scope.chat_id, list(Status), owner_handle=owner.handle
+        ):
             return
         options = await self.close_names(scope, owner.handle)
         if options:
-            raise UnseenOwnerError(owner.handle, options, due)
+            raise UnseenOwnerError(owner.handle, options, due, keep=possible)
+        _require_possible(owner)
 
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
         """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
@@ -335,6 +355,11 @@ class Register:
             name = person.display_name if person else (ref.name or str(ref.user_id))
             return Owner(ref.user_id, person.username if person else None, name)
         handle = (ref.handle or "").lower()
+        if self.own_username is not None and handle == self.own_username.lower():
+            raise RegisterError(
+                f"@{handle} is me, Accord: I can't own or support an action. Name a person "
+                "with @name, or me for yourself."
+            )
         person = await self.people.find_by_username(handle)
         if person is not None:
             return Owner(person.user_id, handle, person.display_name)
@@ -413,6 +438,7 @@ class Register:
             raise RegisterError(f"#{number} is already {owner.name}'s.")
         if check_name:
             await self._check_unseen(scope, owner)
+        _require_possible(owner)
         partner = (
             await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
         )
@@ -561,7 +587,7 @@ class Register:
         return f"Open actions of {handle}", pending
 
     async def _supported_by(self, scope: ChatScope, name: str) -> tuple[str, list[Action]]:
-        """``/actions with @alex`` or ``/actions with HSCB``: the open actions a person
+        """``/actions with @alexis`` or ``/actions with HSCB``: the open actions a person
         or partner supports (not those they own)."""
         supporter: tuple[str, int | str]
         if name.startswith("@"):
@@ -854,6 +880,17 @@ def _partner_named(partners: list[Partner], name: str, command: str) -> Partner 
             f"Say which, e.g. /{command} {names[0]}"
         )
     return None
+
+
+def _possible_username(handle: str) -> bool:
+    """Whether someone could hold ``@handle`` (Telegram's length rule for usernames)."""
+    return MIN_USERNAME <= len(handle) <= MAX_USERNAME
+
+
+def _require_possible(owner: Owner) -> None:
+    """Refuse an unseen @name nobody could ever write as: it would wait for ever."""
+    if owner.pending and owner.handle is not None and not _possible_username(owner.handle):
+        raise RegisterError(f"{not_a_username(owner.handle)} {PICK_FROM_MENU}")
 
 
 def _close_partner(partners: list[Partner], name: str) -> str | None:

@@ -118,3 +118,80 @@ async def test_quiet_hours_with_words_it_cant_use_are_refused(
     await one(app, world, group, 101, f"/quiet {arguments}")
     shown = await one(app, world, group, 101, "/nudges")
     assert "Quiet hours: none" in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/assign @accord_bot Book the room",
+        "/assign @Accord_Bot Book the room",
+        "/assign @carol Book the room with @accord_bot",
+    ],
+)
+async def test_accord_itself_can_own_or_support_nothing(
+    app: Application, world: World, group, text: str
+) -> None:
+    reply = await one(app, world, group, 101, text)
+    assert "@accord_bot is me, Accord" in reply
+    assert await open_numbers(app, group) == []
+
+
+async def test_accord_itself_cant_be_given_an_action(app: Application, world: World, group) -> None:
+    await one(app, world, group, 101, "/assign @carol Book the room")
+    reply = await one(app, world, group, 101, "/reassign 1 @accord_bot")
+    assert "@accord_bot is me, Accord" in reply
+    reply = await one(app, world, group, 101, "/reassign 1 @xyz")
+    assert "@xyz can't be a Telegram username" in reply
+    [listing] = await say(app, world, world.people[101], group, "/actions")
+    assert "Carol" in listing.text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("/assign @xyz Book the room", "@xyz"),
+        ("/assign @abcd Book the room", "@abcd"),
+        ("/assign @carol Book the room with @xyz", "@xyz"),
+        (
+            "/assign @a_very_long_username_that_exceeds_thirty_two_characters Book the room",
+            "@a_very_long_username_that_exceeds_thirty_two_characters",
+        ),
+    ],
+)
+async def test_a_name_no_telegram_username_can_be_is_refused(
+    app: Application, world: World, group, text: str, shown: str
+) -> None:
+    reply = await one(app, world, group, 101, text)
+    assert f"{shown} can't be a Telegram username" in reply
+    assert "5 to 32" in reply
+    assert await open_numbers(app, group) == []
+
+
+async def test_a_short_near_miss_offers_the_names_but_not_keeping_it(
+    app: Application, world: World, group
+) -> None:
+    replies = await say(app, world, world.people[101], group, "/assign @caro Book the room")
+    [question] = replies
+    assert question.text.startswith("I haven't seen @caro in this group. Did you mean @carol?")
+    assert "@caro can't be a Telegram username" in question.text
+    assert [label for label, _ in question.buttons()] == ["Assign to @carol", "Cancel"]
+    assert await open_numbers(app, group) == []
+
+
+async def test_a_long_name_gets_no_mention_entity_in_the_world(world: World) -> None:
+    from localapi.world import find_entities
+
+    long = "@a_very_long_username_that_exceeds_thirty_two_characters"
+    assert [e for e in find_entities(f"/assign {long} x") if e["type"] == "mention"] == []
+    [mention] = [e for e in find_entities("/assign @carol_b x") if e["type"] == "mention"]
+    assert (mention["offset"], mention["length"]) == (8, 8)
+    assert [e for e in find_entities("/assign @car x") if e["type"] == "mention"] == []
+    name32 = "@" + "a" * 32
+    assert [e["length"] for e in find_entities(name32) if e["type"] == "mention"] == [33]
+
+
+async def test_a_seen_person_keeps_their_name(app: Application, world: World, group) -> None:
+    reply = await one(app, world, group, 101, "/assign @bob Book the room")  # the cast's
+    assert reply.startswith("Recorded #1 for Bob")
+    reply = await one(app, world, group, 101, "/assign @new_person Book the hall")
+    assert reply.startswith("Recorded #2 for @new_person")
