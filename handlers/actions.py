@@ -32,6 +32,7 @@ from register.batch import MAX_LINES, parse_line, split_lines
 from register.dates import DueDateError, read_due
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
+    NO_TITLE,
     NumberedRequest,
     UsageError,
     check_title,
@@ -94,6 +95,11 @@ COMMANDS = (
 )  # fmt: skip
 
 
+# A reply-assign's title is the replied message, never one of Accord's own.
+NOT_MINE = (
+    "Reply to the message that says what the action is, not to mine; or write the action "
+    "after the name: /assign @samira Draft the bid by Friday"
+)
 PICK_QUESTION = "You have actions in more than one partnership. Which one is this for?"
 PICK_LABEL = 40  # characters of a group's title on its button
 MAX_PICKS = 20  # groups offered (Telegram allows 100 buttons)
@@ -153,11 +159,23 @@ async def assign(update: Update, context: AccordContext) -> None:
     now = context.services.clock.now()
     text, mentions = command_arguments(message)
     replied = message.reply_to_message
-    replied_text = (replied.text or replied.caption) if replied else None
+    mine = (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == context.bot.id
+    )
+    replied_text = (replied.text or replied.caption) if replied and not mine else None
+    if mine and not text:
+        raise UsageError(NOT_MINE)
     if "\n" in text.strip() or (replied is not None and not text):
         await assign_lines(update, context, scope, actor, now)
         return
-    request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
+    try:
+        request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
+    except UsageError as error:  # no title: what was meant is in the replied message
+        if mine and NO_TITLE in str(error):
+            raise UsageError(NOT_MINE) from None
+        raise
     register_ = context.services.register
     try:
         result = await register_.assign(

@@ -84,6 +84,7 @@ _LONGEST_FORM = 5
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _ANY_HANDLE = re.compile(r"^@\w+$")
 MIN_USERNAME, MAX_USERNAME = 5, 32  # Telegram's bounds for a username
+NO_TITLE = "Say what the action is."
 PICK_FROM_MENU = "Check the name, or link the person by picking them from the @ menu."
 _MORE_NUMBERS = re.compile(r"^[,\s]*#?(\d{1,9})(?=[,\s]|$)")
 _HANDLE = HANDLE
@@ -226,7 +227,7 @@ def _request(
     elif replied_text:
         return AssignRequest(owner, check_title(replied_text), None, recurrence=recurrence)
     if not rest:
-        raise usage("assign", "Say what the action is.")
+        raise usage("assign", NO_TITLE)
     title, due_text = split_due(rest, now, zone, order)
     return AssignRequest(owner, check_title(title), due_text, recurrence=recurrence)
 
@@ -238,7 +239,7 @@ def check_title(title: str, command: str = "assign") -> str:
         if len(cleaned) > 1 and cleaned[0] == opening and cleaned[-1] == closing:
             cleaned = cleaned[1:-1].strip()
     if not cleaned:
-        raise usage(command, "Say what the action is.")
+        raise usage(command, NO_TITLE)
     if len(cleaned) > MAX_TITLE:
         raise UsageError(
             f"That action is {len(cleaned)} characters long; keep it to {MAX_TITLE} "
