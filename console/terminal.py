@@ -137,6 +137,13 @@ class ConsoleSession:
         if self.chat.members.get(self.me.user_id) in (None, "left", "kicked"):
             self._print(f"{self.me.first_name} is not in {self._chat_label(self.chat)}.")
             return
+        bot = self.chat.members.get(self.world.bot.user_id)
+        if self.chat.type != "private" and bot in (None, "left", "kicked"):
+            # Telegram sends a bot nothing from a group it is not in
+            self._print(
+                f"({self.world.bot.first_name} is not in this group any more: :invite adds it back)"
+            )
+            return
         await feed(self.application, self.world.user_says(self.me, self.chat, text, reply_to))
 
     async def _switch_person(self, name: str) -> None:
