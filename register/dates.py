@@ -336,14 +336,21 @@ def _clock(match: re.Match[str]) -> time:
     elif match["h24"] is not None:
         hour, minute = int(match["h24"]), int(match["m24"])
         if hour > 23 or minute > 59:
-            raise DueDateError(f"{match.group().strip()!r} is not a time of day", understood=True)
+            raise _not_a_time(match)
         clock = time(hour, minute)
     else:
         hour, minute = int(match["h"]), int(match["m"] or 0)
         if not 1 <= hour <= 12 or minute > 59:
-            raise DueDateError(f"{match.group().strip()!r} is not a time of day", understood=True)
+            raise _not_a_time(match)
         clock = time(hour % 12 + (12 if match["ampm"] == "pm" else 0), minute)
     return clock
+
+
+def _not_a_time(match: re.Match[str]) -> DueDateError:
+    return DueDateError(
+        f"{match.group().strip()!r} is not a time of day: try 9am, 5:30pm, noon or 17:30",
+        understood=True,
+    )
 
 
 # A reader takes the day words, today and the numeric date order, and whether only the

@@ -568,7 +568,7 @@ class Register:
                 ):
                     hint = f" Did you mean /actions @{person.username}?"
                     break
-        partner_names = "a partner's name" if partners else "a partner's name (none here yet)"
+        partner_names = "a partner name" if partners else "a partner name (none here yet)"
         raise UsageError(
             f"I don't know the filter {clip(words)!r}.{hint} /actions takes: overdue, done, "
             f"all, me, @name, with @name, {partner_names}, and page N."

@@ -45,7 +45,7 @@ async def nothing_recorded(app: Application, world: World, group) -> None:
         ("Test K in 999999999999 days", "more than 10 years away"),
         ("Test K in 5000 weeks", "more than 10 years away"),
         ("Test K by 99999999999999999999 months", "more than 10 years away"),
-        ("Test M tomorrow 0am", "'0am' is not a time of day"),
+        ("Test M tomorrow 0am", "'0am' is not a time of day: try 9am, 5:30pm, noon"),
     ],
 )
 async def test_a_date_out_of_reach_is_refused_not_kept_in_the_title(

@@ -53,6 +53,7 @@ async def test_a_person_written_without_at_is_suggested(
 ) -> None:
     reply = await alice(app, world, group, "/actions carol")
     assert "Did you mean /actions @carol?" in reply
+    assert reply.endswith("a partner name (none here yet), and page N.")  # not clipped
 
 
 async def test_a_close_partner_name_is_suggested(app: Application, world: World, group) -> None:
