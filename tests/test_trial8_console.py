@@ -46,3 +46,17 @@ async def test_a_forbidden_reply_is_logged_at_info_without_a_traceback(
     assert "from user 101" in record.getMessage()
     assert record.exc_info is None
     assert "File " not in record.getMessage()
+
+
+async def test_a_new_console_person_needs_a_name_telegram_allows(
+    app: Application, world: World, cast: Cast
+) -> None:
+    from console.terminal import ConsoleSession
+
+    out = io.StringIO()
+    session = ConsoleSession(app, world, cast, out)
+    for line in (":as eve", ":as " + "x" * 33, ":as evelyn"):
+        assert await session.handle(line)
+    text = out.getvalue()
+    assert text.count("New names need 5 to 32 letters, digits or underscores") == 2
+    assert "New person Evelyn (@evelyn) joined here." in text
