@@ -233,3 +233,14 @@ async def test_a_reply_assign_to_a_person_still_takes_their_words(
     minutes = next(m for m in world.messages if m.text == "Send the minutes")
     answer = await reply_to(app, world, group, 101, "/assign @bob by Friday", minutes)
     assert answer.startswith("Recorded #1 for Bob: Send the minutes — due Fri 27 Nov.")
+
+
+async def test_done_with_several_numbers_in_private_is_refused(
+    app: Application, world: World, group
+) -> None:
+    for title in ("One", "Two"):
+        await one(app, world, group, 102, f"/assign me {title}")
+    bob = world.people[102]
+    [reply] = await say(app, world, bob, world.private_chat(bob), "/done 1 2")
+    assert "In a private chat, close one action at a time" in reply.text
+    assert await open_numbers(app, group) == [1, 2]
