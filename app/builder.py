@@ -85,6 +85,7 @@ def build_application(
 async def _open_services(application: Application) -> None:
     """Open the database, then publish the command menus (a failure there is not fatal)."""
     await services_of(application).open()
+    services_of(application).register.own_username = application.bot.username
     settle_heap()
     try:
         await publish_commands(application)

@@ -25,6 +25,7 @@ from console.cast import Cast, seed_world
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
 from localapi.world import Event, Person, SentMessage, SimChat, World
+from register.parsing import MAX_USERNAME, MIN_USERNAME
 
 logger = logging.getLogger(__name__)
 _CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
@@ -137,6 +138,13 @@ class ConsoleSession:
         if self.chat.members.get(self.me.user_id) in (None, "left", "kicked"):
             self._print(f"{self.me.first_name} is not in {self._chat_label(self.chat)}.")
             return
+        bot = self.chat.members.get(self.world.bot.user_id)
+        if self.chat.type != "private" and bot in (None, "left", "kicked"):
+            # Telegram sends a bot nothing from a group it is not in
+            self._print(
+                f"({self.world.bot.first_name} is not in this group any more: :invite adds it back)"
+            )
+            return
         await feed(self.application, self.world.user_says(self.me, self.chat, text, reply_to))
 
     async def _switch_person(self, name: str) -> None:
@@ -146,8 +154,11 @@ class ConsoleSession:
         person = self.world.person_named(name)
         if person is None:
             handle = re.sub(r"\W", "", name.lstrip("@")).lower()
-            if len(handle) < 4:
-                self._print("New names need at least 4 letters or digits (Telegram's minimum).")
+            if not MIN_USERNAME <= len(handle) <= MAX_USERNAME:
+                self._print(
+                    f"New names need {MIN_USERNAME} to {MAX_USERNAME} letters, digits or "
+                    "underscores (Telegram's rule for usernames)."
+                )
                 return
             new_id = max(self.world.people) + 1
             person = self.world.add_person(new_id, handle.capitalize(), handle)

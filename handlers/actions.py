@@ -30,15 +30,17 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
-from register.batch import parse_line, split_lines
+from register.batch import MAX_LINES, parse_line, split_lines
 from register.dates import DueDateError, read_due
 from register.model import Action, Actor, ChatScope
 from register.parsing import (
+    NO_TITLE,
     NumberedRequest,
     UsageError,
     check_title,
     parse_assign,
     parse_numbered,
+    parse_numbers,
     parse_reassign,
     parse_supporters_command,
     usage,
@@ -52,16 +54,25 @@ from register.render import (
     escape,
     grouped,
     history_lines,
+    matches_lines,
     sort_key,
 )
-from register.service import Assigned, ClosedError, Owner, Register, UnseenOwnerError
+from register.service import (
+    Assigned,
+    ClosedError,
+    Owner,
+    Register,
+    RegisterError,
+    UnseenOwnerError,
+)
 from storage.choices import PendingChoices
 
 CHOICE_DATA = "own:{choice}:{option}"  # option: an index into the options, "k"eep, "x" cancel
 
 COMMANDS = (
-    CommandInfo("assign", "Record an action and its owner", "/assign @sam Draft the bid by Friday",
-                in_private=False, writes=True, repeat_safe=True),
+    CommandInfo("assign", "Record an action and its owner",
+                "/assign @samira Draft the bid by Friday", in_private=False, writes=True,
+                repeat_safe=True),
     CommandInfo("actions", "The register: open actions by partner", "/actions overdue",
                 in_private=False),
     CommandInfo("mine", "Your open actions", "/mine"),
@@ -72,7 +83,7 @@ COMMANDS = (
                 in_private=False, writes=True),
     CommandInfo("reopen", "Undo a /done or a /drop", "/reopen 3", in_private=False,
                 writes=True),
-    CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alex",
+    CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alexis",
                 in_private=False, coordinators_only=True, writes=True),
     CommandInfo("due", "Change a due date", "/due 3 next Tuesday", in_private=False,
                 coordinators_only=True, writes=True),
@@ -80,12 +91,17 @@ COMMANDS = (
                 coordinators_only=True, writes=True),
     CommandInfo("history", "Every change to an action", "/history 3", in_private=False),
     CommandInfo("supporters", "Who supports an action, besides its owner",
-                "/supporters 3 @alex and HSCB", in_private=False, writes=True),
+                "/supporters 3 @alexis and HSCB", in_private=False, writes=True),
     CommandInfo("who", "Who owns the actions matching some words", "/who funding bid",
                 in_private=False),
 )  # fmt: skip
 
 
+# A reply-assign's title is the replied message, never one of Accord's own.
+NOT_MINE = (
+    "Reply to the message that says what the action is, not to mine; or write the action "
+    "after the name: /assign @samira Draft the bid by Friday"
+)
 PICK_QUESTION = "You have actions in more than one partnership. Which one is this for?"
 PICK_LABEL = 40  # characters of a group's title on its button
 MAX_PICKS = 20  # groups offered (Telegram allows 100 buttons)
@@ -145,11 +161,23 @@ async def assign(update: Update, context: AccordContext) -> None:
     now = context.services.clock.now()
     text, mentions = command_arguments(message)
     replied = message.reply_to_message
-    replied_text = (replied.text or replied.caption) if replied else None
+    mine = (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == context.bot.id
+    )
+    replied_text = (replied.text or replied.caption) if replied and not mine else None
+    if mine and not text:
+        raise UsageError(NOT_MINE)
     if "\n" in text.strip() or (replied is not None and not text):
         await assign_lines(update, context, scope, actor, now)
         return
-    request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
+    try:
+        request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
+    except UsageError as error:  # no title: what was meant is in the replied message
+        if mine and NO_TITLE in str(error):
+            raise UsageError(NOT_MINE) from None
+        raise
     register_ = context.services.register
     try:
         result = await register_.assign(
@@ -211,13 +239,14 @@ async def ask_about_owner(
         [InlineKeyboardButton(f"Assign to @{name}", callback_data=_choice(choice, index))]
         for index, name in enumerate(unseen.options)
     ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                f"Keep @{unseen.handle} (not seen yet)", callback_data=_choice(choice, "k")
-            )
-        ]
-    )
+    if unseen.keep:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"Keep @{unseen.handle} (not seen yet)", callback_data=_choice(choice, "k")
+                )
+            ]
+        )
     rows.append([InlineKeyboardButton("Cancel", callback_data=_choice(choice, "x"))])
     await reply(
         update,
@@ -383,13 +412,40 @@ async def done(update: Update, context: AccordContext) -> None:
     """/done <#> [note]: close an action (its owner or a coordinator); in a private
     chat, in the partnership where the person has actions (or the one they pick)."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
-    request = parse_numbered(text, "done")
+    numbers, note = parse_numbers(text, "done", MAX_LINES)
+    if len(numbers) > 1:
+        await done_several(update, context, numbers, note)
+        return
+    request = NumberedRequest(numbers[0], note)
     if in_private(update):
         await private_request(update, context, "done", request)
         return
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     await reply(update, await act_on(context, scope, actor, "done", request.number, request.rest))
+
+
+async def done_several(
+    update: Update, context: AccordContext, numbers: list[int], note: str
+) -> None:
+    """``/done 1 2 3 [note]``: close each action that may be closed, the note on each,
+    and say for each what happened (one refused is no reason to keep the others open)."""
+    if in_private(update):
+        raise usage("done", "In a private chat, close one action at a time: /done 3")
+    if refusal := await too_fast(update, context, len(numbers) - 1):
+        await reply(update, escape(refusal))
+        return
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    lines = []
+    for number in numbers:
+        try:
+            lines.append(await act_on(context, scope, actor, "done", number, note))
+        except (UsageError, RegisterError) as error:
+            lines.append(f"#{number}: {escape(str(error))}")
+    closed = sum(line.startswith("Done:") for line in lines)
+    of = "" if closed == len(numbers) else f" of {len(numbers)}"
+    await reply(update, "\n".join([f"Closed {closed}{of} actions:", *lines]))
 
 
 async def next_occurrence(register: Register, action: Action, zone: ZoneInfo, now: datetime) -> str:
@@ -602,7 +658,7 @@ async def drop(update: Update, context: AccordContext) -> None:
 @group_only("supporters")
 @friendly_errors
 async def set_supporters(update: Update, context: AccordContext) -> None:
-    """/supporters <#> @alex and HSCB, or none: the people and partners supporting it."""
+    """/supporters <#> @alexis and HSCB, or none: the people and partners supporting it."""
     number, refs = parse_supporters_command(*command_arguments(update.effective_message))  # type: ignore[arg-type]
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
@@ -652,5 +708,5 @@ async def who_text(update: Update, context: AccordContext, text: str) -> str:
     if not actions:
         return f"No open action matches {escape(repr(clip(text)))}. See /actions."
     lines = [f"<b>Open actions matching “{escape(clip(text))}”</b>"]
-    lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
+    lines.extend(matches_lines(actions, scope.zone, now))
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from register.parsing import parse_coordinator
 from register.render import escape
 
 COMMANDS = (
-    CommandInfo("coordinator", "Name or remove a coordinator", "/coordinator add @sam",
+    CommandInfo("coordinator", "Name or remove a coordinator", "/coordinator add @samira",
                 in_private=False, coordinators_only=True, writes=True,
                 bare_reads=True),
 )  # fmt: skip

@@ -11,7 +11,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
 from app.context import AccordContext
@@ -57,6 +57,11 @@ async def on_error(update: object, context: AccordContext) -> None:
         # Telegram unreachable or slow: the request layer already retried.
         logger.warning("Network error towards Telegram (%s) while handling %s",
                        type(error).__name__, where)  # fmt: skip
+        return
+    if isinstance(error, Forbidden):
+        # Removed from the group or blocked while answering: expected, and nobody to tell.
+        logger.info("Telegram refused the answer to %s (%s): Accord was removed or blocked",
+                    where, type(error).__name__)  # fmt: skip
         return
     logger.error("%s while handling %s\n%s", type(error).__name__, where, frames(error))
     if not isinstance(update, Update) or update.effective_chat is None:

@@ -32,7 +32,7 @@ from handlers.common import (
     throttled,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
-from register.render import action_line, clip, escape
+from register.render import clip, escape, matches_lines
 from register.text import clean_text
 from register.usage import usage_text
 
@@ -193,7 +193,7 @@ async def _answer_from_register(
             return False
         now = context.services.clock.now()
         lines = [f"<b>Who owns “{escape(clip(routed.subject))}”</b>"]
-        lines.extend(action_line(a, scope.zone, now, owner=True) for a in actions)
+        lines.extend(matches_lines(actions, scope.zone, now))
         await reply(update, "\n".join(lines))
     elif routed.kind == "mine":
         await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]

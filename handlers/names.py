@@ -1,4 +1,4 @@
-"""The answer to "I haven't seen @carl in this group. Did you mean @carol?".
+"""The answer to "I haven't seen @carlo in this group. Did you mean @carol?".
 
 ``/assign`` and ``/reassign`` ask before recording an @name nobody here has written as
 when it is close to names people here have (handlers/actions.py ``ask_about_owner``).

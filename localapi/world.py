@@ -25,7 +25,7 @@ MAX_BUTTONS = 100  # inline buttons on one message
 # Telegram's stand-in sender for a group administrator posting as the group itself.
 ANONYMOUS_ADMIN_ID = 1087968824
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?")
-_MENTION = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}")
+_MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{5,32}(?!\w)")
 
 
 class BotApiError(Exception):

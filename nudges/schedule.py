@@ -6,13 +6,14 @@ nudge fires once at 09:00 local time, whatever the clocks did overnight.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from register.dates import Due, DueDateError, read_clock
+from register.dates import WEEKDAYS, Due, DueDateError, read_clock
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REMINDER_HOUR = time(9, 0)
@@ -116,11 +117,16 @@ def parse_schedule(kind: str, words: list[str], current: Schedule) -> Schedule:
     if 2 <= len(lowered) <= 4 and lowered[0] == "daily":
         return Schedule(kind, True, "daily", None, parse_time(" ".join(lowered[1:])))
     if 3 <= len(lowered) <= 5 and lowered[0] == "weekly":
-        day = lowered[1][:3]
-        if day not in WEEKDAY_NAMES:
+        days = re.split(r"[,/&+]|\s+(?:and\s+)?", " ".join(lowered[1:]))
+        if len([day for day in days if day.strip() in WEEKDAYS]) > 1:  # never one of them
+            raise ScheduleError(
+                f"A {kind} goes out on one day a week; say one (e.g. /nudges {kind} weekly "
+                f"mon 9am), or /nudges {kind} daily 9am"
+            )
+        if lowered[1] not in WEEKDAYS:  # "monkey" is no Monday
             raise ScheduleError(f"{words[1]!r} is not a day of the week (mon … sun)")
         at = parse_time(" ".join(lowered[2:]))
-        return Schedule(kind, True, "weekly", WEEKDAY_NAMES.index(day), at)
+        return Schedule(kind, True, "weekly", WEEKDAYS[lowered[1]], at)
     raise ScheduleError(
         f"Usage: /nudges {kind} weekly <day> <time>, /nudges {kind} daily <time>, "
         f"or /nudges {kind} off  e.g. /nudges {kind} weekly mon 9am"

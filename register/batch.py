@@ -67,7 +67,7 @@ def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) ->
     if not lines:
         raise UsageError(
             "None of those lines names an owner. Put one action a line, each starting "
-            "with @name or me, e.g.\n/assign\n@sam Draft the bid by Friday\nme Book the room"
+            "with @name or me, e.g.\n/assign\n@samira Draft the bid by Friday\nme Book the room"
         )
     if len(lines) > MAX_LINES:
         raise UsageError(

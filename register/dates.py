@@ -34,10 +34,15 @@ _NUMBER_WORDS = (
 )
 _IN = re.compile(
     r"^(?P<in>(?:in|within)\s+(?:the\s+next\s+)?)?"
-    rf"(?P<n>\d{{1,3}}|{_NUMBER_WORDS})\s+(?P<unit>day|week|wk|fortnight|month)s?"
+    rf"(?P<n>\d+|{_NUMBER_WORDS})\s+(?P<unit>day|week|wk|fortnight|month)s?"
     r"(?P<tail>\s+time|\s+from\s+(?:now|today))?$"
 )
 _ISO = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
+# An ISO 8601 moment, as a calendar app copies it: "2027-01-31T10:00+05:00" (lower case
+# once cleaned); with no offset it is in the chat's timezone.
+_ISO_MOMENT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}(?::?\d{2})?)?$"
+)
 _MONTH_NAMES = (
     "january",
     "february",
@@ -269,7 +274,13 @@ def read_due(
     cleaned = _MARKER.sub("", _MARKER.sub("", cleaned, count=1), count=1)  # "due by Friday"
     if not cleaned:
         raise DueDateError("the due date is empty")
+    if _ISO_MOMENT.match(cleaned):
+        return _iso_moment(cleaned, text, local_now, zone)
     clock, day_words = _split_time(cleaned)
+    # "by midnight": the end of that day, which is when a due day falls due anyway
+    midnight = clock == time(0) and "midnight" in cleaned.split()
+    if midnight:
+        clock = None
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
     found = _fast_day(day_words, today, order, strict) if day_words else (today, False)
     if found is None:
@@ -278,6 +289,8 @@ def read_due(
         return Reading(_slow_parse(cleaned, text, local_now, zone))
     day, ambiguous = found
     due = _due(day, clock, text, local_now, zone)
+    if midnight:
+        return Reading(due, f"I read {_shown(text)!r} as the end of {due.describe(zone, now)}")
     note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous else None
     return Reading(due, note)
 
@@ -328,14 +341,21 @@ def _clock(match: re.Match[str]) -> time:
     elif match["h24"] is not None:
         hour, minute = int(match["h24"]), int(match["m24"])
         if hour > 23 or minute > 59:
-            raise DueDateError(f"{match.group().strip()!r} is not a time of day", understood=True)
+            raise _not_a_time(match)
         clock = time(hour, minute)
     else:
         hour, minute = int(match["h"]), int(match["m"] or 0)
         if not 1 <= hour <= 12 or minute > 59:
-            raise DueDateError(f"{match.group().strip()!r} is not a time of day", understood=True)
+            raise _not_a_time(match)
         clock = time(hour % 12 + (12 if match["ampm"] == "pm" else 0), minute)
     return clock
+
+
+def _not_a_time(match: re.Match[str]) -> DueDateError:
+    return DueDateError(
+        f"{match.group().strip()!r} is not a time of day: try 9am, 5:30pm, noon or 17:30",
+        understood=True,
+    )
 
 
 # A reader takes the day words, today and the numeric date order, and whether only the
@@ -382,6 +402,11 @@ def _relative(words: str, today: date, order: str, strict: bool) -> Found | None
     if match is None or (strict and not (match["in"] or match["tail"])):
         return None
     count = _NUMBERS.get(match["n"]) or int(match["n"])
+    if count > 366 * MAX_YEARS_AHEAD:  # as many days as the horizon, of any unit, is past it
+        raise DueDateError(
+            f"{_shown(words)!r} is more than {MAX_YEARS_AHEAD} years away; give a nearer date",
+            understood=True,
+        )
     if match["unit"] == "day":
         return today + timedelta(days=count), False
     if match["unit"] in ("week", "wk", "fortnight"):
@@ -625,6 +650,21 @@ def _slow_parse(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo
         raise _unreadable(original, local_now.date())
     has_time = _TIME.search(cleaned) is not None or _LEADING_TIME.match(cleaned) is not None
     return _due(parsed.date(), parsed.time() if has_time else None, original, local_now, zone)
+
+
+def _iso_moment(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo) -> Reading:
+    """An ISO 8601 moment, its offset kept (in the chat's timezone when it has none)."""
+    try:
+        moment = datetime.fromisoformat(cleaned.upper())
+    except ValueError:
+        raise DueDateError(f"{_shown(original)!r} is not a real date", understood=True) from None
+    offset_given = moment.tzinfo is not None
+    moment = moment if offset_given else moment.replace(tzinfo=zone)
+    local = moment.astimezone(zone)
+    due = _due(local.date(), local.time().replace(tzinfo=None), original, local_now, zone)
+    if not offset_given or moment.utcoffset() == local.utcoffset():
+        return Reading(due)
+    return Reading(due, f"I read {_shown(original)!r} as {due.describe(zone, local_now)}")
 
 
 def _unreadable(original: str, today: date) -> DueDateError:

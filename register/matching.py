@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz
 
 from register.model import Action
 
@@ -41,6 +41,7 @@ QUESTION_WORDS = frozenset(
         "me",
     ]
 )
+_WORD = re.compile(r"[^\W_]+")
 MIN_SCORE = 75
 # A question names what it is about in a few words; more are ignored, so the work per
 # question stays bounded (each word is compared with every word of every open title).
@@ -49,26 +50,42 @@ MAX_KEY_WORDS = 12
 
 def key_words(text: str) -> list[str]:
     """The words of a question that say what it is about."""
-    words = re.findall(r"[\w'-]+", text.lower())
-    return [word for word in words if word not in QUESTION_WORDS]
+    return [word for word in _words(text) if word not in QUESTION_WORDS]
 
 
-def best_matches(query: str, actions: list[Action], limit: int = 10) -> list[Action]:
-    """Actions whose titles match the query's words, best first (typos tolerated)."""
+def _words(text: str) -> list[str]:
+    """Lower-case words, split at punctuation and underscores alike ("done_ish",
+    "done-ish" and "done ish" are the same two words); "who's" is "whos"."""
+    return _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
+
+
+def _score(word: str, title_word: str) -> float:
+    """How well ``word`` matches ``title_word``: a number ("42") only matches itself."""
+    if word == title_word:
+        return 100.0
+    if any(ch.isdigit() for ch in word):
+        return 0.0
+    return fuzz.ratio(word, title_word)
+
+
+def best_matches(query: str, actions: list[Action], limit: int | None = None) -> list[Action]:
+    """Actions whose titles match most of the query's words, best first: more words
+    matched, then more matched whole, then closer (typos tolerated)."""
     words = list(dict.fromkeys(key_words(query)))[:MAX_KEY_WORDS]
     if not words:
         return []
     scored = []
     for action in actions:
-        title_words = utils.default_process(action.title).split()
+        title_words = set(_words(action.title))
         if not title_words:
             continue
-        per_word = [max(fuzz.ratio(word, t) for t in title_words) for word in words]
+        per_word = [max(_score(word, t) for t in title_words) for word in words]
         matched = [score for score in per_word if score >= MIN_SCORE]
         if matched:
-            scored.append((len(matched), sum(matched), -action.number, action))
-    scored.sort(key=lambda item: item[:3], reverse=True)
+            whole = sum(score == 100.0 for score in matched)
+            scored.append((len(matched), whole, sum(matched), -action.number, action))
+    scored.sort(key=lambda item: item[:4], reverse=True)
     if not scored:
         return []
     best = scored[0][0]
-    return [item[3] for item in scored if item[0] == best][:limit]
+    return [item[4] for item in scored if item[0] == best][:limit]

@@ -83,6 +83,11 @@ _SLOW_ATTEMPTS = 2
 # The most words a due date written with no "by" takes ("the 1st of next month").
 _LONGEST_FORM = 5
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
+_ANY_HANDLE = re.compile(r"^@\w+$")
+MIN_USERNAME, MAX_USERNAME = 5, 32  # Telegram's bounds for a username
+NO_TITLE = "Say what the action is."
+PICK_FROM_MENU = "Check the name, or link the person by picking them from the @ menu."
+_MORE_NUMBERS = re.compile(r"^[,\s]*#?(\d{1,9})(?=[,\s]|$)")
 _HANDLE = HANDLE
 
 
@@ -149,7 +154,17 @@ def parse_owner(text: str, mentions: list[Mention], command: str) -> tuple[Owner
         return OwnerRef(handle=handle), remainder
     if match := _HANDLE.match(first):
         return OwnerRef(handle=match.group(1).lower()), rest.strip()
+    if _ANY_HANDLE.match(first):
+        raise UsageError(f"{not_a_username(first[1:])} {PICK_FROM_MENU}")
     raise usage(command, f"{first!r} is not a person: start with @name or me.")
+
+
+def not_a_username(handle: str) -> str:
+    """Why ``@handle`` names nobody: Telegram's rule for usernames."""
+    return (
+        f"@{handle} can't be a Telegram username: they have {MIN_USERNAME} to "
+        f"{MAX_USERNAME} letters, digits or underscores."
+    )
 
 
 def parse_assign(
@@ -213,7 +228,7 @@ def _request(
     elif replied_text:
         return AssignRequest(owner, check_title(replied_text), None, recurrence=recurrence)
     if not rest:
-        raise usage("assign", "Say what the action is.")
+        raise usage("assign", NO_TITLE)
     title, due_text = split_due(rest, now, zone, order)
     return AssignRequest(owner, check_title(title), due_text, recurrence=recurrence)
 
@@ -226,7 +241,7 @@ def check_title(title: str, command: str = "assign") -> str:
         if len(cleaned) > 1 and cleaned[0] == opening and cleaned[-1] == closing:
             cleaned = cleaned[1:-1].strip()
     if not cleaned:
-        raise usage(command, "Say what the action is.")
+        raise usage(command, NO_TITLE)
     if len(cleaned) > MAX_TITLE:
         raise UsageError(
             f"That action is {len(cleaned)} characters long; keep it to {MAX_TITLE} "
@@ -357,6 +372,21 @@ def parse_numbered(text: str, command: str, rest_required: bool = False) -> Numb
     return NumberedRequest(int(match.group(1)), rest.strip(), offset)
 
 
+def parse_numbers(text: str, command: str, most: int) -> tuple[list[int], str]:
+    """``1 2, #3 [note]``: the run of action numbers at the start (each once, at most
+    ``most``) and the note after them. Only the start counts: "3 sent 2 copies" is #3."""
+    request = parse_numbered(text, command)
+    numbers, rest = [request.number], request.rest
+    while match := _MORE_NUMBERS.match(rest):
+        numbers.append(int(match.group(1)))
+        rest = rest[match.end() :]
+    rest = rest.lstrip(", ").strip()
+    numbers = list(dict.fromkeys(numbers))
+    if len(numbers) > most:
+        raise UsageError(f"That is {len(numbers)} actions; close at most {most} at once.")
+    return numbers, rest
+
+
 def parse_reassign(text: str, mentions: list[Mention]) -> tuple[int, OwnerRef]:
     """``<#> @user``: the action number and its new owner."""
     request = parse_numbered(text, "reassign")
@@ -369,7 +399,7 @@ def parse_reassign(text: str, mentions: list[Mention]) -> tuple[int, OwnerRef]:
 def parse_supporters_command(
     text: str, mentions: list[Mention]
 ) -> tuple[int, tuple[SupporterRef, ...]]:
-    """``<#> @alex and HSCB`` or ``<#> none``: the action and its supporters from now."""
+    """``<#> @alexis and HSCB`` or ``<#> none``: the action and its supporters from now."""
     request = parse_numbered(text, "supporters")
     if not request.rest:
         raise usage("supporters", "Name who supports it, or none.")

@@ -23,6 +23,7 @@ ECHO_LIMIT = 80  # characters of someone's input quoted back to them
 _ATOM = re.compile(r"<[^>]*>|&#?\w+;|.", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 NO_PARTNER = "No partner organisation"
+SHOWN_MATCHES = 10  # actions a search (/who) shows; it says how many more matched
 
 
 def escape(text: str) -> str:
@@ -251,3 +252,13 @@ def page_of(text: str, number: int, limit: int = PAGE_LIMIT) -> tuple[str, int]:
     pages = split_message(body, limit - utf16_len(heading) - 1)
     chosen = pages[min(max(number, 1), len(pages)) - 1]
     return f"{heading}\n{chosen}", len(pages)
+
+
+def matches_lines(actions: list[Action], zone: ZoneInfo, now: datetime) -> list[str]:
+    """The first few actions a search matched, with their owners, and how many more did
+    (a long register is what /actions pages through)."""
+    lines = [action_line(a, zone, now, owner=True) for a in actions[:SHOWN_MATCHES]]
+    if len(actions) > SHOWN_MATCHES:
+        more = len(actions) - SHOWN_MATCHES
+        lines.append(f"…and {more} more: narrow it down or see /actions")
+    return lines

@@ -29,7 +29,15 @@ from register.model import (
     Status,
     Supporter,
 )
-from register.parsing import AssignRequest, UsageError, status_in
+from register.parsing import (
+    MAX_USERNAME,
+    MIN_USERNAME,
+    PICK_FROM_MENU,
+    AssignRequest,
+    UsageError,
+    not_a_username,
+    status_in,
+)
 from register.recurrence import Recurrence
 from register.render import clip, due_value
 from register.supporting import SupporterRef
@@ -69,13 +77,17 @@ class UnseenOwnerError(RegisterError):
     """An @name nobody in this chat has written as, close to names some have: it may be a
     typo, so nothing is recorded until someone chooses."""
 
-    def __init__(self, handle: str, options: list[str], due: Due | None = None) -> None:
+    def __init__(
+        self, handle: str, options: list[str], due: Due | None = None, keep: bool = True
+    ) -> None:
         names = [f"@{option}" for option in options]
         either = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-        super().__init__(f"I haven't seen @{handle} in this group. Did you mean {either}?")
+        problem = "" if keep else f" ({not_a_username(handle)})"
+        super().__init__(f"I haven't seen @{handle} in this group. Did you mean {either}?{problem}")
         self.handle = handle
         self.options = options
         self.due = due  # what /assign read, for recording it once someone chooses
+        self.keep = keep  # whether keeping the @name is an option (it could be a username)
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,8 @@ class Register:
         self.people = people
         self.max_open_actions = max_open_actions
         self.default_zone = default_zone  # for a chat that has not chosen its timezone
+        # Accord's own @username, once Telegram has said it: no action's owner or supporter.
+        self.own_username: str | None = None
 
     # --- actions ------------------------------------------------------------------------
 
@@ -185,6 +199,7 @@ class Register:
         """Record an action whose owner was chosen after :class:`UnseenOwnerError`;
         the rules are checked again for whoever chose."""
         owner = await self._assignable(actor, ref)
+        _require_possible(owner)
         await self._require_room(scope)
         new = await self._action_for(scope, actor, owner, title, due)
         action, created = await self.actions.create(
@@ -271,6 +286,7 @@ class Register:
             partner = await self.find_partner(scope, ref.text)
             return Supporter(partner.name, partner_id=partner.partner_id)
         person = await self.resolve_owner(ref.person, actor)
+        _require_possible(person)
         if person.pending:
             return Supporter(person.name, handle=person.handle)
         return Supporter(person.name, user_id=person.user_id)
@@ -319,11 +335,15 @@ class Register:
         A name already waiting here was chosen before: not asked about again."""
         if not owner.pending or owner.handle is None:
             return
-        if await self.actions.in_chat(scope.chat_id, list(Status), owner_handle=owner.handle):
+        possible = _possible_username(owner.handle)
+        if possible and await self.actions.in_chat(
+            scope.chat_id, list(Status), owner_handle=owner.handle
+        ):
             return
         options = await self.close_names(scope, owner.handle)
         if options:
-            raise UnseenOwnerError(owner.handle, options, due)
+            raise UnseenOwnerError(owner.handle, options, due, keep=possible)
+        _require_possible(owner)
 
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
         """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
@@ -336,6 +356,11 @@ class Register:
             name = person.display_name if person else (ref.name or str(ref.user_id))
             return Owner(ref.user_id, person.username if person else None, name)
         handle = (ref.handle or "").lower()
+        if self.own_username is not None and handle == self.own_username.lower():
+            raise RegisterError(
+                f"@{handle} is me, Accord: I can't own or support an action. Name a person "
+                "with @name, or me for yourself."
+            )
         person = await self.people.find_by_username(handle)
         if person is not None:
             return Owner(person.user_id, handle, person.display_name)
@@ -414,6 +439,7 @@ class Register:
             raise RegisterError(f"#{number} is already {owner.name}'s.")
         if check_name:
             await self._check_unseen(scope, owner)
+        _require_possible(owner)
         partner = (
             await self.partners.of_member(scope.chat_id, owner.user_id) if owner.user_id else None
         )
@@ -522,11 +548,34 @@ class Register:
             return await self._listing_of(scope, words)
         if lowered.startswith("with "):
             return await self._supported_by(scope, words[5:].strip())
-        partner = await self.find_partner(scope, words, "actions")
+        partner = await self._filter_partner(scope, words)
         actions = await self.actions.in_chat(
             scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
         )
         return f"Open actions of {partner.name}", actions
+
+    async def _filter_partner(self, scope: ChatScope, words: str) -> Partner:
+        """The partner ``/actions <words>`` names; words that are no filter at all are
+        named back with the filters there are, and a close partner or person suggested."""
+        partners = await self.partners.in_chat(scope.chat_id)
+        if (partner := _partner_named(partners, words, "actions")) is not None:
+            return partner
+        suggestion = _close_partner(partners, words)
+        hint = f" Did you mean /actions {suggestion}?" if suggestion else ""
+        if not hint:  # "carol" for @carol, a person seen here
+            wanted = words.casefold()
+            for person in await self.people.known_in(scope.chat_id):
+                if person.username and wanted in (
+                    person.username.casefold(),
+                    person.display_name.casefold(),
+                ):
+                    hint = f" Did you mean /actions @{person.username}?"
+                    break
+        partner_names = "a partner name" if partners else "a partner name (none here yet)"
+        raise UsageError(
+            f"I don't know the filter {clip(words)!r}.{hint} /actions takes: overdue, done, "
+            f"all, me, @name, with @name, {partner_names}, and page N."
+        )
 
     async def _listing_of(self, scope: ChatScope, handle: str) -> tuple[str, list[Action]]:
         person = await self.people.find_by_username(handle)
@@ -541,7 +590,7 @@ class Register:
         return f"Open actions of {handle}", pending
 
     async def _supported_by(self, scope: ChatScope, name: str) -> tuple[str, list[Action]]:
-        """``/actions with @alex`` or ``/actions with HSCB``: the open actions a person
+        """``/actions with @alexis`` or ``/actions with HSCB``: the open actions a person
         or partner supports (not those they own)."""
         supporter: tuple[str, int | str]
         if name.startswith("@"):
@@ -631,31 +680,16 @@ class Register:
         and words that several partners share get their names (``command`` says which
         command to show again)."""
         partners = await self.partners.in_chat(scope.chat_id)
-        wanted = clean_text(name).casefold()
-        for partner in partners:
-            if partner.name.casefold() == wanted:
-                return partner
+        if (partner := _partner_named(partners, name, command)) is not None:
+            return partner
         if not partners:
             raise RegisterError(
                 "This chat has no partner organisations yet. "
                 "A coordinator adds them: /partner add <Name>"
             )
-        matching = [p for p in partners if _starts_words_of(wanted, p.name)]
-        if len(matching) == 1:
-            return matching[0]
-        if matching:
-            names = sorted((p.name for p in matching), key=str.casefold)
-            more = ", …" if len(names) > LISTED_PARTNERS else ""
-            shown = ", ".join(names[:LISTED_PARTNERS]) + more
-            raise RegisterError(
-                f"“{clip(name.strip())}” matches several partners: {shown}. "
-                f"Say which, e.g. /{command} {names[0]}"
-            )
         names = [p.name for p in partners]
-        suggestion = process.extractOne(
-            wanted, names, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70
-        )
-        hint = f" Did you mean {suggestion[0]}?" if suggestion else ""
+        suggestion = _close_partner(partners, name)
+        hint = f" Did you mean {suggestion}?" if suggestion else ""
         listed = ", ".join(names) if len(names) <= LISTED_PARTNERS else "see /partners"
         raise RegisterError(
             f"There is no partner called {name.strip()!r} here.{hint} Partners: {listed}"
@@ -840,6 +874,49 @@ _WORD = re.compile(r"[^\W_]+")
 # A "partner" that would read as a person or an action: @carol, #1, me.
 _NOT_A_PARTNER_NAME = re.compile(r"@\w+|#\d+|me", re.IGNORECASE)
 MIN_PREFIX = 2  # a shorter word matches too much to mean one partner
+
+
+def _partner_named(partners: list[Partner], name: str, command: str) -> Partner | None:
+    """The partner ``name`` is (its name, or words that start words of only its name),
+    ``None`` if none is; ``RegisterError`` naming them when several partners share the
+    words (``command`` is the one to show again)."""
+    wanted = " ".join(clean_text(name).split()).casefold()
+    for partner in partners:
+        if partner.name.casefold() == wanted:
+            return partner
+    matching = [p for p in partners if _starts_words_of(wanted, p.name)]
+    if len(matching) == 1:
+        return matching[0]
+    if matching:
+        names = sorted((p.name for p in matching), key=str.casefold)
+        more = ", …" if len(names) > LISTED_PARTNERS else ""
+        shown = ", ".join(names[:LISTED_PARTNERS]) + more
+        raise RegisterError(
+            f"“{clip(name.strip())}” matches several partners: {shown}. "
+            f"Say which, e.g. /{command} {names[0]}"
+        )
+    return None
+
+
+def _possible_username(handle: str) -> bool:
+    """Whether someone could hold ``@handle`` (Telegram's length rule for usernames)."""
+    return MIN_USERNAME <= len(handle) <= MAX_USERNAME
+
+
+def _require_possible(owner: Owner) -> None:
+    """Refuse an unseen @name nobody could ever write as: it would wait for ever."""
+    if owner.pending and owner.handle is not None and not _possible_username(owner.handle):
+        raise RegisterError(f"{not_a_username(owner.handle)} {PICK_FROM_MENU}")
+
+
+def _close_partner(partners: list[Partner], name: str) -> str | None:
+    """The name of the partner ``name`` is a close misspelling of, if any."""
+    wanted = " ".join(name.split()).casefold()
+    names = [p.name for p in partners]
+    found = process.extractOne(
+        wanted, names, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70
+    )
+    return found[0] if found else None
 
 
 def _starts_words_of(wanted: str, name: str) -> bool:

@@ -1,4 +1,4 @@
-"""Supporting people and partners named in an /assign: ``… with @alex and HSCB``.
+"""Supporting people and partners named in an /assign: ``… with @alexis and HSCB``.
 
 RACI's Consulted, beside the one owner (Responsible): an action's supporters are shown
 and can be looked for, but never take the owner's place.
@@ -48,7 +48,7 @@ class SupportClause:
 def find_supporters(text: str, linked: Mapping[int, OwnerRef]) -> SupportClause | None:
     """The last ``with <names>`` in ``text``, before any due clause; ``None`` if none.
 
-    ``with @alex and HSCB by Friday`` and ``by Friday with @alex`` both work; the
+    ``with @alexis and HSCB by Friday`` and ``by Friday with @alexis`` both work; the
     names end at a due marker ("by", "on", "in" …). ``linked``: the people picked from
     Telegram's mention menu, by where their name starts in ``text``.
     """
@@ -70,7 +70,7 @@ def find_supporters(text: str, linked: Mapping[int, OwnerRef]) -> SupportClause 
 
 
 def parse_supporters(text: str, linked: Mapping[int, OwnerRef]) -> tuple[SupporterRef, ...]:
-    """``@alex, @sam and HSCB`` (``with`` before them allowed): the names in ``text``;
+    """``@alexis, @samira and HSCB`` (``with`` before them allowed): the names in ``text``;
     a ``SupporterError`` if one can't be a name."""
     start = match.end() if (match := _WITH.match(text)) else 0
     return tuple(_refs(text, start, len(text), linked))

@@ -40,7 +40,7 @@ async def test_help_for_one_command(app: Application, world: World, cast: Cast) 
     alice, group = world.people[101], cast.groups["partners"]
     [reply] = await say(app, world, alice, group, "/help assign")
     assert reply.text.startswith("/assign — Record an action and its owner")
-    assert "Example: /assign @sam Draft the bid by Friday" in reply.text
+    assert "Example: /assign @samira Draft the bid by Friday" in reply.text
     [reply] = await say(app, world, alice, world.private_chat(alice), "/help /export")
     assert "Who: coordinators; where: in your partnership's group." in reply.text
     [reply] = await say(app, world, alice, group, "/help frobnicate")

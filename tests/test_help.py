@@ -20,7 +20,7 @@ async def test_help_assign_shows_usage_who_and_examples(
     lines = reply.text.splitlines()
     assert lines[0] == "/assign — Record an action and its owner"
     assert "Usage: /assign @name <what> [by <when>]" in reply.text
-    assert "Example: /assign @sam Draft the bid by Friday" in reply.text
+    assert "Example: /assign @samira Draft the bid by Friday" in reply.text
     assert "/assign me Book the venue tomorrow 5pm" in reply.text
     assert "Who: coordinators (anyone, for themselves with me)" in reply.text
 

@@ -28,14 +28,14 @@ async def test_a_near_miss_name_is_asked_about_first(
     app: Application, world: World, group: SimChat
 ) -> None:
     alice, _, carol, dave = people(world)
-    [question] = await say(app, world, alice, group, "/assign @carl Draft the survey by Friday")
+    [question] = await say(app, world, alice, group, "/assign @carlo Draft the survey by Friday")
     assert question.text == (
-        "I haven't seen @carl in this group. Did you mean @carol? "
+        "I haven't seen @carlo in this group. Did you mean @carol? "
         "Nothing is recorded until you choose."
     )
     assert [label for label, _ in question.buttons()] == [
         "Assign to @carol",
-        "Keep @carl (not seen yet)",
+        "Keep @carlo (not seen yet)",
         "Cancel",
     ]
     assert all(len(data.encode()) <= 64 for _, data in question.buttons())
@@ -44,7 +44,7 @@ async def test_a_near_miss_name_is_asked_about_first(
     await press(app, world, dave, question, "Assign to @carol")
     assert toasts(world)[-1] == "Only Alice, who sent the command, or a coordinator can choose."
     assert await action(app, group, 1) is None
-    keep = dict(question.buttons())["Keep @carl (not seen yet)"]
+    keep = dict(question.buttons())["Keep @carlo (not seen yet)"]
     await press(app, world, alice, question, "Assign to @carol")
     assert question.text == "Recorded #1 for Carol: Draft the survey — due Fri 27 Nov."
     assert [label for label, _ in question.buttons()] == ["Done", "Update", "Snooze 1 week"]
@@ -58,22 +58,22 @@ async def test_a_near_miss_name_is_asked_about_first(
 
 async def test_keeping_the_unseen_name(app: Application, world: World, group: SimChat) -> None:
     alice = world.people[101]
-    [question] = await say(app, world, alice, group, "/assign @carl Draft the survey")
-    await press(app, world, alice, question, "Keep @carl (not seen yet)")
-    assert question.text.startswith("Recorded #1 for @carl: Draft the survey — no due date.")
-    assert "I haven't seen @carl write here yet" in question.text
+    [question] = await say(app, world, alice, group, "/assign @carlo Draft the survey")
+    await press(app, world, alice, question, "Keep @carlo (not seen yet)")
+    assert question.text.startswith("Recorded #1 for @carlo: Draft the survey — no due date.")
+    assert "I haven't seen @carlo write here yet" in question.text
     recorded = await action(app, group, 1)
-    assert (recorded.owner_user_id, recorded.owner_handle) == (None, "carl")
-    # @carl is pending here now: another action for them is not asked about again.
-    [again] = await say(app, world, alice, group, "/assign @carl Book the room")
-    assert again.text.startswith("Recorded #2 for @carl")
+    assert (recorded.owner_user_id, recorded.owner_handle) == (None, "carlo")
+    # @carlo is pending here now: another action for them is not asked about again.
+    [again] = await say(app, world, alice, group, "/assign @carlo Book the room")
+    assert again.text.startswith("Recorded #2 for @carlo")
 
 
 async def test_cancel_and_expiry_record_nothing(
     app: Application, world: World, group: SimChat, clock: FrozenClock
 ) -> None:
     alice = world.people[101]
-    [question] = await say(app, world, alice, group, "/assign @carl Draft the survey")
+    [question] = await say(app, world, alice, group, "/assign @carlo Draft the survey")
     await press(app, world, alice, question, "Cancel")
     assert question.text == "Cancelled: nothing was recorded."
     assert question.buttons() == []
@@ -215,6 +215,6 @@ async def test_someone_who_may_not_assign_to_others_is_not_asked(
     app: Application, world: World, group: SimChat
 ) -> None:
     dave = world.people[104]
-    [reply] = await say(app, world, dave, group, "/assign @carl Draft the survey")
+    [reply] = await say(app, world, dave, group, "/assign @carlo Draft the survey")
     assert reply.text.startswith("Only coordinators")
     assert reply.buttons() == []

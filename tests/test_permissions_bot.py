@@ -237,7 +237,7 @@ async def test_no_command_fails_for_an_anonymous_admin(
     alice = world.people[101]
     await say(app, world, alice, group, "/partner add City Council")
     await say(app, world, alice, group, "/assign @bob Draft the bid")
-    await say(app, world, alice, group, "/assign @sam Pending owner")
+    await say(app, world, alice, group, "/assign @samira Pending owner")
     await say(app, world, alice, group, "/assign me Three")
     texts = [c.example for c in catalogue_of(app).for_groups()]
     texts += [
