@@ -22,8 +22,14 @@ START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings({"DATABASE_PATH": str(tmp_path / "accord.sqlite3")}, env_file=None)
+def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings on a fresh database; a module or test changes others with
+    ``pytest.mark.settings(WRITE_BURST="50")`` (say, to fill a register fast)."""
+    marker = request.node.get_closest_marker("settings")
+    extra = marker.kwargs if marker else {}
+    return load_settings(
+        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), **extra}, env_file=None
+    )
 
 
 @pytest.fixture

@@ -25,12 +25,9 @@ MINUTES = """\
 me Send the minutes tomorrow"""
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Room for a 30-line /assign (each action counts against the flood limit)."""
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "40"}, env_file=None
-    )
+pytestmark = pytest.mark.settings(
+    WRITE_BURST="40"
+)  # Room for a 30-line /assign (each action counts against the flood limit).
 
 
 async def open_titles(app: Application, chat: SimChat) -> list[str]:

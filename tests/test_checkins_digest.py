@@ -5,14 +5,12 @@ actions, a summary line and what comes next, and statuses on every line."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
-from config.settings import Settings, load_settings
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
 from register.model import Status
@@ -21,13 +19,9 @@ from tests.helpers import press, say, toasts
 MONDAY_0900 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Some tests record many actions as one person; the flood limits have their own."""
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "100000"},
-        env_file=None,
-    )
+pytestmark = pytest.mark.settings(
+    WRITE_BURST="100000"
+)  # Some tests record many actions as one person; the flood limits have their own.
 
 
 async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:

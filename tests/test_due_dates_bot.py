@@ -24,12 +24,9 @@ def clock() -> FrozenClock:
     return FrozenClock(WEDNESDAY)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Writes enough for one person's dozen /assigns in a row."""
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "50"}, env_file=None
-    )
+pytestmark = pytest.mark.settings(
+    WRITE_BURST="50"
+)  # Writes enough for one person's dozen /assigns in a row.
 
 
 async def assign(app: Application, world: World, group, text: str) -> str:

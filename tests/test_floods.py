@@ -13,7 +13,7 @@ from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
 from app.throttle import Throttle, describe_wait
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import SettingsError, load_settings
 from handlers.catalogue import catalogue_of, edit_notice
 from handlers.common import AdminCache
 from localapi.world import World
@@ -23,18 +23,9 @@ from tests.helpers import say, toasts
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Three changes at once, then one every ten seconds; at most four open actions."""
-    return load_settings(
-        {
-            "DATABASE_PATH": str(tmp_path / "accord.sqlite3"),
-            "WRITE_BURST": "3",
-            "WRITE_RATE_PER_MINUTE": "6",
-            "MAX_OPEN_ACTIONS": "4",
-        },
-        env_file=None,
-    )
+pytestmark = pytest.mark.settings(
+    WRITE_BURST="3", WRITE_RATE_PER_MINUTE="6", MAX_OPEN_ACTIONS="4"
+)  # Three changes at once, then one every ten seconds; at most four open actions.
 
 
 @pytest.fixture

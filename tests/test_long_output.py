@@ -3,25 +3,17 @@ split, and long listings come a page at a time with a way to the next page."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from telegram.ext import Application
 
 from app.context import services_of
-from config.settings import Settings, load_settings
 from localapi.world import MAX_TEXT, SentMessage
 from storage.actions import NewAction
 from tests.helpers import press, say, toasts
 
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """These tests fill a register fast; the flood limits have tests of their own."""
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "100000"},
-        env_file=None,
-    )
+pytestmark = pytest.mark.settings(
+    WRITE_BURST="100000"
+)  # These tests fill a register fast; the flood limits have tests of their own.
 
 
 def one_short_reply(replies: list[SentMessage]) -> SentMessage:

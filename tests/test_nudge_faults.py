@@ -5,27 +5,21 @@ failures never touch another chat's nudges."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
-from config.settings import Settings, load_settings
+from config.settings import load_settings
 from console.cast import Cast
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, Fault, TransportError, World
 from tests.helpers import introduce, say
 
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """These tests fill a register fast; the flood limits have tests of their own."""
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "100000"},
-        env_file=None,
-    )
+pytestmark = pytest.mark.settings(
+    WRITE_BURST="100000"
+)  # These tests fill a register fast; the flood limits have tests of their own.
 
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -258,7 +252,6 @@ async def test_real_resets_and_timeouts_over_http_are_retried(tmp_path, kind: st
     from app.builder import build_application
     from app.lifecycle import feed, running
     from app.transport import AiohttpRequest
-    from config.settings import load_settings
     from console.cast import seed_world
     from localapi.request import WorldRequest
     from tests.conftest import START

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from telegram.ext import Application
@@ -11,24 +10,15 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.lifecycle import feed
 from app.throttle import Throttle
-from config.settings import Settings, load_settings
 from localapi.world import World
 from tests.helpers import say, toasts
 
 LIMITED = "That's a lot of changes at once."
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Two changes at once, then one a minute (the trial's settings)."""
-    return load_settings(
-        {
-            "DATABASE_PATH": str(tmp_path / "accord.sqlite3"),
-            "WRITE_BURST": "2",
-            "WRITE_RATE_PER_MINUTE": "1",
-        },
-        env_file=None,
-    )
+pytestmark = pytest.mark.settings(
+    WRITE_BURST="2", WRITE_RATE_PER_MINUTE="1"
+)  # Two changes at once, then one a minute (the trial's settings).
 
 
 def people(world: World):

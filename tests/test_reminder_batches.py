@@ -4,14 +4,12 @@ not one per action; each reminder is still logged and retried on its own."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
-from config.settings import Settings, load_settings
 from console.cast import Cast
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
@@ -22,12 +20,7 @@ TUESDAY_0900 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ATTEMPTS = 4  # the transport's attempts: an outage outlasts them all
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "100000"},
-        env_file=None,
-    )
+pytestmark = pytest.mark.settings(WRITE_BURST="100000")
 
 
 @pytest.fixture

@@ -3,22 +3,14 @@ owners who can't be, and a reply-assign to Accord's own message."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from telegram.ext import Application
 
-from config.settings import Settings, load_settings
 from localapi.world import World
 from register.model import OPEN_STATUSES
 from tests.helpers import say
 
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "40"}, env_file=None
-    )
+pytestmark = pytest.mark.settings(WRITE_BURST="40")
 
 
 async def one(app: Application, world: World, group, person: int, text: str) -> str:

@@ -4,13 +4,11 @@ wrongly refused. Each is read or refused clearly, and a refusal records nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
 from app.clock import FrozenClock
-from config.settings import Settings, load_settings
 from localapi.world import World
 from tests.helpers import say
 
@@ -22,11 +20,7 @@ def clock() -> FrozenClock:
     return FrozenClock(WEDNESDAY)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "50"}, env_file=None
-    )
+pytestmark = pytest.mark.settings(WRITE_BURST="50")
 
 
 async def assign(app: Application, world: World, group, text: str) -> str:

@@ -5,21 +5,14 @@ matches words across punctuation."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
-from config.settings import Settings, load_settings
 from localapi.world import World
 from tests.helpers import say
 
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), "WRITE_BURST": "100"}, env_file=None
-    )
+pytestmark = pytest.mark.settings(WRITE_BURST="100")
 
 
 async def alice(app: Application, world: World, group, text: str) -> str:
