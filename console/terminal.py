@@ -287,9 +287,10 @@ class ConsoleSession:
         target = self.clock.now() + step
         engine = services_of(self.application).nudges
         while (moment := await engine.next_moment(self.clock.now(), target)) is not None:
-            self.clock.advance(moment - self.clock.now())
+            self.clock.advance(max(moment - self.clock.now(), timedelta()))
             await run_tick(self.application)
-        self.clock.advance(target - self.clock.now())
+        # the wall clock went on meanwhile: "+0d" (or a slow tick) must not step back
+        self.clock.advance(max(target - self.clock.now(), timedelta()))
         await run_tick(self.application)
 
     async def _kick(self, _: str) -> None:

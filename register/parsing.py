@@ -91,6 +91,10 @@ _MORE_NUMBERS = re.compile(r"^[,\s]*#?(\d{1,9})(?=[,\s]|$)")
 _HANDLE = HANDLE
 
 
+# "/assign @bob @carol …", "/assign me and @bob …": a second owner where the action starts.
+_SECOND_OWNER = re.compile(r"^(?:(?:and|&)\s*)?@[A-Za-z0-9_]", re.IGNORECASE)
+
+
 class UsageError(ValueError):
     """Input that can't be used as given; the message tells the person what to send."""
 
@@ -183,6 +187,12 @@ def parse_assign(
             "characters and put the detail in an /update note."
         )
     owner, rest = parse_owner(text, mentions, "assign")
+    if _SECOND_OWNER.match(rest):
+        raise usage(
+            "assign",
+            "One owner per action: the first name owns it. Name the others as supporters "
+            "(… with @name), or record an action for each.",
+        )
     linked = {  # people picked from the mention menu, by where they are in ``rest``
         m.start - (len(text.rstrip()) - len(rest)): OwnerRef(user_id=m.user_id, name=m.name)
         for m in mentions

@@ -471,14 +471,15 @@ class Register:
         return await self._set_due(action, actor, due, now)
 
     async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
-        """Push the due date a week later (a week from today if it had none)."""
+        """Push the due date a week later (a week from today if it had none, or if a
+        week later would still be past: snoozing never leaves an action overdue)."""
         self.require_coordinator(actor, "change due dates")
         action = await self._open_action(scope, number)
-        if action.due is not None:
+        if action.due is not None and action.due.later(SNOOZE).deadline(scope.zone) > now:
             due = action.due.later(SNOOZE)
             if due.day_in(scope.zone) > horizon(now, scope.zone):
                 raise RegisterError(f"#{number} is due too far ahead to snooze it further.")
-        else:
+        else:  # no due date, or still overdue a week on: a week from today
             due = parse_due("in 1 week", now, scope.zone)
         return await self._set_due(action, actor, due, now)
 

@@ -211,3 +211,10 @@ async def test_a_message_of_several_lines(app, world, cast) -> None:
         app, world, cast, "/assign \\", "me Draft the bid by Friday \\", "me Book the room"
     )
     assert "Recorded 2 actions:\n  #1 for Alice: Draft the bid — due Fri 27 Nov." in text
+
+
+async def test_a_zero_clock_step_is_no_error(tmp_path: Path, settings) -> None:
+    out = io.StringIO()
+    await run_console(settings, stdin=io.StringIO(":clock +0d\n:clock +0m\n"), out=out)
+    assert "Traceback" not in out.getvalue()
+    assert len([line for line in out.getvalue().splitlines() if line.startswith("Clock:")]) == 2

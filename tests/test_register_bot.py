@@ -400,3 +400,25 @@ async def test_export_sends_two_utf8_csv_documents(app: Application, world: Worl
     events = list(csv.reader(io.StringIO(history_doc.document[1].decode("utf-8-sig"))))
     assert events[0] == ["number", "when", "who", "what", "old", "new", "note"]
     assert [row[3] for row in events[1:]] == ["created", "status"]
+
+
+async def test_one_owner_per_action(app: Application, world: World, group) -> None:
+    alice = world.people[101]
+    for text in ("/assign @bob @carol Joint task", "/assign me and @bob Joint task"):
+        [reply] = await say(app, world, alice, group, text)
+        assert "One owner per action" in reply.text, text
+    [listing] = await say(app, world, alice, group, "/actions")
+    assert "none" in listing.text
+
+
+async def test_snoozing_an_overdue_action_leaves_it_due_ahead(
+    app: Application, world: World, group, clock: FrozenClock
+) -> None:
+    from datetime import timedelta
+
+    alice = world.people[101]
+    [recorded] = await say(app, world, alice, group, "/assign me Overdue thing by Friday")
+    clock.advance(timedelta(days=21))
+    await press(app, world, alice, recorded, "Snooze 1 week")
+    [listing] = await say(app, world, alice, group, "/actions")
+    assert "OVERDUE" not in listing.text, listing.text
