@@ -27,6 +27,10 @@ _CLOCK = (
     r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midday|midnight))"
 )
 _TIME = re.compile(r"(?:^|\s+)(?:at\s+|@\s*)?" + _CLOCK + r"$")
+# "at 5", "at 10": an hour with no am or pm, after a day ("tomorrow at 5"); 1 to 7 are
+# read as afternoon hours (nobody's action is due at 5am), 8 to 12 as morning and noon,
+# 13 to 23 as the 24-hour clock, and the reading says so.
+_BARE_HOUR = re.compile(r"\s+at\s+(?P<h>\d{1,2})$")
 _LEADING_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"(?:\s+|$)")
 _WHOLE_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"$")
 _NUMBER_WORDS = (
@@ -73,7 +77,7 @@ _ORDINAL = re.compile(
 )
 _NUMERIC = re.compile(r"^(?P<a>\d{1,2})[/.](?P<b>\d{1,2})(?:[/.](?P<y>\d{2}|\d{4}))?$")
 _WEEKDAY_AND_DATE = re.compile(r"^(?P<wd>[a-z]+)\s+(?P<rest>(?:the\s+)?\d.*)$")
-_END_OF = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<what>.+)$")
+_END_OF = re.compile(r"^(?:the\s+)?end\s+(?:of\s+)?(?:the\s+)?(?P<what>.+)$")
 _MID = re.compile(r"^(?:the\s+)?(?:mid|middle\s+of)\s+(?:the\s+)?(?P<what>[a-z]+)$")
 _START_OF = re.compile(r"^(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+)?(?P<what>.+)$")
 _QUARTER = re.compile(r"^(?:q|quarter\s+)(?P<q>[1-4])$")
@@ -97,7 +101,14 @@ _HOLIDAYS = {
 }  # fmt: skip
 # Holidays people round to: "by Christmas" may mean the last working day before it.
 _ROUGH_HOLIDAYS = ("christmas", "xmas", "new year", "the new year", "easter")
-_MARKER = re.compile(r"^(?:by|on|due|before|until|till|for|no\s+later\s+than)(?:\s+|$)")
+_MARKER = re.compile(r"^(?:by|b4|on|due|before|until|till|for|w/c|no\s+later\s+than)(?:\s+|$)")
+# "first thing Monday" is Monday, as "Monday morning" is.
+_FIRST_THING = re.compile(r"^first\s+thing(?:\s+on)?\s+")
+# Words that name a day only each school (or area) knows.
+_HALF_TERM = re.compile(r"\bhalf[\s-]?term\b")
+# How far back a day and month with no year may be and still be this year's, refused as
+# past ("25/11" on 26 November): further back, it is next year's, with a note.
+_JUST_PASSED = timedelta(days=61)
 END_OF_DAY = time(23, 59)
 # A due date is a few words: longer text is refused before any parsing, so no message
 # can make the parser (dateparser's above all) work for long.
@@ -274,14 +285,21 @@ def read_due(
     cleaned = _MARKER.sub("", _MARKER.sub("", cleaned, count=1), count=1)  # "due by Friday"
     if not cleaned:
         raise DueDateError("the due date is empty")
+    if _HALF_TERM.search(cleaned):
+        raise DueDateError(
+            f"I can't read {_shown(text)!r}: half term depends on the school. Give the date: "
+            f"{examples(today)}",
+            understood=True,
+        )
     if _ISO_MOMENT.match(cleaned):
         return _iso_moment(cleaned, text, local_now, zone)
-    clock, day_words = _split_time(cleaned)
+    clock, day_words, guessed = _split_time(cleaned)
     # "by midnight": the end of that day, which is when a due day falls due anyway
     midnight = clock == time(0) and "midnight" in cleaned.split()
     if midnight:
         clock = None
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
+    day_words = _FIRST_THING.sub("", _MARKER.sub("", day_words, count=1))  # "3pm on Friday"
     found = _fast_day(day_words, today, order, strict) if day_words else (today, False)
     if found is None:
         if strict or not slow or not _dateparser_might_read(cleaned):
@@ -291,7 +309,7 @@ def read_due(
     due = _due(day, clock, text, local_now, zone)
     if midnight:
         return Reading(due, f"I read {_shown(text)!r} as the end of {due.describe(zone, now)}")
-    note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous else None
+    note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous or guessed else None
     return Reading(due, note)
 
 
@@ -324,15 +342,24 @@ def _shown(text: str) -> str:
     return " ".join(text.split())
 
 
-def _split_time(text: str) -> tuple[time | None, str]:
-    """Split a time of day ("5pm", "17:30", "noon"), trailing or leading, from the day."""
+def _split_time(text: str) -> tuple[time | None, str, bool]:
+    """Split a time of day ("5pm", "17:30", "noon"), trailing or leading, from the day;
+    and whether the time was a guess (an hour with no am or pm: "Monday at 10")."""
     match = _TIME.search(text)
     if match is None:
+        if bare := _BARE_HOUR.search(text):
+            hour = int(bare["h"])
+            if not 1 <= hour <= 23:
+                raise DueDateError(
+                    f"'at {bare['h']}' is not a time of day: try 9am, 5:30pm, noon or 17:30",
+                    understood=True,
+                )
+            return time(hour + 12 if hour <= 7 else hour), text[: bare.start()].strip(), True
         match = _LEADING_TIME.match(text)
         if match is None:
-            return None, text
-        return _clock(match), text[match.end() :].strip()
-    return _clock(match), text[: match.start()].strip()
+            return None, text, False
+        return _clock(match), text[match.end() :].strip(), False
+    return _clock(match), text[: match.start()].strip(), False
 
 
 def _clock(match: re.Match[str]) -> time:
@@ -380,7 +407,7 @@ _RELATIVE_DAYS = {
 }  # fmt: skip
 _END_ALIASES = {
     "eom": "month", "month end": "month", "eow": "week", "eoy": "year", "year end": "year",
-    "eoq": "quarter", "quarter end": "quarter",
+    "eoq": "quarter", "quarter end": "quarter", "w/e": "week",
 }  # fmt: skip
 
 
@@ -393,7 +420,11 @@ def _relative(words: str, today: date, order: str, strict: bool) -> Found | None
     if words == "next week":
         return today + timedelta(days=7 - today.weekday()), False
     if words in ("weekend", "the weekend", "this weekend"):  # before it: the Friday
+        if today.weekday() >= 5:  # said at the weekend: this one, its Sunday
+            return _next_weekday(today, 6, allow_today=True), True
         return _next_weekday(today, 4, allow_today=True), True
+    if words in ("the week after next", "week after next"):  # its Monday, as "next week"
+        return today + timedelta(days=14 - today.weekday()), True
     if words in ("next month",) and not strict:
         return _add_months(today.replace(day=1), 1), True
     if words in _END_ALIASES:
@@ -496,12 +527,20 @@ def _numeric(words: str, today: date, order: str, strict: bool) -> Found | None:
     first, second = int(match["a"]), int(match["b"])
     day, month = (second, first) if order == "MDY" else (first, second)
     year = match["y"] and int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+    if strict and not year and "." in words:  # "section 3.2": a decimal number, no date
+        return None
     if month > 12 and day <= 12:
         shape = "month/day" if order == "MDY" else "day/month"
         raise DueDateError(
             f"{_shown(words)!r} is not a real date (dates are read {shape})", understood=True
         )
     ambiguous = first <= 12 and second <= 12 and first != second
+    if not year and 1 <= month <= 12 and (month, day) < (today.month, today.day):
+        with contextlib.suppress(ValueError):  # 29/2 in a year without one: as below
+            this_year = date(today.year, month, day)
+            if today - this_year <= _JUST_PASSED:  # "25/11" on 26 Nov: in the past
+                return this_year, ambiguous
+        ambiguous = True  # read as next year's: say so
     return _calendar_day(words, today, day, month, year), ambiguous
 
 
@@ -554,6 +593,8 @@ def _periods(words: str, today: date, order: str, strict: bool) -> Found | None:
         if what in MONTHS:
             return _next_month_end(MONTHS[what], today, day=1), False
         return None
+    if _QUARTER.match(words) and not strict:  # "by Q2": the end of that quarter
+        return _end_of(words, today)
     month = words.removeprefix("the ")
     if month in MONTHS and not strict:  # "by January": its first day
         return _next_month_end(MONTHS[month], today, day=1), True

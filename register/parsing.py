@@ -34,11 +34,11 @@ from register.supporting import (
 from register.text import clean_text
 from register.usage import usage_text
 
-STRONG_MARKERS = ("by", "due")
-WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for")
-# "for Friday" is kept in the title as well as read as the due date ("Book venue for
-# Friday"): the words say what the action is for.
-_KEPT_MARKERS = ("for",)
+STRONG_MARKERS = ("by", "due", "b4")
+WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for", "w/c")
+# Punctuation around a due clause: "(by Friday)", "by Friday!", "Bid, … by Friday".
+_CLOSING = re.compile(r"[.!?)\]]+$")
+_TITLE_TAIL = " ,;:-–—(["
 _DATE_WORDS = (
     "today", "tomorrow", "tonight", "yesterday", "next", "week", "month", "end",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -60,8 +60,9 @@ _TAIL_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset((
 _DATE_ENDINGS = frozenset(WEEKDAYS) | frozenset((
     "today", "tonight", "tomorrow", "tmrw", "cob", "eod", "fortnight", "christmas", "xmas",
 ))  # fmt: skip
-_DATE_SHAPE = re.compile(
-    r"^(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{4}-\d{1,2}-\d{1,2})$"
+_DATE_SHAPE = re.compile(  # "3.2" with no year is a number ("section 3.2"), not a date
+    r"^(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}"
+    r"|\d{4}-\d{1,2}-\d{1,2})$"
 )
 # A date after these is what the action is about, not when it is due ("the minutes
 # from Tuesday", "notes on last week").
@@ -282,7 +283,7 @@ def split_due(
     in the title. Only the last few words are looked at, and only the two shortest
     clauses after a marker may go to dateparser: the work is bounded whatever the text.
     """
-    words = text.split()
+    words = _CLOSING.sub("", text.rstrip()).split()
     first = max(0, len(words) - MAX_DUE_WORDS)
     slow_attempts = 0
 
@@ -293,10 +294,10 @@ def split_due(
         read_due(clause, now, zone, slow=slow, order=order, strict=strict)
 
     for index in range(len(words) - 1, first - 1, -1):
-        marker = words[index].lower()
+        marker = words[index].lower().lstrip("([")
         if marker not in STRONG_MARKERS + WEAK_MARKERS:
             continue
-        clause = " ".join(words[index:])
+        clause = " ".join(words[index:]).lstrip("([")
         try:
             attempt(clause)
         except DueDateError as error:
@@ -305,8 +306,9 @@ def split_due(
             if (error.understood and (strong or not error.past)) or meant_a_date:
                 raise UsageError(str(error)) from None
             continue
-        title = text if marker in _KEPT_MARKERS else " ".join(words[:index])
-        return title, clause
+        if marker not in STRONG_MARKERS:  # "by 3pm on Friday": the whole of it
+            index, clause = _from_strong_marker(words, index, clause, now, zone, order)
+        return _title(words[:index]), clause
     if len(words) < 2:
         return text, None
     could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
@@ -322,9 +324,30 @@ def split_due(
             if error.understood and not about_the_past:
                 raise UsageError(str(error)) from None
             continue
-        return " ".join(words[:-size]), clause
+        return _title(words[:-size]), clause
     _refuse_a_date_ending(words, now.astimezone(zone).date())
     return text, None
+
+
+def _from_strong_marker(
+    words: list[str], index: int, clause: str, now: datetime, zone: ZoneInfo, order: str
+) -> tuple[int, str]:
+    """A clause read from a weak marker, taken from a "by" two words before it when the
+    longer clause reads too ("by 3pm on Friday" rather than "on Friday")."""
+    start = index - 2
+    if start < 0 or words[start].lower().lstrip("([") not in STRONG_MARKERS:
+        return index, clause
+    longer = " ".join(words[start:]).lstrip("([")
+    try:
+        read_due(longer, now, zone, slow=False, order=order)
+    except DueDateError:
+        return index, clause
+    return start, longer
+
+
+def _title(words: list[str]) -> str:
+    """The words before a due clause, without the punctuation that led to it."""
+    return " ".join(words).rstrip(_TITLE_TAIL)
 
 
 def _bare(word: str) -> str:

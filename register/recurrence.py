@@ -41,8 +41,17 @@ _ANCHOR = rf"(?:\s+(?:on|by|due)(?:\s+the)?)?\s+(?:(?P<wd>{_WEEKDAY})s?|{_MONTHD
 _EVERY = re.compile(
     rf"^(?:every|each)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMBERS)})\s+)?"
     rf"(?:(?P<unit>{'|'.join(_UNITS)})s?(?:{_ANCHOR}(?:\s+of\s+the\s+month)?)?"
-    rf"|(?P<day>{_WEEKDAY})s?)$",
+    rf"|(?P<day>{_WEEKDAY})s?|(?:the\s+)?(?P<nth>\d{{1,2}})(?:st|nd|rd|th))$",
     re.IGNORECASE,
+)
+# Rules the model can't hold (one weekday per rule), refused rather than half read.
+_END_OF_RULE = r"(?=[\s.,;]*$|\s+(?:by|due|on|before|until|till|from)\b)"
+_SEVERAL_DAYS = re.compile(
+    rf"\b(?:every|each)\s+(?:{_WEEKDAY})s?(?:\s*(?:,|and|&)\s*(?:{_WEEKDAY})s?)+{_END_OF_RULE}",
+    re.IGNORECASE,
+)
+_WORKING_DAYS = re.compile(
+    rf"\b(?:every|each)\s+(?:week|working\s+|work\s+)days?{_END_OF_RULE}", re.IGNORECASE
 )
 _ADVERB = re.compile(
     rf"^(?P<adverb>{'|'.join(_ADVERBS)})(?:{_ANCHOR}(?:\s+of\s+the\s+month)?)?$", re.IGNORECASE
@@ -106,11 +115,12 @@ class Recurrence:
         return text
 
     def first(self, today: date) -> date:
-        """The first due day from ``today`` on: the anchor day, or one interval ahead."""
+        """The first due day from ``today`` on (today counts): the anchor day, or today for
+        a rule that names no day ("every week" starts this week, due today)."""
         if self.anchored:  # the next such day, whatever the interval: the series starts there
             rule = Recurrence(self.unit, 1, self.weekday, self.monthday)._rule(today)
             return rule.after(_midnight(today), inc=True).date()
-        return today + self._step()
+        return today
 
     def after(self, previous: date, today: date) -> date:
         """The occurrence that follows one due on ``previous``, and not before ``today``."""
@@ -163,6 +173,16 @@ def split_recurrence(text: str) -> tuple[str, Recurrence | None]:
     a rule but aren't one ("check every box") stay in the text, unless they clearly
     meant one ("every 0 weeks"): then a ``RecurrenceError``.
     """
+    if _SEVERAL_DAYS.search(text):
+        raise RecurrenceError(
+            "I can repeat an action on one day of the week: record one action for each day "
+            "(… every Monday, … every Thursday)."
+        )
+    if _WORKING_DAYS.search(text):
+        raise RecurrenceError(
+            "I can't repeat an action on weekdays only: say every day, or record one action "
+            "for each day (… every Monday, … every Tuesday)."
+        )
     for match in reversed(list(_START.finditer(text))):
         words = text[match.start(1) :].split()
         adverb = match[1].lower() in _ADVERBS  # "Weekly report": no rule, a title
@@ -195,6 +215,8 @@ def read_rule(clause: str) -> Recurrence | None:
     interval = 1 if count is None else _NUMBERS.get(count) or int(count)
     if match["day"]:
         return Recurrence("week", interval, weekday=WEEKDAYS[match["day"]])
+    if match["nth"]:  # "every 31st": monthly, on the last day of shorter months
+        return Recurrence("month", interval, monthday=int(match["nth"]))
     unit, per = _UNITS[match["unit"]]
     return _rule(unit, interval * per, match)
 

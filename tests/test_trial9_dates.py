@@ -94,7 +94,7 @@ async def test_a_date_that_cant_be_used_is_refused(
 
 async def test_a_decimal_number_is_no_date(app: Application, world: World, group) -> None:
     reply = await assign(app, world, group, "Review section 3.2")
-    assert reply.splitlines()[0] == "Recorded #1 for Alice: Review section 3.2"
+    assert reply.splitlines()[0] == "Recorded #1 for Alice: Review section 3.2 — no due date."
 
 
 async def test_punctuation_and_supporters_around_the_date(
@@ -102,7 +102,9 @@ async def test_punctuation_and_supporters_around_the_date(
 ) -> None:
     await say(app, world, world.people[101], group, "/partner add City Council")
     reply = await assign(app, world, group, "Bid, with @alice and City Council, by Friday")
-    assert reply.splitlines()[0].startswith("Recorded #1 for Alice: Bid — due Fri 27 Nov.")
+    assert reply.splitlines()[0].startswith(
+        "Recorded #1 for Alice: Bid — due Fri 27 Nov, with City Council."
+    )
 
 
 async def test_this_weekend_on_a_saturday_is_this_weekend(
@@ -130,7 +132,9 @@ def test_today_counts_for_every_rule(rule: Recurrence) -> None:
 
 async def test_a_daily_action_is_first_due_today(app: Application, world: World, group) -> None:
     reply = await assign(app, world, group, "Check the inbox every day")
-    assert reply.splitlines()[0].startswith("Recorded #1 for Alice: Check the inbox — due Thu 26 Nov")
+    assert reply.splitlines()[0].startswith(
+        "Recorded #1 for Alice: Check the inbox — due Thu 26 Nov"
+    )
 
 
 async def test_every_31st_is_the_last_day_of_shorter_months(
