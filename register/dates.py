@@ -347,13 +347,8 @@ def _split_time(text: str) -> tuple[time | None, str, bool]:
     and whether the time was a guess (an hour with no am or pm: "Monday at 10")."""
     match = _TIME.search(text)
     if match is None:
-        if bare := _BARE_HOUR.search(text):
-            hour = int(bare["h"])
-            if not 1 <= hour <= 23:
-                raise DueDateError(
-                    f"'at {bare['h']}' is not a time of day: try 9am, 5:30pm, noon or 17:30",
-                    understood=True,
-                )
+        bare = _BARE_HOUR.search(text)
+        if bare and 1 <= (hour := int(bare["h"])) <= 23:  # "Table 4 at 30": no time
             return time(hour + 12 if hour <= 7 else hour), text[: bare.start()].strip(), True
         match = _LEADING_TIME.match(text)
         if match is None:

@@ -143,3 +143,11 @@ async def test_every_31st_is_the_last_day_of_shorter_months(
     assert read_rule("every 31st") == Recurrence("month", monthday=31)
     reply = await assign(app, world, group, "Returns every 31st")
     assert reply.splitlines()[0].startswith("Recorded #1 for Alice: Returns — due Mon 30 Nov")
+
+
+@pytest.mark.parametrize("title", ["Review item at 30", "Meet at 5", "Book venue for 20 people"])
+async def test_numbers_that_are_no_time_stay_in_the_title(
+    app: Application, world: World, group, title: str
+) -> None:
+    reply = await assign(app, world, group, title)
+    assert reply.splitlines()[0] == f"Recorded #1 for Alice: {title} — no due date."
