@@ -43,7 +43,7 @@ from register.text import clean_text
 BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
 PICK = re.compile(r"^pk:(-\d{1,15})$")
 UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b(?: in (.+?) — reply)?")
-CARRIED = re.compile(r"^/(done|update) (\d{1,9})(?: (.*))?$", re.DOTALL)
+CARRIED = re.compile(r"^/(done|update|reopen) (\d{1,9})(?: (.*))?$", re.DOTALL)
 # "done, sent it yesterday" closes the action; "done by Friday" is a note about the future.
 DONE_WORD = re.compile(
     r"^\s*done\b(?!\s+(?:by|soon|yet|next|tomorrow|later|when|if|before|after|this)\b)"

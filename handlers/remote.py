@@ -88,11 +88,16 @@ async def pressed_scope(
 
 
 async def groups_of(
-    context: AccordContext, user_id: int, number: int | None = None
+    context: AccordContext, user_id: int, number: int | None = None, only_numbered: bool = False
 ) -> list[tuple[int, str]]:
     """The groups where ``user_id`` owns open actions, as ``(chat id, title)``: only
-    those where they own open ``#number`` when there are any such."""
-    actions = await context.services.register.of_person(user_id, None)
+    those where they own ``#number`` (open, else closed) when there are any such, and
+    only those if ``only_numbered``."""
+    register = context.services.register
+    actions = [] if only_numbered else await register.of_person(user_id, None)
     groups = {a.chat_id: a.chat_title or "A group" for a in actions}
-    owning = {a.chat_id: groups[a.chat_id] for a in actions if a.number == number}
+    owning = {a.chat_id: a.chat_title or "A group" for a in actions if a.number == number}
+    if not owning and number is not None:
+        numbered = await register.numbered_of_person(user_id, number)
+        owning = {a.chat_id: a.chat_title or "A group" for a in numbered}
     return sorted((owning or groups).items(), key=lambda group: group[1].casefold())

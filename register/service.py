@@ -630,6 +630,11 @@ class Register:
             return await self.actions.of_owner(user_id, OPEN_STATUSES)
         return await self.actions.in_chat(scope.chat_id, OPEN_STATUSES, owner_user_id=user_id)
 
+    async def numbered_of_person(self, user_id: int, number: int) -> list[Action]:
+        """A person's actions numbered ``number`` in any chat, open or closed (to find
+        where a private /reopen or /update on a closed action is meant)."""
+        return await self.actions.of_owner(user_id, list(Status), number=number)
+
     async def who(self, scope: ChatScope, words: str) -> list[Action]:
         """Open actions whose titles match ``words`` best (fuzzy, typo-tolerant)."""
         open_actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
