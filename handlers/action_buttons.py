@@ -51,7 +51,7 @@ DONE_WORD = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # A group reminder about one action, addressed to its owner (nudges/compose.py reminder).
-GROUP_REMINDER = re.compile(r"^(.+?), (?:reminder: )?#(\d{1,9}) ")
+GROUP_REMINDER = re.compile(r"^(?:reminder: )?#(\d{1,9}) ")
 
 
 def register(application: Application) -> None:
@@ -130,13 +130,19 @@ class _ReplyToGroupReminder(filters.MessageFilter):
         replied = message.reply_to_message
         if not message.text or message.from_user is None or replied is None:
             return False
-        match = GROUP_REMINDER.match(replied.text or "")
         return bool(
-            match
-            and replied.from_user is not None
+            replied.from_user is not None
             and replied.from_user.is_bot
-            and match.group(1) == clean_text(message.from_user.full_name)
+            and reminded_number(replied.text or "", message.from_user.full_name) is not None
         )
+
+
+def reminded_number(text: str, full_name: str) -> int | None:
+    """The action a group reminder addressed to ``full_name`` is about ("Carol, reminder:
+    #1 …" or "Carol, #1 … is now overdue"); None for any other message."""
+    greeting = clean_text(full_name) + ", "
+    match = GROUP_REMINDER.match(text[len(greeting) :]) if text.startswith(greeting) else None
+    return int(match.group(1)) if match else None
 
 
 class _ReplyToUpdatePrompt(filters.MessageFilter):
@@ -332,12 +338,13 @@ async def group_reminder_reply(update: Update, context: AccordContext) -> None:
     message = update.effective_message
     assert message is not None
     replied = message.reply_to_message
-    match = GROUP_REMINDER.match(replied.text or "") if replied else None
-    if replied is None or replied.from_user is None or match is None:
+    user = update.effective_user
+    if replied is None or replied.from_user is None or user is None:
         return
-    if replied.from_user.id != context.bot.id:
+    number = reminded_number(replied.text or "", user.full_name)
+    if replied.from_user.id != context.bot.id or number is None:
         return
-    await _group_note(update, context, int(match.group(2)), message.text or "")
+    await _group_note(update, context, number, message.text or "")
 
 
 def done_or_note(text: str) -> tuple[str, str]:
