@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from functools import partial
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -21,6 +22,7 @@ from config.settings import Settings
 from handlers import register_all
 from handlers.catalogue import publish_commands
 from handlers.nudges import schedule_tick
+from handlers.remote import member_of
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +84,22 @@ def build_application(
     return application
 
 
+async def _member_here(application: Application, chat_id: int, user_id: int) -> bool | None:
+    """Ask Telegram whether ``user_id`` is in ``chat_id``; a member counts as seen there,
+    so they are not asked about again."""
+    found = await member_of(application.bot, chat_id, user_id)
+    if found:
+        services = services_of(application)
+        await services.people.seen_in(chat_id, user_id, services.clock.now())
+    return found
+
+
 async def _open_services(application: Application) -> None:
     """Open the database, then publish the command menus (a failure there is not fatal)."""
     await services_of(application).open()
-    services_of(application).register.own_username = application.bot.username
+    services = services_of(application)
+    services.register.own_username = application.bot.username
+    services.register.membership = partial(_member_here, application)
     settle_heap()
     try:
         await publish_commands(application)

@@ -24,6 +24,8 @@ from telegram.helpers import mention_html
 from app.context import AccordContext
 from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
 from handlers.common import (
+    chat_scope,
+    current_actor,
     friendly_errors,
     nothing_changed,
     once_per_message,
@@ -35,18 +37,21 @@ from handlers.remote import GONE, group_scope, groups_of, in_private, pressed_sc
 from register.parsing import UsageError
 from register.render import action_line, due_text, escape
 from register.service import NotAllowedError, RegisterError
+from register.text import clean_text
 
 # A private chat's buttons carry their group's id after the number.
 BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
 PICK = re.compile(r"^pk:(-\d{1,15})$")
 UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b(?: in (.+?) — reply)?")
-CARRIED = re.compile(r"^/(done|update) (\d{1,9})(?: (.*))?$", re.DOTALL)
+CARRIED = re.compile(r"^/(done|update|reopen) (\d{1,9})(?: (.*))?$", re.DOTALL)
 # "done, sent it yesterday" closes the action; "done by Friday" is a note about the future.
 DONE_WORD = re.compile(
     r"^\s*done\b(?!\s+(?:by|soon|yet|next|tomorrow|later|when|if|before|after|this)\b)"
     r"[\s,.:;!—–-]*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+# A group reminder about one action, addressed to its owner (nudges/compose.py reminder).
+GROUP_REMINDER = re.compile(r"^(?:reminder: )?#(\d{1,9}) ")
 
 
 def register(application: Application) -> None:
@@ -58,6 +63,15 @@ def register(application: Application) -> None:
     application.add_handler(
         MessageHandler(
             _ReplyToUpdatePrompt() & ~filters.COMMAND & filters.UpdateType.MESSAGE, update_reply
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            _ReplyToGroupReminder()
+            & filters.ChatType.GROUPS
+            & ~filters.COMMAND
+            & filters.UpdateType.MESSAGE,
+            group_reminder_reply,
         )
     )
     application.add_handler(
@@ -106,6 +120,29 @@ class _ReplyToReminder(filters.MessageFilter):
             and replied.from_user.is_bot
             and bool(targets(replied.reply_markup))
         )
+
+
+class _ReplyToGroupReminder(filters.MessageFilter):
+    """Text replying to Accord's group reminder about one action, from the person it
+    is addressed to."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        if not message.text or message.from_user is None or replied is None:
+            return False
+        return bool(
+            replied.from_user is not None
+            and replied.from_user.is_bot
+            and reminded_number(replied.text or "", message.from_user.full_name) is not None
+        )
+
+
+def reminded_number(text: str, full_name: str) -> int | None:
+    """The action a group reminder addressed to ``full_name`` is about ("Carol, reminder:
+    #1 …" or "Carol, #1 … is now overdue"); None for any other message."""
+    greeting = clean_text(full_name) + ", "
+    match = GROUP_REMINDER.match(text[len(greeting) :]) if text.startswith(greeting) else None
+    return int(match.group(1)) if match else None
 
 
 class _ReplyToUpdatePrompt(filters.MessageFilter):
@@ -258,7 +295,7 @@ async def update_reply(update: Update, context: AccordContext) -> None:
         return
     number, note = int(match.group(1)), message.text or ""
     if not in_private(update):
-        await record_update(update, context, number, note)
+        await _group_note(update, context, number, note)
         return
     user = update.effective_user
     assert user is not None
@@ -292,6 +329,42 @@ async def reminder_reply(update: Update, context: AccordContext) -> None:
     await _remote_note(update, context, group_id, number, message.text or "")
 
 
+@throttled
+@once_per_message
+@friendly_errors
+async def group_reminder_reply(update: Update, context: AccordContext) -> None:
+    """A reply by its owner to a group reminder about one action is an update on it;
+    "done …" closes it."""
+    message = update.effective_message
+    assert message is not None
+    replied = message.reply_to_message
+    user = update.effective_user
+    if replied is None or replied.from_user is None or user is None:
+        return
+    number = reminded_number(replied.text or "", user.full_name)
+    if replied.from_user.id != context.bot.id or number is None:
+        return
+    await _group_note(update, context, number, message.text or "")
+
+
+def done_or_note(text: str) -> tuple[str, str]:
+    """``("done", note)`` for a reply that says the action is done ("done, sent it"),
+    else ``("update", text)``: one rule for every reply that may close an action."""
+    done = DONE_WORD.match(text)
+    return ("done", done.group(1)) if done else ("update", text)
+
+
+async def _group_note(update: Update, context: AccordContext, number: int, text: str) -> None:
+    """A note (or "done …") replied in a group on its action ``#number``."""
+    op, note = done_or_note(text)
+    if op == "update":
+        await record_update(update, context, number, note)
+        return
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    await reply(update, await act_on(context, scope, actor, op, number, note))
+
+
 async def _remote_note(
     update: Update, context: AccordContext, group_id: int, number: int, text: str
 ) -> None:
@@ -299,6 +372,5 @@ async def _remote_note(
     user = update.effective_user
     assert user is not None
     scope, actor = await group_scope(context, group_id, user)
-    done = DONE_WORD.match(text)
-    op, note = ("done", done.group(1)) if done else ("update", text)
+    op, note = done_or_note(text)
     await reply(update, await act_on(context, scope, actor, op, number, note, remote=True))

@@ -81,8 +81,7 @@ COMMANDS = (
                 "/update 3 at risk: waiting for figures", writes=True),
     CommandInfo("edit", "Correct an action's title", "/edit 3 Draft the carers' survey",
                 in_private=False, writes=True),
-    CommandInfo("reopen", "Undo a /done or a /drop", "/reopen 3", in_private=False,
-                writes=True),
+    CommandInfo("reopen", "Undo a /done or a /drop", "/reopen 3", writes=True),
     CommandInfo("reassign", "Give an action to someone else", "/reassign 3 @alexis",
                 in_private=False, coordinators_only=True, writes=True),
     CommandInfo("due", "Change a due date", "/due 3 next Tuesday", in_private=False,
@@ -480,16 +479,25 @@ async def record_update(update: Update, context: AccordContext, number: int, not
     try:
         answer = await act_on(context, scope, actor, "update", number, note)
     except ClosedError as closed:
-        await reply(
-            update,
-            f"{escape(str(closed))} If it isn't, reopen it: /reopen {number} (or press "
-            "Reopen), then add your note.",
-            reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton("Reopen", callback_data=f"act:reopen:{number}")]]
-            ),
-        )
+        await reply_closed(update, closed, number)
         return
     await reply(update, answer)
+
+
+async def reply_closed(
+    update: Update, closed: ClosedError, number: int, chat_id: int | None = None
+) -> None:
+    """An update for a closed action: point to /reopen, with a Reopen button (in a
+    private chat, the button carries the group, checked again on press)."""
+    where = f":{chat_id}" if chat_id is not None else ""
+    await reply(
+        update,
+        f"{escape(str(closed))} If it isn't, reopen it: /reopen {number} (or press "
+        "Reopen), then add your note.",
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Reopen", callback_data=f"act:reopen:{number}{where}")]]
+        ),
+    )
 
 
 async def act_on(
@@ -501,11 +509,15 @@ async def act_on(
     note: str,
     remote: bool = False,
 ) -> str:
-    """Close (``done``) or note (``update``) action ``#number`` of ``scope``, checked by
-    the register; the confirmation, naming the group when ``remote`` (said elsewhere)."""
+    """Close (``done``), note (``update``) or reopen (``reopen``) action ``#number`` of
+    ``scope``, checked by the register; the confirmation, naming the group when
+    ``remote`` (said elsewhere)."""
     now = context.services.clock.now()
     register_ = context.services.register
     where = f" ({escape(scope.title)})" if remote else ""
+    if op == "reopen":
+        action = await register_.reopen(scope, actor, number, now)
+        return reopened_text(action, scope, now, where)
     if op == "done":
         action = await register_.complete(scope, actor, number, note, now)
         following = await next_occurrence(register_, action, scope.zone, now)
@@ -524,17 +536,24 @@ async def private_request(
     has open actions (the one where ``#number`` is theirs, if that tells), or ask which."""
     user = update.effective_user
     assert user is not None
-    groups = await groups_of(context, user.id, request.number)
+    groups = await groups_of(context, user.id, request.number, only_numbered=op == "reopen")
     if not groups:
+        owned = f"no action #{request.number}" if op == "reopen" else "no open actions"
         await reply(
             update,
-            f"You own no open actions in any partnership group. Send /{op} in the group "
+            f"You own {owned} in any partnership group. Send /{op} in the group "
             "where the action is.",
         )
         return
     if len(groups) == 1:
         scope, actor = await group_scope(context, groups[0][0], user)
-        answer = await act_on(context, scope, actor, op, request.number, request.rest, True)
+        try:
+            answer = await act_on(context, scope, actor, op, request.number, request.rest, True)
+        except ClosedError as closed:
+            if op != "update":
+                raise
+            await reply_closed(update, closed, request.number, scope.chat_id)
+            return
         await reply(update, answer)
         return
     command = f"/{op} {request.number}" + (f" {request.rest}" if request.rest else "")
@@ -594,20 +613,25 @@ async def edit(update: Update, context: AccordContext) -> None:
     await reply(update, f"<b>#{action.number}</b> is now: {escape(action.title)}.")
 
 
-@group_only("reopen")
 @friendly_errors
 async def reopen(update: Update, context: AccordContext) -> None:
-    """/reopen <#>: undo a done (its owner, or a coordinator) or a drop (coordinators)."""
+    """/reopen <#>: undo a done (its owner, or a coordinator) or a drop (coordinators);
+    in a private chat, in the partnership where #<#> is theirs (or the one they pick)."""
+    if in_private(update):
+        text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+        await private_request(update, context, "reopen", parse_numbered(text, "reopen"))
+        return
     request, scope, actor = await numbered_command(update, context, "reopen")
     now = context.services.clock.now()
     action = await context.services.register.reopen(scope, actor, request.number, now)
     await reply(update, reopened_text(action, scope, now))
 
 
-def reopened_text(action: Action, scope: ChatScope, now: datetime) -> str:
-    """``Reopened #3 Send the minutes — at risk, due Fri 27 Nov.``"""
+def reopened_text(action: Action, scope: ChatScope, now: datetime, where: str = "") -> str:
+    """``Reopened #3 Send the minutes — at risk, due Fri 27 Nov.`` (``where``: the
+    group, escaped, when said in a private chat)."""
     return (
-        f"Reopened <b>#{action.number}</b> {escape(action.title)} — "
+        f"Reopened <b>#{action.number}</b> {escape(action.title)}{where} — "
         f"{action.status.label}, {due_text(action.due, scope.zone, now)}."
     )
 

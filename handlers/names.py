@@ -89,9 +89,17 @@ async def choose(update: Update, context: AccordContext) -> None:
                 source_message_id=choice.payload.get("source"),
             )
             await query.answer(f"Recorded #{result.action.number}.")
-            text = assigned_text(result, scope, now)
-            markup = action_keyboard(result.action.number)
-            await _rewrite(query.edit_message_text(text, reply_markup=markup))
+            # The question loses its buttons and the confirmation comes as a new message:
+            # a double tap on "Assign to …" must not land on a Done button in its place.
+            await _rewrite(
+                query.edit_message_text(
+                    f"{escape(question_text(message))}\n<i>Chosen: @{escape(handle)}.</i>"
+                )
+            )
+            await message.reply_text(
+                assigned_text(result, scope, now),
+                reply_markup=action_keyboard(result.action.number),
+            )
             return
         action, owner = await register_.reassign(
             scope, actor, int(choice.payload["number"]), ref, now, check_name=False
@@ -103,6 +111,11 @@ async def choose(update: Update, context: AccordContext) -> None:
         return
     await query.answer(f"#{action.number} is now {owner.name}'s.")
     await _rewrite(query.edit_message_text(reassigned_text(action, owner)))
+
+
+def question_text(message: Message) -> str:
+    """The question as it was asked (without its "Nothing is recorded" tail)."""
+    return (message.text or "").replace(" Nothing is recorded until you choose.", "")
 
 
 def _chosen(choice: PendingChoice, option: str) -> str | None:

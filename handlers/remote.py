@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import Chat, ChatMember, Update, User
+from telegram import Bot, Chat, ChatMember, Update, User
 from telegram.error import TelegramError
 
 from app.context import AccordContext
@@ -31,6 +31,22 @@ def in_private(update: Update) -> bool:
     return chat is not None and chat.type == Chat.PRIVATE
 
 
+def is_member(member: ChatMember) -> bool:
+    """Whether Telegram's answer about someone in a chat says they are in it."""
+    return member.status in MEMBER_STATUSES or (
+        member.status == ChatMember.RESTRICTED and bool(getattr(member, "is_member", False))
+    )
+
+
+async def member_of(bot: Bot, chat_id: int, user_id: int) -> bool | None:
+    """Whether ``user_id`` is a member of ``chat_id``, asked of Telegram (None: it
+    couldn't say, and a person is not refused on a failed call)."""
+    try:
+        return is_member(await bot.get_chat_member(chat_id, user_id))
+    except TelegramError:
+        return None
+
+
 async def group_scope(context: AccordContext, chat_id: int, user: User) -> tuple[ChatScope, Actor]:
     """Group ``chat_id`` and ``user`` acting in it, after checking afresh that Accord is
     still there and that ``user`` is still a member; else a ``RegisterError``."""
@@ -43,11 +59,7 @@ async def group_scope(context: AccordContext, chat_id: int, user: User) -> tuple
         member = await context.bot.get_chat_member(chat_id, user.id)
     except TelegramError:
         member = None
-    is_member = member is not None and (
-        member.status in MEMBER_STATUSES
-        or (member.status == ChatMember.RESTRICTED and bool(getattr(member, "is_member", False)))
-    )
-    if member is None or not is_member:
+    if member is None or not is_member(member):
         raise NotAllowedError(f"You're no longer a member of {title}.")
     now = services.clock.now()
     admin = member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
@@ -76,11 +88,16 @@ async def pressed_scope(
 
 
 async def groups_of(
-    context: AccordContext, user_id: int, number: int | None = None
+    context: AccordContext, user_id: int, number: int | None = None, only_numbered: bool = False
 ) -> list[tuple[int, str]]:
     """The groups where ``user_id`` owns open actions, as ``(chat id, title)``: only
-    those where they own open ``#number`` when there are any such."""
-    actions = await context.services.register.of_person(user_id, None)
+    those where they own ``#number`` (open, else closed) when there are any such, and
+    only those if ``only_numbered``."""
+    register = context.services.register
+    actions = [] if only_numbered else await register.of_person(user_id, None)
     groups = {a.chat_id: a.chat_title or "A group" for a in actions}
-    owning = {a.chat_id: groups[a.chat_id] for a in actions if a.number == number}
+    owning = {a.chat_id: a.chat_title or "A group" for a in actions if a.number == number}
+    if not owning and number is not None:
+        numbered = await register.numbered_of_person(user_id, number)
+        owning = {a.chat_id: a.chat_title or "A group" for a in numbered}
     return sorted((owning or groups).items(), key=lambda group: group[1].casefold())

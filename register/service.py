@@ -7,7 +7,7 @@ here is scoped by that chat, so one group never reaches another group's actions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -133,6 +133,9 @@ class Register:
         self.default_zone = default_zone  # for a chat that has not chosen its timezone
         # Accord's own @username, once Telegram has said it: no action's owner or supporter.
         self.own_username: str | None = None
+        # Asks Telegram whether a person is a member of a chat (None: it couldn't say);
+        # set by the application once the bot is up.
+        self.membership: Callable[[int, int], Awaitable[bool | None]] | None = None
 
     # --- actions ------------------------------------------------------------------------
 
@@ -198,7 +201,7 @@ class Register:
     ) -> Assigned:
         """Record an action whose owner was chosen after :class:`UnseenOwnerError`;
         the rules are checked again for whoever chose."""
-        owner = await self._assignable(actor, ref)
+        owner = await self._assignable(scope, actor, ref)
         _require_possible(owner)
         await self._require_room(scope)
         new = await self._action_for(scope, actor, owner, title, due)
@@ -207,8 +210,9 @@ class Register:
         )
         return Assigned(action, created, owner)
 
-    async def _assignable(self, actor: Actor, ref: OwnerRef) -> Owner:
+    async def _assignable(self, scope: ChatScope, actor: Actor, ref: OwnerRef) -> Owner:
         owner = await self.resolve_owner(ref, actor)
+        await self._require_here(scope, owner, actor)
         if owner.user_id != actor.user_id and not actor.is_coordinator:
             raise NotAllowedError(
                 f"Only {COORDINATORS} can assign actions to others. "
@@ -220,7 +224,7 @@ class Register:
         self, scope: ChatScope, actor: Actor, request: AssignRequest, now: datetime
     ) -> tuple[NewAction, Owner]:
         """The action ``request`` asks for, checked: owner, permission, supporters, due."""
-        owner = await self._assignable(actor, request.owner)
+        owner = await self._assignable(scope, actor, request.owner)
         try:
             supporters = await self._resolve(scope, actor, request.supporters, owner)
         except RegisterError:
@@ -287,6 +291,7 @@ class Register:
             return Supporter(partner.name, partner_id=partner.partner_id)
         person = await self.resolve_owner(ref.person, actor)
         _require_possible(person)
+        await self._require_here(scope, person, actor)
         if person.pending:
             return Supporter(person.name, handle=person.handle)
         return Supporter(person.name, user_id=person.user_id)
@@ -344,6 +349,19 @@ class Register:
         if options:
             raise UnseenOwnerError(owner.handle, options, due, keep=possible)
         _require_possible(owner)
+
+    async def _require_here(self, scope: ChatScope, person: Owner, actor: Actor) -> None:
+        """Refuse a person Accord knows from elsewhere who isn't a member of this chat.
+        Telegram is asked only about someone never seen here (then they count as seen)."""
+        user_id = person.user_id
+        if user_id is None or user_id == actor.user_id or self.membership is None:
+            return
+        if await self.people.was_seen_in(scope.chat_id, user_id):
+            return
+        if await self.membership(scope.chat_id, user_id) is False:
+            raise RegisterError(
+                f"{person.name} isn't in this group: add them first, or pick someone here."
+            )
 
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
         """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
@@ -432,6 +450,7 @@ class Register:
         self.require_coordinator(actor, "reassign actions")
         action = await self._open_action(scope, number)
         owner = await self.resolve_owner(ref, actor)
+        await self._require_here(scope, owner, actor)
         if (owner.user_id, owner.handle if owner.pending else None) == (
             action.owner_user_id,
             action.owner_handle if action.owner_user_id is None else None,
@@ -610,6 +629,11 @@ class Register:
         if scope is None:
             return await self.actions.of_owner(user_id, OPEN_STATUSES)
         return await self.actions.in_chat(scope.chat_id, OPEN_STATUSES, owner_user_id=user_id)
+
+    async def numbered_of_person(self, user_id: int, number: int) -> list[Action]:
+        """A person's actions numbered ``number`` in any chat, open or closed (to find
+        where a private /reopen or /update on a closed action is meant)."""
+        return await self.actions.of_owner(user_id, list(Status), number=number)
 
     async def who(self, scope: ChatScope, words: str) -> list[Action]:
         """Open actions whose titles match ``words`` best (fuzzy, typo-tolerant)."""

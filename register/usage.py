@@ -78,7 +78,7 @@ USAGE: dict[str, Usage] = {
         "the action's owner, coordinators",
     ),
     "reopen": Usage(
-        ("/reopen <#>: undo a /done or a /drop",),
+        ("/reopen <#>: undo a /done or a /drop (in a private chat too)",),
         ("/reopen 3",),
         "the owner (for their own done), coordinators (any)",
     ),

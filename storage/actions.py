@@ -197,14 +197,18 @@ class ActionRepository:
         rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
         return [action_from_row(row) for row in rows]
 
-    async def of_owner(self, user_id: int, statuses: Iterable[Status]) -> list[Action]:
-        """One person's actions across every chat the bot is still in."""
+    async def of_owner(
+        self, user_id: int, statuses: Iterable[Status], number: int | None = None
+    ) -> list[Action]:
+        """One person's actions across every chat the bot is still in (numbered
+        ``number`` only, if given)."""
         wanted = [status.value for status in statuses]
+        numbered = " AND a.number = ?" if number is not None else ""
         rows = await self._db.fetch_all(
             SELECT_ACTIONS + " WHERE a.owner_user_id = ? AND c.active = 1"
-            f" AND a.status IN ({','.join('?' * len(wanted))})"
+            f" AND a.status IN ({','.join('?' * len(wanted))}){numbered}"
             " ORDER BY a.chat_id, a.number",
-            (user_id, *wanted),
+            (user_id, *wanted, *([number] if number is not None else [])),
         )
         return [action_from_row(row) for row in rows]
 

@@ -92,6 +92,15 @@ class PeopleRepository:
         )
         self._seen[(chat_id, user_id)] = True
 
+    async def was_seen_in(self, chat_id: int, user_id: int) -> bool:
+        """Whether ``user_id`` has been seen in ``chat_id``."""
+        if self._seen.get((chat_id, user_id)):
+            return True
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM chat_people WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
+        )
+        return row is not None
+
     async def known_in(self, chat_id: int) -> list[PersonRecord]:
         """The people seen in ``chat_id`` who have a username."""
         rows = await self._db.fetch_all(

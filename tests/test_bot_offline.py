@@ -52,7 +52,8 @@ async def test_group_title_is_escaped(app: Application, world: World, cast: Cast
 async def test_command_menus_are_registered_per_scope(app: Application, world: World) -> None:
     names = {scope: [c["command"] for c in cmds] for scope, cmds in world.commands.items()}
     assert names["all_private_chats"] == [
-        "start", "help", "mine", "done", "update", "ask", "principles", "benefits", "challenges",
+        "start", "help", "mine", "done", "update", "reopen", "ask", "principles", "benefits",
+        "challenges",
     ]  # fmt: skip
     assert names["default"] == names["all_private_chats"]
     assert names["all_group_chats"][:4] == ["start", "help", "assign", "actions"]

@@ -45,9 +45,11 @@ async def test_a_near_miss_name_is_asked_about_first(
     assert toasts(world)[-1] == "Only Alice, who sent the command, or a coordinator can choose."
     assert await action(app, group, 1) is None
     keep = dict(question.buttons())["Keep @carlo (not seen yet)"]
-    await press(app, world, alice, question, "Assign to @carol")
-    assert question.text == "Recorded #1 for Carol: Draft the survey — due Fri 27 Nov."
-    assert [label for label, _ in question.buttons()] == ["Done", "Update", "Snooze 1 week"]
+    [confirmation] = await press(app, world, alice, question, "Assign to @carol")
+    assert confirmation.text == "Recorded #1 for Carol: Draft the survey — due Fri 27 Nov."
+    assert question.text.endswith("Chosen: @carol.")
+    assert question.buttons() == []
+    assert [label for label, _ in confirmation.buttons()] == ["Done", "Update", "Snooze 1 week"]
     recorded = await action(app, group, 1)
     assert recorded.owner_user_id == carol.user_id
     # The question is answered: a second press (say, from another client) does nothing.
@@ -59,9 +61,9 @@ async def test_a_near_miss_name_is_asked_about_first(
 async def test_keeping_the_unseen_name(app: Application, world: World, group: SimChat) -> None:
     alice = world.people[101]
     [question] = await say(app, world, alice, group, "/assign @carlo Draft the survey")
-    await press(app, world, alice, question, "Keep @carlo (not seen yet)")
-    assert question.text.startswith("Recorded #1 for @carlo: Draft the survey — no due date.")
-    assert "I haven't seen @carlo write here yet" in question.text
+    [confirmation] = await press(app, world, alice, question, "Keep @carlo (not seen yet)")
+    assert confirmation.text.startswith("Recorded #1 for @carlo: Draft the survey — no due date.")
+    assert "I haven't seen @carlo write here yet" in confirmation.text
     recorded = await action(app, group, 1)
     assert (recorded.owner_user_id, recorded.owner_handle) == (None, "carlo")
     # @carlo is pending here now: another action for them is not asked about again.
