@@ -288,6 +288,7 @@ class Register:
         person = await self.resolve_owner(ref.person, actor)
         _require_possible(person)
         if person.pending:
+            await self._check_unseen_supporter(scope, person)
             return Supporter(person.name, handle=person.handle)
         return Supporter(person.name, user_id=person.user_id)
 
@@ -344,6 +345,23 @@ class Register:
         if options:
             raise UnseenOwnerError(owner.handle, options, due, keep=possible)
         _require_possible(owner)
+
+    async def _check_unseen_supporter(self, scope: ChatScope, person: Owner) -> None:
+        """Refuse an unseen supporter @name close to a known one, as for owners (no
+        buttons for a supporter: the message says what to write). A name already waiting
+        here as a supporter was chosen before: not asked about again."""
+        handle = person.handle or ""
+        waiting = await self.actions.in_chat(
+            scope.chat_id, list(Status), supporter=("handle", handle)
+        )
+        options = [] if waiting else await self.close_names(scope, handle)
+        if options:
+            names = [f"@{option}" for option in options]
+            either = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+            raise RegisterError(
+                f"I haven't seen @{handle} in this group. Did you mean {either}? Say "
+                f"{names[0]}, or ask @{handle} to write here first. Nothing was changed."
+            )
 
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
         """Turn ``me``, a linked name or an @name into an owner (pending if unseen)."""
