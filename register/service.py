@@ -665,6 +665,12 @@ class Register:
         """Retire a partner organisation (coordinators)."""
         self.require_coordinator(actor, "manage partners")
         partner = await self.find_partner(scope, name, "partner remove")
+        if " ".join(clean_text(name).split()).casefold() != partner.name.casefold():
+            # a word or prefix is enough to find a partner, not to retire it
+            raise RegisterError(
+                f"“{clip(name.strip())}” matches {partner.name}. To remove it, give its "
+                f"full name: /partner remove {partner.name}"
+            )
         await self.partners.remove(partner, now)
         return partner
 

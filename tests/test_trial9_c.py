@@ -68,3 +68,16 @@ async def test_minutes_me_is_their_author_and_a_second_reply_records_nothing(
     await feed(app, world.user_says(alice, group, "/assign", reply_to=pasted.message_id))
     assert world.bot_messages(group.chat_id)[-1].text.startswith("Already recorded:")
     assert len(await open_actions(app, group)) == 2
+
+
+async def test_partner_remove_needs_the_full_name(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/partner add Health Board")
+    [reply] = await say(app, world, alice, group, "/partner remove health")
+    assert "/partner remove Health Board" in reply.text
+    partners = await services_of(app).register.partners.in_chat(group.chat_id)
+    assert [p.name for p in partners] == ["Health Board"]
+    await say(app, world, alice, group, "/partner remove health board")
+    assert await services_of(app).register.partners.in_chat(group.chat_id) == []
