@@ -4,6 +4,8 @@ digest's week, and tidier messages."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram.ext import Application
 
 from app.context import services_of
@@ -81,3 +83,19 @@ async def test_partner_remove_needs_the_full_name(
     assert [p.name for p in partners] == ["Health Board"]
     await say(app, world, alice, group, "/partner remove health board")
     assert await services_of(app).register.partners.in_chat(group.chat_id) == []
+
+
+async def test_the_digest_week_ends_on_sunday_and_undated_actions_show(
+    app: Application, world: World, group: SimChat, clock
+) -> None:
+    alice = world.people[101]
+    clock.advance(timedelta(days=3))  # Thursday 26 Nov
+    await say(app, world, alice, group, "/assign @carol Book the hall by Sunday")
+    await say(app, world, alice, group, "/assign @carol Draft the survey by Tuesday 1 Dec")
+    await say(app, world, alice, group, "/assign @bob Find a venue")
+    [digest] = await say(app, world, alice, group, "/digest")
+    assert "1 due this week" in digest.text
+    week, coming = digest.text.split("Coming up")
+    assert "#1 Book the hall" in week
+    assert "#2 Draft the survey" in coming
+    assert "No due date\n  #3 Find a venue — Bob" in digest.text
