@@ -99,3 +99,36 @@ async def test_the_digest_week_ends_on_sunday_and_undated_actions_show(
     assert "#1 Book the hall" in week
     assert "#2 Draft the survey" in coming
     assert "No due date\n  #3 Find a venue — Bob" in digest.text
+
+
+async def test_timezone_abbreviations_and_city_names_get_a_suggestion(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    [reply] = await say(app, world, alice, group, "/timezone BST")
+    assert "did you mean Europe/London?" in reply.text
+    [reply] = await say(app, world, alice, group, "/timezone new york")
+    assert "did you mean America/New_York?" in reply.text
+    [reply] = await say(app, world, alice, group, "/timezone CET")
+    assert "did you mean Europe/Paris?" in reply.text
+
+
+async def test_coordinator_add_for_an_admin_or_the_creator_says_so(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    [reply] = await say(app, world, alice, group, "/coordinator add @bob")
+    assert reply.text == "Bob is an administrator of this group: already a coordinator."
+    [reply] = await say(app, world, alice, group, "/coordinator add @alice")
+    assert reply.text == "Alice is the group's creator: already a coordinator."
+    assert await services_of(app).register.coordinators.named(group.chat_id) == []
+
+
+async def test_update_in_private_for_no_such_action_names_the_groups(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, bob = world.people[101], world.people[102]
+    await say(app, world, alice, group, "/assign @bob Draft the bid")
+    [reply] = await say(app, world, bob, world.private_chat(bob), "/update 7 on track")
+    assert "Partners for Health" in reply.text
+    assert "/actions" not in reply.text
