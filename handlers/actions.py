@@ -557,6 +557,12 @@ async def private_request(
         return
     if len(groups) == 1:
         scope, actor = await group_scope(context, groups[0][0], user)
+        if await context.services.register.actions.get(scope.chat_id, request.number) is None:
+            # /actions would list this private chat's: none; say where it was looked for
+            raise RegisterError(
+                f"There is no action #{request.number} in {scope.title}, the group "
+                "where you have open actions. Send /mine for yours."
+            )
         answer = await act_on(context, scope, actor, op, request.number, request.rest, True)
         await reply(update, answer)
         return
