@@ -291,8 +291,8 @@ async def assign_lines(
     if from_reply and replied is not None:
         text, mentions = replied.text or replied.caption or "", text_mentions(replied)
     batch = []
-    for line in split_lines(text, mentions, from_reply=from_reply):
-        batch.append(parse_line(line, now, scope.zone))
+    for raw in split_lines(text, mentions, from_reply=from_reply):
+        batch.append(parse_line(raw, now, scope.zone))
         await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
     source = message.message_id
     if from_reply and replied is not None:
@@ -317,9 +317,9 @@ async def assign_lines(
         else "Already recorded:"
     )
     lines = [heading]
-    for line, result in zip(batch, results, strict=True):
+    for asked, result in zip(batch, results, strict=True):
         lines.append(assigned_line(result, scope.zone, now))
-        note = due_note(line.request.due_text, scope, now) if result.created else None
+        note = due_note(asked.request.due_text, scope, now) if result.created else None
         if note:
             lines.append(f"  {escape(note)}.")
     pending = sorted({r.owner.name for r in results if r.owner.pending})
