@@ -93,7 +93,7 @@ _ABBREVIATIONS = {
 def _timezones_by_city() -> dict[str, str]:
     """Every IANA name by its place, lower case with spaces ("new york", "london")."""
     cities: dict[str, str] = {}
-    for candidate in sorted(available_timezones()):
+    for candidate in _timezones_by_lower().values():  # one read of the tz database
         if "/" in candidate and not candidate.startswith("Etc/"):
             cities.setdefault(candidate.rsplit("/", 1)[1].replace("_", " ").lower(), candidate)
     return cities
