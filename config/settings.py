@@ -76,9 +76,38 @@ def _timezones_by_lower() -> dict[str, str]:
     return {candidate.lower(): candidate for candidate in sorted(available_timezones())}
 
 
+# Abbreviations people write for a timezone, and the place that keeps it (summer time
+# included): IANA's own "EST" or "CET" are fixed offsets that ignore it.
+_ABBREVIATIONS = {
+    "bst": "Europe/London", "gmt": "Europe/London", "uk": "Europe/London",
+    "ist": "Europe/Dublin", "wet": "Europe/Lisbon", "west": "Europe/Lisbon",
+    "cet": "Europe/Paris", "cest": "Europe/Paris", "eet": "Europe/Athens",
+    "eest": "Europe/Athens", "est": "America/New_York", "edt": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "mst": "America/Denver",
+    "mdt": "America/Denver", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "nzst": "Pacific/Auckland",
+}  # fmt: skip
+
+
+@functools.cache
+def _timezones_by_city() -> dict[str, str]:
+    """Every IANA name by its place, lower case with spaces ("new york", "london")."""
+    cities: dict[str, str] = {}
+    for candidate in _timezones_by_lower().values():  # one read of the tz database
+        if "/" in candidate and not candidate.startswith("Etc/"):
+            cities.setdefault(candidate.rsplit("/", 1)[1].replace("_", " ").lower(), candidate)
+    return cities
+
+
 def suggest_timezone(name: str) -> str | None:
-    """The known IANA timezone name closest to ``name``, if any is close."""
+    """The known IANA timezone name closest to ``name``, if any is close: an
+    abbreviation ("BST") or a place ("new york") gives the zone people mean."""
     by_lower = _timezones_by_lower()
+    wanted = " ".join(name.replace("_", " ").split()).lower()
+    if wanted in _ABBREVIATIONS:
+        return _ABBREVIATIONS[wanted]
+    if wanted in _timezones_by_city():
+        return _timezones_by_city()[wanted]
     if name.lower() in by_lower:
         return by_lower[name.lower()]
     matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)

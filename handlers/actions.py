@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import Application
 
 from app.context import AccordContext
@@ -30,9 +31,9 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
-from register.batch import MAX_LINES, parse_line, split_lines
+from register.batch import MAX_LINES, BatchLine, parse_line, split_lines
 from register.dates import DueDateError, read_due
-from register.model import Action, Actor, ChatScope
+from register.model import Action, Actor, ChatScope, OwnerRef
 from register.parsing import (
     NO_TITLE,
     NumberedRequest,
@@ -43,6 +44,7 @@ from register.parsing import (
     parse_numbers,
     parse_reassign,
     parse_supporters_command,
+    split_due,
     usage,
 )
 from register.render import (
@@ -65,6 +67,7 @@ from register.service import (
     RegisterError,
     UnseenOwnerError,
 )
+from register.supporting import find_supporters
 from storage.choices import PendingChoices
 
 CHOICE_DATA = "own:{choice}:{option}"  # option: an index into the options, "k"eep, "x" cancel
@@ -287,9 +290,14 @@ async def assign_lines(
     if from_reply and replied is not None:
         text, mentions = replied.text or replied.caption or "", text_mentions(replied)
     batch = []
-    for line in split_lines(text, mentions, from_reply=from_reply):
-        batch.append(parse_line(line, now, scope.zone))
+    for raw in split_lines(text, mentions, from_reply=from_reply):
+        batch.append(parse_line(raw, now, scope.zone))
         await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
+    source = message.message_id
+    if from_reply and replied is not None:
+        # minutes: "me" is whoever wrote them, and a second /assign on them adds nothing
+        source = replied.message_id
+        batch = [minutes_line(line, replied.from_user) for line in batch]
     burst = context.services.throttle.burst
     if len(batch) > burst:
         raise UsageError(
@@ -300,16 +308,19 @@ async def assign_lines(
         nothing_changed(context)  # the command's own token too
         await refuse_too_fast(update, context, refusal)
         return
-    results = await context.services.register.assign_many(
-        scope, actor, batch, now, message.message_id
-    )
+    results = await context.services.register.assign_many(scope, actor, batch, now, source)
     created = sum(result.created for result in results)
     heading = (
         f"Recorded {created} action{'s' if created != 1 else ''}:"
         if created
         else "Already recorded:"
     )
-    lines = [heading, *(assigned_line(result, scope.zone, now) for result in results)]
+    lines = [heading]
+    for asked, result in zip(batch, results, strict=True):
+        lines.append(assigned_line(result, scope.zone, now))
+        note = due_note(asked.request.due_text, scope, now) if result.created else None
+        if note:
+            lines.append(f"  {escape(note)}.")
     pending = sorted({r.owner.name for r in results if r.owner.pending})
     if pending:
         lines.append(
@@ -317,6 +328,18 @@ async def assign_lines(
             "theirs, and I'll link them as soon as they send a command or reply to me."
         )
     await reply(update, "\n".join(lines))
+
+
+def minutes_line(line: BatchLine, author: User | None) -> BatchLine:
+    """A line of pasted minutes with its ``me`` meaning the minutes' author."""
+    if author is None or author.is_bot or not line.request.owner.is_me:
+        return line
+    owner = OwnerRef(user_id=author.id, name=author.full_name)
+    plain = line.request.plain
+    request = replace(
+        line.request, owner=owner, plain=replace(plain, owner=owner) if plain else None
+    )
+    return replace(line, request=request)
 
 
 @group_only("actions")
@@ -547,6 +570,12 @@ async def private_request(
         return
     if len(groups) == 1:
         scope, actor = await group_scope(context, groups[0][0], user)
+        if await context.services.register.actions.get(scope.chat_id, request.number) is None:
+            # /actions would list this private chat's: none; say where it was looked for
+            raise RegisterError(
+                f"There is no action #{request.number} in {scope.title}, the group "
+                "where you have open actions. Send /mine for yours."
+            )
         try:
             answer = await act_on(context, scope, actor, op, request.number, request.rest, True)
         except ClosedError as closed:
@@ -607,10 +636,31 @@ async def edit(update: Update, context: AccordContext) -> None:
     if not request.rest:
         raise usage("edit", "Say what the action should be called.")
     title = check_title(request.rest, "edit")
-    action = await context.services.register.edit(
-        scope, actor, request.number, title, context.services.clock.now()
-    )
+    now = context.services.clock.now()
+    refuse_edit_extras(request.number, title, scope, now)
+    action = await context.services.register.edit(scope, actor, request.number, title, now)
     await reply(update, f"<b>#{action.number}</b> is now: {escape(action.title)}.")
+
+
+def refuse_edit_extras(number: int, title: str, scope: ChatScope, now: datetime) -> None:
+    """/edit changes the title only: a due date or ``with @name`` in the new title would
+    otherwise be kept as title words, so it is refused with the command that does it."""
+    clause = find_supporters(title, {})
+    if clause is not None and clause.names_people:
+        raise UsageError(
+            f"/edit changes only the title. To change who supports #{number}, use "
+            f"/supporters {number} @name; then /edit {number} with the title alone."
+        )
+    try:
+        _, due_words = split_due(title, now, scope.zone, scope.date_order)
+    except UsageError:
+        due_words = None
+    if due_words is not None:
+        raise UsageError(
+            f"/edit changes only the title, and {due_words!r} reads as a due date. To change "
+            f"when #{number} is due, use /due {number} {due_words}; then /edit {number} "
+            "with the title alone."
+        )
 
 
 @friendly_errors

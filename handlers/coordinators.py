@@ -16,6 +16,7 @@ from handlers.common import (
     group_only,
     reply,
 )
+from register.model import OwnerRef
 from register.parsing import parse_coordinator
 from register.render import escape
 
@@ -46,12 +47,41 @@ async def coordinator(update: Update, context: AccordContext) -> None:
     actor = await current_actor(update, context, fresh=True)
     now = context.services.clock.now()
     if verb == "add":
+        register_.require_coordinator(actor, "name coordinators")
+        if (already := await admin_already(update, context, ref)) is not None:
+            await reply(update, already)
+            return
         person, changed = await register_.add_coordinator(scope, actor, ref, now)
         verdict = "is now a coordinator" if changed else "was already a coordinator"
     else:
         person, changed = await register_.remove_coordinator(scope, actor, ref)
         verdict = "is no longer a named coordinator" if changed else "was not a named coordinator"
     await reply(update, f"{escape(person.name)} {verdict} of {escape(scope.title)}.")
+
+
+async def admin_already(update: Update, context: AccordContext, ref: OwnerRef) -> str | None:
+    """What to say when the person named is the group's creator or an administrator (a
+    coordinator already, seen by Accord or not); ``None`` otherwise or if Telegram can't
+    say."""
+    chat = update.effective_chat
+    assert chat is not None
+    try:
+        members = await context.bot.get_chat_administrators(chat.id)
+    except TelegramError:
+        return None
+    for member in members:
+        user = member.user
+        same = ref.user_id == user.id or (
+            ref.handle is not None and (user.username or "").lower() == ref.handle.lower()
+        )
+        if ref.is_me:
+            same = update.effective_user is not None and update.effective_user.id == user.id
+        if same and not user.is_bot:
+            name = escape(user.full_name)
+            if member.status == ChatMember.OWNER:
+                return f"{name} is the group's creator: already a coordinator."
+            return f"{name} is an administrator of this group: already a coordinator."
+    return None
 
 
 async def coordinators_text(update: Update, context: AccordContext, title: str) -> str:

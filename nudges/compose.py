@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from register.dates import day_label
@@ -13,7 +13,6 @@ from register.model import Action, ActionEvent, Status
 from register.render import NO_PARTNER, escape, split_message
 
 STALE_AFTER = timedelta(days=14)
-WEEK = timedelta(days=7)
 CHECKIN_NOTE = "check-in"
 MAX_CHECKIN_ACTIONS = 8
 COMING_UP = 3  # the digest's "Coming up": the next few due after this week
@@ -41,7 +40,16 @@ SECTIONS = (
     DigestSection("risk", "Blocked or at risk"),
     DigestSection("done", "Done since the last digest"),
     DigestSection("stale", "No update for 14 days"),
+    DigestSection("undated", "No due date"),
 )
+
+
+def week_end(now: datetime, zone: ZoneInfo) -> datetime:
+    """The end of the current week (midnight after Sunday) in ``zone``: "due this week"
+    means by then, as people read it, not within the next seven days."""
+    today = now.astimezone(zone).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime.combine(monday, time(0), tzinfo=zone)
 
 
 def _section(action: Action, now: datetime, since: datetime | None, zone: ZoneInfo) -> str | None:
@@ -53,12 +61,14 @@ def _section(action: Action, now: datetime, since: datetime | None, zone: ZoneIn
         return None
     if action.is_overdue(now, zone):
         return "overdue"
-    if action.due is not None and action.due.deadline(zone) <= now + WEEK:
+    if action.due is not None and action.due.deadline(zone) <= week_end(now, zone):
         return "due"
     if action.status in (Status.BLOCKED, Status.AT_RISK):
         return "risk"
     if action.updated_at < now - STALE_AFTER:
         return "stale"
+    if action.due is None:  # else it would be in no section until it went stale
+        return "undated"
     return None
 
 
@@ -131,7 +141,7 @@ def digest(
             items.sort(key=lambda a: (a.due.deadline(zone) if a.due else now, a.number))
             lines.extend(f"  {_line(a, section.key, zone, now)}" for a in items)
     later = sorted(
-        (a for a in still_open if a.due is not None and a.due.deadline(zone) > now + WEEK),
+        (a for a in still_open if a.due is not None and a.due.deadline(zone) > week_end(now, zone)),
         key=lambda a: (a.due.deadline(zone) if a.due else now, a.number),
     )[:COMING_UP]
     if later:

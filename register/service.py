@@ -293,6 +293,7 @@ class Register:
         _require_possible(person)
         await self._require_here(scope, person, actor)
         if person.pending:
+            await self._check_unseen_supporter(scope, person)
             return Supporter(person.name, handle=person.handle)
         return Supporter(person.name, user_id=person.user_id)
 
@@ -361,6 +362,23 @@ class Register:
         if await self.membership(scope.chat_id, user_id) is False:
             raise RegisterError(
                 f"{person.name} isn't in this group: add them first, or pick someone here."
+            )
+
+    async def _check_unseen_supporter(self, scope: ChatScope, person: Owner) -> None:
+        """Refuse an unseen supporter @name close to a known one, as for owners (no
+        buttons for a supporter: the message says what to write). A name already waiting
+        here as a supporter was chosen before: not asked about again."""
+        handle = person.handle or ""
+        waiting = await self.actions.in_chat(
+            scope.chat_id, list(Status), supporter=("handle", handle)
+        )
+        options = [] if waiting else await self.close_names(scope, handle)
+        if options:
+            names = [f"@{option}" for option in options]
+            either = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+            raise RegisterError(
+                f"I haven't seen @{handle} in this group. Did you mean {either}? Say "
+                f"{names[0]}, or ask @{handle} to write here first. Nothing was changed."
             )
 
     async def resolve_owner(self, ref: OwnerRef, actor: Actor) -> Owner:
@@ -671,6 +689,12 @@ class Register:
         """Retire a partner organisation (coordinators)."""
         self.require_coordinator(actor, "manage partners")
         partner = await self.find_partner(scope, name, "partner remove")
+        if " ".join(clean_text(name).split()).casefold() != partner.name.casefold():
+            # a word or prefix is enough to find a partner, not to retire it
+            raise RegisterError(
+                f"“{clip(name.strip())}” matches {partner.name}. To remove it, give its "
+                f"full name: /partner remove {partner.name}"
+            )
         await self.partners.remove(partner, now)
         return partner
 

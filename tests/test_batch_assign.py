@@ -44,6 +44,7 @@ async def test_several_lines_record_every_action_in_one_reply(
         "Recorded 3 actions:",
         "#1 for Bob: Draft the funding bid — due Fri 27 Nov.",
         "#2 for Carol: Book the room for the away day — due Tue 1 Dec.",
+        "  I read 'by next Tuesday' as Tue 1 Dec.",  # as a one-line /assign says it
         "#3 for Alice: Send the minutes — due Tue 24 Nov.",
     ]
     assert await open_titles(app, group) == [
@@ -166,7 +167,8 @@ async def test_a_reply_to_pasted_minutes_records_their_action_lines(
         "Recorded 3 actions:",
         "#1 for Bob: Draft the funding bid — due Fri 27 Nov.",
         "#2 for Dave: Send the minutes to partners — due Thu 26 Nov.",
-        "#3 for Alice: Check the budget lines — due Tue 1 Dec.",
+        "#3 for Carol: Check the budget lines — due Tue 1 Dec.",
+        "  I read 'by next Tuesday' as Tue 1 Dec.",
     ]
     # a reply to a message with no action lines says how to write them
     await say(app, world, carol, group, "Thanks all, good meeting")
