@@ -291,7 +291,7 @@ async def assign_lines(
         text, mentions = replied.text or replied.caption or "", text_mentions(replied)
     batch = []
     for raw in split_lines(text, mentions, from_reply=from_reply):
-        batch.append(parse_line(raw, now, scope.zone))
+        batch.append(parse_line(raw, now, scope.zone, scope.date_order))
         await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
     source = message.message_id
     if from_reply and replied is not None:

@@ -96,10 +96,11 @@ def _joined(owner: RawLine, text: str, mentions: list[Mention]) -> RawLine:
     return RawLine(owner.number, f"{owner.text} {text}", [*owner.mentions, *moved])
 
 
-def parse_line(line: RawLine, now: datetime, zone: ZoneInfo) -> BatchLine:
-    """One action line read as a one-line /assign; an error names the line."""
+def parse_line(line: RawLine, now: datetime, zone: ZoneInfo, order: str = "DMY") -> BatchLine:
+    """One action line read as a one-line /assign (dates in the chat's ``order``); an
+    error names the line."""
     try:
-        request = parse_assign(line.text, line.mentions, None, now, zone)
+        request = parse_assign(line.text, line.mentions, None, now, zone, order)
     except UsageError as error:
         raise UsageError(line_error(line.number, line.text, str(error))) from None
     return BatchLine(line.number, line.text, request)

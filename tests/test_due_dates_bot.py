@@ -138,6 +138,15 @@ class TestMonthFirst:
         reply = await assign(app, world, group, "Send the minutes by 31/12")
         assert "'31/12' is not a real date (dates are read month/day)" in reply
 
+    async def test_several_lines_are_read_month_first_too(
+        self, app: Application, world: World, group
+    ) -> None:
+        alice = world.people[101]
+        [reply] = await say(
+            app, world, alice, group, "/assign\n@bob Send the minutes by 12/05\nme Book it"
+        )
+        assert "due Sat 5 Dec" in reply.text, reply.text
+
 
 def test_date_order_is_validated(tmp_path: Path) -> None:
     environ = {"DATABASE_PATH": str(tmp_path / "a.sqlite3")}
