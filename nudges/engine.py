@@ -648,11 +648,17 @@ class NudgeEngine:
     ) -> None:
         """A person's reminders in their private chat; if they blocked the bot, the rest
         go to ``unreachable`` (reminded in their groups)."""
+        several_groups = len({item.action.chat_id for item in due}) > 1
         for part in _parts(due, now, in_group=False):
             buttons = [
                 row
                 for item in part
-                for row in reminder_buttons(item.action.number, item.action.chat_id, len(due) > 1)
+                for row in reminder_buttons(
+                    item.action.number,
+                    item.action.chat_id,
+                    len(due) > 1,
+                    group=item.nudge.chat.title if several_groups else None,
+                )
             ]
             text = reminders([item.due for item in part], now, in_group=False)
             try:
@@ -804,10 +810,19 @@ def checkin_rows(actions: list[Action], chat_id: int | None = None) -> Buttons:
     return [checkin_buttons(a.number, chat_id) for a in actions[:MAX_CHECKIN_ACTIONS]]
 
 
-def reminder_buttons(number: int, chat_id: int, numbered: bool = False) -> Buttons:
+GROUP_LABEL = 14  # characters of a group's title on a button
+
+
+def reminder_buttons(
+    number: int, chat_id: int, numbered: bool = False, group: str | None = None
+) -> Buttons:
     """Done / Update / Snooze for action ``#number`` of group ``chat_id``, in a private
-    chat; ``numbered`` labels them "#3 Done" (a message about several actions)."""
-    label = f"#{number} " if numbered else ""
+    chat; ``numbered`` labels them "#3 Done" (a message about several actions), and
+    ``group`` "Partners #3 Done" (several groups' actions: each has its own #3)."""
+    label = f"#{number} " if numbered or group else ""
+    if group:
+        short = group if len(group) <= GROUP_LABEL else group[: GROUP_LABEL - 1].rstrip() + "…"
+        label = f"{short} {label}"
     return [
         [
             (f"{label}Done", f"act:done:{number}:{chat_id}"),

@@ -509,9 +509,11 @@ class Register:
 
     async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
         """Push the due date a week later (a week from today if it had none, or if a
-        week later would still be past: snoozing never leaves an action overdue)."""
-        self.require_coordinator(actor, "change due dates")
+        week later would still be past: snoozing never leaves an action overdue). Its
+        owner may snooze it, as their reminders offer; other due-date changes (/due) are
+        for coordinators."""
         action = await self._open_action(scope, number)
+        self._require_owner_or_coordinator(action, actor, "snooze")
         if action.due is not None and action.due.later(SNOOZE).deadline(scope.zone) > now:
             due = action.due.later(SNOOZE)
             if due.day_in(scope.zone) > horizon(now, scope.zone):

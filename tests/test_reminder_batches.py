@@ -80,16 +80,18 @@ async def test_a_persons_private_reminders_are_one_message_with_buttons_per_acti
     assert "Steering task" in message.text
     labels = [label for label, _ in message.buttons()]
     assert len(labels) == 12
-    assert "#2 Done" in labels
+    assert len(set(labels)) == 12  # each group has its own #1: the buttons say which
+    assert "Partners for… #2 Done" in labels
+    assert "Steering Board #1 Done" in labels
     assert world.bot_messages(partners.chat_id)[-1].text.startswith("Recorded")  # nothing there
-    await press(app, world, carol, message, "#2 Done")
+    await press(app, world, carol, message, "Partners for… #2 Done")
     action = await services_of(app).register.actions.get(partners.chat_id, 2)
     assert action.status is Status.DONE
     kept = next(m for m in world.bot_messages(carol.user_id) if m.message_id == message.message_id)
     assert "Partners task 0" in kept.text  # the message still lists the others
     remaining = [label for label, _ in kept.buttons()]
-    assert "#2 Done" not in remaining
-    assert "#1 Done" in remaining
+    assert "Partners for… #2 Done" not in remaining
+    assert "Partners for… #1 Done" in remaining
 
 
 async def test_many_private_reminders_are_split_within_telegrams_limits(
