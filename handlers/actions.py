@@ -213,6 +213,8 @@ def assigned_text(
     ]
     if note:
         lines.append(escape(note) + ".")
+    if result.created:
+        lines.extend(_unseen_supporters(result.action))
     if result.owner.pending:
         lines.append(
             f"I haven't seen {escape(result.owner.name)} write here yet: the action is theirs, "
@@ -740,7 +742,23 @@ async def set_supporters(update: Update, context: AccordContext) -> None:
         scope, actor, number, refs, context.services.clock.now()
     )
     who = escape(", ".join(action.supporters)) if action.supporters else "no one"
-    await reply(update, f"<b>#{action.number}</b> {escape(action.title)} — supported by {who}.")
+    lines = [f"<b>#{action.number}</b> {escape(action.title)} — supported by {who}."]
+    lines.extend(_unseen_supporters(action))
+    await reply(update, "\n".join(lines))
+
+
+def _unseen_supporters(action: Action) -> list[str]:
+    """A word on supporters named by an @name nobody here has written as (their name is
+    that @name until they do), so that a typo is seen when it is made."""
+    unseen = [name for name in action.supporters if name.startswith("@")]
+    if not unseen:
+        return []
+    names = escape(", ".join(unseen))
+    return [
+        f"I haven't seen {names} write here yet: recorded as supporting it, and linked to "
+        "them when they first write. If that's a typo, correct it with "
+        f"/supporters {action.number}."
+    ]
 
 
 @group_only("history")

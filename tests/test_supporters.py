@@ -82,8 +82,11 @@ async def test_a_pending_supporter_and_with_words_that_are_no_partner(
     await setup(app, world, group)
     [reply] = await say(app, world, alice, group, "/assign me Plan the launch with @alexk")
     assert "Plan the launch — no due date, with @alexk." in reply.text
+    assert "I haven't seen @alexk write here yet" in reply.text  # a typo is seen when made
     [helped] = await say(app, world, alice, group, "/actions with @alexk")
     assert "#1 Plan the launch" in helped.text
+    [changed] = await say(app, world, alice, group, "/supporters 1 @nobodyatall")
+    assert "I haven't seen @nobodyatall write here yet" in changed.text
     # "with the council" names no person and no partner here: it is part of the title
     [reply] = await say(app, world, alice, group, "/assign me Meet with the council by Friday")
     assert "#2 for Alice: Meet with the council — due Fri 27 Nov." in reply.text
