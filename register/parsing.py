@@ -92,6 +92,8 @@ _MORE_NUMBERS = re.compile(r"^[,\s]*#?(\d{1,9})(?=[,\s]|$)")
 _HANDLE = HANDLE
 
 
+# "@carol to draft the newsletter", as minutes put it: the action is "draft the newsletter".
+_ACTION_TO = re.compile(r"^to\s+(?=\S+\s+\S)", re.IGNORECASE)
 # "/assign @bob @carol …", "/assign me and @bob …": a second owner where the action starts.
 _SECOND_OWNER = re.compile(r"^(?:(?:and|&)\s*)?@[A-Za-z0-9_]", re.IGNORECASE)
 
@@ -188,6 +190,7 @@ def parse_assign(
             "characters and put the detail in an /update note."
         )
     owner, rest = parse_owner(text, mentions, "assign")
+    rest = _ACTION_TO.sub("", rest)  # minutes say "@carol to draft the newsletter"
     if _SECOND_OWNER.match(rest):
         raise usage(
             "assign",

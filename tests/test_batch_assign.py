@@ -249,3 +249,17 @@ async def test_thirty_hostile_lines_are_answered_without_stalling_other_chats(
     # one line at a time: the longest stall is about 5% of the whole (all lines at once,
     # without serving the loop between them: about 35%)
     assert watch.longest < took / 5
+
+
+async def test_minutes_written_as_name_to_do_something(app: Application, world: World, group):
+    alice, carol = world.people[101], world.people[103]
+    minutes = "Action points\n@carol to draft the newsletter by Friday\n@bob to chase the figures"
+    await say(app, world, carol, group, minutes)
+    pasted = world.messages[-1]
+    before = len(world.bot_messages())
+    await feed(app, world.user_says(alice, group, "/assign", reply_to=pasted.message_id))
+    [reply] = world.bot_messages()[before:]
+    assert "Carol: draft the newsletter — due Fri 27 Nov" in reply.text, reply.text
+    assert "Bob: chase the figures" in reply.text
+    [single] = await say(app, world, alice, group, "/assign @bob to book the room")
+    assert "for Bob: book the room" in single.text
