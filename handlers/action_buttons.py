@@ -37,7 +37,6 @@ from handlers.remote import GONE, group_scope, groups_of, in_private, pressed_sc
 from register.parsing import UsageError
 from register.render import action_line, due_text, escape
 from register.service import NotAllowedError, RegisterError
-from register.text import clean_text
 
 # A private chat's buttons carry their group's id after the number.
 BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
@@ -123,8 +122,7 @@ class _ReplyToReminder(filters.MessageFilter):
 
 
 class _ReplyToGroupReminder(filters.MessageFilter):
-    """Text replying to Accord's group reminder about one action, from the person it
-    is addressed to."""
+    """Text replying to Accord's group reminder about one action."""
 
     def filter(self, message: Message) -> bool:
         replied = message.reply_to_message
@@ -133,15 +131,18 @@ class _ReplyToGroupReminder(filters.MessageFilter):
         return bool(
             replied.from_user is not None
             and replied.from_user.is_bot
-            and reminded_number(replied.text or "", message.from_user.full_name) is not None
+            and reminded_number(replied.text or "") is not None
         )
 
 
-def reminded_number(text: str, full_name: str) -> int | None:
-    """The action a group reminder addressed to ``full_name`` is about ("Carol, reminder:
-    #1 …" or "Carol, #1 … is now overdue"); None for any other message."""
-    greeting = clean_text(full_name) + ", "
-    match = GROUP_REMINDER.match(text[len(greeting) :]) if text.startswith(greeting) else None
+def reminded_number(text: str) -> int | None:
+    """The action a group reminder about one action is about ("Carol, reminder: #1 …" or
+    "Carol, #1 … is now overdue"); None for any other message. Whoever replies, the
+    register decides whether they may update it (its owner or a coordinator)."""
+    name, separator, rest = text.partition(", ")
+    if not separator or not name or "\n" in name:
+        return None
+    match = GROUP_REMINDER.match(rest)
     return int(match.group(1)) if match else None
 
 
@@ -333,15 +334,15 @@ async def reminder_reply(update: Update, context: AccordContext) -> None:
 @once_per_message
 @friendly_errors
 async def group_reminder_reply(update: Update, context: AccordContext) -> None:
-    """A reply by its owner to a group reminder about one action is an update on it;
-    "done …" closes it."""
+    """A reply to a group reminder about one action is an update on it ("done …"
+    closes it), checked like /update: its owner or a coordinator."""
     message = update.effective_message
     assert message is not None
     replied = message.reply_to_message
     user = update.effective_user
     if replied is None or replied.from_user is None or user is None:
         return
-    number = reminded_number(replied.text or "", user.full_name)
+    number = reminded_number(replied.text or "")
     if replied.from_user.id != context.bot.id or number is None:
         return
     await _group_note(update, context, number, message.text or "")

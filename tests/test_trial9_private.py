@@ -155,8 +155,9 @@ async def test_a_reply_to_a_group_reminder_is_an_update(app, world, group, clock
     assert reminder.text.startswith("Carol, reminder: #1")
     [noted] = await reply_to(app, world, carol, group, "waiting on finance", reminder.message_id)
     assert noted.text.startswith("Noted on #1 Send the minutes")
-    [other] = await reply_to(app, world, dave, group, "how do we build trust?", reminder.message_id)
-    assert "Noted" not in other.text
+    [other] = await reply_to(app, world, dave, group, "done, I booked it", reminder.message_id)
+    # someone else's reply is refused as /update would be, not answered as a question
+    assert other.text == "Only #1's owner (Carol) or a coordinator can close it.", other.text
     [done] = await reply_to(app, world, carol, group, "done", reminder.message_id)
     assert done.text == "Done: #1 Send the minutes. Thank you!"
 
