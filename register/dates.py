@@ -267,6 +267,28 @@ def read_due(
     order: str = "DMY",
     strict: bool = False,
 ) -> Reading:
+    """Read ``text`` as a due date after ``now`` in ``zone`` (see :func:`_read_due`); a
+    date read but unusable (past, no such day) is refused with examples to try, all of
+    them in the future."""
+    try:
+        return _read_due(text, now, zone, slow=slow, order=order, strict=strict)
+    except DueDateError as error:
+        message = str(error)
+        if not error.understood or "next Tuesday" in message:
+            raise
+        hint = examples(now.astimezone(zone).date())
+        raise DueDateError(f"{message}. Try: {hint}", understood=True, past=error.past) from None
+
+
+def _read_due(
+    text: str,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    slow: bool = True,
+    order: str = "DMY",
+    strict: bool = False,
+) -> Reading:
     """Read ``text`` as a due date after ``now`` in ``zone``; ``DueDateError`` if it can't.
 
     With ``slow`` false only our own forms are read (dateparser is not tried); ``strict``

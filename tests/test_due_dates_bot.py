@@ -153,3 +153,14 @@ def test_date_order_is_validated(tmp_path: Path) -> None:
     assert load_settings(environ, env_file=None).date_order == "DMY"
     with pytest.raises(SettingsError, match=r"DATE_ORDER.*'YMD' is not DMY"):
         load_settings(environ | {"DATE_ORDER": "YMD"}, env_file=None)
+
+
+async def test_a_past_or_impossible_date_is_refused_with_future_examples(
+    app: Application, world: World, group
+) -> None:
+    for text in ("Send the minutes by 24/11", "Send the minutes by 30/02", "Send it by 3/13"):
+        reply = await assign(app, world, group, text)
+        assert "Try: Friday, next Tuesday, the 15th, 4 Jan, in 2 weeks" in reply, reply
+        assert "2027-02-08" in reply  # the ISO example is in the future too
+    [listing] = await say(app, world, world.people[101], group, "/actions")
+    assert "none" in listing.text
