@@ -99,5 +99,7 @@ async def groups_of(
     owning = {a.chat_id: a.chat_title or "A group" for a in actions if a.number == number}
     if not owning and number is not None:
         numbered = await register.numbered_of_person(user_id, number)
+        if only_numbered:  # /reopen: where #number is closed, when it is closed anywhere
+            numbered = [a for a in numbered if a.status.closed] or numbered
         owning = {a.chat_id: a.chat_title or "A group" for a in numbered}
     return sorted((owning or groups).items(), key=lambda group: group[1].casefold())

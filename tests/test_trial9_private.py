@@ -178,3 +178,16 @@ async def test_an_owner_choice_is_not_replaced_by_done_buttons(app, world, group
     await feed(app, world.user_presses(alice, question, data))  # the second tap
     assert toasts(world)[-1] == "This question has been answered already."
     assert await status_of(app, group.chat_id, 1) is Status.OPEN
+
+
+async def test_private_reopen_goes_where_the_action_is_closed(app, world, cast, group):
+    """second trial: '/reopen in the private chat asks which group even when only one fits'"""
+    alice = world.people[101]
+    steering = cast.groups["steering"]
+    await introduce(app, world, steering, alice)
+    await say(app, world, alice, group, "/assign me Partners paper")
+    await say(app, world, alice, steering, "/assign me Steering paper")
+    await say(app, world, alice, group, "/done 1")
+    [reopened] = await say(app, world, alice, world.private_chat(alice), "/reopen 1")
+    assert reopened.text.startswith("Reopened #1 Partners paper (Partners for Health)")
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
