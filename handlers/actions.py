@@ -47,6 +47,7 @@ from register.parsing import (
     split_due,
     usage,
 )
+from register.recurrence import RecurrenceError, split_recurrence
 from register.render import (
     action_details,
     action_line,
@@ -647,6 +648,12 @@ async def edit(update: Update, context: AccordContext) -> None:
 def refuse_edit_extras(number: int, title: str, scope: ChatScope, now: datetime) -> None:
     """/edit changes the title only: a due date or ``with @name`` in the new title would
     otherwise be kept as title words, so it is refused with the command that does it."""
+    with contextlib.suppress(RecurrenceError):
+        if split_recurrence(title)[1] is not None:
+            raise UsageError(
+                f"/edit changes only the title, and a repeat can't be changed in place: "
+                f"/drop {number} ends the series; then /assign it again with the new repeat."
+            )
     clause = find_supporters(title, {})
     if clause is not None and clause.names_people:
         raise UsageError(

@@ -196,3 +196,13 @@ async def test_done_reopened_and_done_again_creates_the_next_once(
     [again] = await say(app, world, bob, group, "/done 1 sent again")
     assert "the next is #2" in again.text
     assert [line.split(" ")[0] for line in await open_actions(app, group)] == ["#2"]
+
+
+async def test_edit_points_a_new_repeat_to_drop_and_assign(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/assign me Weekly returns every Friday")
+    [reply] = await say(app, world, alice, group, "/edit 1 Weekly returns every Monday")
+    assert "a repeat can't be changed in place: /drop 1 ends the series" in reply.text
+    assert "/due" not in reply.text
