@@ -129,8 +129,9 @@ def validate_timezone(name: str) -> str:
 
 
 def _timezone_problem(name: str, hint: str | None) -> str:
-    problem = f"{name!r} is not a known IANA timezone such as Europe/London"
-    return f"{problem} (did you mean {hint}?)" if hint and hint != name else problem
+    if hint and hint != name:
+        return f"{name!r} is not a known IANA timezone (did you mean {hint}?)"
+    return f"{name!r} is not a known IANA timezone such as Europe/London"
 
 
 def _validate_token(value: str) -> str | None:

@@ -81,7 +81,7 @@ def _line(action: Action, section: str, zone: ZoneInfo, now: datetime) -> str:
     text = f"#{action.number} {escape(action.title)} — {owner}"
     if action.supporters:
         text += f" with {escape(', '.join(action.supporters))}"
-    if section in ("overdue", "due", "next") and action.due is not None:
+    if section in ("overdue", "due", "next", "risk", "stale") and action.due is not None:
         text += (
             f" · {'was due' if section == 'overdue' else 'due'} {action.due.describe(zone, now)}"
         )
@@ -140,8 +140,16 @@ def digest(
             lines.append(f"<u>{section.heading}</u>")
             items.sort(key=lambda a: (a.due.deadline(zone) if a.due else now, a.number))
             lines.extend(f"  {_line(a, section.key, zone, now)}" for a in items)
+    listed = {a.action_id for sections in placed.values() for group in sections.values()
+              for a in group}  # fmt: skip
     later = sorted(
-        (a for a in still_open if a.due is not None and a.due.deadline(zone) > week_end(now, zone)),
+        (
+            a
+            for a in still_open
+            if a.due is not None
+            and a.due.deadline(zone) > week_end(now, zone)
+            and a.action_id not in listed  # already shown (blocked, at risk, stale)
+        ),
         key=lambda a: (a.due.deadline(zone) if a.due else now, a.number),
     )[:COMING_UP]
     if later:

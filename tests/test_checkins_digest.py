@@ -170,3 +170,13 @@ async def test_every_digest_line_shows_a_risky_status(app, world, group, clock) 
     digest = digests(world, group.chat_id)[-1]
     assert "#1 Draft the carers survey — Carol · due Tue 1 Dec · blocked" in digest
     assert "#2 Late thing — Carol · was due Mon 23 Nov · at risk" in digest
+
+
+async def test_a_blocked_action_is_not_listed_twice(app, world, group, clock) -> None:
+    """second trial: 'a blocked action due next week appears twice in the digest'"""
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, group, "/assign @carol Carers survey by 7 december")
+    await say(app, world, carol, group, "/update 1 blocked: no data yet")
+    await say(app, world, alice, group, "/digest")
+    digest = digests(world, group.chat_id)[-1]
+    assert digest.count("#1 Carers survey") == 1, digest

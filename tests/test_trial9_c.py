@@ -107,6 +107,7 @@ async def test_timezone_abbreviations_and_city_names_get_a_suggestion(
     alice = world.people[101]
     [reply] = await say(app, world, alice, group, "/timezone BST")
     assert "did you mean Europe/London?" in reply.text
+    assert reply.text.count("Europe/London") == 1  # named once (second trial)
     [reply] = await say(app, world, alice, group, "/timezone new york")
     assert "did you mean America/New_York?" in reply.text
     [reply] = await say(app, world, alice, group, "/timezone CET")
