@@ -15,6 +15,7 @@ from register.dates import warm_up
 from register.service import Register
 from storage.actions import ActionRepository
 from storage.chats import ChatRepository
+from storage.choices import PendingChoices
 from storage.database import Database
 from storage.guidance import GuidanceRepository
 from storage.handled import HandledMessages
@@ -46,6 +47,7 @@ class Services:
         self._retriever: Retriever | None = None
         self._nudges: NudgeEngine | None = None
         self._handled: HandledMessages | None = None
+        self._choices: PendingChoices | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -64,6 +66,7 @@ class Services:
             )
             self._guidance = GuidanceRepository(self._database)
             self._handled = HandledMessages(self._database)
+            self._choices = PendingChoices(self._database)
             self._nudges = NudgeEngine(
                 self._chats,
                 ScheduleRepository(self._database),
@@ -84,6 +87,7 @@ class Services:
             self._database = self._chats = self._people = None
             self._coordinators = self._register = self._guidance = self._nudges = None
             self._handled = None
+            self._choices = None
 
     @property
     def database(self) -> Database:
@@ -124,6 +128,11 @@ class Services:
     def handled(self) -> HandledMessages:
         """Messages already acted on (redelivered updates act once)."""
         return _opened(self._handled)
+
+    @property
+    def choices(self) -> PendingChoices:
+        """Questions waiting for a button press (an owner to choose)."""
+        return _opened(self._choices)
 
     @property
     def retriever(self) -> Retriever:

@@ -24,16 +24,18 @@ from telegram.helpers import mention_html
 from app.context import AccordContext
 from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
 from handlers.common import (
+    STALE_BUTTON,
     chat_scope,
     current_actor,
     friendly_errors,
     nothing_changed,
     once_per_message,
+    read_press,
     reply,
     throttled,
 )
 from handlers.nudges import CHECKIN
-from handlers.remote import GONE, group_scope, groups_of, in_private, pressed_scope
+from handlers.remote import group_scope, groups_of, in_private, pressed_scope
 from register.parsing import UsageError
 from register.render import action_line, due_text, escape
 from register.service import NotAllowedError, RegisterError
@@ -163,13 +165,10 @@ class _ReplyToUpdatePrompt(filters.MessageFilter):
 @throttled
 async def press(update: Update, context: AccordContext) -> None:
     """Act on a button press after re-checking the chat, the action and the permission."""
-    query = update.callback_query
-    assert query is not None
-    match = BUTTON.match(query.data or "")
-    message = query.message
-    if match is None or not isinstance(message, Message):
-        await query.answer("This button no longer works.")
+    pressed = await read_press(update, BUTTON)
+    if pressed is None:
         return
+    query, match, message = pressed
     operation, number = match.group(1), int(match.group(2))
     group_id = int(match.group(3)) if match.group(3) else None
     register_ = context.services.register
@@ -264,7 +263,7 @@ async def pick(update: Update, context: AccordContext) -> None:
     header, _, command = (text or "").partition("\n")
     carried = CARRIED.match(command)
     if match is None or not in_private(update) or header != PICK_QUESTION or carried is None:
-        await query.answer(GONE)
+        await query.answer(STALE_BUTTON)
         return
     op, number, note = carried.group(1), int(carried.group(2)), carried.group(3) or ""
     try:

@@ -69,7 +69,6 @@ from register.service import (
     UnseenOwnerError,
 )
 from register.supporting import find_supporters
-from storage.choices import PendingChoices
 
 CHOICE_DATA = "own:{choice}:{option}"  # option: an index into the options, "k"eep, "x" cancel
 
@@ -237,9 +236,7 @@ async def ask_about_owner(
     assert chat is not None
     now = context.services.clock.now()
     stored = {**payload, "handle": unseen.handle, "options": unseen.options, "by": actor.name}
-    choice = await PendingChoices(context.services.database).put(
-        chat.id, actor.user_id, stored, now
-    )
+    choice = await context.services.choices.put(chat.id, actor.user_id, stored, now)
     rows = [
         [InlineKeyboardButton(f"Assign to @{name}", callback_data=_choice(choice, index))]
         for index, name in enumerate(unseen.options)

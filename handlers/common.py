@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Chat, ChatMember, Message, MessageEntity, Update
+from telegram import CallbackQuery, Chat, ChatMember, Message, MessageEntity, Update
 from telegram.error import TelegramError
 
 from app.context import AccordContext
@@ -24,6 +24,8 @@ from register.service import RegisterError
 from register.text import clean_text
 
 ADMIN_CACHE = timedelta(minutes=5)
+# What a press of a button Accord no longer knows (or never made) is answered.
+STALE_BUTTON = "This button no longer works."
 ADMIN_CACHE_SIZE = 10_000  # (chat, person) answers kept
 # Input quoted back in an error message ('…' or "…", as repr writes it), when long.
 _LONG_QUOTE = re.compile(rf"'[^'\n]{{{ECHO_LIMIT},}}'|\"[^\"\n]{{{ECHO_LIMIT},}}\"")
@@ -358,3 +360,19 @@ def friendly_errors(handler: Handler) -> Handler:
             await reply(update, html.escape(clip_quotes(str(error)), quote=False))
 
     return wrapper
+
+
+async def read_press(
+    update: Update, pattern: re.Pattern[str]
+) -> tuple[CallbackQuery, re.Match[str], Message] | None:
+    """The pressed button's query, its ``callback_data`` matched by ``pattern`` and the
+    message it is on; ``None`` (the press answered as stale) when the data doesn't match
+    (it comes from the client) or the message is no longer accessible."""
+    query = update.callback_query
+    assert query is not None
+    match = pattern.match(query.data or "")
+    message = query.message
+    if match is None or not isinstance(message, Message):
+        await query.answer(STALE_BUTTON)
+        return None
+    return query, match, message

@@ -13,9 +13,9 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from app.context import AccordContext
 from handlers.catalogue import catalogue_of
+from handlers.common import STALE_BUTTON
 
 UNKNOWN_COMMAND = "I don't know that command. Send /help for the list."
-STALE_BUTTON = "This button no longer works."
 MIN_TYPO_LENGTH = 3  # "/dn" is too far from anything to be sure it meant /done
 
 

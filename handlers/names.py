@@ -20,12 +20,19 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from app.context import AccordContext
 from handlers.actions import action_keyboard, assigned_text, reassigned_text
-from handlers.common import chat_scope, current_actor, nothing_changed, throttled
+from handlers.common import (
+    STALE_BUTTON,
+    chat_scope,
+    current_actor,
+    nothing_changed,
+    read_press,
+    throttled,
+)
 from register.model import OwnerRef
 from register.parsing import UsageError
 from register.render import due_from_value, escape
 from register.service import NotAllowedError, RegisterError
-from storage.choices import PendingChoice, PendingChoices
+from storage.choices import PendingChoice
 
 BUTTON = re.compile(r"^own:(\d{1,12}):(\d|k|x)$")
 EXPIRED = "This question has expired: send the command again."
@@ -40,14 +47,11 @@ def register(application: Application) -> None:
 @throttled
 async def choose(update: Update, context: AccordContext) -> None:
     """Record the command as the chosen owner, keep the unseen @name, or cancel."""
-    query = update.callback_query
-    assert query is not None
-    match = BUTTON.match(query.data or "")
-    message = query.message
-    if match is None or not isinstance(message, Message):
-        await query.answer("This button no longer works.")
+    pressed = await read_press(update, BUTTON)
+    if pressed is None:
         return
-    choices = PendingChoices(context.services.database)
+    query, match, message = pressed
+    choices = context.services.choices
     now = context.services.clock.now()
     choice = await choices.get(int(match.group(1)), message.chat_id)
     if choice is None or choice.expired(now):
@@ -65,7 +69,7 @@ async def choose(update: Update, context: AccordContext) -> None:
     option = match.group(2)
     handle = _chosen(choice, option)
     if option != "x" and handle is None:
-        await query.answer("This button no longer works.")
+        await query.answer(STALE_BUTTON)
         return
     if not await choices.take(choice):
         await query.answer(ANSWERED)

@@ -28,6 +28,7 @@ from handlers.common import (
     friendly_errors,
     group_only,
     nothing_changed,
+    read_press,
     reply,
     throttled,
 )
@@ -301,12 +302,10 @@ async def _send_now(update: Update, context: AccordContext, kind: str) -> None:
 @throttled
 async def checkin_answer(update: Update, context: AccordContext) -> None:
     """A check-in button: record the answer on the action (its owner or a coordinator)."""
-    query = update.callback_query
-    assert query is not None
-    match = CHECKIN.match(query.data or "")
-    if match is None:
-        await query.answer("This button no longer works.")
+    pressed = await read_press(update, CHECKIN)
+    if pressed is None:
         return
+    query, match, _ = pressed
     status, number = Status(match.group(1)), int(match.group(2))
     group_id = int(match.group(3)) if match.group(3) else None
     register_ = context.services.register

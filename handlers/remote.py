@@ -15,14 +15,13 @@ from telegram import Bot, Chat, ChatMember, Update, User
 from telegram.error import TelegramError
 
 from app.context import AccordContext
-from handlers.common import admin_cache, chat_scope, current_actor, is_coordinator
+from handlers.common import STALE_BUTTON, admin_cache, chat_scope, current_actor, is_coordinator
 from register.model import Actor, ChatScope
 from register.service import NotAllowedError, RegisterError
 from register.text import clean_text
 
 GROUP_TYPES = (Chat.GROUP, Chat.SUPERGROUP)
 MEMBER_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
-GONE = "This button no longer works."
 
 
 def in_private(update: Update) -> bool:
@@ -53,7 +52,7 @@ async def group_scope(context: AccordContext, chat_id: int, user: User) -> tuple
     services = context.services
     stored = await services.chats.get(chat_id)
     if stored is None or stored.type not in GROUP_TYPES or not stored.active:
-        raise RegisterError(GONE)
+        raise RegisterError(STALE_BUTTON)
     title = stored.title or "that group"
     try:
         member = await context.bot.get_chat_member(chat_id, user.id)
@@ -79,11 +78,11 @@ async def pressed_scope(
     assert user is not None
     if in_private(update):
         if chat_id is None:
-            raise RegisterError(GONE)
+            raise RegisterError(STALE_BUTTON)
         return await group_scope(context, chat_id, user)
     scope = await chat_scope(update, context)
     if chat_id is not None and chat_id != scope.chat_id:
-        raise RegisterError(GONE)
+        raise RegisterError(STALE_BUTTON)
     return scope, await current_actor(update, context)
 
 
