@@ -273,10 +273,9 @@ def read_due(
     try:
         return _read_due(text, now, zone, slow=slow, order=order, strict=strict)
     except DueDateError as error:
-        message = str(error)
-        if not error.understood or "next Tuesday" in message:
+        message, hint = str(error), examples(now.astimezone(zone).date())
+        if not error.understood or hint in message:  # unread words, or examples given
             raise
-        hint = examples(now.astimezone(zone).date())
         raise DueDateError(f"{message}. Try: {hint}", understood=True, past=error.past) from None
 
 
