@@ -70,3 +70,14 @@ async def group(app: Application, world: World, cast: Cast) -> SimChat:
     chat = cast.groups["partners"]
     await introduce(app, world, chat, *(world.people[i] for i in (101, 102, 103, 104)))
     return chat
+
+
+@pytest.fixture
+async def groups(app: Application, world: World, cast: Cast) -> tuple[SimChat, SimChat]:
+    """Partners (Alice coordinates, all four have written) and Steering (Carol
+    coordinates; Alice and Carol have written), with transport retries at once."""
+    app.bot.request.first_delay = 0.0
+    partners, steering = cast.groups["partners"], cast.groups["steering"]
+    await introduce(app, world, partners, *(world.people[i] for i in (101, 102, 103, 104)))
+    await introduce(app, world, steering, world.people[101], world.people[103])
+    return partners, steering

@@ -38,3 +38,15 @@ def toasts(world: World) -> list[str]:
     return [
         params.get("text", "") for method, params in world.calls if method == "answerCallbackQuery"
     ]
+
+
+async def assign_mine(app: Application, world: World, chat: SimChat, text: str) -> str:
+    """Alice sends ``/assign me <text>`` in ``chat``; the text of Accord's one reply."""
+    [reply] = await say(app, world, world.people[101], chat, f"/assign me {text}")
+    return reply.text
+
+
+async def nothing_recorded(app: Application, world: World, chat: SimChat) -> None:
+    """Assert that ``chat`` has no open actions (a refused command recorded nothing)."""
+    [listing] = await say(app, world, world.people[101], chat, "/actions")
+    assert "none" in listing.text

@@ -12,10 +12,9 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from config.settings import load_settings
-from console.cast import Cast
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, Fault, TransportError, World
-from tests.helpers import introduce, say
+from tests.helpers import say
 
 pytestmark = pytest.mark.settings(
     WRITE_BURST="100000"
@@ -37,16 +36,6 @@ FAULTS = {
 @pytest.fixture(params=list(FAULTS))
 def fault(request: pytest.FixtureRequest) -> Fault:
     return FAULTS[request.param]
-
-
-@pytest.fixture
-async def groups(app: Application, world: World, cast: Cast):
-    """Partners (Alice coordinates) and Steering (Carol coordinates), retries at once."""
-    app.bot.request.first_delay = 0.0
-    partners, steering = cast.groups["partners"], cast.groups["steering"]
-    await introduce(app, world, partners, *(world.people[i] for i in (101, 102, 103, 104)))
-    await introduce(app, world, steering, world.people[101], world.people[103])
-    return partners, steering
 
 
 async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:

@@ -10,26 +10,16 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
-from console.cast import Cast
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
 from register.model import Status
-from tests.helpers import introduce, press, say
+from tests.helpers import press, say
 
 TUESDAY_0900 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ATTEMPTS = 4  # the transport's attempts: an outage outlasts them all
 
 
 pytestmark = pytest.mark.settings(WRITE_BURST="100000")
-
-
-@pytest.fixture
-async def groups(app: Application, world: World, cast: Cast):
-    app.bot.request.first_delay = 0.0
-    partners, steering = cast.groups["partners"], cast.groups["steering"]
-    await introduce(app, world, partners, *(world.people[i] for i in (101, 102, 103, 104)))
-    await introduce(app, world, steering, world.people[101], world.people[103])
-    return partners, steering
 
 
 async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:

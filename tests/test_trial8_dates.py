@@ -10,7 +10,8 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from localapi.world import World
-from tests.helpers import say
+from tests.helpers import assign_mine as assign
+from tests.helpers import nothing_recorded
 
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 25 Nov 2026, 10:00 in London
 
@@ -21,16 +22,6 @@ def clock() -> FrozenClock:
 
 
 pytestmark = pytest.mark.settings(WRITE_BURST="50")
-
-
-async def assign(app: Application, world: World, group, text: str) -> str:
-    [reply] = await say(app, world, world.people[101], group, f"/assign me {text}")
-    return reply.text
-
-
-async def nothing_recorded(app: Application, world: World, group) -> None:
-    [listing] = await say(app, world, world.people[101], group, "/actions")
-    assert "none" in listing.text
 
 
 @pytest.mark.parametrize(
