@@ -20,11 +20,11 @@ from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import running
 from config.settings import load_settings
+from domain.model import Actor, ChatScope, OwnerRef
+from domain.schedule import DEFAULT_DIGEST
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
 from localapi.world import BotApiError, World
-from nudges.schedule import DEFAULT_DIGEST
-from register.model import Actor, ChatScope, OwnerRef
 from register.parsing import AssignRequest
 from storage.database import Database
 from storage.nudges import ScheduleRepository, StoredSchedule

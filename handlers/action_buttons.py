@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from telegram.helpers import mention_html
 
 from app.context import AccordContext
+from formatting.html import escape
 from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
 from handlers.common import (
     STALE_BUTTON,
@@ -37,7 +38,7 @@ from handlers.common import (
 from handlers.nudges import CHECKIN
 from handlers.remote import group_scope, groups_of, in_private, pressed_scope
 from register.parsing import UsageError
-from register.render import action_line, due_text, escape
+from register.render import action_line, due_text
 from register.service import NotAllowedError, RegisterError
 
 # A private chat's buttons carry their group's id after the number.

@@ -15,6 +15,9 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update, U
 from telegram.ext import Application
 
 from app.context import AccordContext
+from domain.model import Action, Actor, ChatScope, OwnerRef
+from domain.recurrence import RecurrenceError
+from formatting.html import clip, escape
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -33,7 +36,6 @@ from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
 from register.batch import MAX_LINES, BatchLine, parse_line, split_lines
 from register.dates import DueDateError, read_due
-from register.model import Action, Actor, ChatScope, OwnerRef
 from register.parsing import (
     NO_TITLE,
     NumberedRequest,
@@ -47,14 +49,12 @@ from register.parsing import (
     split_due,
     usage,
 )
-from register.recurrence import RecurrenceError, split_recurrence
+from register.recurrence import split_recurrence
 from register.render import (
     action_details,
     action_line,
-    clip,
     due_text,
     due_value,
-    escape,
     grouped,
     history_lines,
     matches_lines,

@@ -17,9 +17,9 @@ from telegram.error import TelegramError
 
 from app.context import AccordContext
 from app.throttle import describe_wait
-from register.model import ANONYMOUS_ADMIN_ID, Actor, ChatScope
+from domain.model import ANONYMOUS_ADMIN_ID, Actor, ChatScope
+from formatting.html import ECHO_LIMIT, clip, split_message
 from register.parsing import Mention, UsageError
-from register.render import ECHO_LIMIT, clip, split_message
 from register.service import RegisterError
 from register.text import clean_text
 

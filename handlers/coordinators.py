@@ -7,6 +7,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from app.context import AccordContext
+from domain.model import OwnerRef
+from formatting.html import escape
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -16,9 +18,7 @@ from handlers.common import (
     group_only,
     reply,
 )
-from register.model import OwnerRef
 from register.parsing import parse_coordinator
-from register.render import escape
 
 COMMANDS = (
     CommandInfo("coordinator", "Name or remove a coordinator", "/coordinator add @samira",

@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from app.context import AccordContext
+from domain.model import Status
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
 from register.export import actions_csv, events_csv
-from register.model import Status
 
 COMMANDS = (
     CommandInfo("export", "The register and its history as CSV files", "/export",

@@ -17,6 +17,7 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from app.context import AccordContext
+from formatting.html import clip, escape
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, related_entries
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
@@ -32,7 +33,7 @@ from handlers.common import (
     throttled,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
-from register.render import clip, escape, matches_lines
+from register.render import matches_lines
 from register.text import clean_text
 from register.usage import usage_text
 

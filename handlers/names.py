@@ -19,6 +19,8 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
 from app.context import AccordContext
+from domain.model import OwnerRef
+from formatting.html import escape
 from handlers.actions import action_keyboard, assigned_text, reassigned_text
 from handlers.common import (
     STALE_BUTTON,
@@ -28,9 +30,8 @@ from handlers.common import (
     read_press,
     throttled,
 )
-from register.model import OwnerRef
 from register.parsing import UsageError
-from register.render import due_from_value, escape
+from register.render import due_from_value
 from register.service import NotAllowedError, RegisterError
 from storage.choices import PendingChoice
 

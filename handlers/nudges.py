@@ -20,6 +20,9 @@ from telegram.ext import (
 from app.context import AccordContext, services_of
 from app.ratelimit import FAN_OUT
 from config.settings import validate_timezone
+from domain.due import day_label
+from domain.model import Status
+from formatting.html import escape
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -46,10 +49,7 @@ from nudges.engine import (
     TickReport,
 )
 from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
-from register.dates import day_label
-from register.model import Status
 from register.parsing import UsageError
-from register.render import escape
 from register.service import NotAllowedError, RegisterError
 from register.usage import usage_text
 

@@ -19,9 +19,9 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
 from app.context import AccordContext
+from formatting.html import clip, page_of
 from handlers.common import reply
 from register.parsing import UsageError
-from register.render import clip, page_of
 from register.service import NotAllowedError, RegisterError
 
 LISTINGS_KEY = "accord.listings"

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from app.context import AccordContext
+from formatting.html import escape
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -17,7 +18,6 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.parsing import UsageError
-from register.render import escape
 from register.usage import usage_text
 
 COMMANDS = (

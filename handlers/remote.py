@@ -15,8 +15,8 @@ from telegram import Bot, Chat, ChatMember, Update, User
 from telegram.error import TelegramError
 
 from app.context import AccordContext
+from domain.model import Actor, ChatScope
 from handlers.common import STALE_BUTTON, admin_cache, chat_scope, current_actor, is_coordinator
-from register.model import Actor, ChatScope
 from register.service import NotAllowedError, RegisterError
 from register.text import clean_text
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from register.dates import day_label
-from register.model import Action, ActionEvent, Status
-from register.render import NO_PARTNER, escape, split_message
+from domain.due import day_label
+from domain.model import Action, ActionEvent, Status
+from formatting.html import escape, split_message
+from register.render import NO_PARTNER
 
 STALE_AFTER = timedelta(days=14)
 CHECKIN_NOTE = "check-in"

@@ -37,6 +37,10 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from domain.due import day_label
+from domain.model import OPEN_STATUSES, Action
+from domain.schedule import DEFAULT_CHECKIN, DEFAULT_DIGEST, QuietHours, Schedule
+from formatting.html import MESSAGE_LIMIT, escape, split_message
 from nudges.compose import (
     MAX_CHECKIN_ACTIONS,
     Due,
@@ -45,17 +49,7 @@ from nudges.compose import (
     digest,
     reminders,
 )
-from nudges.schedule import (
-    DEFAULT_CHECKIN,
-    DEFAULT_DIGEST,
-    LATE_LIMIT,
-    QuietHours,
-    Schedule,
-    reminder_moments,
-)
-from register.dates import day_label
-from register.model import OPEN_STATUSES, Action
-from register.render import MESSAGE_LIMIT, escape, split_message
+from nudges.schedule import LATE_LIMIT, reminder_moments
 from storage.actions import ActionRepository
 from storage.chats import ChatRecord, ChatRepository
 from storage.nudges import Retry, ScheduleRepository, StoredSchedule

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from formatting.html import clip
 from register.parsing import AssignRequest, Mention, UsageError, parse_assign
-from register.render import clip
 
 MAX_LINES = 30  # actions one /assign may record
 _BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")

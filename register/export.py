@@ -11,8 +11,8 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from register.dates import Due
-from register.model import Action, ActionEvent, Status
+from domain.due import Due
+from domain.model import Action, ActionEvent, Status
 from register.render import due_from_value, owner_label
 
 ACTION_COLUMNS = (

@@ -6,7 +6,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from register.model import Action
+from domain.model import Action
 
 QUESTION_WORDS = frozenset(
     [

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
+from domain.model import MAX_TITLE, OwnerRef, Status
+from domain.recurrence import Recurrence, RecurrenceError
 from register.dates import (
     MAX_DUE_WORDS,
     MONTHS,
@@ -22,8 +24,7 @@ from register.dates import (
     parse_due,
     read_due,
 )
-from register.model import MAX_TITLE, OwnerRef, Status
-from register.recurrence import Recurrence, RecurrenceError, split_recurrence
+from register.recurrence import split_recurrence
 from register.supporting import (
     HANDLE,
     SupporterError,

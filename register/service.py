@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from register.batch import BatchLine, line_error
-from register.dates import Due, DueDateError, horizon, parse_due
-from register.matching import best_matches
-from register.model import (
+from domain.due import Due
+from domain.model import (
     MAX_NOTE,
     OPEN_STATUSES,
     Action,
@@ -29,6 +27,11 @@ from register.model import (
     Status,
     Supporter,
 )
+from domain.recurrence import Recurrence
+from formatting.html import clip
+from register.batch import BatchLine, line_error
+from register.dates import DueDateError, horizon, parse_due
+from register.matching import best_matches
 from register.parsing import (
     MAX_USERNAME,
     MIN_USERNAME,
@@ -38,8 +41,7 @@ from register.parsing import (
     not_a_username,
     status_in,
 )
-from register.recurrence import Recurrence
-from register.render import clip, due_value
+from register.render import due_value
 from register.supporting import SupporterRef
 from register.text import clean_text, skeleton
 from storage.actions import ActionRepository, Change, NewAction, due_columns

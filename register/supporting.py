@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from register.model import OwnerRef
+from domain.model import OwnerRef
 
 HANDLE = re.compile(r"^@([A-Za-z0-9_]{3,32})$")
 MAX_SUPPORTERS = 10

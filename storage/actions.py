@@ -9,9 +9,9 @@ from typing import Any
 
 import aiosqlite
 
-from register.dates import Due
-from register.model import OPEN_STATUSES, Action, ActionEvent, Status, Supporter
-from register.recurrence import Recurrence
+from domain.due import Due
+from domain.model import OPEN_STATUSES, Action, ActionEvent, Status, Supporter
+from domain.recurrence import Recurrence
 from storage.database import Database
 
 # The columns ``action_from_row`` reads, and the joins they need (aliases a, p, pt, c).

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from nudges.schedule import Schedule
-from register.model import Action
+from domain.model import Action
+from domain.schedule import Schedule
 from storage.actions import ACTION_COLUMNS, ACTION_JOINS, action_from_row
 from storage.database import Database
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from register.model import Partner
+from domain.model import Partner
 from storage.database import Database
 
 

@@ -13,9 +13,9 @@ from app.context import services_of
 from app.lifecycle import feed
 from bench.harness import StallWatch
 from config.settings import Settings, load_settings
+from domain.model import OPEN_STATUSES
+from formatting.html import MESSAGE_LIMIT, utf16_len
 from localapi.world import SimChat, World
-from register.model import OPEN_STATUSES
-from register.render import MESSAGE_LIMIT, utf16_len
 from tests.helpers import say
 
 MINUTES = """\

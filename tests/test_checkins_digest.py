@@ -11,9 +11,9 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
+from domain.model import Status
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
-from register.model import Status
 from tests.helpers import press, say, toasts
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, tzinfo=UTC)

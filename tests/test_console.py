@@ -151,7 +151,7 @@ async def run_lines(app, world, cast, *lines: str) -> str:
 async def test_press_any_recent_message_by_number_or_label(app, world, cast) -> None:
     """Two confirmations with buttons: the older one is pressed by its message number."""
     from app.context import services_of
-    from register.model import Status
+    from domain.model import Status
 
     text = await run_lines(
         app,
@@ -180,7 +180,7 @@ async def test_press_any_recent_message_by_number_or_label(app, world, cast) -> 
 async def test_reply_to_any_message_and_list_recent_ones(app, world, cast) -> None:
     """An Update prompt answered after other messages came: :reply #n reaches it."""
     from app.context import services_of
-    from register.model import Status
+    from domain.model import Status
 
     text = await run_lines(
         app,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from register.dates import Due
+from domain.due import Due
 from register.render import history_lines
 from storage.actions import ActionRepository
 from storage.database import Database, migration_files

@@ -14,10 +14,10 @@ from app.context import services_of
 from app.lifecycle import feed
 from app.throttle import Throttle, describe_wait
 from config.settings import SettingsError, load_settings
+from domain.model import Status
 from handlers.catalogue import catalogue_of, edit_notice
 from handlers.common import AdminCache
 from localapi.world import World
-from register.model import Status
 from tests.helpers import say, toasts
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -196,8 +196,8 @@ async def test_snooze_and_export_keep_the_day(app: Application, world: World, gr
 
 
 def test_matching_4kb_of_distinct_words_is_bounded() -> None:
+    from domain.model import Action, Status
     from register.matching import best_matches
-    from register.model import Action, Status
 
     actions = [
         Action(n, -1, n, f"Funding bid part {n} for the council", 1, None, "Bob", None, None,

@@ -128,7 +128,7 @@ async def test_history_after_300_notes_is_paged(app, world, group) -> None:
     await say(app, world, alice, group, "/assign me Long running")
     from zoneinfo import ZoneInfo
 
-    from register.model import Actor, ChatScope
+    from domain.model import Actor, ChatScope
 
     services = services_of(app)
     scope = ChatScope(group.chat_id, group.title, ZoneInfo("Europe/London"))

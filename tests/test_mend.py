@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from app.context import services_of
+from domain.model import MAX_TITLE, Actor, Status
 from localapi.world import SimChat, World
-from register.model import MAX_TITLE, Actor, Status
 from tests.helpers import press, say, toasts
 
 
@@ -112,7 +112,7 @@ async def test_reopen_is_checked_in_the_write(
 async def _scope(app: Application, group: SimChat):
     from zoneinfo import ZoneInfo
 
-    from register.model import ChatScope
+    from domain.model import ChatScope
 
     return ChatScope(group.chat_id, group.title or "", ZoneInfo("Europe/London"))
 

@@ -13,9 +13,9 @@ from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
 from console.cast import Cast
+from domain.model import Status
+from domain.schedule import DEFAULT_DIGEST
 from localapi.world import BotApiError, SimChat, World
-from nudges.schedule import DEFAULT_DIGEST
-from register.model import Status
 from storage.actions import ActionRepository, NewAction
 from storage.chats import ChatRepository
 from storage.database import Database

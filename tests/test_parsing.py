@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.model import MAX_TITLE, OwnerRef, Status
 from register.dates import DueDateError, parse_due
-from register.model import MAX_TITLE, OwnerRef, Status
 from register.parsing import (
     Mention,
     UsageError,

@@ -11,9 +11,9 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
+from domain.model import Status
 from handlers.errors import APOLOGY
 from localapi.world import World
-from register.model import Status
 from tests.helpers import say, toasts
 
 # Cast: in "partners" Alice is the creator, Bob an admin, Carol and Dave members.

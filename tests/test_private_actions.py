@@ -10,9 +10,9 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
+from domain.model import Status
 from handlers.nudges import run_tick
 from localapi.world import Person, SentMessage, SimChat, World
-from register.model import Status
 from tests.helpers import introduce, press, say, toasts
 
 TUESDAY_0900 = datetime(2026, 11, 24, 9, tzinfo=UTC)

@@ -10,9 +10,10 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
+from domain.model import OPEN_STATUSES
+from domain.recurrence import Recurrence
 from localapi.world import SimChat, World
-from register.model import OPEN_STATUSES
-from register.recurrence import Recurrence, read_rule, split_recurrence
+from register.recurrence import read_rule, split_recurrence
 from tests.helpers import press, say, toasts
 
 # The suite's clock starts on Monday 23 November 2026.

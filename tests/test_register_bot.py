@@ -10,8 +10,8 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from console.cast import Cast
+from domain.model import Status
 from localapi.world import World
-from register.model import Status
 from tests.helpers import press, say, toasts
 
 # Cast: in "partners" Alice is the creator, Bob an admin, Carol and Dave members.

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from register.model import Action, Actor, ChatScope, OwnerRef, Status
+from domain.model import Action, Actor, ChatScope, OwnerRef, Status
 from register.parsing import AssignRequest
 from register.service import NotAllowedError, Register, RegisterError
 from storage.actions import ActionRepository

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from formatting.html import MESSAGE_LIMIT, clip, page_of, split_message, utf16_len
 from localapi.markup import parse_html
-from register.render import MESSAGE_LIMIT, clip, page_of, split_message, utf16_len
 
 
 def assert_valid(chunks: list[str], limit: int) -> None:

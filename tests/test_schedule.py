@@ -8,16 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudges.schedule import (
-    DEFAULT_DIGEST,
-    QuietHours,
-    Schedule,
-    ScheduleError,
-    parse_quiet,
-    parse_schedule,
-    reminder_moments,
-)
-from register.dates import Due
+from domain.due import Due
+from domain.schedule import DEFAULT_DIGEST, QuietHours, Schedule
+from nudges.schedule import ScheduleError, parse_quiet, parse_schedule, reminder_moments
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

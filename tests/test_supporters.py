@@ -10,9 +10,9 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from app.context import services_of
+from domain.model import OPEN_STATUSES
 from handlers.nudges import run_tick
 from localapi.world import SimChat, World
-from register.model import OPEN_STATUSES
 from tests.helpers import say
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from telegram.ext import Application
 
+from domain.model import OPEN_STATUSES
 from localapi.world import World
-from register.model import OPEN_STATUSES
 from tests.helpers import say
 
 pytestmark = pytest.mark.settings(WRITE_BURST="40")

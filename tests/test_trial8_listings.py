@@ -68,7 +68,7 @@ async def test_page_n_still_pages(app: Application, world: World, group) -> None
 def flood_items(count: int) -> list:
     from datetime import UTC, datetime
 
-    from register.model import Action, Status
+    from domain.model import Action, Status
 
     now = datetime(2026, 11, 25, tzinfo=UTC)
     return [

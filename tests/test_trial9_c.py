@@ -10,8 +10,8 @@ from telegram.ext import Application
 
 from app.context import services_of
 from app.lifecycle import feed
+from domain.model import OPEN_STATUSES
 from localapi.world import SimChat, World
-from register.model import OPEN_STATUSES
 from tests.helpers import say
 
 

@@ -10,8 +10,9 @@ import pytest
 from telegram.ext import Application
 
 from app.clock import FrozenClock
+from domain.recurrence import Recurrence
 from localapi.world import World
-from register.recurrence import Recurrence, read_rule
+from register.recurrence import read_rule
 from tests.helpers import assign_mine as assign
 from tests.helpers import nothing_recorded, say
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from register.dates import Due
-from register.recurrence import Recurrence
+from domain.due import Due
+from domain.recurrence import Recurrence
 
 
 class Status(StrEnum):
