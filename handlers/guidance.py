@@ -331,7 +331,7 @@ async def unanswered_text(update: Update, context: AccordContext, _: str) -> str
             f" <i>(/faq answer {question.question_id})</i>"
         )
     if questions:
-        lines.append("Answer one for this partnership's FAQ: its button, or /faq answer <n>.")
+        lines.append("Answer one for this partnership's FAQ: its button, or /faq answer &lt;n&gt;.")
     if unhelpful:
         knowledge = context.services.retriever.knowledge
         lines.append("\n<b>Answers marked not helpful</b>")
