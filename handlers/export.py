@@ -9,7 +9,7 @@ from app.context import AccordContext
 from domain.model import Status
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
-from register.export import actions_csv, events_csv
+from register.export import actions_csv, events_csv, faq_csv, faq_events_csv
 
 COMMANDS = (
     CommandInfo("export", "The register and its history as CSV files", "/export",
@@ -25,7 +25,8 @@ def register(application: Application) -> None:
 @group_only("export")
 @friendly_errors
 async def export(update: Update, context: AccordContext) -> None:
-    """Send two CSV documents: the actions, and every change to them."""
+    """Send two CSV documents: the actions, and every change to them; and, once the
+    partnership has its own answers, two more: the FAQ and every change to it."""
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context, fresh=True)  # the register leaves the group
     context.services.register.require_coordinator(actor, "export the register")
@@ -44,4 +45,18 @@ async def export(update: Update, context: AccordContext) -> None:
         events_csv(events, scope.zone),
         filename=f"history-{stamp}.csv",
         caption=f"History: {len(events)} changes",
+    )
+    faq_history = await context.services.faq.history(scope.chat_id)
+    if not faq_history:
+        return
+    entries = await context.services.faq.entries(scope.chat_id)
+    await message.reply_document(
+        faq_csv(entries, scope.zone),
+        filename=f"faq-{stamp}.csv",
+        caption=f"This partnership's FAQ: {len(entries)} answers",
+    )
+    await message.reply_document(
+        faq_events_csv(faq_history, scope.zone),
+        filename=f"faq-history-{stamp}.csv",
+        caption=f"FAQ history: {len(faq_history)} changes",
     )
