@@ -9,7 +9,7 @@ from pathlib import Path
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "config" / "knowledge"
 CATEGORIES = (
     "definition", "principle", "general-principle", "benefit", "challenge",
-    "context", "case-study", "quote", "reference",
+    "context", "case-study", "quote", "reference", "practice",
 )  # fmt: skip
 RETRIEVAL_FILE = "retrieval.toml"
 MAX_ANSWER = 3500  # with title, source and markup the reply stays under 4096
