@@ -40,7 +40,7 @@ async def test_private_text_is_a_question(app: Application, world: World, cast: 
     alice = cast.first_person
     private = world.private_chat(alice)
     [answer] = await say(app, world, alice, private, "we have far too many meetings")
-    assert answer.text.startswith("Getting communication right")
+    assert answer.text.startswith("Meetings that work")
     [hello] = await say(app, world, alice, private, "hi")
     assert hello.text.startswith("Hello! Ask me anything about partnership working")
 
