@@ -10,6 +10,7 @@ KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "config" / "knowledge"
 CATEGORIES = (
     "definition", "principle", "general-principle", "benefit", "challenge",
     "context", "case-study", "quote", "reference",
+    "accord",  # what Accord itself can do, for requests it can't meet as asked
 )  # fmt: skip
 RETRIEVAL_FILE = "retrieval.toml"
 MAX_ANSWER = 3500  # with title, source and markup the reply stays under 4096
