@@ -65,6 +65,17 @@ _DATE_SHAPE = re.compile(  # "3.2" with no year is a number ("section 3.2"), not
     r"^(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}"
     r"|\d{4}-\d{1,2}-\d{1,2})$"
 )
+# A numeric pair after these counts things ("Check items 1/2", "Read pages 3/4"): with no
+# "by" or "due" before it, it is part of the title, not a date.
+_COUNTING_NOUNS = frozenset((
+    "item", "items", "point", "points", "page", "pages", "pp", "question", "questions",
+    "slide", "slides", "step", "steps", "section", "sections", "part", "parts", "chapter",
+    "chapters", "option", "options", "action", "actions", "task", "tasks", "paragraph",
+    "paragraphs", "para", "paras", "line", "lines", "row", "rows", "recommendation",
+    "recommendations", "table", "tables", "figure", "figures", "phase", "phases",
+    "stage", "stages", "module", "modules",
+))  # fmt: skip
+_PAIR = re.compile(r"^\d{1,2}[/.]\d{1,2}$")
 # A date after these is what the action is about, not when it is due ("the minutes
 # from Tuesday", "notes on last week").
 _PAST_WORDS = frozenset(("last", "yesterday", "ago"))
@@ -313,7 +324,7 @@ def split_due(
         if marker not in STRONG_MARKERS:  # "by 3pm on Friday": the whole of it
             index, clause = _from_strong_marker(words, index, clause, now, zone, order)
         return _title(words[:index]), clause
-    if len(words) < 2:
+    if len(words) < 2 or _counted(words):
         return text, None
     could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
     for size in range(min(_LONGEST_FORM, len(words) - 1) if could_end_a_date else 0, 0, -1):
@@ -360,6 +371,12 @@ def _bare(word: str) -> str:
 
 def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
+
+
+def _counted(words: list[str]) -> bool:
+    """Whether the title ends in a count, not a date: a bare numeric pair after a counting
+    noun ("items 1/2"). A pair after any other word is still a date ("report 31/12")."""
+    return bool(_PAIR.match(_bare(words[-1]))) and _bare(words[-2]) in _COUNTING_NOUNS
 
 
 def _refuse_a_date_ending(words: list[str], today: date) -> None:

@@ -1,0 +1,56 @@
+"""Trial 9, late findings 1-5: counts that look like dates, "week commencing", how
+"next week" and "before Friday" are read, and courtesy words after a due date."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from telegram.ext import Application
+
+from app.clock import FrozenClock
+from localapi.world import World
+from tests.helpers import assign_mine as assign
+from tests.helpers import say
+
+THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # Thu 26 Nov 2026, 10:00 in London
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(THURSDAY)
+
+
+pytestmark = pytest.mark.settings(WRITE_BURST="50")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Check items 1/2",
+        "Read pages 3/4",
+        "Agree actions 2/3",
+        "Finish step 1/2",
+        "Review chapters 5/6",
+    ],
+)
+async def test_a_count_that_looks_like_a_date_stays_in_the_title(
+    app: Application, world: World, group, title: str
+) -> None:
+    reply = await assign(app, world, group, title)
+    assert reply.splitlines()[0] == f"Recorded #1 for Alice: {title} — no due date."
+
+
+@pytest.mark.parametrize(
+    ("text", "recorded"),
+    [
+        ("Send report 31/12", "Send report — due Thu 31 Dec."),
+        ("Check items by 1/12", "Check items — due Tue 1 Dec."),
+        ("Check items 1/2 by Friday", "Check items 1/2 — due Fri 27 Nov."),
+    ],
+)
+async def test_a_date_after_other_words_is_still_read(
+    app: Application, world: World, group, text: str, recorded: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert reply.splitlines()[0] == f"Recorded #1 for Alice: {recorded}"
