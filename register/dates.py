@@ -102,7 +102,11 @@ _HOLIDAYS = {
 }  # fmt: skip
 # Holidays people round to: "by Christmas" may mean the last working day before it.
 _ROUGH_HOLIDAYS = ("christmas", "xmas", "new year", "the new year", "easter")
-_MARKER = re.compile(r"^(?:by|b4|on|due|before|until|till|for|w/c|no\s+later\s+than)(?:\s+|$)")
+# "w/c 7 Dec", "the week commencing 7th Dec", "w/b 7 Dec": due on that day.
+_WEEK_OF = r"w/c|w/b|(?:the\s+)?week\s+(?:commencing|beginning|starting)"
+_MARKER = re.compile(
+    rf"^(?:by|b4|on|due|before|until|till|for|{_WEEK_OF}|no\s+later\s+than)(?:\s+|$)"
+)
 # "first thing Monday" is Monday, as "Monday morning" is.
 _FIRST_THING = re.compile(r"^first\s+thing(?:\s+on)?\s+")
 # Words that name a day only each school (or area) knows.

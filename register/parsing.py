@@ -36,7 +36,9 @@ from register.text import clean_text
 from register.usage import usage_text
 
 STRONG_MARKERS = ("by", "due", "b4")
-WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for", "w/c")
+WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for", "w/c", "w/b")
+# "week commencing 7 Dec": a marker of two words, taken from its "week" (and a "the").
+_WEEK_OF = ("commencing", "beginning", "starting")
 # Punctuation around a due clause: "(by Friday)", "by Friday!", "Bid, … by Friday".
 _CLOSING = re.compile(r"[.!?)\]]+$")
 _TITLE_TAIL = " ,;:-–—(["
@@ -310,7 +312,10 @@ def split_due(
 
     for index in range(len(words) - 1, first - 1, -1):
         marker = words[index].lower().lstrip("([")
-        if marker not in STRONG_MARKERS + WEAK_MARKERS:
+        if marker == "week" and index + 1 < len(words) and words[index + 1].lower() in _WEEK_OF:
+            if index > 0 and words[index - 1].lower() == "the":
+                index -= 1
+        elif marker not in STRONG_MARKERS + WEAK_MARKERS:
             continue
         clause = " ".join(words[index:]).lstrip("([")
         try:
@@ -347,10 +352,12 @@ def split_due(
 def _from_strong_marker(
     words: list[str], index: int, clause: str, now: datetime, zone: ZoneInfo, order: str
 ) -> tuple[int, str]:
-    """A clause read from a weak marker, taken from a "by" two words before it when the
-    longer clause reads too ("by 3pm on Friday" rather than "on Friday")."""
-    start = index - 2
-    if start < 0 or words[start].lower().lstrip("([") not in STRONG_MARKERS:
+    """A clause read from a weak marker, taken from a "by" one or two words before it when
+    the longer clause reads too ("by 3pm on Friday" rather than "on Friday", "by the week
+    commencing 7 Dec")."""
+    starts = [s for s in (index - 1, index - 2) if s >= 0]
+    start = next((s for s in starts if words[s].lower().lstrip("([") in STRONG_MARKERS), -1)
+    if start < 0:
         return index, clause
     longer = " ".join(words[start:]).lstrip("([")
     try:

@@ -11,7 +11,6 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from localapi.world import World
 from tests.helpers import assign_mine as assign
-from tests.helpers import say
 
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # Thu 26 Nov 2026, 10:00 in London
 
@@ -54,3 +53,22 @@ async def test_a_date_after_other_words_is_still_read(
 ) -> None:
     reply = await assign(app, world, group, text)
     assert reply.splitlines()[0] == f"Recorded #1 for Alice: {recorded}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Report by the week commencing 7th Dec",
+        "Report week commencing 7 Dec",
+        "Report by week beginning 7 Dec",
+        "Report the week beginning 7th December",
+        "Report w/b 7 Dec",
+        "Report by w/b 7 Dec",
+        "Report w/c 7 Dec",
+    ],
+)
+async def test_week_commencing_is_read_like_w_c(
+    app: Application, world: World, group, text: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert reply.splitlines()[0] == "Recorded #1 for Alice: Report — due Mon 7 Dec."
