@@ -356,8 +356,8 @@ def _relative(words: str, today: date, order: str, strict: bool) -> Found | None
         return today + timedelta(days=_RELATIVE_DAYS[words]), False
     if words in ("yesterday", "last week"):  # read, to be refused as past
         return today - timedelta(days=1 if words == "yesterday" else 7), False
-    if words == "next week":
-        return today + timedelta(days=7 - today.weekday()), False
+    if words == "next week":  # its Monday: some mean its Friday, so the reply says which
+        return today + timedelta(days=7 - today.weekday()), True
     if words in ("weekend", "the weekend", "this weekend"):  # before it: the Friday
         if today.weekday() >= 5:  # said at the weekend: this one, its Sunday
             return _next_weekday(today, 6, allow_today=True), True

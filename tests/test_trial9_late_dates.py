@@ -72,3 +72,13 @@ async def test_week_commencing_is_read_like_w_c(
 ) -> None:
     reply = await assign(app, world, group, text)
     assert reply.splitlines()[0] == "Recorded #1 for Alice: Report — due Mon 7 Dec."
+
+
+@pytest.mark.parametrize("text", ["Report next week", "Report by next week"])
+async def test_next_week_says_how_it_was_read(
+    app: Application, world: World, group, text: str
+) -> None:
+    first, *rest = (await assign(app, world, group, text)).splitlines()
+    assert first == "Recorded #1 for Alice: Report — due Mon 30 Nov."
+    phrase = text.removeprefix("Report ")
+    assert f"I read {phrase!r} as Mon 30 Nov." in rest
