@@ -226,7 +226,7 @@ def _read_due(
     cleaned = _clean(text)
     if len(cleaned) > MAX_DUE_CHARS or cleaned.count(" ") >= MAX_DUE_WORDS:
         raise DueDateError(too_long)
-    cleaned = _MARKER.sub("", _MARKER.sub("", cleaned, count=1), count=1)  # "due by Friday"
+    cleaned, before = _strip_markers(cleaned)  # "due by Friday", "before Friday"
     if not cleaned:
         raise DueDateError("the due date is empty")
     if _HALF_TERM.search(cleaned):
@@ -244,15 +244,20 @@ def _read_due(
         clock = None
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
     day_words = _FIRST_THING.sub("", _MARKER.sub("", day_words, count=1))  # "3pm on Friday"
-    found = _fast_day(day_words, today, order, strict) if day_words else (today, False)
-    if found is None:
+    fast = _fast_day(day_words, today, order, strict) if day_words else ((today, False), _relative)
+    if fast is None:
         if strict or not slow or not _dateparser_might_read(cleaned):
             raise _unreadable(text, today)
         return Reading(_slow_parse(cleaned, text, local_now, zone))
-    day, ambiguous = found
-    due = _due(day, clock, text, local_now, zone)
+    (day, ambiguous), reader = fast
+    # "before Friday": due the day before (Thursday); "before 3pm" is by 3pm, and "before
+    # Christmas" or "before the end of May" keep the reading of the period or holiday.
+    day_before = before and clock is None and not midnight and reader in _DAY_READERS
+    due = _due(day - timedelta(days=day_before), clock, text, local_now, zone)
     if midnight:
         return Reading(due, f"I read {_shown(text)!r} as the end of {due.describe(zone, now)}")
+    if day_before:
+        return Reading(due, f"I read {_shown(text)!r} as {due.describe(zone, now)}, the day before")
     note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous or guessed else None
     return Reading(due, note)
 
@@ -273,6 +278,19 @@ def _clean(text: str) -> str:
     lowered = re.sub(r"\bmid-", "mid ", lowered)
     lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
     return " ".join(lowered.split())
+
+
+def _strip_markers(cleaned: str) -> tuple[str, bool]:
+    """``cleaned`` without up to two leading markers ("due by"), and whether one was
+    "before"."""
+    before = False
+    for _ in range(2):
+        match = _MARKER.match(cleaned)
+        if match is None:
+            break
+        before = before or match.group().strip() == "before"
+        cleaned = cleaned[match.end() :]
+    return cleaned, before
 
 
 def _dateparser_might_read(words: str) -> bool:
@@ -331,11 +349,12 @@ Found = tuple[date, bool]
 Reader = Callable[[str, date, str, bool], Found | None]
 
 
-def _fast_day(words: str, today: date, order: str, strict: bool) -> Found | None:
-    """The day for our own forms, or ``None`` to let dateparser try."""
+def _fast_day(words: str, today: date, order: str, strict: bool) -> tuple[Found, Reader] | None:
+    """The day for our own forms and the reader that found it, or ``None`` to let
+    dateparser try."""
     for reader in _READERS:
         if (found := reader(words, today, order, strict)) is not None:
-            return found
+            return found, reader
     return None
 
 
@@ -566,6 +585,10 @@ _READERS: tuple[Reader, ...] = (
     _periods,
     _holiday,
 )
+
+# The readers of a named day ("Friday", "4/12", "the 15th", "3 Dec", "Thu 3 Dec"): the
+# ones "before" moves a day earlier.
+_DAY_READERS = frozenset((_weekday, _numeric, _ordinal, _day_and_month, _weekday_and_date))
 
 
 def _month_end(day: date) -> date:

@@ -82,3 +82,30 @@ async def test_next_week_says_how_it_was_read(
     assert first == "Recorded #1 for Alice: Report — due Mon 30 Nov."
     phrase = text.removeprefix("Report ")
     assert f"I read {phrase!r} as Mon 30 Nov." in rest
+
+
+@pytest.mark.parametrize(
+    ("text", "recorded", "note"),
+    [
+        (
+            "Report before Friday",
+            "Report — due Thu 26 Nov.",
+            "I read 'before Friday' as Thu 26 Nov, the day before",
+        ),
+        ("Report before 4/12", "Report — due Thu 3 Dec.", "I read 'before 4/12' as Thu 3 Dec"),
+        (
+            "Report due before Mon 30 Nov",
+            "Report — due Sun 29 Nov.",
+            "I read 'due before Mon 30 Nov' as Sun 29 Nov",
+        ),
+        # a time of day is its own deadline: before 3pm is by 3pm
+        ("Report before 3pm Friday", "Report — due Fri 27 Nov 15:00.", None),
+    ],
+)
+async def test_before_a_day_is_the_day_before(
+    app: Application, world: World, group, text: str, recorded: str, note: str | None
+) -> None:
+    first, *rest = (await assign(app, world, group, text)).splitlines()
+    assert first == f"Recorded #1 for Alice: {recorded}"
+    if note is not None:
+        assert any(note in line for line in rest), rest
