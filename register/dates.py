@@ -107,6 +107,14 @@ _WEEK_OF = r"w/c|w/b|(?:the\s+)?week\s+(?:commencing|beginning|starting)"
 _MARKER = re.compile(
     rf"^(?:by|b4|on|due|before|until|till|for|{_WEEK_OF}|no\s+later\s+than)(?:\s+|$)"
 )
+# Courtesy after a due date ("by Friday, please", "by Friday - thanks!") is no part of it.
+# "asap" after a date is dropped too (the date says how soon); alone it names no day, so
+# an action "Send the report asap" keeps it in its title, with no due date.
+_COURTESY = re.compile(
+    r"(?:[\s,;:!.\-\u2013\u2014]+(?:please|pls|plz|thanks|many\s+thanks|thank\s+you|thx|ta"
+    r"|cheers|if\s+possible|asap)[.!]*)+$",
+    re.IGNORECASE,
+)
 # "first thing Monday" is Monday, as "Monday morning" is.
 _FIRST_THING = re.compile(r"^first\s+thing(?:\s+on)?\s+")
 # Words that name a day only each school (or area) knows.
@@ -271,13 +279,21 @@ def read_clock(text: str) -> time | None:
 
 
 def _clean(text: str) -> str:
-    """Lower case, single spaces, no commas, "mid-Jan" as "mid jan", "weeks' time" and
-    "a week's time" as "weeks time" and "a week time", "Weds." as "weds"."""
-    lowered = text.lower().replace(",", " ").replace("\u2019", "'").replace("\u2018", "'")
+    """No courtesy words after the date, lower case, single spaces, no commas, "mid-Jan"
+    as "mid jan", "weeks' time" and "a week's time" as "weeks time" and "a week time",
+    "Weds." as "weds"."""
+    lowered = (
+        drop_courtesy(text).lower().replace(",", " ").replace("\u2019", "'").replace("\u2018", "'")
+    )
     lowered = re.sub(r"(?<=[a-z])\.(?=\s|$)", "", lowered)
     lowered = re.sub(r"\bmid-", "mid ", lowered)
     lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
     return " ".join(lowered.split())
+
+
+def drop_courtesy(text: str) -> str:
+    """``text`` without courtesy words after the date ("by Friday, please": "by Friday")."""
+    return _COURTESY.sub("", text)
 
 
 def _strip_markers(cleaned: str) -> tuple[str, bool]:

@@ -20,6 +20,7 @@ from register.dates import (
     MONTHS,
     WEEKDAYS,
     DueDateError,
+    drop_courtesy,
     examples,
     parse_due,
     read_due,
@@ -300,7 +301,7 @@ def split_due(
     in the title. Only the last few words are looked at, and only the two shortest
     clauses after a marker may go to dateparser: the work is bounded whatever the text.
     """
-    words = _CLOSING.sub("", text.rstrip()).split()
+    words = _CLOSING.sub("", drop_courtesy(text.rstrip())).split()
     first = max(0, len(words) - MAX_DUE_WORDS)
     slow_attempts = 0
 

@@ -11,6 +11,7 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from localapi.world import World
 from tests.helpers import assign_mine as assign
+from tests.helpers import say
 
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # Thu 26 Nov 2026, 10:00 in London
 
@@ -109,3 +110,40 @@ async def test_before_a_day_is_the_day_before(
     assert first == f"Recorded #1 for Alice: {recorded}"
     if note is not None:
         assert any(note in line for line in rest), rest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Report by Friday, please",
+        "Report by Friday please",
+        "Report by Friday pls",
+        "Report by Friday, thanks!",
+        "Report by Friday thank you",
+        "Report by Friday - cheers",
+        "Report by Friday, ta",
+        "Report by Friday if possible",
+        "Report by Friday, asap",
+        "Report Friday please",
+    ],
+)
+async def test_courtesy_words_after_the_due_date_are_dropped(
+    app: Application, world: World, group, text: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert reply.splitlines()[0] == "Recorded #1 for Alice: Report — due Fri 27 Nov."
+
+
+@pytest.mark.parametrize("title", ["Send the report asap", "Send the report please"])
+async def test_asap_or_please_alone_is_no_due_date(
+    app: Application, world: World, group, title: str
+) -> None:
+    """ "asap" names no day: it stays in the title, with no due date guessed."""
+    reply = await assign(app, world, group, title)
+    assert reply.splitlines()[0] == f"Recorded #1 for Alice: {title} — no due date."
+
+
+async def test_due_takes_courtesy_words_too(app: Application, world: World, group) -> None:
+    await assign(app, world, group, "Report")
+    [reply] = await say(app, world, world.people[101], group, "/due 1 Friday please")
+    assert "Fri 27 Nov" in reply.text
