@@ -1,0 +1,51 @@
+"""Trial 9, late findings 6-8: check-ins say which actions are overdue, group reminders
+carry the same buttons as private ones (checked on press), and a "which group?" choice
+pressed after the action was closed says so in the message."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from telegram.ext import Application
+
+from app.clock import FrozenClock
+from app.context import services_of
+from domain.model import Status
+from handlers.nudges import run_tick
+from localapi.world import SimChat
+from tests.helpers import say
+
+THURSDAY_0900 = datetime(2026, 11, 26, 9, tzinfo=UTC)
+MONDAY_0930 = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
+
+pytestmark = pytest.mark.settings(WRITE_BURST="100")
+
+
+async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
+    clock.advance(moment - clock.now())
+    await run_tick(app)
+
+
+async def status_of(app: Application, chat: SimChat, number: int) -> Status:
+    action = await services_of(app).register.actions.get(chat.chat_id, number)
+    assert action is not None
+    return action.status
+
+
+# --- 6: a check-in says which actions are overdue -------------------------------------
+
+
+async def test_a_checkin_says_an_action_is_overdue(app, world, group, clock) -> None:
+    alice, bob = world.people[101], world.people[102]
+    await say(app, world, bob, world.private_chat(bob), "/start")
+    await say(app, world, alice, group, "/assign @bob Bob's paper by wednesday")
+    await say(app, world, alice, group, "/assign @bob Bob's plan by 31/12")
+    await say(app, world, alice, group, "/assign @carol Carol's paper by tuesday")
+    clock.advance(MONDAY_0930 - clock.now())
+    await say(app, world, alice, group, "/checkin")
+    [private] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")]
+    assert "#1 Bob's paper — open · overdue since Wed 25 Nov" in private.text
+    assert "#2 Bob's plan — open · due Thu 31 Dec" in private.text
+    [in_group] = [m for m in world.bot_messages(group.chat_id) if m.text.startswith("Check-in for")]
+    assert "#3 Carol's paper — open · overdue since Tue 24 Nov" in in_group.text
