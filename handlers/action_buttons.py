@@ -109,6 +109,14 @@ def targets(markup: InlineKeyboardMarkup | None) -> set[tuple[int, int]]:
     return found
 
 
+def _actions_of(markup: InlineKeyboardMarkup | None) -> set[tuple[int, int | None]]:
+    """The actions (number, group or None) a message's action buttons are about, in a
+    private chat or a group."""
+    rows = markup.inline_keyboard if markup else ()
+    data = (b.callback_data for row in rows for b in row if isinstance(b.callback_data, str))
+    return {target for d in data if (target := button_target(d)) is not None}
+
+
 class _ReplyToReminder(filters.MessageFilter):
     """Text replying to one of Accord's private messages with buttons about actions (a
     reminder or a check-in)."""
@@ -210,7 +218,7 @@ async def press(update: Update, context: AccordContext) -> None:
     await query.answer(toast)
     if not is_about(message.reply_markup, number, group_id):
         return  # a forged press on another action's message: leave that message alone
-    if len(targets(message.reply_markup)) > 1:  # a reminder about several actions
+    if len(_actions_of(message.reply_markup)) > 1:  # a reminder about several actions
         if action.status.closed:
             await _drop_buttons(query, message.reply_markup, number, group_id)
         return

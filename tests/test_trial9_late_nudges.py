@@ -14,7 +14,7 @@ from app.context import services_of
 from domain.model import Status
 from handlers.nudges import run_tick
 from localapi.world import SimChat
-from tests.helpers import say
+from tests.helpers import press, say, toasts
 
 THURSDAY_0900 = datetime(2026, 11, 26, 9, tzinfo=UTC)
 MONDAY_0930 = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
@@ -49,3 +49,47 @@ async def test_a_checkin_says_an_action_is_overdue(app, world, group, clock) -> 
     assert "#2 Bob's plan — open · due Thu 31 Dec" in private.text
     [in_group] = [m for m in world.bot_messages(group.chat_id) if m.text.startswith("Check-in for")]
     assert "#3 Carol's paper — open · overdue since Tue 24 Nov" in in_group.text
+
+
+# --- 7: group reminders have Done / Update / Snooze, checked on press -------------------
+
+
+async def test_a_group_reminder_has_buttons_checked_on_press(app, world, group, clock) -> None:
+    alice, carol, dave = (world.people[i] for i in (101, 103, 104))
+    await say(app, world, alice, group, "/assign @carol Send the minutes by friday")
+    await tick_at(app, clock, THURSDAY_0900)
+    [reminder] = [m for m in world.bot_messages(group.chat_id) if "reminder" in m.text]
+    assert [label for label, _ in reminder.buttons()] == ["Done", "Update", "Snooze 1 week"]
+    await press(app, world, dave, reminder, "Done")  # not Dave's, and he coordinates nothing
+    assert toasts(world)[-1] == "Only #1's owner (Carol) or a coordinator can close it."
+    assert await status_of(app, group, 1) is Status.OPEN
+    await press(app, world, carol, reminder, "Snooze 1 week")
+    assert toasts(world)[-1] == "#1 is now due Fri 4 Dec."
+    await press(app, world, alice, reminder, "Done")  # a coordinator may
+    assert await status_of(app, group, 1) is Status.DONE
+    assert reminder.buttons() == []
+
+
+async def test_a_group_reminder_about_several_actions_numbers_its_buttons(
+    app, world, group, clock
+) -> None:
+    alice, carol, dave = (world.people[i] for i in (101, 103, 104))
+    await say(app, world, alice, group, "/assign @carol Send the minutes by friday")
+    await say(app, world, alice, group, "/assign @dave Book the room by friday")
+    await tick_at(app, clock, THURSDAY_0900)
+    [reminder] = [m for m in world.bot_messages(group.chat_id) if "Reminders" in m.text]
+    labels = [label for label, _ in reminder.buttons()]
+    assert labels == [
+        "#1 Done", "#1 Update", "#1 Snooze 1 week", "#2 Done", "#2 Update", "#2 Snooze 1 week",
+    ]  # fmt: skip
+    assert all(str(group.chat_id) not in data for _, data in reminder.buttons())
+    await press(app, world, carol, reminder, "#2 Done")  # Dave's
+    assert toasts(world)[-1] == "Only #2's owner (Dave) or a coordinator can close it."
+    await press(app, world, dave, reminder, "#2 Done")
+    assert await status_of(app, group, 2) is Status.DONE
+    assert [label for label, _ in reminder.buttons()] == [
+        "#1 Done",
+        "#1 Update",
+        "#1 Snooze 1 week",
+    ]
+    assert "Reminders" in reminder.text  # the message about both stays as it was
