@@ -39,7 +39,7 @@ from handlers.nudges import CHECKIN
 from handlers.remote import group_scope, groups_of, in_private, pressed_scope
 from register.parsing import UsageError
 from register.render import action_line, due_text
-from register.service import NotAllowedError, RegisterError
+from register.service import ClosedError, NotAllowedError, RegisterError
 
 # A private chat's buttons carry their group's id after the number.
 BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
@@ -278,6 +278,12 @@ async def pick(update: Update, context: AccordContext) -> None:
     try:
         scope, actor = await group_scope(context, int(match.group(1)), query.from_user)
         answer = await act_on(context, scope, actor, op, number, note, remote=True)
+    except ClosedError as closed:  # closed since the question: the question says so too
+        nothing_changed(context)
+        await query.answer(str(closed))
+        with contextlib.suppress(BadRequest):  # too old to edit: the popup said it
+            await query.edit_message_text(f"{escape(str(closed))} ({escape(scope.title)})")
+        return
     except (RegisterError, UsageError) as error:
         nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))

@@ -14,7 +14,7 @@ from app.context import services_of
 from domain.model import Status
 from handlers.nudges import run_tick
 from localapi.world import SimChat
-from tests.helpers import press, say, toasts
+from tests.helpers import introduce, press, say, toasts
 
 THURSDAY_0900 = datetime(2026, 11, 26, 9, tzinfo=UTC)
 MONDAY_0930 = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
@@ -93,3 +93,23 @@ async def test_a_group_reminder_about_several_actions_numbers_its_buttons(
         "#1 Snooze 1 week",
     ]
     assert "Reminders" in reminder.text  # the message about both stays as it was
+
+
+# --- 8: a "which group?" choice pressed after the action was closed -------------------
+
+
+async def test_a_group_choice_for_a_closed_action_says_it_is_closed(app, world, cast) -> None:
+    alice, carol = world.people[101], world.people[103]
+    partners, steering = cast.groups["partners"], cast.groups["steering"]
+    await introduce(app, world, partners, alice, carol)
+    await introduce(app, world, steering, alice, carol)
+    await say(app, world, alice, partners, "/assign @carol Partners paper")
+    await say(app, world, carol, steering, "/assign me Steering paper")
+    [question] = await say(app, world, carol, world.private_chat(carol), "/done 1")
+    assert question.text.startswith("You have actions in more than one partnership")
+    await say(app, world, alice, partners, "/done 1")  # closed meanwhile
+    await press(app, world, carol, question, "Partners for Health")
+    assert toasts(world)[-1] == "#1 is already done."
+    assert question.text == "#1 is already done. (Partners for Health)"
+    assert question.buttons() == []
+    assert await status_of(app, steering, 1) is Status.OPEN
