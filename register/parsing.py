@@ -109,7 +109,7 @@ _HANDLE = HANDLE
 
 # "@carol to draft the newsletter", as minutes put it: the action is "draft the newsletter".
 _ACTION_TO = re.compile(r"^to\s+(?=\S+\s+\S)", re.IGNORECASE)
-# "/assign @bob @carol …", "/assign me and @bob …": a second owner where the action starts.
+# "/assign @bobby_p @carol …", "/assign me and @bobby_p …": a second owner where the action starts.
 _SECOND_OWNER = re.compile(r"^(?:(?:and|&)\s*)?@[A-Za-z0-9_]", re.IGNORECASE)
 
 

@@ -39,8 +39,8 @@ async def status_of(app: Application, chat: SimChat, number: int) -> Status:
 async def test_a_checkin_says_an_action_is_overdue(app, world, group, clock) -> None:
     alice, bob = world.people[101], world.people[102]
     await say(app, world, bob, world.private_chat(bob), "/start")
-    await say(app, world, alice, group, "/assign @bob Bob's paper by wednesday")
-    await say(app, world, alice, group, "/assign @bob Bob's plan by 31/12")
+    await say(app, world, alice, group, "/assign @bobby_p Bob's paper by wednesday")
+    await say(app, world, alice, group, "/assign @bobby_p Bob's plan by 31/12")
     await say(app, world, alice, group, "/assign @carol Carol's paper by tuesday")
     clock.advance(MONDAY_0930 - clock.now())
     await say(app, world, alice, group, "/checkin")
@@ -75,7 +75,7 @@ async def test_a_group_reminder_about_several_actions_numbers_its_buttons(
 ) -> None:
     alice, carol, dave = (world.people[i] for i in (101, 103, 104))
     await say(app, world, alice, group, "/assign @carol Send the minutes by friday")
-    await say(app, world, alice, group, "/assign @dave Book the room by friday")
+    await say(app, world, alice, group, "/assign @dave_k Book the room by friday")
     await tick_at(app, clock, THURSDAY_0900)
     [reminder] = [m for m in world.bot_messages(group.chat_id) if "Reminders" in m.text]
     labels = [label for label, _ in reminder.buttons()]
