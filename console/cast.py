@@ -18,9 +18,9 @@ class Cast:
 def seed_world(world: World) -> Cast:
     """Add four partners and two groups; each group's creator is a coordinator."""
     alice = world.add_person(101, "Alice", "alice")
-    bob = world.add_person(102, "Bob", "bob")
+    bob = world.add_person(102, "Bob", "bobby_p")
     carol = world.add_person(103, "Carol", "carol")
-    dave = world.add_person(104, "Dave", "dave")
+    dave = world.add_person(104, "Dave", "dave_k")
     partners = world.add_group(
         -1001000000001, "Partners for Health", creator=alice, members=[bob, carol, dave]
     )

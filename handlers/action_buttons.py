@@ -39,7 +39,7 @@ from handlers.nudges import CHECKIN
 from handlers.remote import group_scope, groups_of, in_private, pressed_scope
 from register.parsing import UsageError
 from register.render import action_line, due_text
-from register.service import NotAllowedError, RegisterError
+from register.service import ClosedError, NotAllowedError, RegisterError
 
 # A private chat's buttons carry their group's id after the number.
 BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
@@ -107,6 +107,14 @@ def targets(markup: InlineKeyboardMarkup | None) -> set[tuple[int, int]]:
                 return set()
             found.add((target[0], target[1]))
     return found
+
+
+def _actions_of(markup: InlineKeyboardMarkup | None) -> set[tuple[int, int | None]]:
+    """The actions (number, group or None) a message's action buttons are about, in a
+    private chat or a group."""
+    rows = markup.inline_keyboard if markup else ()
+    data = (b.callback_data for row in rows for b in row if isinstance(b.callback_data, str))
+    return {target for d in data if (target := button_target(d)) is not None}
 
 
 class _ReplyToReminder(filters.MessageFilter):
@@ -210,7 +218,7 @@ async def press(update: Update, context: AccordContext) -> None:
     await query.answer(toast)
     if not is_about(message.reply_markup, number, group_id):
         return  # a forged press on another action's message: leave that message alone
-    if len(targets(message.reply_markup)) > 1:  # a reminder about several actions
+    if len(_actions_of(message.reply_markup)) > 1:  # a reminder about several actions
         if action.status.closed:
             await _drop_buttons(query, message.reply_markup, number, group_id)
         return
@@ -270,6 +278,12 @@ async def pick(update: Update, context: AccordContext) -> None:
     try:
         scope, actor = await group_scope(context, int(match.group(1)), query.from_user)
         answer = await act_on(context, scope, actor, op, number, note, remote=True)
+    except ClosedError as closed:  # closed since the question: the question says so too
+        nothing_changed(context)
+        await query.answer(str(closed))
+        with contextlib.suppress(BadRequest):  # too old to edit: the popup said it
+            await query.edit_message_text(f"{escape(str(closed))} ({escape(scope.title)})")
+        return
     except (RegisterError, UsageError) as error:
         nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))

@@ -216,7 +216,10 @@ def _reminder_line(action: Action, kind: str, zone: ZoneInfo, now: datetime, in_
 def _checkin_lines(actions: list[Action], zone: ZoneInfo, now: datetime) -> list[str]:
     lines = []
     for action in actions[:MAX_CHECKIN_ACTIONS]:
-        due = f" · due {action.due.describe(zone, now)}" if action.due else ""
+        due = ""
+        if action.due is not None:  # an overdue one says so: it is what to answer first
+            state = "overdue since" if action.is_overdue(now, zone) else "due"
+            due = f" · {state} {action.due.describe(zone, now)}"
         lines.append(f"<b>#{action.number}</b> {escape(action.title)} — {action.status.label}{due}")
     if len(actions) > MAX_CHECKIN_ACTIONS:
         lines.append(f"…and {len(actions) - MAX_CHECKIN_ACTIONS} more: see /mine.")

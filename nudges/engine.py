@@ -669,14 +669,17 @@ class NudgeEngine:
     async def _remind_group(
         self, due: list[Reminder], now: datetime, outbox: Outbox, report: TickReport
     ) -> None:
-        """Reminders in their group, each owner mentioned; a group that became a
-        supergroup with renumbered actions is reminded with the new numbers."""
+        """Reminders in their group, each owner mentioned, with Done / Update / Snooze
+        buttons as in a private chat (the press is checked: the owner or a coordinator);
+        a group that became a supergroup with renumbered actions is reminded with the
+        new numbers."""
         for part in _parts(due, now, in_group=True):
             chat_id = part[0].action.chat_id
             try:
                 try:
                     text = reminders([item.due for item in part], now, in_group=True)
-                    sent = await self._send(chat_id, text, None, outbox, now)
+                    buttons = _group_buttons([item.action for item in part])
+                    sent = await self._send(chat_id, text, buttons, outbox, now)
                 except ChatMergedError as merged:
                     moved = [
                         replace(
@@ -691,7 +694,8 @@ class NudgeEngine:
                         now,
                         in_group=True,
                     )
-                    sent = await self._send(merged.new_chat_id, text, None, outbox, now)
+                    buttons = _group_buttons(moved)
+                    sent = await self._send(merged.new_chat_id, text, buttons, outbox, now)
                 outcome = Outcome.GONE if sent is None else Outcome.SENT
             except Exception as error:
                 outcome = _failure(error, "reminders", chat_id)
@@ -808,22 +812,29 @@ GROUP_LABEL = 14  # characters of a group's title on a button
 
 
 def reminder_buttons(
-    number: int, chat_id: int, numbered: bool = False, group: str | None = None
+    number: int, chat_id: int | None, numbered: bool = False, group: str | None = None
 ) -> Buttons:
-    """Done / Update / Snooze for action ``#number`` of group ``chat_id``, in a private
-    chat; ``numbered`` labels them "#3 Done" (a message about several actions), and
-    ``group`` "Partners #3 Done" (several groups' actions: each has its own #3)."""
+    """Done / Update / Snooze for action ``#number``: in a private chat the buttons carry
+    its group ``chat_id``, in the group itself (``None``) they act there. ``numbered``
+    labels them "#3 Done" (a message about several actions), and ``group`` "Partners #3
+    Done" (several groups' actions: each has its own #3)."""
+    where = f":{chat_id}" if chat_id is not None else ""
     label = f"#{number} " if numbered or group else ""
     if group:
         short = group if len(group) <= GROUP_LABEL else group[: GROUP_LABEL - 1].rstrip() + "…"
         label = f"{short} {label}"
     return [
         [
-            (f"{label}Done", f"act:done:{number}:{chat_id}"),
-            (f"{label}Update", f"act:update:{number}:{chat_id}"),
-            (f"{label}Snooze 1 week", f"act:snooze:{number}:{chat_id}"),
+            (f"{label}Done", f"act:done:{number}{where}"),
+            (f"{label}Update", f"act:update:{number}{where}"),
+            (f"{label}Snooze 1 week", f"act:snooze:{number}{where}"),
         ]
     ]
+
+
+def _group_buttons(actions: list[Action]) -> Buttons:
+    """A group reminder's buttons: a row for each action, numbered if there are several."""
+    return [row for a in actions for row in reminder_buttons(a.number, None, len(actions) > 1)]
 
 
 @dataclass(frozen=True)
@@ -849,9 +860,9 @@ def _by_owner(item: Reminder) -> tuple[object, ...]:
 
 
 def _parts(due: list[Reminder], now: datetime, in_group: bool) -> list[list[Reminder]]:
-    """``due`` cut into messages within Telegram's limits: text (``PART_LIMIT``) and,
-    in a private chat, buttons (three for each action)."""
-    most = MAX_BUTTONS // 3 if not in_group else len(due)
+    """``due`` cut into messages within Telegram's limits: text (``PART_LIMIT``) and
+    buttons (three for each action)."""
+    most = MAX_BUTTONS // 3
     parts: list[list[Reminder]] = []
     for item in due:
         current = parts[-1] if parts else None

@@ -102,7 +102,19 @@ _HOLIDAYS = {
 }  # fmt: skip
 # Holidays people round to: "by Christmas" may mean the last working day before it.
 _ROUGH_HOLIDAYS = ("christmas", "xmas", "new year", "the new year", "easter")
-_MARKER = re.compile(r"^(?:by|b4|on|due|before|until|till|for|w/c|no\s+later\s+than)(?:\s+|$)")
+# "w/c 7 Dec", "the week commencing 7th Dec", "w/b 7 Dec": due on that day.
+_WEEK_OF = r"w/c|w/b|(?:the\s+)?week\s+(?:commencing|beginning|starting)"
+_MARKER = re.compile(
+    rf"^(?:by|b4|on|due|before|until|till|for|{_WEEK_OF}|no\s+later\s+than)(?:\s+|$)"
+)
+# Courtesy after a due date ("by Friday, please", "by Friday - thanks!") is no part of it.
+# "asap" after a date is dropped too (the date says how soon); alone it names no day, so
+# an action "Send the report asap" keeps it in its title, with no due date.
+_COURTESY = re.compile(
+    r"(?:[\s,;:!.\-\u2013\u2014]+(?:please|pls|plz|thanks|many\s+thanks|thank\s+you|thx|ta"
+    r"|cheers|if\s+possible|asap)[.!]*)+$",
+    re.IGNORECASE,
+)
 # "first thing Monday" is Monday, as "Monday morning" is.
 _FIRST_THING = re.compile(r"^first\s+thing(?:\s+on)?\s+")
 # Words that name a day only each school (or area) knows.
@@ -222,7 +234,7 @@ def _read_due(
     cleaned = _clean(text)
     if len(cleaned) > MAX_DUE_CHARS or cleaned.count(" ") >= MAX_DUE_WORDS:
         raise DueDateError(too_long)
-    cleaned = _MARKER.sub("", _MARKER.sub("", cleaned, count=1), count=1)  # "due by Friday"
+    cleaned, before = _strip_markers(cleaned)  # "due by Friday", "before Friday"
     if not cleaned:
         raise DueDateError("the due date is empty")
     if _HALF_TERM.search(cleaned):
@@ -240,15 +252,20 @@ def _read_due(
         clock = None
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
     day_words = _FIRST_THING.sub("", _MARKER.sub("", day_words, count=1))  # "3pm on Friday"
-    found = _fast_day(day_words, today, order, strict) if day_words else (today, False)
-    if found is None:
+    fast = _fast_day(day_words, today, order, strict) if day_words else ((today, False), _relative)
+    if fast is None:
         if strict or not slow or not _dateparser_might_read(cleaned):
             raise _unreadable(text, today)
         return Reading(_slow_parse(cleaned, text, local_now, zone))
-    day, ambiguous = found
-    due = _due(day, clock, text, local_now, zone)
+    (day, ambiguous), reader = fast
+    # "before Friday": due the day before (Thursday); "before 3pm" is by 3pm, and "before
+    # Christmas" or "before the end of May" keep the reading of the period or holiday.
+    day_before = before and clock is None and not midnight and reader in _DAY_READERS
+    due = _due(day - timedelta(days=day_before), clock, text, local_now, zone)
     if midnight:
         return Reading(due, f"I read {_shown(text)!r} as the end of {due.describe(zone, now)}")
+    if day_before:
+        return Reading(due, f"I read {_shown(text)!r} as {due.describe(zone, now)}, the day before")
     note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous or guessed else None
     return Reading(due, note)
 
@@ -262,13 +279,34 @@ def read_clock(text: str) -> time | None:
 
 
 def _clean(text: str) -> str:
-    """Lower case, single spaces, no commas, "mid-Jan" as "mid jan", "weeks' time" and
-    "a week's time" as "weeks time" and "a week time", "Weds." as "weds"."""
-    lowered = text.lower().replace(",", " ").replace("\u2019", "'").replace("\u2018", "'")
+    """No courtesy words after the date, lower case, single spaces, no commas, "mid-Jan"
+    as "mid jan", "weeks' time" and "a week's time" as "weeks time" and "a week time",
+    "Weds." as "weds"."""
+    lowered = (
+        drop_courtesy(text).lower().replace(",", " ").replace("\u2019", "'").replace("\u2018", "'")
+    )
     lowered = re.sub(r"(?<=[a-z])\.(?=\s|$)", "", lowered)
     lowered = re.sub(r"\bmid-", "mid ", lowered)
     lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
     return " ".join(lowered.split())
+
+
+def drop_courtesy(text: str) -> str:
+    """``text`` without courtesy words after the date ("by Friday, please": "by Friday")."""
+    return _COURTESY.sub("", text)
+
+
+def _strip_markers(cleaned: str) -> tuple[str, bool]:
+    """``cleaned`` without up to two leading markers ("due by"), and whether one was
+    "before"."""
+    before = False
+    for _ in range(2):
+        match = _MARKER.match(cleaned)
+        if match is None:
+            break
+        before = before or match.group().strip() == "before"
+        cleaned = cleaned[match.end() :]
+    return cleaned, before
 
 
 def _dateparser_might_read(words: str) -> bool:
@@ -327,11 +365,12 @@ Found = tuple[date, bool]
 Reader = Callable[[str, date, str, bool], Found | None]
 
 
-def _fast_day(words: str, today: date, order: str, strict: bool) -> Found | None:
-    """The day for our own forms, or ``None`` to let dateparser try."""
+def _fast_day(words: str, today: date, order: str, strict: bool) -> tuple[Found, Reader] | None:
+    """The day for our own forms and the reader that found it, or ``None`` to let
+    dateparser try."""
     for reader in _READERS:
         if (found := reader(words, today, order, strict)) is not None:
-            return found
+            return found, reader
     return None
 
 
@@ -352,8 +391,8 @@ def _relative(words: str, today: date, order: str, strict: bool) -> Found | None
         return today + timedelta(days=_RELATIVE_DAYS[words]), False
     if words in ("yesterday", "last week"):  # read, to be refused as past
         return today - timedelta(days=1 if words == "yesterday" else 7), False
-    if words == "next week":
-        return today + timedelta(days=7 - today.weekday()), False
+    if words == "next week":  # its Monday: some mean its Friday, so the reply says which
+        return today + timedelta(days=7 - today.weekday()), True
     if words in ("weekend", "the weekend", "this weekend"):  # before it: the Friday
         if today.weekday() >= 5:  # said at the weekend: this one, its Sunday
             return _next_weekday(today, 6, allow_today=True), True
@@ -562,6 +601,10 @@ _READERS: tuple[Reader, ...] = (
     _periods,
     _holiday,
 )
+
+# The readers of a named day ("Friday", "4/12", "the 15th", "3 Dec", "Thu 3 Dec"): the
+# ones "before" moves a day earlier.
+_DAY_READERS = frozenset((_weekday, _numeric, _ordinal, _day_and_month, _weekday_and_date))
 
 
 def _month_end(day: date) -> date:

@@ -20,6 +20,7 @@ from register.dates import (
     MONTHS,
     WEEKDAYS,
     DueDateError,
+    drop_courtesy,
     examples,
     parse_due,
     read_due,
@@ -36,7 +37,9 @@ from register.text import clean_text
 from register.usage import usage_text
 
 STRONG_MARKERS = ("by", "due", "b4")
-WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for", "w/c")
+WEAK_MARKERS = ("on", "before", "until", "till", "in", "within", "for", "w/c", "w/b")
+# "week commencing 7 Dec": a marker of two words, taken from its "week" (and a "the").
+_WEEK_OF = ("commencing", "beginning", "starting")
 # Punctuation around a due clause: "(by Friday)", "by Friday!", "Bid, … by Friday".
 _CLOSING = re.compile(r"[.!?)\]]+$")
 _TITLE_TAIL = " ,;:-–—(["
@@ -65,6 +68,17 @@ _DATE_SHAPE = re.compile(  # "3.2" with no year is a number ("section 3.2"), not
     r"^(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}"
     r"|\d{4}-\d{1,2}-\d{1,2})$"
 )
+# A numeric pair after these counts things ("Check items 1/2", "Read pages 3/4"): with no
+# "by" or "due" before it, it is part of the title, not a date.
+_COUNTING_NOUNS = frozenset((
+    "item", "items", "point", "points", "page", "pages", "pp", "question", "questions",
+    "slide", "slides", "step", "steps", "section", "sections", "part", "parts", "chapter",
+    "chapters", "option", "options", "action", "actions", "task", "tasks", "paragraph",
+    "paragraphs", "para", "paras", "line", "lines", "row", "rows", "recommendation",
+    "recommendations", "table", "tables", "figure", "figures", "phase", "phases",
+    "stage", "stages", "module", "modules",
+))  # fmt: skip
+_PAIR = re.compile(r"^\d{1,2}[/.]\d{1,2}$")
 # A date after these is what the action is about, not when it is due ("the minutes
 # from Tuesday", "notes on last week").
 _PAST_WORDS = frozenset(("last", "yesterday", "ago"))
@@ -95,7 +109,7 @@ _HANDLE = HANDLE
 
 # "@carol to draft the newsletter", as minutes put it: the action is "draft the newsletter".
 _ACTION_TO = re.compile(r"^to\s+(?=\S+\s+\S)", re.IGNORECASE)
-# "/assign @bob @carol …", "/assign me and @bob …": a second owner where the action starts.
+# "/assign @bobby_p @carol …", "/assign me and @bobby_p …": a second owner where the action starts.
 _SECOND_OWNER = re.compile(r"^(?:(?:and|&)\s*)?@[A-Za-z0-9_]", re.IGNORECASE)
 
 
@@ -287,7 +301,7 @@ def split_due(
     in the title. Only the last few words are looked at, and only the two shortest
     clauses after a marker may go to dateparser: the work is bounded whatever the text.
     """
-    words = _CLOSING.sub("", text.rstrip()).split()
+    words = _CLOSING.sub("", drop_courtesy(text.rstrip())).split()
     first = max(0, len(words) - MAX_DUE_WORDS)
     slow_attempts = 0
 
@@ -299,7 +313,10 @@ def split_due(
 
     for index in range(len(words) - 1, first - 1, -1):
         marker = words[index].lower().lstrip("([")
-        if marker not in STRONG_MARKERS + WEAK_MARKERS:
+        if marker == "week" and index + 1 < len(words) and words[index + 1].lower() in _WEEK_OF:
+            if index > 0 and words[index - 1].lower() == "the":
+                index -= 1
+        elif marker not in STRONG_MARKERS + WEAK_MARKERS:
             continue
         clause = " ".join(words[index:]).lstrip("([")
         try:
@@ -313,7 +330,7 @@ def split_due(
         if marker not in STRONG_MARKERS:  # "by 3pm on Friday": the whole of it
             index, clause = _from_strong_marker(words, index, clause, now, zone, order)
         return _title(words[:index]), clause
-    if len(words) < 2:
+    if len(words) < 2 or _counted(words):
         return text, None
     could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
     for size in range(min(_LONGEST_FORM, len(words) - 1) if could_end_a_date else 0, 0, -1):
@@ -336,10 +353,12 @@ def split_due(
 def _from_strong_marker(
     words: list[str], index: int, clause: str, now: datetime, zone: ZoneInfo, order: str
 ) -> tuple[int, str]:
-    """A clause read from a weak marker, taken from a "by" two words before it when the
-    longer clause reads too ("by 3pm on Friday" rather than "on Friday")."""
-    start = index - 2
-    if start < 0 or words[start].lower().lstrip("([") not in STRONG_MARKERS:
+    """A clause read from a weak marker, taken from a "by" one or two words before it when
+    the longer clause reads too ("by 3pm on Friday" rather than "on Friday", "by the week
+    commencing 7 Dec")."""
+    starts = [s for s in (index - 1, index - 2) if s >= 0]
+    start = next((s for s in starts if words[s].lower().lstrip("([") in STRONG_MARKERS), -1)
+    if start < 0:
         return index, clause
     longer = " ".join(words[start:]).lstrip("([")
     try:
@@ -360,6 +379,12 @@ def _bare(word: str) -> str:
 
 def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
+
+
+def _counted(words: list[str]) -> bool:
+    """Whether the title ends in a count, not a date: a bare numeric pair after a counting
+    noun ("items 1/2"). A pair after any other word is still a date ("report 31/12")."""
+    return bool(_PAIR.match(_bare(words[-1]))) and _bare(words[-2]) in _COUNTING_NOUNS
 
 
 def _refuse_a_date_ending(words: list[str], today: date) -> None:

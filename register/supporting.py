@@ -61,7 +61,7 @@ def find_supporters(text: str, linked: Mapping[int, OwnerRef]) -> SupportClause 
     end = marker.start() if marker else len(text)
     try:
         refs = _refs(text, start, end, linked)
-    except SupporterError:  # "catch up with @bob about the budget": words, not names
+    except SupporterError:  # "catch up with @bobby_p about the budget": words, not names
         return None
     if not refs:
         return None

@@ -20,7 +20,7 @@ from tests.helpers import say
 
 MINUTES = """\
 /assign
-@bob Draft the funding bid by Friday
+@bobby_p Draft the funding bid by Friday
 @carol Book the room for the away day by next Tuesday
 me Send the minutes tomorrow"""
 
@@ -54,7 +54,11 @@ async def test_several_lines_record_every_action_in_one_reply(
     ]
     # the first action may sit on the command's own line; bullets and numbering are ignored
     [reply] = await say(
-        app, world, alice, group, "/assign @dave Order the banners\n- me Chase HSCB\n2) @bob Print"
+        app,
+        world,
+        alice,
+        group,
+        "/assign @dave_k Order the banners\n- me Chase HSCB\n2) @bobby_p Print",
     )
     assert reply.text.startswith("Recorded 3 actions:\n#4 for Dave: Order the banners")
     assert "#5 for Alice: Chase HSCB" in reply.text
@@ -68,14 +72,14 @@ async def test_several_lines_record_every_action_in_one_reply(
         ("Book the room by Friday", "'Book' is not a person: start with @name or me."),
         ("@carol", "Say what the action is."),
         ("@carol Book the room every 0 weeks", "every 1 to 52 weeks"),
-        ("@carol Book the room with @bob and Nowhere Org", "no partner organisations yet"),
+        ("@carol Book the room with @bobby_p and Nowhere Org", "no partner organisations yet"),
     ],
 )
 async def test_one_wrong_line_records_none_and_names_the_line(
     app: Application, world: World, group: SimChat, line: str, why: str
 ) -> None:
     alice = world.people[101]
-    text = f"/assign\n@bob Draft the bid by Friday\n{line}\nme Send the minutes"
+    text = f"/assign\n@bobby_p Draft the bid by Friday\n{line}\nme Send the minutes"
     [reply] = await say(app, world, alice, group, text)
     assert reply.text.startswith(f"Line 2 ({line[:39]}")
     assert why in reply.text
@@ -87,8 +91,10 @@ async def test_a_member_may_only_take_actions_on_themselves(
     app: Application, world: World, group: SimChat
 ) -> None:
     carol = world.people[103]
-    [reply] = await say(app, world, carol, group, "/assign\nme Book the room\n@bob Draft the bid")
-    assert reply.text.startswith("Line 2 (@bob Draft the bid): Only coordinators")
+    [reply] = await say(
+        app, world, carol, group, "/assign\nme Book the room\n@bobby_p Draft the bid"
+    )
+    assert reply.text.startswith("Line 2 (@bobby_p Draft the bid): Only coordinators")
     assert reply.text.endswith("Nothing was recorded.")
     assert await open_titles(app, group) == []
     [reply] = await say(app, world, carol, group, "/assign\nme Book the room\nme Bring the urn")
@@ -100,9 +106,9 @@ async def test_a_partner_line_that_is_not_a_partner_names_the_line(
 ) -> None:
     alice = world.people[101]
     await say(app, world, alice, group, "/partner add Health Board")
-    text = "/assign\n@bob Draft the bid with @carol and Helth Board\nme Send the minutes"
+    text = "/assign\n@bobby_p Draft the bid with @carol and Helth Board\nme Send the minutes"
     [reply] = await say(app, world, alice, group, text)
-    assert reply.text.startswith("Line 1 (@bob Draft the bid with @carol and Helt…): There is no")
+    assert reply.text.startswith("Line 1 (@bobby_p Draft the bid with @carol and …): There is no")
     assert "Did you mean Health Board?" in reply.text
     assert await open_titles(app, group) == []
 
@@ -124,7 +130,7 @@ async def test_thirty_long_lines_are_recorded_and_the_reply_is_split_safely(
 ) -> None:
     alice = world.people[101]
     title = "Review the <draft> & agree it " + "x" * 250
-    text = "/assign\n" + "\n".join(f"@bob {n} {title} by Friday" for n in range(30))
+    text = "/assign\n" + "\n".join(f"@bobby_p {n} {title} by Friday" for n in range(30))
     replies = await say(app, world, alice, group, text)
     assert len(replies) >= 3
     assert all(utf16_len(r.text) <= MESSAGE_LIMIT for r in replies)
@@ -154,9 +160,9 @@ async def test_a_reply_to_pasted_minutes_records_their_action_lines(
     minutes = (
         "Steering group, 24 November\n"
         "Actions:\n"
-        "- @bob Draft the funding bid by Friday\n"
+        "- @bobby_p Draft the funding bid by Friday\n"
         "Discussed the venue at length.\n"
-        "- @dave Send the minutes to partners by Thursday\n"
+        "- @dave_k Send the minutes to partners by Thursday\n"
         "- me Check the budget lines by next Tuesday"
     )
     await say(app, world, carol, group, minutes)
@@ -183,7 +189,7 @@ async def test_people_picked_from_the_mention_menu_own_their_line(
     alice = world.people[101]
     erin = world.add_person(105, "Erin")  # no username: only the mention menu names her
     group.members[erin.user_id] = "member"
-    text = "/assign\n@bob Draft the bid\nErin Book the room with Erin"
+    text = "/assign\n@bobby_p Draft the bid\nErin Book the room with Erin"
     await feed(app, world.user_says(alice, group, text, linked=[("Erin", erin)]))
     reply = world.bot_messages(group.chat_id)[-1]
     # the second "Erin" is no mention and no partner: it stays in the title
@@ -234,7 +240,7 @@ async def test_thirty_hostile_lines_are_answered_without_stalling_other_chats(
 ) -> None:
     """Every line asks the slow date reader twice: the loop is served between lines."""
     alice, carol = world.people[101], world.people[103]
-    line = "@bob Draft x with Council by sometime soonish on the morrow in a while"
+    line = "@bobby_p Draft x with Council by sometime soonish on the morrow in a while"
     hostile = "/assign\n" + "\n".join([line] * 30)
     await say(app, world, alice, group, "/assign me Warm up by next Tuesday")  # dateparser loaded
     async with StallWatch() as watch:
@@ -253,7 +259,9 @@ async def test_thirty_hostile_lines_are_answered_without_stalling_other_chats(
 
 async def test_minutes_written_as_name_to_do_something(app: Application, world: World, group):
     alice, carol = world.people[101], world.people[103]
-    minutes = "Action points\n@carol to draft the newsletter by Friday\n@bob to chase the figures"
+    minutes = (
+        "Action points\n@carol to draft the newsletter by Friday\n@bobby_p to chase the figures"
+    )
     await say(app, world, carol, group, minutes)
     pasted = world.messages[-1]
     before = len(world.bot_messages())
@@ -261,5 +269,5 @@ async def test_minutes_written_as_name_to_do_something(app: Application, world: 
     [reply] = world.bot_messages()[before:]
     assert "Carol: draft the newsletter — due Fri 27 Nov" in reply.text, reply.text
     assert "Bob: chase the figures" in reply.text
-    [single] = await say(app, world, alice, group, "/assign @bob to book the room")
+    [single] = await say(app, world, alice, group, "/assign @bobby_p to book the room")
     assert "for Bob: book the room" in single.text

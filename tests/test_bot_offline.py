@@ -69,7 +69,7 @@ async def test_chats_and_people_are_recorded(app: Application, world: World, cas
     assert stored_group.type == "supergroup"
     assert stored_group.title == "Partners for Health"
     assert stored_group.active is True
-    stored_bob = await services.people.find_by_username("BOB")
+    stored_bob = await services.people.find_by_username("BOBBY_P")
     assert stored_bob.user_id == bob.user_id
     assert stored_bob.display_name == "Bob"
     assert stored_bob.has_private_chat is False

@@ -38,10 +38,10 @@ async def four_owners(app, world, group) -> None:
     alice, bob, carol = (world.people[i] for i in (101, 102, 103))
     for person in (bob, carol):
         await say(app, world, person, world.private_chat(person), "/start")
-    await say(app, world, alice, group, "/assign @bob Bob one by friday")
-    await say(app, world, alice, group, "/assign @bob Bob two")
+    await say(app, world, alice, group, "/assign @bobby_p Bob one by friday")
+    await say(app, world, alice, group, "/assign @bobby_p Bob two")
     await say(app, world, alice, group, "/assign @carol Carol one")
-    await say(app, world, alice, group, "/assign @dave Dave one")
+    await say(app, world, alice, group, "/assign @dave_k Dave one")
     await say(app, world, alice, group, "/assign me Alice one")
     await say(app, world, alice, group, "/nudges digest off")
     await say(app, world, alice, group, "/nudges checkin weekly mon 09:30")
@@ -120,7 +120,7 @@ async def test_many_actions_stay_within_telegrams_button_limit(app, world, group
     """Four owners, none of whom started the bot, with nine actions each: 32 shown would
     need 128 buttons."""
     alice = world.people[101]
-    for name in ("alice", "bob", "carol", "dave"):
+    for name in ("alice", "bobby_p", "carol", "dave_k"):
         for number in range(9):
             await say(app, world, alice, group, f"/assign @{name} Task {number}")
     before = len(world.bot_messages(group.chat_id))

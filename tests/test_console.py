@@ -53,12 +53,13 @@ def test_console_transcript_through_make_run_path(tmp_path: Path) -> None:
         "alice @ partners> /help\n[partners] Accord:\n  Accord is set up in Partners for Health."
         in out
     )
-    assert "Bob (@bob, id 102)" in out
+    assert "Bob (@bobby_p, id 102)" in out
     # :as bob then :dm: bob's private chat
     assert (
-        "bob @ dm:bob> /start\n[dm:bob] Accord:\n  Accord keeps a partnership's work moving" in out
+        "bobby_p @ dm:bobby_p> /start\n[dm:bobby_p] Accord:\n"
+        "  Accord keeps a partnership's work moving" in out
     )
-    assert "[dm:bob] Accord:\n  Trust and honesty\n" in out
+    assert "[dm:bobby_p] Accord:\n  Trust and honesty\n" in out
     # a group bob is not in: he joins it
     assert "Bob joined Steering Board." in out
     assert "[steering] Accord:\n  Accord in Steering Board" in out  # Bob is a member there

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.settings(
 
 
 async def assign(app: Application, world: World, group, text: str) -> str:
-    [reply] = await say(app, world, world.people[101], group, f"/assign @bob {text}")
+    [reply] = await say(app, world, world.people[101], group, f"/assign @bobby_p {text}")
     return reply.text
 
 
@@ -107,7 +107,7 @@ async def test_a_date_that_cant_be_read_is_refused_with_future_examples(
 async def test_the_refusal_hint_is_always_in_the_future(
     app: Application, world: World, group, clock: FrozenClock
 ) -> None:
-    [reply] = await say(app, world, world.people[101], group, "/assign @bob X by Fridya")
+    [reply] = await say(app, world, world.people[101], group, "/assign @bobby_p X by Fridya")
     assert "Try: Friday, next Tuesday, the 15th, 4 Jan, in 2 weeks" in reply.text
     assert "2027-02-08" in reply.text
 
@@ -143,7 +143,7 @@ class TestMonthFirst:
     ) -> None:
         alice = world.people[101]
         [reply] = await say(
-            app, world, alice, group, "/assign\n@bob Send the minutes by 12/05\nme Book it"
+            app, world, alice, group, "/assign\n@bobby_p Send the minutes by 12/05\nme Book it"
         )
         assert "due Sat 5 Dec" in reply.text, reply.text
 

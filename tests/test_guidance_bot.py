@@ -109,7 +109,7 @@ async def test_register_questions_are_answered_from_the_register(
     group = cast.groups["partners"]
     alice, bob = cast.first_person, world.people[102]
     await introduce(app, world, group, bob)
-    await say(app, world, alice, group, "/assign @bob Draft the funding bid by tomorrow")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the funding bid by tomorrow")
     [who] = await say(app, world, alice, group, "/ask who is responsible for the funding bid?")
     assert who.text.startswith("Who owns “funding bid”")
     assert "#1 Draft the funding bid — Bob" in who.text

@@ -53,12 +53,12 @@ async def test_a_typo_in_a_group_gets_did_you_mean(
     app: Application, world: World, cast: Cast
 ) -> None:
     alice, group = world.people[101], cast.groups["partners"]
-    [reply] = await say(app, world, alice, group, "/asign @bob Draft the bid")
+    [reply] = await say(app, world, alice, group, "/asign @bobby_p Draft the bid")
     assert reply.text == "Did you mean /assign? Send /help assign for how to use it."
     [reply] = await say(app, world, alice, group, "/hisotry 3")
     assert reply.text == "Did you mean /history? Send /help history for how to use it."
     assert await say(app, world, alice, group, "/frobnicate") == []  # maybe another bot's
-    assert await say(app, world, alice, group, "/ban @bob") == []  # far from any of ours
+    assert await say(app, world, alice, group, "/ban @bobby_p") == []  # far from any of ours
     assert await say(app, world, alice, group, "/asign@other_bot x") == []  # not ours
     [reply] = await say(app, world, alice, group, "/frobnicate@accord_bot")
     assert reply.text == "I don't know that command. Send /help for the list."

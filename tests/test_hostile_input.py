@@ -125,9 +125,9 @@ async def test_an_all_day_due_date_keeps_its_day_when_the_timezone_changes(
     app: Application, world: World, group
 ) -> None:
     alice, bob = world.people[101], world.people[102]
-    [recorded] = await say(app, world, alice, group, "/assign @bob Draft the bid by Friday")
+    [recorded] = await say(app, world, alice, group, "/assign @bobby_p Draft the bid by Friday")
     assert "due Fri 27 Nov" in recorded.text
-    await say(app, world, alice, group, "/assign @bob Call the trust by friday 17:00")
+    await say(app, world, alice, group, "/assign @bobby_p Call the trust by friday 17:00")
     await say(app, world, alice, group, "/timezone Asia/Tokyo")
     [listing] = await say(app, world, alice, group, "/actions")
     assert "#1 Draft the bid — due Fri 27 Nov\n" in listing.text + "\n"

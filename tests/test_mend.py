@@ -142,7 +142,7 @@ async def test_update_on_a_done_action_points_to_reopen(
 
 async def test_history_says_the_status_once(app: Application, world: World, group: SimChat) -> None:
     alice, bob, carol, _ = people(world)
-    await say(app, world, alice, group, "/assign @bob Draft the bid")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid")
     await say(app, world, bob, group, "/update 1 at risk: waiting for the figures")
     await say(app, world, bob, group, "/update 1 blocked")
     await say(app, world, bob, group, "/update 1 on track, figures came in")

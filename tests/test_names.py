@@ -81,7 +81,7 @@ async def test_cancel_and_expiry_record_nothing(
     assert question.buttons() == []
     [question] = await say(app, world, alice, group, "/assign @bobb Draft the survey")
     clock.advance(timedelta(days=2))
-    await press(app, world, alice, question, "Assign to @bob")
+    await press(app, world, alice, question, "Assign to @bobby_p")
     assert toasts(world)[-1] == "This question has expired: send the command again."
     assert await action(app, group, 1) is None
     # A forged choice id does nothing either.
@@ -95,9 +95,9 @@ async def test_reassign_to_a_near_miss_asks_too(
     alice, bob, carol, dave = people(world)
     await say(app, world, alice, group, "/assign @carol Send the minutes")
     [question] = await say(app, world, bob, group, "/reassign 1 @dav")
-    assert question.text.startswith("I haven't seen @dav in this group. Did you mean @dave?")
+    assert question.text.startswith("I haven't seen @dav in this group. Did you mean @dave_k?")
     assert (await action(app, group, 1)).owner_user_id == carol.user_id
-    await press(app, world, alice, question, "Assign to @dave")  # another coordinator
+    await press(app, world, alice, question, "Assign to @dave_k")  # another coordinator
     assert question.text == "#1 Send the minutes is now Dave's."
     assert (await action(app, group, 1)).owner_user_id == dave.user_id
 
@@ -140,7 +140,7 @@ async def test_partners_match_on_a_unique_word_or_prefix(
     assert "is with Northside Food Bank" in joined.text
     [joined] = await say(app, world, dave, group, "/join carers")
     assert "is with Carers' Trust" in joined.text
-    await say(app, world, alice, group, "/assign @dave Survey carers")
+    await say(app, world, alice, group, "/assign @dave_k Survey carers")
     [listing] = await say(app, world, alice, group, "/actions carers")
     assert listing.text.startswith("Open actions of Carers' Trust")
     [typo] = await say(app, world, bob, group, "/join helth bord")
@@ -195,19 +195,19 @@ async def test_who_was_seen_follows_a_group_into_its_supergroup(tmp_path) -> Non
         for chat_id in (-1, -2, -3):
             await chats.record(chat_id, "group", "G", now)
         await people.record(1, "carol", "Carol", now)
-        await people.record(2, "dave", "Dave", now)
+        await people.record(2, "dave_k", "Dave", now)
         await people.seen_in(-1, 1, now)
         await people.seen_in(-2, 2, now)
         await people.seen_in(-2, 1, now)
         await PendingChoices(database).put(-1, 1, {"command": "assign"}, now)
         await chats.migrate(-1, -2, now)  # merged into a supergroup Accord knows
-        assert [p.username for p in await people.known_in(-2)] == ["carol", "dave"]
+        assert [p.username for p in await people.known_in(-2)] == ["carol", "dave_k"]
         assert await people.known_in(-1) == []
         row = await database.fetch_one("SELECT COUNT(*) FROM pending_choices")
         assert row is not None
         assert row[0] == 0
         await chats.migrate(-2, -4, now)  # moved to one it doesn't
-        assert [p.username for p in await people.known_in(-4)] == ["carol", "dave"]
+        assert [p.username for p in await people.known_in(-4)] == ["carol", "dave_k"]
         assert await database.fetch_all("PRAGMA foreign_key_check") == []
     finally:
         await database.close()

@@ -114,7 +114,7 @@ async def test_a_failed_checkin_is_retried_and_other_chats_get_theirs(
 ) -> None:
     partners, steering = groups
     alice, bob, carol = world.people[101], world.people[102], world.people[103]
-    await say(app, world, alice, partners, "/assign @bob Bob's work by friday")
+    await say(app, world, alice, partners, "/assign @bobby_p Bob's work by friday")
     await say(app, world, carol, steering, "/assign @alice Alice's work by friday")
     for person, chat in ((alice, partners), (carol, steering)):
         await say(app, world, person, chat, "/nudges digest off")  # only check-ins at 09:30
@@ -134,7 +134,7 @@ async def test_a_failed_private_reminder_is_retried(app, world, groups, clock, f
     partners, steering = groups
     alice, bob, carol = world.people[101], world.people[102], world.people[103]
     await say(app, world, bob, world.private_chat(bob), "/start")
-    await say(app, world, alice, partners, "/assign @bob Bob's task by wednesday")
+    await say(app, world, alice, partners, "/assign @bobby_p Bob's task by wednesday")
     await say(app, world, carol, steering, "/assign @alice Alice's task by wednesday")
     world.fail_chat(bob.user_id, fault, times=ATTEMPTS)
     await tick_at(app, clock, TUESDAY_0900)
@@ -174,7 +174,7 @@ async def test_a_failed_command_nudge_is_retried(
 ) -> None:
     partners, steering = groups
     alice, carol = world.people[101], world.people[103]
-    await say(app, world, alice, partners, "/assign @bob Partners work by friday")
+    await say(app, world, alice, partners, "/assign @bobby_p Partners work by friday")
     await say(app, world, carol, steering, "/assign @alice Steering work by friday")
     world.fail_chat(partners.chat_id, fault, times=ATTEMPTS)
     await say(app, world, alice, partners, command)

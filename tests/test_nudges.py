@@ -28,7 +28,7 @@ def digests(world: World, chat_id: int) -> list[str]:
 
 async def test_weekly_digest_fires_once_at_its_slot(app, world, group, clock) -> None:
     alice = world.people[101]
-    await say(app, world, alice, group, "/assign @bob Draft the funding bid by tomorrow")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the funding bid by tomorrow")
     await tick_at(app, clock, MONDAY_0900 - timedelta(minutes=1))
     assert digests(world, group.chat_id) == []
     await tick_at(app, clock, MONDAY_0900)
@@ -56,7 +56,7 @@ async def test_overdue_first_per_partner_with_owners_mentioned(app, world, group
     await say(app, world, bob, group, "/join health board")
     await say(app, world, carol, group, "/join city council")
     await say(app, world, alice, group, "/assign @carol Council paper by next week")
-    await say(app, world, alice, group, "/assign @bob Board paper by today")
+    await say(app, world, alice, group, "/assign @bobby_p Board paper by today")
     await say(app, world, alice, group, "/assign @carol Risky thing")
     await say(app, world, carol, group, "/update 3 blocked by legal")
     clock.advance(timedelta(days=1))
@@ -144,7 +144,7 @@ async def test_restart_sends_nothing_twice(app, world, group, clock, settings) -
 async def test_reminders_private_when_possible_else_in_the_group(app, world, group, clock) -> None:
     alice, bob, _carol, _ = (world.people[i] for i in (101, 102, 103, 104))
     await say(app, world, bob, world.private_chat(bob), "/start")  # Bob opened a private chat
-    await say(app, world, alice, group, "/assign @bob Bob's task by wednesday")
+    await say(app, world, alice, group, "/assign @bobby_p Bob's task by wednesday")
     await say(app, world, alice, group, "/assign @carol Carol's task by wednesday")
     before = len(world.bot_messages())
     await tick_at(app, clock, datetime(2026, 11, 24, 9, tzinfo=UTC))  # Tuesday 09:00
@@ -177,7 +177,7 @@ async def test_a_new_due_date_is_reminded_afresh(app, world, group, clock) -> No
 
 async def test_checkins_record_answers_for_the_next_digest(app, world, group, clock) -> None:
     alice, bob, carol, _ = (world.people[i] for i in (101, 102, 103, 104))
-    await say(app, world, alice, group, "/assign @bob Bob's task by friday")
+    await say(app, world, alice, group, "/assign @bobby_p Bob's task by friday")
     [refused] = await say(app, world, carol, group, "/nudges checkin weekly mon 09:30")
     assert refused.text.startswith("Only coordinators")
     await say(app, world, alice, group, "/nudges checkin weekly mon 09:30")

@@ -37,9 +37,9 @@ async def test_demotion_reported_by_telegram_takes_effect_at_once(
     [reply] = await say(app, world, bob, group, "/due 1 friday")  # cached: Bob is an admin
     assert not reply.text.startswith("Only coordinators")
     await feed(app, world.set_member_status(group, bob, "member", by=alice))
-    [reply] = await say(app, world, bob, group, "/assign @dave Still in charge?")
+    [reply] = await say(app, world, bob, group, "/assign @dave_k Still in charge?")
     assert reply.text.startswith("Only coordinators")  # the cache was cleared, not waited out
-    [reply] = await say(app, world, bob, group, "/coordinator add @bob")
+    [reply] = await say(app, world, bob, group, "/coordinator add @bobby_p")
     assert reply.text.startswith("Only coordinators")
     assert not await named(app, group.chat_id, bob.user_id)
 
@@ -48,11 +48,11 @@ async def test_naming_a_coordinator_asks_telegram_afresh(
     app: Application, world: World, group
 ) -> None:
     _, bob, _, _ = people(world)
-    [reply] = await say(app, world, bob, group, "/assign @dave Cached as admin")
+    [reply] = await say(app, world, bob, group, "/assign @dave_k Cached as admin")
     assert reply.text.startswith("Recorded #1")
     group.members[bob.user_id] = "member"  # demoted, and no chat_member update arrived
     asked = len([c for c in world.calls if c[0] == "getChatMember"])
-    [reply] = await say(app, world, bob, group, "/coordinator add @bob")
+    [reply] = await say(app, world, bob, group, "/coordinator add @bobby_p")
     assert reply.text.startswith("Only coordinators")
     assert not await named(app, group.chat_id, bob.user_id)
     assert len([c for c in world.calls if c[0] == "getChatMember"]) == asked + 1
@@ -66,7 +66,7 @@ async def test_a_named_coordinator_who_leaves_loses_the_role(
 ) -> None:
     alice, _, carol, dave = people(world)
     await say(app, world, alice, group, "/coordinator add @carol")
-    await say(app, world, alice, group, "/coordinator add @dave")
+    await say(app, world, alice, group, "/coordinator add @dave_k")
     assert await named(app, group.chat_id, carol.user_id)
     await feed(app, world.set_member_status(group, carol, "left", by=carol))
     await feed(app, world.set_member_status(group, dave, "kicked", by=alice))
@@ -111,7 +111,7 @@ async def test_anonymous_admin_assign_me_and_join_say_who_to_name(
 
 async def test_anonymous_admin_coordinates(app: Application, world: World, group) -> None:
     before = len(world.bot_messages())
-    await feed(app, world.anonymous_admin_says(group, "/assign @dave Draft the minutes"))
+    await feed(app, world.anonymous_admin_says(group, "/assign @dave_k Draft the minutes"))
     [reply] = world.bot_messages()[before:]
     assert reply.text.startswith("Recorded #1 for Dave")
     await feed(app, world.anonymous_admin_says(group, "/update 1 at risk: no room booked"))
@@ -236,7 +236,7 @@ async def test_no_command_fails_for_an_anonymous_admin(
 
     alice = world.people[101]
     await say(app, world, alice, group, "/partner add City Council")
-    await say(app, world, alice, group, "/assign @bob Draft the bid")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid")
     await say(app, world, alice, group, "/assign @samira Pending owner")
     await say(app, world, alice, group, "/assign me Three")
     texts = [c.example for c in catalogue_of(app).for_groups()]
@@ -292,7 +292,7 @@ async def test_a_message_sent_as_a_channel_coordinates_nothing(
 
     for text, expected in (
         ("/assign me Something", "posting anonymously as the channel News"),
-        ("/assign @dave Something", "Only coordinators"),
+        ("/assign @dave_k Something", "Only coordinators"),
         ("/join Anyone", "posting anonymously as the channel News"),
     ):
         before = len(world.bot_messages())
@@ -332,7 +332,7 @@ async def test_rejoining_after_an_unnoticed_departure_un_names(
     shows it happened."""
     alice, _, carol, dave = people(world)
     await say(app, world, alice, group, "/coordinator add @carol")
-    await say(app, world, alice, group, "/coordinator add @dave")
+    await say(app, world, alice, group, "/coordinator add @dave_k")
     group.members[carol.user_id] = "left"  # no update reached Accord
     await feed(app, world.set_member_status(group, carol, "member", by=alice))
     assert not await named(app, group.chat_id, carol.user_id)

@@ -36,7 +36,7 @@ async def bobs_reminder(app, world: World, group: SimChat, clock) -> SentMessage
     """Bob has started the bot; #1 is his, due Wednesday; Tuesday's reminder reaches him."""
     alice, bob = world.people[101], world.people[102]
     await say(app, world, bob, world.private_chat(bob), "/start")
-    await say(app, world, alice, group, "/assign @bob Send the minutes by wednesday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the minutes by wednesday")
     await tick_at(app, clock, TUESDAY_0900)
     [reminder] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Reminder")]
     return reminder
@@ -114,7 +114,7 @@ async def test_done_and_update_in_one_partnership_apply_there(app, world, group,
     """'/done 1 in the private chat is refused'"""
     alice, bob = world.people[101], world.people[102]
     private = world.private_chat(bob)
-    await say(app, world, alice, group, "/assign @bob Send the minutes by friday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the minutes by friday")
     [noted] = await say(app, world, bob, private, "/update 1 blocked by legal")
     assert noted.text.startswith("Noted on #1 Send the minutes (Partners for Health) — blocked")
     [done] = await say(app, world, bob, private, "/done 1 sent to the board")
@@ -178,14 +178,14 @@ async def test_a_reply_to_a_private_checkin(app, world, group, clock) -> None:
     alice, bob = world.people[101], world.people[102]
     private = world.private_chat(bob)
     await say(app, world, bob, private, "/start")
-    await say(app, world, alice, group, "/assign @bob Only one")
+    await say(app, world, alice, group, "/assign @bobby_p Only one")
     sent = await say(app, world, alice, group, "/checkin")
     [told] = [m for m in sent if m.chat_id == group.chat_id]
     assert told.text == "Check-in sent privately to 1 owner."
     [one] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")]
     [noted] = await reply_to(app, world, bob, private, "on track, nearly there", one.message_id)
     assert noted.text.startswith("Noted on #1 Only one (Partners for Health) — on track")
-    await say(app, world, alice, group, "/assign @bob Another one")
+    await say(app, world, alice, group, "/assign @bobby_p Another one")
     await say(app, world, alice, group, "/checkin")
     two = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")][-1]
     [pointer] = await reply_to(app, world, bob, private, "all fine", two.message_id)

@@ -30,7 +30,11 @@ async def test_done_creates_the_next_occurrence_with_its_own_number(
     alice, bob = world.people[101], world.people[102]
     await say(app, world, alice, group, "/partner add HSCB")
     [reply] = await say(
-        app, world, alice, group, "/assign @bob Send the returns every month by the 5th with HSCB"
+        app,
+        world,
+        alice,
+        group,
+        "/assign @bobby_p Send the returns every month by the 5th with HSCB",
     )
     assert reply.text.startswith(
         "Recorded #1 for Bob: Send the returns — due Sat 5 Dec, with HSCB, "
@@ -47,7 +51,7 @@ async def test_done_creates_the_next_occurrence_with_its_own_number(
         "#2 Something else -",
         "#3 Send the returns 2027-01-05",
     ]
-    [listing] = await say(app, world, bob, group, "/actions @bob")
+    [listing] = await say(app, world, bob, group, "/actions @bobby_p")
     assert (
         "#3 Send the returns — with HSCB · due Tue 5 Jan 2027 · repeats every month on the 5th"
     ) in listing.text
@@ -190,7 +194,7 @@ async def test_done_reopened_and_done_again_creates_the_next_once(
     app: Application, world: World, group: SimChat
 ) -> None:
     alice, bob = world.people[101], world.people[102]
-    await say(app, world, alice, group, "/assign @bob Send the weekly returns every Friday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the weekly returns every Friday")
     [first] = await say(app, world, bob, group, "/done 1 sent")
     assert "the next is #2" in first.text
     await say(app, world, alice, group, "/reopen 1")

@@ -24,7 +24,9 @@ def people(world: World):
 
 async def test_assign_list_update_done_history(app: Application, world: World, group) -> None:
     alice, bob, carol, _ = people(world)
-    [reply] = await say(app, world, alice, group, "/assign @bob Draft the funding bid by Friday")
+    [reply] = await say(
+        app, world, alice, group, "/assign @bobby_p Draft the funding bid by Friday"
+    )
     assert reply.text.startswith("Recorded #1 for Bob: Draft the funding bid — due Fri 27 Nov.")
     assert [label for label, _ in reply.buttons()] == ["Done", "Update", "Snooze 1 week"]
 
@@ -74,12 +76,12 @@ async def test_isolation_between_groups(app: Application, world: World, cast: Ca
 
 async def test_permissions(app: Application, world: World, group) -> None:
     alice, bob, carol, dave = people(world)
-    [refused] = await say(app, world, carol, group, "/assign @dave Do it")
+    [refused] = await say(app, world, carol, group, "/assign @dave_k Do it")
     assert refused.text.startswith("Only coordinators")
     assert "/assign me" in refused.text
     [own] = await say(app, world, carol, group, "/assign @carol Do my own thing")
     assert own.text.startswith("Recorded #1 for Carol")
-    await say(app, world, bob, group, "/assign @dave Dave's task")  # Bob is an admin
+    await say(app, world, bob, group, "/assign @dave_k Dave's task")  # Bob is an admin
     for command in ("/reassign 2 @carol", "/due 2 friday", "/drop 2", "/partner add X", "/export"):
         [reply] = await say(app, world, carol, group, command)
         assert reply.text.startswith("Only coordinators"), command
@@ -97,16 +99,16 @@ async def test_permissions(app: Application, world: World, group) -> None:
 
 async def test_named_coordinators(app: Application, world: World, group) -> None:
     alice, _, carol, dave = people(world)
-    [reply] = await say(app, world, carol, group, "/coordinator add @dave")
+    [reply] = await say(app, world, carol, group, "/coordinator add @dave_k")
     assert reply.text.startswith("Only coordinators")
     [reply] = await say(app, world, alice, group, "/coordinator add @carol")
     assert reply.text == "Carol is now a coordinator of Partners for Health."
-    [reply] = await say(app, world, carol, group, "/assign @dave Now allowed")
+    [reply] = await say(app, world, carol, group, "/assign @dave_k Now allowed")
     assert reply.text.startswith("Recorded #1 for Dave")
     [reply] = await say(app, world, dave, group, "/coordinator")
     assert reply.text.endswith("Bob (administrator), Carol (named with /coordinator add).")
     await say(app, world, alice, group, "/coordinator remove @carol")
-    [reply] = await say(app, world, carol, group, "/assign @dave Not any more")
+    [reply] = await say(app, world, carol, group, "/assign @dave_k Not any more")
     assert reply.text.startswith("Only coordinators")
 
 
@@ -116,12 +118,12 @@ async def test_admin_status_is_cached_for_a_few_minutes(
     from datetime import timedelta
 
     _, _, carol, _ = people(world)
-    await say(app, world, carol, group, "/assign @dave x")  # asks Telegram: not an admin
+    await say(app, world, carol, group, "/assign @dave_k x")  # asks Telegram: not an admin
     group.members[carol.user_id] = "administrator"
-    [reply] = await say(app, world, carol, group, "/assign @dave x")
+    [reply] = await say(app, world, carol, group, "/assign @dave_k x")
     assert reply.text.startswith("Only coordinators")  # still cached
     clock.advance(timedelta(minutes=6))
-    [reply] = await say(app, world, carol, group, "/assign @dave x")
+    [reply] = await say(app, world, carol, group, "/assign @dave_k x")
     assert reply.text.startswith("Recorded")
 
 
@@ -167,7 +169,8 @@ async def test_reply_form_uses_the_replied_message(app: Application, world: Worl
     from app.lifecycle import feed
 
     await feed(
-        app, world.user_says(alice, group, "/assign @bob by tomorrow", reply_to=original.message_id)
+        app,
+        world.user_says(alice, group, "/assign @bobby_p by tomorrow", reply_to=original.message_id),
     )
     reply = world.bot_messages()[-1]
     assert reply.text.startswith(
@@ -184,9 +187,9 @@ async def test_partners_and_grouping(app: Application, world: World, group) -> N
     await say(app, world, bob, group, "/join HEALTH BOARD")
     await say(app, world, carol, group, "/join city council")
     await say(app, world, alice, group, "/assign @carol Council paper by friday")
-    await say(app, world, alice, group, "/assign @bob Board paper yesterday")  # stays a title
-    await say(app, world, alice, group, "/assign @dave Unattached task")
-    await say(app, world, alice, group, "/assign @bob Overdue thing by tomorrow")
+    await say(app, world, alice, group, "/assign @bobby_p Board paper yesterday")  # stays a title
+    await say(app, world, alice, group, "/assign @dave_k Unattached task")
+    await say(app, world, alice, group, "/assign @bobby_p Overdue thing by tomorrow")
     services_of(app).clock.advance(__import__("datetime").timedelta(days=2))
     [listing] = await say(app, world, alice, group, "/actions")
     text = listing.text
@@ -201,7 +204,7 @@ async def test_partners_and_grouping(app: Application, world: World, group) -> N
     [overdue] = await say(app, world, dave, group, "/actions overdue")
     assert "#4" in overdue.text
     assert "#1" not in overdue.text
-    [of_bob] = await say(app, world, dave, group, "/actions @bob")
+    [of_bob] = await say(app, world, dave, group, "/actions @bobby_p")
     assert "#2 Board paper yesterday" in of_bob.text
     [removed] = await say(app, world, alice, group, "/partner remove health board")
     assert "Removed Health Board" in removed.text
@@ -211,7 +214,7 @@ async def test_partners_and_grouping(app: Application, world: World, group) -> N
 
 async def test_who_finds_owners_despite_typos(app: Application, world: World, group) -> None:
     alice = world.people[101]
-    await say(app, world, alice, group, "/assign @bob Draft the funding bid")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the funding bid")
     await say(app, world, alice, group, "/assign @carol Book the venue")
     [reply] = await say(app, world, alice, group, "/who is responsible for the fundng bid?")
     assert "#1 Draft the funding bid — Bob" in reply.text
@@ -240,10 +243,10 @@ async def test_bad_input_gets_usage_and_changes_nothing(
     alice = world.people[101]
     cases = {
         "/assign": "Say who owns it.",
-        "/assign @bob": "Say what the action is.",
-        "/assign @bob thing by Fridya": "couldn't read 'by Fridya' as a date",
-        "/assign @bob thing by 2020-01-01": "in the past",
-        "/assign @bob " + "x" * 301: "keep it to 300",
+        "/assign @bobby_p": "Say what the action is.",
+        "/assign @bobby_p thing by Fridya": "couldn't read 'by Fridya' as a date",
+        "/assign @bobby_p thing by 2020-01-01": "in the past",
+        "/assign @bobby_p " + "x" * 301: "keep it to 300",
         "/done": "Usage: /done <#> [note]",
         "/done abc": "Give its number",
         "/update 1": "Add a note",
@@ -301,7 +304,7 @@ async def test_buttons_done_snooze_update_and_permissions(
     app: Application, world: World, group
 ) -> None:
     alice, _bob, carol, dave = people(world)
-    [confirmation] = await say(app, world, alice, group, "/assign @dave Prepare slides by friday")
+    [confirmation] = await say(app, world, alice, group, "/assign @dave_k Prepare slides by friday")
     await press(app, world, carol, confirmation, "Done")
     assert toasts(world)[-1] == "Only #1's owner (Dave) or a coordinator can close it."
     await press(app, world, carol, confirmation, "Snooze 1 week")
@@ -404,7 +407,7 @@ async def test_export_sends_two_utf8_csv_documents(app: Application, world: Worl
 
 async def test_one_owner_per_action(app: Application, world: World, group) -> None:
     alice = world.people[101]
-    for text in ("/assign @bob @carol Joint task", "/assign me and @bob Joint task"):
+    for text in ("/assign @bobby_p @carol Joint task", "/assign me and @bobby_p Joint task"):
         [reply] = await say(app, world, alice, group, text)
         assert "One owner per action" in reply.text, text
     [listing] = await say(app, world, alice, group, "/actions")

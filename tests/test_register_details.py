@@ -25,7 +25,7 @@ async def test_due_to_the_date_it_already_has_records_nothing(
     app: Application, world: World, group
 ) -> None:
     alice = world.people[101]
-    await say(app, world, alice, group, "/assign @bob Send the minutes by Friday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the minutes by Friday")
     [reply] = await say(app, world, alice, group, "/due 1 friday")
     assert reply.text == "#1 is already due Fri 4 Dec."
     [moved] = await say(app, world, alice, group, "/due 1 saturday")
@@ -66,13 +66,13 @@ async def test_nudges_and_the_digest_write_days_as_the_register_does(
     await say(app, world, alice, group, "/nudges digest weekly sun 09:00")
     [shown] = await say(app, world, alice, group, "/nudges")
     assert "next Sun 6 Dec 09:00" in shown.text, shown.text
-    await say(app, world, alice, group, "/assign @bob Send the minutes by Friday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the minutes by Friday")
     digest = (await say(app, world, alice, group, "/digest"))[0]
     assert "· Wed 2 Dec" in digest.text, digest.text
 
 
 @pytest.mark.parametrize("gap", ["\t", "\t\t", "   ", "\n"])
-@pytest.mark.parametrize("owner", ["me", "@bob"])
+@pytest.mark.parametrize("owner", ["me", "@bobby_p"])
 async def test_a_tab_or_several_spaces_after_the_owner_is_a_gap(
     app: Application, world: World, group, gap: str, owner: str
 ) -> None:
@@ -88,7 +88,7 @@ async def test_a_tab_or_several_spaces_after_the_owner_is_a_gap(
 async def test_an_owner_alone_on_a_line_owns_the_line_below(
     app: Application, world: World, group
 ) -> None:
-    text = "/assign\n@bob\nDraft the bid by Friday\nme\nBook the room\n@carol Chair it"
+    text = "/assign\n@bobby_p\nDraft the bid by Friday\nme\nBook the room\n@carol Chair it"
     [reply] = await say(app, world, world.people[101], group, text)
     assert reply.text.startswith("Recorded 3 actions:"), reply.text
     assert "#1 for Bob: Draft the bid — due Fri 4 Dec." in reply.text

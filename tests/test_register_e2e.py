@@ -37,8 +37,8 @@ async def test_assign_list_update_done_history_export(tmp_path: Path) -> None:
 
     async with fake_telegram(world) as server, bot_process(server, tmp_path / "e2e.db") as bot:
         await wait_until(lambda: ready(world))
-        await say(bob, "/join nobody")  # Bob speaks, so @bob is known
-        [recorded] = await say(alice, "/assign @bob Draft the funding bid by Friday")
+        await say(bob, "/join nobody")  # Bob speaks, so @bobby_p is known
+        [recorded] = await say(alice, "/assign @bobby_p Draft the funding bid by Friday")
         [listing] = await say(alice, "/actions")
         [noted] = await say(bob, "/update 1 on track, first draft circulated")
         [closed] = await say(bob, "/done 1")

@@ -60,7 +60,7 @@ async def register(tmp_path: Path) -> AsyncIterator[Register]:
     await ChatRepository(database).record(CHAT, "supergroup", "Partners", NOW)
     people = PeopleRepository(database)
     await people.record(ALICE.user_id, "alice", "Alice", NOW)
-    await people.record(BOB.user_id, "bob", "Bob", NOW)
+    await people.record(BOB.user_id, "bobby_p", "Bob", NOW)
     yield Register(
         StaleReads(database),
         PartnerRepository(database),

@@ -37,7 +37,7 @@ async def test_a_groups_reminders_due_together_are_one_message(
 ) -> None:
     partners, _ = groups
     alice = world.people[101]
-    for name in ("carol", "dave"):
+    for name in ("carol", "dave_k"):
         for n in range(3):
             await say(app, world, alice, partners, f"/assign @{name} {name} task {n} by wednesday")
     before = len(world.bot_messages(partners.chat_id))

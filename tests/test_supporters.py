@@ -29,7 +29,11 @@ async def test_supporters_are_recorded_shown_and_filterable(
     await setup(app, world, group)
     await say(app, world, carol, group, "/join City Council")
     [reply] = await say(
-        app, world, alice, group, "/assign @bob Draft the funding bid with @carol and HSCB by Fri"
+        app,
+        world,
+        alice,
+        group,
+        "/assign @bobby_p Draft the funding bid with @carol and HSCB by Fri",
     )
     assert reply.text.startswith(
         "Recorded #1 for Bob: Draft the funding bid — due Fri 27 Nov, with Carol, HSCB."
@@ -39,7 +43,7 @@ async def test_supporters_are_recorded_shown_and_filterable(
     # listings show them; the owner stays the owner
     [listing] = await say(app, world, alice, group, "/actions")
     assert "#1 Draft the funding bid — with Carol, HSCB · due Fri 27 Nov" in listing.text
-    [bobs] = await say(app, world, alice, group, "/actions @bob")
+    [bobs] = await say(app, world, alice, group, "/actions @bobby_p")
     assert "#1 Draft the funding bid" in bobs.text
     [carols] = await say(app, world, alice, group, "/actions @carol")
     assert "#2 Book the room" in carols.text
@@ -91,11 +95,11 @@ async def test_a_pending_supporter_and_with_words_that_are_no_partner(
     [reply] = await say(app, world, alice, group, "/assign me Meet with the council by Friday")
     assert "#2 for Alice: Meet with the council — due Fri 27 Nov." in reply.text
     # with a person named, every name must stand
-    [reply] = await say(app, world, alice, group, "/assign me Meet with @bob and the counsel")
+    [reply] = await say(app, world, alice, group, "/assign me Meet with @bobby_p and the counsel")
     assert reply.text.startswith("There is no partner called 'the counsel' here.")
     # words after an @name that are no list of names: a title
-    [reply] = await say(app, world, alice, group, "/assign me Catch up with @bob about the bid")
-    assert "#3 for Alice: Catch up with @bob about the bid — no due date." in reply.text
+    [reply] = await say(app, world, alice, group, "/assign me Catch up with @bobby_p about the bid")
+    assert "#3 for Alice: Catch up with @bobby_p about the bid — no due date." in reply.text
 
 
 async def test_the_digest_shows_supporters(
@@ -103,7 +107,7 @@ async def test_the_digest_shows_supporters(
 ) -> None:
     alice = world.people[101]
     await setup(app, world, group)
-    await say(app, world, alice, group, "/assign @bob Draft the bid with HSCB by tomorrow")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid with HSCB by tomorrow")
     await say(app, world, alice, group, "/nudges digest daily 09:00")
     before = len(world.bot_messages(group.chat_id))
     clock.advance(timedelta(hours=2))
@@ -139,7 +143,7 @@ async def test_a_pending_supporter_is_linked_when_they_first_write(
     alice = world.people[101]
     erin = world.add_person(105, "Erin", "erin_k")
     group.members[erin.user_id] = "member"
-    await say(app, world, alice, group, "/assign @bob Draft the bid with @erin_k")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid with @erin_k")
     await say(app, world, erin, group, "hello all")
     [helped] = await say(app, world, alice, group, "/actions with @erin_k")
     assert "Open actions Erin supports" in helped.text
@@ -151,7 +155,7 @@ async def test_supporters_can_be_changed_and_the_history_says_so(
 ) -> None:
     alice, bob, carol = world.people[101], world.people[102], world.people[103]
     await setup(app, world, group)
-    await say(app, world, alice, group, "/assign @bob Draft the bid with HSCB")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid with HSCB")
     [reply] = await say(app, world, bob, group, "/supporters 1 @carol and city council")
     assert reply.text == "#1 Draft the bid — supported by Carol, City Council."
     [refused] = await say(app, world, carol, group, "/supporters 1 none")

@@ -183,7 +183,7 @@ async def test_a_long_name_gets_no_mention_entity_in_the_world(world: World) -> 
 
 
 async def test_a_seen_person_keeps_their_name(app: Application, world: World, group) -> None:
-    reply = await one(app, world, group, 101, "/assign @bob Book the room")  # the cast's
+    reply = await one(app, world, group, 101, "/assign @bobby_p Book the room")  # the cast's
     assert reply.startswith("Recorded #1 for Bob")
     reply = await one(app, world, group, 101, "/assign @new_person Book the hall")
     assert reply.startswith("Recorded #2 for @new_person")
@@ -198,11 +198,11 @@ async def reply_to(app: Application, world: World, group, person: int, text: str
     return answer.text
 
 
-@pytest.mark.parametrize("text", ["/assign @bob by Monday", "/assign @bob", "/assign"])
+@pytest.mark.parametrize("text", ["/assign @bobby_p by Monday", "/assign @bobby_p", "/assign"])
 async def test_a_reply_assign_to_accords_own_message_is_refused(
     app: Application, world: World, group, text: str
 ) -> None:
-    [usage_error] = await say(app, world, world.people[101], group, "/assign @bob")
+    [usage_error] = await say(app, world, world.people[101], group, "/assign @bobby_p")
     answer = await reply_to(app, world, group, 101, text, usage_error)
     assert "reply to the message that says what the action is, not to mine" in answer.lower()
     assert await open_numbers(app, group) == []
@@ -211,9 +211,9 @@ async def test_a_reply_assign_to_accords_own_message_is_refused(
 async def test_a_whole_assign_replying_to_accord_is_recorded(
     app: Application, world: World, group
 ) -> None:
-    [usage_error] = await say(app, world, world.people[101], group, "/assign @bob")
+    [usage_error] = await say(app, world, world.people[101], group, "/assign @bobby_p")
     answer = await reply_to(
-        app, world, group, 101, "/assign @bob Draft the bid by Friday", usage_error
+        app, world, group, 101, "/assign @bobby_p Draft the bid by Friday", usage_error
     )
     assert answer.startswith("Recorded #1 for Bob: Draft the bid — due Fri 27 Nov.")
 
@@ -223,7 +223,7 @@ async def test_a_reply_assign_to_a_person_still_takes_their_words(
 ) -> None:
     await say(app, world, world.people[103], group, "Send the minutes")
     minutes = next(m for m in world.messages if m.text == "Send the minutes")
-    answer = await reply_to(app, world, group, 101, "/assign @bob by Friday", minutes)
+    answer = await reply_to(app, world, group, 101, "/assign @bobby_p by Friday", minutes)
     assert answer.startswith("Recorded #1 for Bob: Send the minutes — due Fri 27 Nov.")
 
 

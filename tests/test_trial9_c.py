@@ -23,10 +23,10 @@ async def test_a_near_miss_supporter_is_refused_naming_the_close_name(
     app: Application, world: World, group: SimChat
 ) -> None:
     alice = world.people[101]
-    [reply] = await say(app, world, alice, group, "/assign @bob Draft the bid with @carlo")
+    [reply] = await say(app, world, alice, group, "/assign @bobby_p Draft the bid with @carlo")
     assert "I haven't seen @carlo in this group. Did you mean @carol? Say @carol" in reply.text
     assert await open_actions(app, group) == []
-    await say(app, world, alice, group, "/assign @bob Draft the bid")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid")
     [reply] = await say(app, world, alice, group, "/supporters 1 @carlo")
     assert "Did you mean @carol?" in reply.text
     [action] = await open_actions(app, group)
@@ -38,7 +38,7 @@ async def test_batch_lines_say_how_an_ambiguous_date_was_read(
 ) -> None:
     alice = world.people[101]
     [reply] = await say(
-        app, world, alice, group, "/assign\n@bob Send the minutes by 05/12\nme Book the room"
+        app, world, alice, group, "/assign\n@bobby_p Send the minutes by 05/12\nme Book the room"
     )
     assert "I read 'by 05/12' as Sat 5 Dec." in reply.text
 
@@ -47,7 +47,7 @@ async def test_edit_refuses_a_title_with_a_date_or_supporters(
     app: Application, world: World, group: SimChat
 ) -> None:
     alice = world.people[101]
-    await say(app, world, alice, group, "/assign @bob Draft the bid")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid")
     [reply] = await say(app, world, alice, group, "/edit 1 Draft the funding bid by Friday")
     assert "/due 1" in reply.text
     [reply] = await say(app, world, alice, group, "/edit 1 Draft the funding bid with @carol")
@@ -62,7 +62,7 @@ async def test_minutes_me_is_their_author_and_a_second_reply_records_nothing(
     app: Application, world: World, group: SimChat
 ) -> None:
     alice, carol = world.people[101], world.people[103]
-    minutes = "Actions:\n- @bob Draft the funding bid by Friday\n- me Check the budget lines"
+    minutes = "Actions:\n- @bobby_p Draft the funding bid by Friday\n- me Check the budget lines"
     await say(app, world, carol, group, minutes)
     pasted = next(m for m in world.messages if m.text == minutes)
     await feed(app, world.user_says(alice, group, "/assign", reply_to=pasted.message_id))
@@ -92,7 +92,7 @@ async def test_the_digest_week_ends_on_sunday_and_undated_actions_show(
     clock.advance(timedelta(days=3))  # Thursday 26 Nov
     await say(app, world, alice, group, "/assign @carol Book the hall by Sunday")
     await say(app, world, alice, group, "/assign @carol Draft the survey by Tuesday 1 Dec")
-    await say(app, world, alice, group, "/assign @bob Find a venue")
+    await say(app, world, alice, group, "/assign @bobby_p Find a venue")
     [digest] = await say(app, world, alice, group, "/digest")
     assert "1 due this week" in digest.text
     week, coming = digest.text.split("Coming up")
@@ -118,7 +118,7 @@ async def test_coordinator_add_for_an_admin_or_the_creator_says_so(
     app: Application, world: World, group: SimChat
 ) -> None:
     alice = world.people[101]
-    [reply] = await say(app, world, alice, group, "/coordinator add @bob")
+    [reply] = await say(app, world, alice, group, "/coordinator add @bobby_p")
     assert reply.text == "Bob is an administrator of this group: already a coordinator."
     [reply] = await say(app, world, alice, group, "/coordinator add @alice")
     assert reply.text == "Alice is the group's creator: already a coordinator."
@@ -129,7 +129,7 @@ async def test_update_in_private_for_no_such_action_names_the_groups(
     app: Application, world: World, group: SimChat
 ) -> None:
     alice, bob = world.people[101], world.people[102]
-    await say(app, world, alice, group, "/assign @bob Draft the bid")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid")
     [reply] = await say(app, world, bob, world.private_chat(bob), "/update 7 on track")
     assert "Partners for Health" in reply.text
     assert "/actions" not in reply.text

@@ -82,7 +82,7 @@ async def test_private_update_on_a_closed_action_points_to_reopen(app, world, gr
     """'In the private chat a closed action is a dead end'"""
     alice, bob = world.people[101], world.people[102]
     private = world.private_chat(bob)
-    await say(app, world, alice, group, "/assign @bob Send the minutes by friday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the minutes by friday")
     await say(app, world, bob, private, "/done 1")
     [answer] = await say(app, world, bob, private, "/update 1 one more thing")
     assert "/reopen 1" in answer.text
@@ -95,7 +95,7 @@ async def test_private_update_on_a_closed_action_points_to_reopen(app, world, gr
 async def test_private_reopen_button_is_checked_on_press(app, world, group):
     alice, bob = world.people[101], world.people[102]
     private = world.private_chat(bob)
-    await say(app, world, alice, group, "/assign @bob Send the minutes by friday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the minutes by friday")
     await say(app, world, bob, private, "/done 1")
     [answer] = await say(app, world, bob, private, "/update 1 one more thing")
     group.members[bob.user_id] = "left"
@@ -107,7 +107,7 @@ async def test_private_reopen_button_is_checked_on_press(app, world, group):
 async def test_private_reopen_in_one_group(app, world, group):
     alice, bob = world.people[101], world.people[102]
     private = world.private_chat(bob)
-    await say(app, world, alice, group, "/assign @bob Send the minutes by friday")
+    await say(app, world, alice, group, "/assign @bobby_p Send the minutes by friday")
     await say(app, world, bob, private, "/done 1")
     [answer] = await say(app, world, bob, private, "/reopen 1")
     assert answer.text.startswith("Reopened #1 Send the minutes (Partners for Health)")
