@@ -17,6 +17,7 @@ from handlers import (
     nudges,
     pages,
     partners,
+    progress,
     start,
     tracking,
 )
@@ -32,6 +33,7 @@ FEATURES = (
     partners,
     coordinators,
     export,
+    progress,
     nudges,
     guidance,
     membership,

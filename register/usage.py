@@ -61,6 +61,10 @@ USAGE: dict[str, Usage] = {
             "/actions with @alexis",
         ),
     ),
+    "progress": Usage(
+        ("/progress: a chart of open, overdue and done actions by partner, and done per week",),
+        ("/progress",),
+    ),
     "mine": Usage(("/mine [page N]",), ("/mine",)),
     "done": Usage(
         ("/done <#> [note]", "/done 3 4 7 [note]: several at once, each checked and reported"),
