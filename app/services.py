@@ -10,6 +10,7 @@ from app.throttle import Throttle
 from config.settings import Settings
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
+from health.service import HealthChecks
 from nudges.engine import NudgeEngine
 from register.dates import warm_up
 from register.service import Register
@@ -19,6 +20,7 @@ from storage.choices import PendingChoices
 from storage.database import Database
 from storage.guidance import GuidanceRepository
 from storage.handled import HandledMessages
+from storage.health import HealthRepository
 from storage.nudges import ScheduleRepository
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
@@ -48,6 +50,7 @@ class Services:
         self._nudges: NudgeEngine | None = None
         self._handled: HandledMessages | None = None
         self._choices: PendingChoices | None = None
+        self._health: HealthChecks | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -67,6 +70,7 @@ class Services:
             self._guidance = GuidanceRepository(self._database)
             self._handled = HandledMessages(self._database)
             self._choices = PendingChoices(self._database)
+            self._health = HealthChecks(HealthRepository(self._database), self._people)
             self._nudges = NudgeEngine(
                 self._chats,
                 ScheduleRepository(self._database),
@@ -88,6 +92,7 @@ class Services:
             self._coordinators = self._register = self._guidance = self._nudges = None
             self._handled = None
             self._choices = None
+            self._health = None
 
     @property
     def database(self) -> Database:
@@ -133,6 +138,11 @@ class Services:
     def choices(self) -> PendingChoices:
         """Questions waiting for a button press (an owner to choose)."""
         return _opened(self._choices)
+
+    @property
+    def health(self) -> HealthChecks:
+        """Health-check rounds, anonymous answers and their aggregates."""
+        return _opened(self._health)
 
     @property
     def retriever(self) -> Retriever:

@@ -8,10 +8,12 @@ from handlers import (
     action_buttons,
     actions,
     coordinators,
+    deep_links,
     errors,
     export,
     fallback,
     guidance,
+    healthcheck,
     membership,
     names,
     nudges,
@@ -26,6 +28,7 @@ from handlers import (
 # what every feature before it passed over.
 FEATURES = (
     tracking,
+    deep_links,
     start,
     actions,
     action_buttons,
@@ -35,6 +38,7 @@ FEATURES = (
     export,
     progress,
     nudges,
+    healthcheck,
     guidance,
     membership,
     pages,

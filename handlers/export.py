@@ -9,10 +9,10 @@ from app.context import AccordContext
 from domain.model import Status
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
-from register.export import actions_csv, events_csv
+from register.export import actions_csv, events_csv, health_csv
 
 COMMANDS = (
-    CommandInfo("export", "The register and its history as CSV files", "/export",
+    CommandInfo("export", "The register, its history and health checks as CSV files", "/export",
                 in_private=False, coordinators_only=True, on_edit=False),
 )  # fmt: skip
 
@@ -25,7 +25,8 @@ def register(application: Application) -> None:
 @group_only("export")
 @friendly_errors
 async def export(update: Update, context: AccordContext) -> None:
-    """Send two CSV documents: the actions, and every change to them."""
+    """Send CSV documents: the actions, every change to them, and (if any ran) the
+    health checks' aggregates."""
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context, fresh=True)  # the register leaves the group
     context.services.register.require_coordinator(actor, "export the register")
@@ -45,3 +46,10 @@ async def export(update: Update, context: AccordContext) -> None:
         filename=f"history-{stamp}.csv",
         caption=f"History: {len(events)} changes",
     )
+    rounds = await context.services.health.history(scope.chat_id)
+    if rounds:
+        await message.reply_document(
+            health_csv(rounds, scope.zone),
+            filename=f"healthcheck-{stamp}.csv",
+            caption=f"Health checks: {len(rounds)} rounds (averages only)",
+        )

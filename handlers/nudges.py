@@ -82,12 +82,7 @@ class TelegramOutbox:
     async def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None:
         """Send one nudge message."""
         markup = (
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                    for row in buttons
-                ]
-            )
+            InlineKeyboardMarkup([[_button(label, data) for label, data in row] for row in buttons])
             if buttons
             else None
         )
@@ -103,6 +98,13 @@ class TelegramOutbox:
             raise (RecipientUnavailableError if chat_id > 0 else ChatUnavailableError)() from error
         except (NetworkError, RetryAfter) as error:  # TimedOut and 5xx too, after retries
             raise DeliveryFailedError(type(error).__name__) from error
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    """A callback button, or a link when ``data`` is an https address (a deep link)."""
+    if data.startswith("https://"):
+        return InlineKeyboardButton(label, url=data)
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def register(application: Application) -> None:

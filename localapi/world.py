@@ -122,9 +122,10 @@ class SentMessage:
     photo: bytes | None = None  # an uploaded image (sendPhoto)
 
     def buttons(self) -> list[tuple[str, str]]:
-        """The inline buttons as ``(label, callback_data)``, in reading order."""
+        """The inline buttons as ``(label, callback_data)`` (a link button: its url), in
+        reading order."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+        return [(b["text"], b.get("callback_data", b.get("url", ""))) for row in rows for b in row]
 
 
 class World:

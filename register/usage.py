@@ -65,6 +65,15 @@ USAGE: dict[str, Usage] = {
         ("/progress: a chart of open, overdue and done actions by partner, and done per week",),
         ("/progress",),
     ),
+    "healthcheck": Usage(
+        (
+            "/healthcheck: ask every member to rate the key principles from 1 to 5",
+            "/healthcheck results: the latest averages (once 3 have answered)",
+            "/healthcheck close: end the open round now",
+        ),
+        ("/healthcheck", "/healthcheck results", "/healthcheck close"),
+        "coordinators (anyone for results)",
+    ),
     "mine": Usage(("/mine [page N]",), ("/mine",)),
     "done": Usage(
         ("/done <#> [note]", "/done 3 4 7 [note]: several at once, each checked and reported"),

@@ -168,7 +168,7 @@ def _span(first: int, last: int) -> str:
 _REGISTER_TABLES = ("actions", "partners", "coordinators")
 _SETTINGS = (
     "timezone", "quiet_start", "quiet_end", "quiet_weekends", "reminders_enabled",
-    "last_digest_at",
+    "last_digest_at", "healthcheck_quarterly", "healthcheck_next_at", "digest_chart",
 )  # fmt: skip
 # Rows that simply move (keyed by more than the chat): duplicates keep the supergroup's.
 # Every table with a chat_id is handled in _merge: a new one must be added there.
@@ -242,6 +242,8 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
             f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
+    # Health-check rounds move whole (their answers are keyed by round, not by chat).
+    await tx.execute("UPDATE health_rounds SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
     # Questions asked in the old group are answered there, which no longer exists.
     await tx.execute("DELETE FROM pending_choices WHERE chat_id = ?", (old_id,))
     await tx.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
