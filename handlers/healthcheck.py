@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
-from collections.abc import Callable
 
 from telegram import (
     Chat,
@@ -39,7 +39,14 @@ from handlers.common import (
     reply,
 )
 from handlers.nudges import TelegramOutbox
-from health.questions import ANSWER, DEEP_LINK_PREFIX, marks_of, question_rows, question_text
+from health.questions import (
+    ANSWER,
+    DEEP_LINK_PREFIX,
+    deep_link,
+    marks_of,
+    question_rows,
+    question_text,
+)
 from health.render import comments_text, results_text, round_line
 from health.service import HealthCheckError
 from register.parsing import UsageError
@@ -96,16 +103,6 @@ def register_deep_link(application: Application) -> None:
     )
 
 
-def deep_link(application: Application) -> Callable[[int], str]:
-    """A function giving the t.me link that opens a private chat on a round's questions."""
-    username = application.bot.username
-
-    def link(round_id: int) -> str:
-        return f"https://t.me/{username}?start={DEEP_LINK_PREFIX}{round_id}"
-
-    return link
-
-
 @group_only("healthcheck")
 @friendly_errors
 async def healthcheck(update: Update, context: AccordContext) -> None:
@@ -128,7 +125,7 @@ async def start_round(update: Update, context: AccordContext) -> None:
     actor = await current_actor(update, context)
     context.services.register.require_coordinator(actor, "start a health check")
     scope = await chat_scope(update, context)
-    link = deep_link(context.application)
+    link = functools.partial(deep_link, context.bot.username)
     try:
         started = await context.services.health.start(
             scope.chat_id,

@@ -67,3 +67,8 @@ def invite_text(title: str, count: int) -> str:
         "me privately yet. Press the button to open a private chat with me and answer "
         "there (anonymously; six ratings, a minute's work)."
     )
+
+
+def deep_link(bot_username: str, round_id: int) -> str:
+    """The t.me link that opens a private chat with Accord on a round's questions."""
+    return f"https://t.me/{bot_username}?start={DEEP_LINK_PREFIX}{round_id}"

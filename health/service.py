@@ -13,10 +13,13 @@ from health.questions import invite_text, question_rows, question_text
 from nudges.engine import (
     ChatUnavailableError,
     DeliveryFailedError,
+    NudgeEngine,
     NudgeRefusedError,
     Outbox,
+    Outcome,
     RecipientUnavailableError,
 )
+from nudges.schedule import LATE_LIMIT
 from storage.health import HealthRepository
 from storage.people import PeopleRepository
 
@@ -97,6 +100,35 @@ class HealthChecks:
                 logger.warning("Health-check invitation not sent to %s: %s", chat_id, error)
                 failed = True
         return Started(opened, privately, invited, failed)
+
+    async def tick(
+        self, now: datetime, outbox: Outbox, link: Callable[[int], str], engine: NudgeEngine
+    ) -> int:
+        """Open the quarterly rounds that are due; how many opened. At most once, like
+        the other nudges: the slot is moved on before the questions go out, so a second
+        tick or a crash part way never asks twice (members who missed the questions
+        answer through the group message's link, or at the next round)."""
+        opened = 0
+        for chat in await engine.chats.healthchecks_due(now):
+            slot = chat.healthcheck_next_at
+            assert slot is not None
+            following = engine.next_healthcheck(chat, max(now, slot))
+            if not await engine.chats.claim_healthcheck(chat.chat_id, slot, following):
+                continue
+            outcome = Outcome.SKIPPED  # too late (Accord was down), or a round is open
+            if now - slot <= LATE_LIMIT:
+                try:
+                    title = chat.title or "your partnership"
+                    started = await self.start(chat.chat_id, title, now, outbox, link)
+                    outcome = Outcome.PARTIAL if started.group_failed else Outcome.SENT
+                    opened += 1
+                except HealthCheckError:
+                    pass
+                except Exception:
+                    logger.exception("The health check for chat %s failed", chat.chat_id)
+                    outcome = Outcome.ERROR
+            await engine.schedules.log(chat.chat_id, "healthcheck", slot, outcome, now)
+        return opened
 
     async def seen_in(self, chat_id: int, user_id: int) -> bool:
         """Whether the person has been seen in the chat (a member, as far as Accord knows)."""
