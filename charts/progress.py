@@ -8,15 +8,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from charts.figure import COLOURS, FONT_SIZE, axes_at, new_figure, png_of, render_locked, text_at
+from charts.figure import COLOURS, FONT_SIZE, axes_at, chart, new_figure, text_at
 from domain.model import Action, Status
 
 WEEKS = 8
 MAX_PARTNERS = 10  # more bars than this are unreadable on a phone: the rest are "Others"
 NO_PARTNER = "No partner"
 OTHERS = "Others"
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -111,46 +115,46 @@ def _short(name: str, width: int = 18) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def render_progress(data: ProgressData, title: str) -> bytes:
-    """The chart as PNG: stacked bars per partner above, done per week below."""
-    from matplotlib.ticker import MaxNLocator  # lazily: see charts/figure.py
-
-    with render_locked():
-        rows = max(len(data.partners), 1)
-        bars_height = 60 * rows + 20
-        figure = new_figure(610 + bars_height)
-        text_at(figure, 20, 15, _short(title, 40), FONT_SIZE + 6, fontweight="bold")
-        text_at(figure, 20, 75, "Actions by partner", FONT_SIZE + 2)
-        top = axes_at(figure, 250, 130, 700, bars_height)
-        names = [_short(p.name) for p in reversed(data.partners)]
-        left = [0] * len(names)
-        for state in ("open", "overdue", "done"):
-            values = [getattr(p, state) for p in reversed(data.partners)]
-            top.barh(names, values, left=left, color=COLOURS[state], label=state)
-            left = [a + b for a, b in zip(left, values, strict=True)]
-        for y, total in enumerate(left):
-            top.text(total, y, f" {total}", va="center", fontsize=FONT_SIZE - 2)
-        top.tick_params(labelsize=FONT_SIZE - 2)
-        top.set_xlim(0, max(left, default=1) * 1.15 + 1)
-        top.xaxis.set_major_locator(MaxNLocator(integer=True))
-        top.spines[["top", "right"]].set_visible(False)
-        figure.legend(
-            fontsize=FONT_SIZE - 2,
-            loc="upper right",
-            bbox_to_anchor=(0.97, 1 - 65 / figure.bbox.height),
-            ncol=3,
-            frameon=False,
-        )
-        below = 130 + bars_height + 60
-        text_at(figure, 20, below, "Done per week", FONT_SIZE + 2)
-        bottom = axes_at(figure, 110, below + 60, 840, 280)
-        labels = [f"{w.day} {w:%b}" for w in data.weeks]
-        bottom.bar(labels, data.done_per_week, color=COLOURS["done"])
-        for x, count in enumerate(data.done_per_week):
-            bottom.text(x, count, str(count), ha="center", va="bottom", fontsize=FONT_SIZE - 2)
-        bottom.tick_params(axis="x", labelsize=FONT_SIZE - 5)
-        bottom.tick_params(axis="y", labelsize=FONT_SIZE - 4)
-        bottom.set_ylim(0, max(data.done_per_week, default=0) * 1.2 + 1)
-        bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
-        bottom.spines[["top", "right"]].set_visible(False)
-        return png_of(figure)
+@chart
+def render_progress(data: ProgressData, title: str) -> Figure:
+    """The chart (PNG, through ``chart``): stacked bars per partner above, done per week below."""
+    rows = max(len(data.partners), 1)
+    bars_height = 60 * rows + 20
+    figure = new_figure(610 + bars_height)
+    text_at(figure, 20, 15, _short(title, 40), FONT_SIZE + 6, fontweight="bold")
+    text_at(figure, 20, 75, "Actions by partner", FONT_SIZE + 2)
+    top = axes_at(figure, 250, 130, 700, bars_height)
+    names = [_short(p.name) for p in reversed(data.partners)]
+    left = [0] * len(names)
+    for state in ("open", "overdue", "done"):
+        values = [getattr(p, state) for p in reversed(data.partners)]
+        top.barh(names, values, left=left, color=COLOURS[state], label=state)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, total in enumerate(left):
+        top.text(total, y, f" {total}", va="center", fontsize=FONT_SIZE - 2)
+    top.tick_params(labelsize=FONT_SIZE - 2)
+    top.set_xlim(0, max(left, default=1) * 1.15 + 1)
+    # Each bar is labelled with its total: no value axis (ticks are costly to draw).
+    top.xaxis.set_visible(False)
+    top.tick_params(axis="y", length=0)
+    top.spines[["top", "right", "bottom"]].set_visible(False)
+    figure.legend(
+        fontsize=FONT_SIZE - 2,
+        loc="upper right",
+        bbox_to_anchor=(0.97, 1 - 65 / figure.bbox.height),
+        ncol=3,
+        frameon=False,
+    )
+    below = 130 + bars_height + 60
+    text_at(figure, 20, below, "Done per week", FONT_SIZE + 2)
+    bottom = axes_at(figure, 40, below + 60, 920, 280)
+    labels = [f"{w.day} {w:%b}" for w in data.weeks]
+    bottom.bar(labels, data.done_per_week, color=COLOURS["done"])
+    for x, count in enumerate(data.done_per_week):
+        bottom.text(x, count, str(count), ha="center", va="bottom", fontsize=FONT_SIZE - 2)
+    bottom.tick_params(axis="x", labelsize=FONT_SIZE - 5)
+    bottom.tick_params(axis="x", length=0)
+    bottom.set_ylim(0, max(data.done_per_week, default=0) * 1.2 + 1)
+    bottom.yaxis.set_visible(False)
+    bottom.spines[["top", "right", "left"]].set_visible(False)
+    return figure
