@@ -37,6 +37,7 @@ from handlers.common import (
     nothing_changed,
     read_press,
     reply,
+    throttled,
 )
 from handlers.nudges import TelegramOutbox
 from health.questions import (
@@ -217,17 +218,21 @@ async def _member(context: AccordContext, chat_id: int, user_id: int) -> bool:
     )
 
 
+@throttled
 async def answer(update: Update, context: AccordContext) -> None:
-    """A rating button: record it and mark it on the person's own message."""
+    """A rating button: record it and mark it on the person's own message (a refused
+    press is not counted against the rate limit)."""
     pressed = await read_press(update, ANSWER)
     if pressed is None:
         return
     query, match, message = pressed
     round_id, index, rating = (int(group) for group in match.groups())
     if rating == 0:  # the principle's name: say what it is
+        nothing_changed(context)
         await query.answer(PRINCIPLES[index].label)
         return
     if message.chat.type != Chat.PRIVATE:
+        nothing_changed(context)
         await query.answer("Answer in your private chat with me: it's anonymous there.")
         return
     health = context.services.health
@@ -235,10 +240,12 @@ async def answer(update: Update, context: AccordContext) -> None:
     try:
         found = await health.answerable(round_id, now)
         if not await _member(context, found.chat_id, query.from_user.id):
+            nothing_changed(context)
             await query.answer("Only members of the partnership's group can answer.")
             return
         await health.rate(round_id, query.from_user.id, PRINCIPLES[index].key, rating, now)
     except HealthCheckError as error:
+        nothing_changed(context)
         await query.answer(str(error), show_alert=True)
         return
     marks = marks_of(_rows(message))
@@ -263,6 +270,7 @@ def _markup(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )
 
 
+@throttled
 async def comment(update: Update, context: AccordContext) -> None:
     """A reply to the questions: that person's comment (a new one replaces it)."""
     message = update.effective_message
@@ -280,10 +288,12 @@ async def comment(update: Update, context: AccordContext) -> None:
     try:
         found = await health.answerable(round_id, now)
         if not await _member(context, found.chat_id, user.id):
+            nothing_changed(context)
             await reply(update, "Only members of the partnership's group can comment.")
             return
         await health.comment(round_id, user.id, text, now)
     except HealthCheckError as error:
+        nothing_changed(context)
         await reply(update, html.escape(str(error), quote=False))
         return
     await reply(update, "Comment saved, unsigned. A new reply replaces it.")
