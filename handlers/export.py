@@ -12,7 +12,7 @@ from handlers.common import chat_scope, current_actor, friendly_errors, group_on
 from register.export import actions_csv, events_csv, health_csv
 
 COMMANDS = (
-    CommandInfo("export", "The register, its history and health checks as CSV files", "/export",
+    CommandInfo("export", "The register and its history as CSV files", "/export",
                 in_private=False, coordinators_only=True, on_edit=False),
 )  # fmt: skip
 
