@@ -120,7 +120,14 @@ USAGE: dict[str, Usage] = {
         ("/coordinator add @samira", "/coordinator"),
         "anyone to list them; coordinators to add or remove",
     ),
-    "export": Usage(("/export",), ("/export",), COORDINATORS),
+    "export": Usage(
+        (
+            "/export: the register and its history as CSV files, and the health checks' "
+            "averages if any ran (never an individual answer)",
+        ),
+        ("/export",),
+        COORDINATORS,
+    ),
     "nudges": Usage(
         (
             "/nudges digest weekly <day> <HH:MM> | daily <HH:MM> | off",
