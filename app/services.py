@@ -11,6 +11,7 @@ from config.settings import Settings
 from guidance.faq import Faq
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
+from health.service import HealthChecks
 from nudges.engine import NudgeEngine
 from register.dates import warm_up
 from register.service import Register
@@ -21,6 +22,7 @@ from storage.database import Database
 from storage.faq import FaqRepository
 from storage.guidance import GuidanceRepository
 from storage.handled import HandledMessages
+from storage.health import HealthRepository
 from storage.nudges import ScheduleRepository
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
@@ -51,6 +53,7 @@ class Services:
         self._nudges: NudgeEngine | None = None
         self._handled: HandledMessages | None = None
         self._choices: PendingChoices | None = None
+        self._health: HealthChecks | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -70,6 +73,7 @@ class Services:
             self._guidance = GuidanceRepository(self._database)
             self._handled = HandledMessages(self._database)
             self._choices = PendingChoices(self._database)
+            self._health = HealthChecks(HealthRepository(self._database), self._people)
             self._nudges = NudgeEngine(
                 self._chats,
                 ScheduleRepository(self._database),
@@ -94,6 +98,7 @@ class Services:
             self._handled = None
             self._choices = None
             self._faq = None
+            self._health = None
 
     @property
     def database(self) -> Database:
@@ -144,6 +149,11 @@ class Services:
     def faq(self) -> Faq:
         """Each partnership's own answers (/faq)."""
         return _opened(self._faq)
+
+    @property
+    def health(self) -> HealthChecks:
+        """Health-check rounds, anonymous answers and their aggregates."""
+        return _opened(self._health)
 
     @property
     def retriever(self) -> Retriever:

@@ -10,8 +10,10 @@ import asyncio
 import logging
 import re
 import sys
+import tempfile
 import textwrap
 from datetime import timedelta
+from pathlib import Path
 from typing import TextIO
 
 from telegram.ext import Application
@@ -71,8 +73,18 @@ def _button(buttons: list[tuple[str, str]], which: str) -> tuple[str, str] | Non
 class ConsoleSession:
     """One console: who you are, where you are, and what you see."""
 
-    def __init__(self, application: Application, world: World, cast: Cast, out: TextIO) -> None:
+    def __init__(
+        self,
+        application: Application,
+        world: World,
+        cast: Cast,
+        out: TextIO,
+        images: Path | None = None,
+    ) -> None:
         self.application = application
+        # Where images the bot sends are saved, so you can open them; a temporary
+        # directory unless the console was given one.
+        self.images = images or Path(tempfile.mkdtemp(prefix="accord-console-images-"))
         self.world = world
         self.groups = dict(cast.groups)
         self.me: Person = cast.first_person
@@ -346,6 +358,8 @@ class ConsoleSession:
         if event.message is not None and event.message.document is not None:
             name, content = event.message.document
             lines.append(f"  [document {name}, {len(content)} bytes]")
+        if event.message is not None and event.message.photo is not None:
+            lines.append(f"  [image: {self._save_image(event.message)}]")
         lines.extend(textwrap.indent(event.text, "  ").splitlines())
         if event.message is not None and event.message.buttons():
             lines.append(
@@ -356,6 +370,14 @@ class ConsoleSession:
                 + f"  (message #{event.message.message_id})"
             )
         self._print("\n".join(lines))
+
+    def _save_image(self, message: SentMessage) -> Path:
+        """Write a photo the bot sent to ``images``; its path, for the transcript."""
+        assert message.photo is not None
+        self.images.mkdir(parents=True, exist_ok=True)
+        path = self.images / f"chat{message.chat_id}-message{message.message_id}.png"
+        path.write_bytes(message.photo)
+        return path
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -371,7 +393,8 @@ async def run_console(
     application = build_application(settings, request=request, get_updates_request=request)
     interactive = stdin.isatty()
     async with running(application):
-        session = ConsoleSession(application, world, cast, out)
+        images = settings.database_path.parent / "console-images"
+        session = ConsoleSession(application, world, cast, out, images)
         await session.open()
         print(
             f"Accord local console: no TELEGRAM_BOT_TOKEN, so Telegram is simulated here. "

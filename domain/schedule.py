@@ -44,6 +44,17 @@ class Schedule:
         return slot.astimezone(UTC)
 
 
+def next_quarterly(zone: ZoneInfo, after: datetime) -> datetime:
+    """The quarterly health check's next slot strictly after ``after`` (UTC): the first
+    Monday of January, April, July and October at 09:00 local (a working morning, not
+    New Year's Day)."""
+    trigger = CronTrigger(
+        month="1,4,7,10", day="1-7", day_of_week="mon", hour=9, minute=0, timezone=zone
+    )
+    slot = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+    return slot.astimezone(UTC)
+
+
 DEFAULT_DIGEST = Schedule("digest", True, "weekly", 0, time(9, 0))
 DEFAULT_CHECKIN = Schedule("checkin", False, "weekly", 4, time(15, 0))
 

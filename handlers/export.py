@@ -9,7 +9,7 @@ from app.context import AccordContext
 from domain.model import Status
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
-from register.export import actions_csv, events_csv, faq_csv, faq_events_csv
+from register.export import actions_csv, events_csv, faq_csv, faq_events_csv, health_csv
 
 COMMANDS = (
     CommandInfo("export", "The register and its history as CSV files", "/export",
@@ -25,8 +25,9 @@ def register(application: Application) -> None:
 @group_only("export")
 @friendly_errors
 async def export(update: Update, context: AccordContext) -> None:
-    """Send two CSV documents: the actions, and every change to them; and, once the
-    partnership has its own answers, two more: the FAQ and every change to it."""
+    """Send CSV documents: the actions and every change to them; once the partnership
+    has its own answers, the FAQ and every change to it; if any ran, the health checks'
+    aggregates."""
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context, fresh=True)  # the register leaves the group
     context.services.register.require_coordinator(actor, "export the register")
@@ -47,16 +48,22 @@ async def export(update: Update, context: AccordContext) -> None:
         caption=f"History: {len(events)} changes",
     )
     faq_history = await context.services.faq.history(scope.chat_id)
-    if not faq_history:
-        return
-    entries = await context.services.faq.entries(scope.chat_id)
-    await message.reply_document(
-        faq_csv(entries, scope.zone),
-        filename=f"faq-{stamp}.csv",
-        caption=f"This partnership's FAQ: {len(entries)} answers",
-    )
-    await message.reply_document(
-        faq_events_csv(faq_history, scope.zone),
-        filename=f"faq-history-{stamp}.csv",
-        caption=f"FAQ history: {len(faq_history)} changes",
-    )
+    if faq_history:
+        entries = await context.services.faq.entries(scope.chat_id)
+        await message.reply_document(
+            faq_csv(entries, scope.zone),
+            filename=f"faq-{stamp}.csv",
+            caption=f"This partnership's FAQ: {len(entries)} answers",
+        )
+        await message.reply_document(
+            faq_events_csv(faq_history, scope.zone),
+            filename=f"faq-history-{stamp}.csv",
+            caption=f"FAQ history: {len(faq_history)} changes",
+        )
+    rounds = await context.services.health.history(scope.chat_id)
+    if rounds:
+        await message.reply_document(
+            health_csv(rounds, scope.zone),
+            filename=f"healthcheck-{stamp}.csv",
+            caption=f"Health checks: {len(rounds)} rounds (averages only)",
+        )

@@ -3,6 +3,7 @@ check-in buttons, and following a group that becomes a supergroup."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -36,6 +37,7 @@ from handlers.common import (
     throttled,
 )
 from handlers.remote import pressed_scope
+from health.questions import deep_link
 from nudges.compose import CHECKIN_NOTE
 from nudges.engine import (
     Buttons,
@@ -82,12 +84,7 @@ class TelegramOutbox:
     async def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None:
         """Send one nudge message."""
         markup = (
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                    for row in buttons
-                ]
-            )
+            InlineKeyboardMarkup([[_button(label, data) for label, data in row] for row in buttons])
             if buttons
             else None
         )
@@ -103,6 +100,29 @@ class TelegramOutbox:
             raise (RecipientUnavailableError if chat_id > 0 else ChatUnavailableError)() from error
         except (NetworkError, RetryAfter) as error:  # TimedOut and 5xx too, after retries
             raise DeliveryFailedError(type(error).__name__) from error
+
+    async def send_photo(self, chat_id: int, png: bytes, caption: str) -> None:
+        """Send a chart (the caption is plain text)."""
+        try:
+            await self.bot.send_photo(
+                chat_id, png, caption=escape(caption), filename="progress.png",
+                rate_limit_args=FAN_OUT,
+            )  # fmt: skip
+        except ChatMigrated as error:
+            raise ChatMovedError(error.new_chat_id) from error
+        except Forbidden as error:
+            raise (RecipientUnavailableError if chat_id > 0 else ChatUnavailableError)() from error
+        except BadRequest as error:
+            raise NudgeRefusedError(type(error).__name__) from error
+        except (NetworkError, RetryAfter) as error:
+            raise DeliveryFailedError(type(error).__name__) from error
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    """A callback button, or a link when ``data`` is an https address (a deep link)."""
+    if data.startswith("https://"):
+        return InlineKeyboardButton(label, url=data)
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def register(application: Application) -> None:
@@ -139,9 +159,13 @@ def _not_a_skipped_tick(record: logging.LogRecord) -> bool:
 async def run_tick(application: Application) -> None:
     """One tick at the application's clock (the console calls this after :clock)."""
     services = services_of(application)
-    report = await services.nudges.tick(services.clock.now(), TelegramOutbox(application.bot))
+    now, outbox = services.clock.now(), TelegramOutbox(application.bot)
+    report = await services.nudges.tick(now, outbox)
     if report.sent or report.skipped or report.failed:
         logger.info("Tick: %s", report)
+    link = functools.partial(deep_link, application.bot.username)
+    if opened := await services.health.tick(now, outbox, link, services.nudges):
+        logger.info("Tick: %s quarterly health checks opened", opened)
 
 
 async def tick_job(context: AccordContext) -> None:
@@ -171,10 +195,21 @@ async def nudges(update: Update, context: AccordContext) -> None:
         await _require_coordinator(update, context, "change the nudges")
         kind = words[0].lower()
         try:
-            if kind == "reminders" and len(words) == 2 and words[1].lower() in ("on", "off"):
+            switch = words[-1].lower()
+            if kind == "reminders" and len(words) == 2 and switch in ("on", "off"):
                 await context.services.chats.update_settings(
-                    scope.chat_id, reminders_enabled=int(words[1].lower() == "on")
+                    scope.chat_id, reminders_enabled=int(switch == "on")
                 )
+            elif kind == "digest" and [w.lower() for w in words[1:2]] == ["chart"]:
+                if len(words) != 3 or switch not in ("on", "off"):
+                    raise UsageError(usage_text("nudges"))
+                await context.services.chats.update_settings(
+                    scope.chat_id, digest_chart=int(switch == "on")
+                )
+            elif kind == "healthcheck":
+                if len(words) != 2 or switch not in ("quarterly", "off"):
+                    raise UsageError(usage_text("nudges"))
+                await engine.set_healthcheck(scope.chat_id, switch == "quarterly", now)
             elif kind in ("digest", "checkin"):
                 current = (await engine.schedules.of_chat(scope.chat_id))[kind].schedule
                 await engine.set_schedule(
@@ -203,9 +238,16 @@ async def describe_nudges(context: AccordContext, chat_id: int) -> str:
         if entry.next_fire_at is not None:
             local = entry.next_fire_at.astimezone(zone)
             text += f" — next {day_label(local.date())} {local:%H:%M}"
+        if kind == "digest" and chat.digest_chart:
+            text += " (with the progress chart)"
         lines.append(text)
     reminders = "on: the day before an action is due and when it becomes overdue, at 09:00"
     lines.append(f"Reminders: {reminders if chat.reminders_enabled else 'off'}")
+    health = "off"
+    if chat.healthcheck_quarterly and chat.healthcheck_next_at is not None:
+        local = chat.healthcheck_next_at.astimezone(zone)
+        health = f"quarterly — next {local:%a %d %b %Y} {local:%H:%M}"
+    lines.append(f"Health check: {health}")
     quiet_hours = engine.quiet_of(chat)
     lines.append(f"Quiet hours: {quiet_hours.describe() if quiet_hours else 'none'}")
     if not chat.active:

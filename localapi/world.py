@@ -21,6 +21,7 @@ from localapi.markup import HtmlError, parse_html
 JSON = dict[str, Any]
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+MAX_CAPTION = 1024  # characters of a photo's or document's caption
 MAX_BUTTONS = 100  # inline buttons on one message
 # Telegram's stand-in sender for a group administrator posting as the group itself.
 ANONYMOUS_ADMIN_ID = 1087968824
@@ -118,11 +119,13 @@ class SentMessage:
     reply_markup: JSON | None = None
     document: tuple[str, bytes] | None = None
     reply_to: int | None = None
+    photo: bytes | None = None  # an uploaded image (sendPhoto)
 
     def buttons(self) -> list[tuple[str, str]]:
-        """The inline buttons as ``(label, callback_data)``, in reading order."""
+        """The inline buttons as ``(label, callback_data)`` (a link button: its url), in
+        reading order."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+        return [(b["text"], b.get("callback_data", b.get("url", ""))) for row in rows for b in row]
 
 
 class World:
@@ -414,6 +417,28 @@ class World:
         )
         return self._deliver(message)
 
+    def _api_sendPhoto(self, params: JSON) -> JSON:
+        chat = self._chat(params["chat_id"])
+        photo = params.get("photo")
+        if not isinstance(photo, tuple) or not photo[1]:
+            raise BadRequest("there is no photo in the request")
+        caption = self._render(
+            params.get("caption", ""), params.get("parse_mode"), allow_empty=True
+        )
+        if _utf16_len(caption) > MAX_CAPTION:
+            raise BadRequest("message caption is too long")
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        message = SentMessage(
+            chat.chat_id,
+            self._next_message_id(chat.chat_id),
+            self.bot.user_id,
+            caption,
+            self._check_markup(params.get("reply_markup")),
+            reply_to=reply_to,
+            photo=photo[1],
+        )
+        return self._deliver(message)
+
     def _api_editMessageText(self, params: JSON) -> JSON:
         message = self._message(self._chat(params["chat_id"]).chat_id, int(params["message_id"]))
         message.text = self._render(params.get("text", ""), params.get("parse_mode"))
@@ -541,6 +566,18 @@ class World:
                 "file_name": message.document[0],
                 "file_size": len(message.document[1]),
             }
+            if message.text:
+                data["caption"] = message.text
+        elif message.photo is not None:
+            data["photo"] = [
+                {
+                    "file_id": f"photo{message.message_id}",
+                    "file_unique_id": f"p{message.message_id}",
+                    "width": 1000,
+                    "height": 1000,
+                    "file_size": len(message.photo),
+                }
+            ]
             if message.text:
                 data["caption"] = message.text
         else:

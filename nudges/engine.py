@@ -37,9 +37,16 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from charts.progress import progress_data, render_progress
 from domain.due import day_label
-from domain.model import OPEN_STATUSES, Action
-from domain.schedule import DEFAULT_CHECKIN, DEFAULT_DIGEST, QuietHours, Schedule
+from domain.model import OPEN_STATUSES, Action, Status
+from domain.schedule import (
+    DEFAULT_CHECKIN,
+    DEFAULT_DIGEST,
+    QuietHours,
+    Schedule,
+    next_quarterly,
+)
 from formatting.html import MESSAGE_LIMIT, escape, split_message
 from nudges.compose import (
     MAX_CHECKIN_ACTIONS,
@@ -109,6 +116,10 @@ class Outbox(Protocol):
 
     def send(self, chat_id: int, text: str, buttons: Buttons | None = None) -> Awaitable[None]:
         """Send ``text`` (HTML) to ``chat_id`` with optional inline buttons."""
+        ...
+
+    def send_photo(self, chat_id: int, png: bytes, caption: str) -> Awaitable[None]:
+        """Send a PNG image with a plain-text caption."""
         ...
 
 
@@ -223,11 +234,32 @@ class NudgeEngine:
         else:
             await self.replan(chat_id, now, only_paused=True)
 
+    def next_healthcheck(self, chat: ChatRecord, after: datetime) -> datetime:
+        """When the chat's quarterly health check next opens (after quiet hours)."""
+        zone = self.zone_of(chat)
+        slot = next_quarterly(zone, after)
+        quiet = self.quiet_of(chat)
+        return quiet.release(slot, zone) if quiet else slot
+
+    async def set_healthcheck(self, chat_id: int, quarterly: bool, now: datetime) -> None:
+        """Turn the quarterly health check on (planning its next round) or off."""
+        chat = await self.chats.get(chat_id)
+        assert chat is not None
+        await self.chats.update_settings(
+            chat_id,
+            healthcheck_quarterly=int(quarterly),
+            healthcheck_next_at=self.next_healthcheck(chat, now) if quarterly else None,
+        )
+
     async def replan(self, chat_id: int, now: datetime, only_paused: bool = False) -> None:
         """Recompute the chat's next slots (after a timezone, quiet-hours or schedule change)."""
         chat = await self.chats.get(chat_id)
         if chat is None:
             return
+        if chat.healthcheck_quarterly and not only_paused:
+            await self.chats.update_settings(
+                chat_id, healthcheck_next_at=self.next_healthcheck(chat, now)
+            )
         for stored in (await self.schedules.of_chat(chat_id)).values():
             if only_paused and stored.next_fire_at is not None:
                 continue
@@ -434,7 +466,24 @@ class NudgeEngine:
                 return target
             chat_id = target  # a migrated chat's digest goes on in its new home
         await self.chats.update_settings(chat_id, last_digest_at=now)
+        if chat.digest_chart:
+            await self._send_chart(chat_id, zone, now, outbox)
         return Outcome.LATE if late_note else Outcome.SENT
+
+    async def _send_chart(
+        self, chat_id: int, zone: ZoneInfo, now: datetime, outbox: Outbox
+    ) -> None:
+        """The /progress chart after the digest (``/nudges digest chart on``). The digest
+        itself has arrived, so a chart that fails is logged, not retried: the next
+        digest brings a fresh one."""
+        chat = await self.chats.get(chat_id)
+        title = (chat.title if chat else None) or "your partnership"
+        data = progress_data(await self.actions.in_chat(chat_id, list(Status)), now, zone)
+        try:
+            png = await asyncio.to_thread(render_progress, data, title)
+            await outbox.send_photo(chat_id, png, data.summary())
+        except Exception:  # the text digest stands on its own
+            logger.exception("The digest chart for chat %s could not be sent", chat_id)
 
     async def _owners(self, chat_id: int) -> dict[tuple[int | None, str], list[Action]]:
         """The chat's open actions by owner."""

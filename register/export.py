@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from domain.due import Due
 from domain.faq import FaqEntry, FaqEvent
+from domain.health import HealthResults
 from domain.model import Action, ActionEvent, Status
 from register.render import due_from_value, owner_label
 
@@ -24,6 +25,10 @@ EVENT_COLUMNS = ("number", "when", "who", "what", "old", "new", "note")
 FAQ_COLUMNS = ("number", "question", "answer", "added by", "added", "changed")
 FAQ_EVENT_COLUMNS = (
     "number", "when", "who", "what", "old question", "old answer", "new question", "new answer",
+)  # fmt: skip
+HEALTH_COLUMNS = (
+    "round", "opened", "closed", "answers", "principle", "rated by", "mean", "spread",
+    "change",
 )  # fmt: skip
 BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -142,3 +147,28 @@ def faq_events_csv(events: list[FaqEvent], zone: ZoneInfo) -> bytes:
         for e in events
     ]
     return _csv(FAQ_EVENT_COLUMNS, rows)
+
+
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def health_csv(rounds: list[HealthResults], zone: ZoneInfo) -> bytes:
+    """Health-check aggregates, a row per round and principle, oldest first: never an
+    individual answer, and no figure where fewer than three rated."""
+    rows = [
+        [
+            str(number),
+            _local(results.round.opened_at, zone),
+            _local(results.round.ended_at(), zone),
+            str(results.respondents),
+            result.principle.label,
+            str(result.answers) if results.shown else "",
+            _figure(result.mean),
+            _figure(result.spread),
+            _figure(result.change),
+        ]
+        for number, results in enumerate(rounds, 1)
+        for result in results.principles
+    ]
+    return _csv(HEALTH_COLUMNS, rows)

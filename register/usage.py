@@ -61,6 +61,19 @@ USAGE: dict[str, Usage] = {
             "/actions with @alexis",
         ),
     ),
+    "progress": Usage(
+        ("/progress: a chart of open, overdue and done actions by partner, and done per week",),
+        ("/progress",),
+    ),
+    "healthcheck": Usage(
+        (
+            "/healthcheck: ask every member to rate the key principles from 1 to 5",
+            "/healthcheck results: the latest averages (once 3 have answered)",
+            "/healthcheck close: end the open round now",
+        ),
+        ("/healthcheck", "/healthcheck results", "/healthcheck close"),
+        "coordinators (anyone for results)",
+    ),
     "mine": Usage(("/mine [page N]",), ("/mine",)),
     "done": Usage(
         ("/done <#> [note]", "/done 3 4 7 [note]: several at once, each checked and reported"),
@@ -107,18 +120,29 @@ USAGE: dict[str, Usage] = {
         ("/coordinator add @samira", "/coordinator"),
         "anyone to list them; coordinators to add or remove",
     ),
-    "export": Usage(("/export",), ("/export",), COORDINATORS),
+    "export": Usage(
+        (
+            "/export: the register and its history as CSV files, and the health checks' "
+            "averages if any ran (never an individual answer)",
+        ),
+        ("/export",),
+        COORDINATORS,
+    ),
     "nudges": Usage(
         (
             "/nudges digest weekly <day> <HH:MM> | daily <HH:MM> | off",
             "/nudges checkin weekly <day> <HH:MM> | daily <HH:MM> | off",
             "/nudges reminders on | off",
+            "/nudges digest chart on | off: the /progress chart with each digest",
+            "/nudges healthcheck quarterly | off: a health check each quarter (off by default)",
             "/nudges: the schedules and their next times",
         ),
         (
             "/nudges digest weekly mon 09:00",
             "/nudges checkin weekly fri 15:00",
             "/nudges reminders off",
+            "/nudges digest chart on",
+            "/nudges healthcheck quarterly",
         ),
         "anyone to see them; coordinators to change them",
     ),

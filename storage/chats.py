@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -27,6 +28,9 @@ class ChatRecord:
     quiet_weekends: bool = False
     reminders_enabled: bool = True
     last_digest_at: datetime | None = None
+    healthcheck_quarterly: bool = False
+    healthcheck_next_at: datetime | None = None  # UTC: the next scheduled round
+    digest_chart: bool = False  # the /progress chart goes with the digest
 
 
 class ChatRepository:
@@ -63,26 +67,33 @@ class ChatRepository:
 
     async def get(self, chat_id: int) -> ChatRecord | None:
         """The stored chat, or ``None`` if the bot has never seen it."""
-        row = await self._db.fetch_one(
-            "SELECT chat_id, type, title, timezone, active, quiet_start, quiet_end,"
-            " quiet_weekends, reminders_enabled, last_digest_at FROM chats WHERE chat_id = ?",
-            (chat_id,),
+        row = await self._db.fetch_one(_SELECT_CHAT + " WHERE chat_id = ?", (chat_id,))
+        return _chat(row) if row is not None else None
+
+    async def healthchecks_due(self, now: datetime) -> list[ChatRecord]:
+        """Active chats whose quarterly health check is due."""
+        rows = await self._db.fetch_all(
+            _SELECT_CHAT + " WHERE healthcheck_quarterly = 1 AND active = 1"
+            " AND healthcheck_next_at IS NOT NULL AND healthcheck_next_at <= ?",
+            (now.isoformat(timespec="seconds"),),
         )
-        if row is None:
-            return None
-        last = datetime.fromisoformat(row[9]) if row[9] else None
-        return ChatRecord(
-            row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], bool(row[7]),
-            bool(row[8]), last,
-        )  # fmt: skip
+        return [_chat(row) for row in rows]
+
+    async def claim_healthcheck(self, chat_id: int, slot: datetime, next_at: datetime) -> bool:
+        """Move a chat's health check from ``slot`` to ``next_at``; whether this call did
+        (at most once: a second tick, or a crash after the claim, does not run it again)."""
+        changed = await self._db.execute_write(
+            "UPDATE chats SET healthcheck_next_at = ? WHERE chat_id = ?"
+            " AND healthcheck_next_at = ?",
+            (next_at.isoformat(timespec="seconds"), chat_id, slot.isoformat(timespec="seconds")),
+        )
+        return changed > 0
 
     async def update_settings(self, chat_id: int, **settings: object) -> None:
         """Set nudge settings: timezone, quiet_start, quiet_end, quiet_weekends,
-        reminders_enabled, last_digest_at."""
-        allowed = {
-            "timezone", "quiet_start", "quiet_end", "quiet_weekends", "reminders_enabled",
-            "last_digest_at",
-        }  # fmt: skip
+        reminders_enabled, last_digest_at, healthcheck_quarterly, healthcheck_next_at,
+        digest_chart."""
+        allowed = set(_SETTINGS)
         if not settings or not settings.keys() <= allowed:
             raise ValueError(f"unknown chat settings: {sorted(settings.keys() - allowed)}")
         values = [
@@ -138,6 +149,24 @@ class ChatRepository:
         return merged
 
 
+_SELECT_CHAT = (
+    "SELECT chat_id, type, title, timezone, active, quiet_start, quiet_end, quiet_weekends,"
+    " reminders_enabled, last_digest_at, healthcheck_quarterly, healthcheck_next_at,"
+    " digest_chart FROM chats"
+)
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _chat(row: Any) -> ChatRecord:
+    return ChatRecord(
+        row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], bool(row[7]),
+        bool(row[8]), _moment(row[9]), bool(row[10]), _moment(row[11]), bool(row[12]),
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Merged:
     """What changed when a group's register joined its supergroup's."""
@@ -168,7 +197,7 @@ def _span(first: int, last: int) -> str:
 _REGISTER_TABLES = ("actions", "partners", "coordinators")
 _SETTINGS = (
     "timezone", "quiet_start", "quiet_end", "quiet_weekends", "reminders_enabled",
-    "last_digest_at",
+    "last_digest_at", "healthcheck_quarterly", "healthcheck_next_at", "digest_chart",
 )  # fmt: skip
 # Rows that simply move (keyed by more than the chat): duplicates keep the supergroup's.
 # Every table with a chat_id is handled in _merge: a new one must be added there.
@@ -250,6 +279,8 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
         "UPDATE faq_entries SET chat_id = ?, number = number + ? WHERE chat_id = ?",
         (new_id, faq_offset, old_id),
     )  # their history (faq_events) is keyed by the entry and follows it
+    # Health-check rounds move whole (their answers are keyed by round, not by chat).
+    await tx.execute("UPDATE health_rounds SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
     # Questions asked in the old group are answered there, which no longer exists.
     await tx.execute("DELETE FROM pending_choices WHERE chat_id = ?", (old_id,))
     await tx.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))

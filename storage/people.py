@@ -121,6 +121,15 @@ class PeopleRepository:
         )
         return [(int(row[0]), str(row[1])) for row in rows]
 
+    async def in_chat(self, chat_id: int) -> list[PersonRecord]:
+        """Everyone seen in ``chat_id`` (with a username or not)."""
+        rows = await self._db.fetch_all(
+            "SELECT p.user_id, p.username, p.display_name, p.has_private_chat FROM chat_people c"
+            " JOIN people p ON p.user_id = c.user_id WHERE c.chat_id = ? ORDER BY p.user_id",
+            (chat_id,),
+        )
+        return [_person(row) for row in rows]
+
     async def lost_private_chat(self, user_id: int) -> None:
         """The person blocked the bot: nudges go to their groups until they write again."""
         await self._db.execute_write(

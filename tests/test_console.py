@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import re
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -219,3 +221,17 @@ async def test_a_zero_clock_step_is_no_error(tmp_path: Path, settings) -> None:
     await run_console(settings, stdin=io.StringIO(":clock +0d\n:clock +0m\n"), out=out)
     assert "Traceback" not in out.getvalue()
     assert len([line for line in out.getvalue().splitlines() if line.startswith("Clock:")]) == 2
+
+
+async def test_an_image_is_saved_and_its_path_shown(app, world, cast, tmp_path) -> None:
+    """/progress in the console: the transcript names the PNG file the chart was saved to."""
+    from console.terminal import ConsoleSession
+
+    out = io.StringIO()
+    session = ConsoleSession(app, world, cast, out, tmp_path / "images")
+    for line in ("/assign me Book the venue", "/progress"):
+        assert await session.handle(line)
+    [path] = re.findall(r"\[image: (.+\.png)\]", out.getvalue())
+    assert Path(path).parent == tmp_path / "images"
+    assert (await asyncio.to_thread(Path(path).read_bytes)).startswith(b"\x89PNG")
+    assert "1 open (0 overdue), 0 done" in out.getvalue()

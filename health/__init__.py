@@ -1,0 +1,1 @@
+"""The partnership health check: rounds, anonymous answers, results (no Telegram here)."""
