@@ -61,10 +61,12 @@ MIN_COVERAGE = 0.5
 # of right; 0.30 let twice the off-topic through, 0.45 declined good answers.
 MIN_MATCHED = 0.35
 # ...and the best entry beats the runner-up by MIN_MARGIN of its score, unless the two
-# link to each other (related or remedies): then either is a fair answer. Two unrelated
+# or one of the close entries links to it (related or remedies): then the question sits in
+# one topic and the best is a fair answer. Two unrelated
 # entries scoring alike mean the question falls between topics. 0.10 on dev: 0.05
 # changed nothing, 0.15 declined more right answers than it saved wrong ones.
 MIN_MARGIN = 0.10
+SURE_MATCHED = 1.1
 # A question is a sentence or two: words past this are ignored, so a 4 KB message costs
 # no more than a long question (each distinct word is spell-checked once).
 MAX_QUESTION_WORDS = 64
@@ -199,16 +201,18 @@ class Retriever:
 
 
 def _clear_winner(candidates: tuple[Match, ...]) -> bool:
-    """The best entry beats the runner-up clearly, or the two are linked entries."""
+    """The best entry beats the runner-up clearly, or it links to (or from) one of the
+    entries that come close: then the question sits in one topic, and the best is fair."""
     if len(candidates) < 2:
         return True
     best, second = candidates[0], candidates[1]
-    if second.entry.id in (*best.entry.related, *best.entry.remedies) or best.entry.id in (
-        *second.entry.related,
-        *second.entry.remedies,
-    ):
+    if best.score - second.score >= MIN_MARGIN * best.score:
         return True
-    return best.score - second.score >= MIN_MARGIN * best.score
+    return any(
+        other.entry.id in (*best.entry.related, *best.entry.remedies)
+        or best.entry.id in (*other.entry.related, *other.entry.remedies)
+        for other in candidates[1:]
+    )
 
 
 class BM25:
