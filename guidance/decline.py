@@ -1,10 +1,9 @@
 """What Accord says when it has no answer: plainly outside what it knows, the closest
-topics only when they are plausibly related, and how a coordinator adds a local answer;
-and an honest answer to requests Accord can't do, naming what it can do instead."""
+topics only when they are plausibly related, and how a coordinator adds a local answer.
+(Requests Accord can't do as asked are answered by the ``accord`` entries, found by
+retrieval like any other.)"""
 
 from __future__ import annotations
-
-import re
 
 from guidance.knowledge import Entry
 from guidance.retrieval import MIN_COVERAGE, Answer
@@ -14,30 +13,6 @@ from guidance.retrieval import MIN_COVERAGE, Answer
 # MIN_CONFIDENCE). Out-of-domain questions in tests/data score 0.88 at most.
 PLAUSIBLE_CONFIDENCE = 0.9
 PLAUSIBLE_COVERAGE = MIN_COVERAGE
-
-_SUMMARY = re.compile(
-    r"\b(?:summar(?:is|iz)e|summary|sum up|recap|transcribe)\b.*"
-    r"\b(?:meeting|call|minutes|discussion|chat|conversation|today)\b"
-    r"|\btake (?:the )?(?:minutes|notes)\b",
-    re.IGNORECASE,
-)
-_COUNT = re.compile(
-    r"\bhow many\b.*\b(?:actions?|tasks?)\b"
-    r"|\b(?:stats|statistics|chart|percentage|count)\b.*\b(?:actions?|tasks?)\b"
-    r"|\b(?:actions?|tasks?)\b.*\b(?:this|last|per|a) (?:month|week|quarter|year)\b",
-    re.IGNORECASE,
-)
-CANT_SUMMARISE = (
-    "Accord can't summarise meetings: it doesn't see them. What it can do: paste the "
-    "actions from your minutes into one /assign, one a line (@samira Draft the bid by "
-    "Friday), and it records them all; /actions then lists what's open, and the digest "
-    "sums up progress each week."
-)
-CANT_COUNT = (
-    "Accord doesn't count actions by month or week. What it can do: /actions done lists "
-    "the done actions, /actions overdue the late ones and /actions the open ones, and the "
-    "digest (/digest, or on its schedule: /nudges) says what was done since the last one."
-)
 
 
 def plausible(answer: Answer) -> list[Entry]:
@@ -50,16 +25,6 @@ def plausible(answer: Answer) -> list[Entry]:
         for match in answer.candidates
         if match.score * answer.coverage >= PLAUSIBLE_CONFIDENCE
     ]
-
-
-def cannot_do(question: str) -> str | None:
-    """An honest answer to a request Accord can't do (summarising a meeting, counting
-    actions), naming the commands that come closest; ``None`` for anything else."""
-    if _SUMMARY.search(question):
-        return CANT_SUMMARISE
-    if _COUNT.search(question):
-        return CANT_COUNT
-    return None
 
 
 def decline_text(*, topics: bool, in_group: bool) -> str:

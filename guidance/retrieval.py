@@ -47,11 +47,25 @@ GENERIC = frozenset(
 )
 WEIGHTS = {"title": 3, "tags": 2, "questions": 2, "answer": 1}
 MIN_CORRECTION = 80  # rapidfuzz ratio for a typo to be corrected to a known word
+CORRECTIONS_CACHED = 4096  # misspellings remembered, so a repeated typo costs one lookup
+# The confidence rule, chosen on the development set (tests/data/guidance_dev.toml) and
+# checked on the seed set (tests/data/guidance_questions.toml), never on the held-out set:
+# a grid over the four values, keeping the seed set >= 95% right, minimising wrong.
 # Confident when the best score times the share of the question's words the knowledge
-# base knows reaches this, and at least half of them are known. Chosen on the question
-# sets in tests/data: in-domain questions score 1.36 and up, out-of-domain 0.89 at most.
+# base knows reaches MIN_CONFIDENCE, and at least MIN_COVERAGE of them are known...
 MIN_CONFIDENCE = 1.2
 MIN_COVERAGE = 0.5
+# ...and the best entry itself holds MIN_MATCHED of the question's distinctive words,
+# weighted by idf (an unknown word weighs as much as the rarest known one): "what are
+# trustees' legal duties" matches only "trust" and is declined. On dev (with the margin
+# rule): 0.35 gives right 83.7%, wrong 5.9%; 0.40 79.7/5.0; 0.45 77.2/4.0 and seed 96.6.
+MIN_MATCHED = 0.35
+# ...and the best entry beats the runner-up by MIN_MARGIN of its score, unless one of the
+# close entries links to it or from it (related or remedies): then the question sits in
+# one topic and the best is a fair answer. Two unrelated entries scoring alike mean the
+# question falls between topics. 0.10 on dev (wrong 5.4%); 0.05 let 1.5 points more wrong
+# through, 0 three points more; 0.15 declined more right answers than it saved wrong.
+MIN_MARGIN = 0.10
 # A question is a sentence or two: words past this are ignored, so a 4 KB message costs
 # no more than a long question (each distinct word is spell-checked once).
 MAX_QUESTION_WORDS = 64
@@ -86,8 +100,13 @@ class Retriever:
                 self._group_of[self._stemmer.stemWord(word)] = index
         self._entries = list(knowledge.entries.values())
         documents = [self._document(entry) for entry in self._entries]
-        self._vocabulary = sorted({w for entry in self._entries for w in self._words(_text(entry))})
+        self._documents = [set(document) for document in documents]
         self._known_stems = {token for document in documents for token in document}
+        # Correction candidates by first letter: typos rarely change it (see _correct).
+        self._by_initial: dict[str, list[str]] = {}
+        for word in sorted({w for entry in self._entries for w in self._words(_text(entry))}):
+            self._by_initial.setdefault(word[0], []).append(word)
+        self._corrections: dict[str, str] = {}
         self._bm25 = BM25(documents)
 
     def _words(self, text: str) -> list[str]:
@@ -116,12 +135,23 @@ class Retriever:
 
     def _correct(self, word: str) -> str:
         """A misspelt word becomes the closest vocabulary word, if one is close."""
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        corrected = self._closest(word)
+        if len(self._corrections) >= CORRECTIONS_CACHED:
+            self._corrections.clear()
+        self._corrections[word] = corrected
+        return corrected
+
+    def _closest(self, word: str) -> str:
         stem = self._stemmer.stemWord(word)
         if stem in self._known_stems or len(word) < 4 or word.isdigit():
             return word
-        # Typos rarely change the first letter, and short words need a closer match.
-        allowed = 1 if len(word) < 6 else 2
-        candidates = [known for known in self._vocabulary if known[0] == word[0]]
+        # Typos rarely change the first letter. One edit below nine letters: two let
+        # "stuff" become "staff" and "thinking" "ticking", changing the question.
+        allowed = 1 if len(word) < 9 else 2
+        candidates = self._by_initial.get(word[0], ())
         found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=MIN_CORRECTION)
         if found is None or Levenshtein.distance(word, found[0]) > allowed:
             return word
@@ -150,8 +180,38 @@ class Retriever:
             bool(candidates)
             and coverage >= MIN_COVERAGE
             and candidates[0].score * coverage >= MIN_CONFIDENCE
+            and self._matched(specific, order[0]) >= MIN_MATCHED
+            and _clear_winner(candidates)
         )
         return Answer(candidates[0] if confident else None, candidates, coverage)
+
+    def _matched(self, words: list[str], index: int) -> float:
+        """The idf-weighted share of the question's distinctive words that entry
+        ``index`` holds; a word the knowledge base doesn't know weighs most."""
+        document = self._documents[index]
+        total = held = 0.0
+        for word in dict.fromkeys(words):
+            tokens = self._tokens([word])
+            weight = max(self._bm25.idf(token) for token in tokens)
+            total += weight
+            if any(token in document for token in tokens):
+                held += weight
+        return held / total if total else 0.0
+
+
+def _clear_winner(candidates: tuple[Match, ...]) -> bool:
+    """The best entry beats the runner-up clearly, or it links to (or from) one of the
+    entries that come close: then the question sits in one topic, and the best is fair."""
+    if len(candidates) < 2:
+        return True
+    best, second = candidates[0], candidates[1]
+    if best.score - second.score >= MIN_MARGIN * best.score:
+        return True
+    return any(
+        other.entry.id in (*best.entry.related, *best.entry.remedies)
+        or best.entry.id in (*other.entry.related, *other.entry.remedies)
+        for other in candidates[1:]
+    )
 
 
 class BM25:
@@ -164,13 +224,22 @@ class BM25:
         count = len(documents)
         average = sum(map(len, documents)) / count if count else 1.0
         frequencies: dict[str, int] = Counter(t for document in documents for t in set(document))
+        self._idf = {
+            token: math.log(1 + (count - df + 0.5) / (df + 0.5))
+            for token, df in frequencies.items()
+        }
+        self._unknown_idf = math.log(1 + (count - 0.5) / 1.5)  # as rare as can be known
         self._postings: dict[str, list[tuple[int, float]]] = {}
         for index, document in enumerate(documents):
             norm = k1 * (1 - b + b * len(document) / average)
             for token, tf in Counter(document).items():
-                idf = math.log(1 + (count - frequencies[token] + 0.5) / (frequencies[token] + 0.5))
-                self._postings.setdefault(token, []).append((index, idf * tf / (tf + norm)))
+                weight = self._idf[token] * tf / (tf + norm)
+                self._postings.setdefault(token, []).append((index, weight))
         self._count = count
+
+    def idf(self, token: str) -> float:
+        """How distinctive ``token`` is; a token no document holds, the most."""
+        return self._idf.get(token, self._unknown_idf)
 
     def get_scores(self, tokens: Sequence[str]) -> list[float]:
         """Each document's score for the query ``tokens``."""

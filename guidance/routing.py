@@ -14,7 +14,8 @@ _WHO = re.compile(
 )
 _MINE = re.compile(
     r"\b(?:what|which)\b.*\b(?:do i own|am i (?:responsible for|doing|on|handling)|"
-    r"have i got|on my plate|are my (?:actions|tasks))\b|^\s*my (?:actions|tasks)\b",
+    r"have i got|on my plate|are my (?:actions|tasks))\b|^\s*my (?:actions|tasks)\b"
+    r"|\b(?:actions?|tasks?)\b.*\b(?:assigned to|given to|for) me\b",
     re.IGNORECASE,
 )
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
@@ -23,13 +24,29 @@ _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)
 _OWNS = re.compile(
     r"^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
     r"(?P<subject>.+?)\s+(?:responsible for|accountable for|in charge of|owns?|owning|got|"
-    r"doing|handling|working on|on)$",
+    r"doing|handling|working on|on)"
+    r"(?:\s+(?:on the (?:action list|register)|at the moment|right now|now|currently|atm))?$"
+    # "what's still open for the police?"
+    r"|^\s*what\s+is\s+(?:still\s+)?open\s+(?:for|with)\s+(?P<holder>.+)$",
     re.IGNORECASE,
 )
 # "What's overdue for the council?", "anything overdue for @bob?"
 _OVERDUE_FOR = re.compile(
     r"\b(?:overdue|late|past due)\s+(?:for|of|from|with|at)\s+(?P<subject>.+)$", re.IGNORECASE
 )
+# "Is anyone on the action for the newsletter?", "has housing done their bit on the
+# referral form yet?": who has an action, by its words.
+_ANYONE = re.compile(
+    r"^\s*is\s+(?:any|some)(?:one|body)\s+(?:on|doing|handling|leading|looking after)\s+"
+    r"(?P<subject>.+)$"
+    r"|^\s*(?:has|have)\s+.+?\s+done\s+(?:their|his|her|its|our)\s+(?:bit|part)\s+"
+    r"(?:on|for|with)\s+(?P<task>.+?)(?:\s+yet)?$",
+    re.IGNORECASE,
+)
+# An action named as such: "the action on the venue booking" is "venue booking".
+_ACTION = re.compile(r"^(?:the\s+)?(?:action|task)s?\s+(?:on|for|about)\s+", re.IGNORECASE)
+# A leading mention or address: "@accord who's got…", "accord, what's overdue".
+_ADDRESS = re.compile(r"^\s*(?:@\w+|accord\b)[,:]?\s*", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:the|a|an|our)\s+", re.IGNORECASE)
 
 
@@ -45,15 +62,19 @@ class RegisterQuestion:
 
 def register_question(text: str) -> RegisterQuestion | None:
     """The register question ``text`` asks, if it asks one."""
-    question = re.sub(r"^(\s*what)['’]?s\b", r"\1 is", text.strip().rstrip("?!. "), flags=re.I)
+    question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
+    question = re.sub(r"^(\s*(?:what|who))['’]?s\b", r"\1 is", question, flags=re.I)
     if _MINE.search(question):
         return RegisterQuestion("mine")
     if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):
         whose = _OVERDUE_FOR.search(question)
         return RegisterQuestion("overdue", _subject(whose.group("subject")) if whose else "")
     owns = _OWNS.match(question)
-    if owns and _subject(owns.group("subject")):
-        return RegisterQuestion("owns", _subject(owns.group("subject")))
+    if owns and _subject(owns.group("subject") or owns.group("holder")):
+        return RegisterQuestion("owns", _subject(owns.group("subject") or owns.group("holder")))
+    anyone = _ANYONE.match(question)
+    if anyone and _subject(anyone.group("subject") or anyone.group("task")):
+        return RegisterQuestion("who", _subject(anyone.group("subject") or anyone.group("task")))
     match = _WHO.match(question)
     if match:
         subject = _subject(match.group("subject"))
@@ -63,8 +84,8 @@ def register_question(text: str) -> RegisterQuestion | None:
 
 
 def _subject(words: str) -> str:
-    """What a question is about, without a leading "the", "a" or "our"."""
-    return _LEADING.sub("", words.strip())
+    """What a question is about, without a leading "the", "a" or "our" or "the action on"."""
+    return _LEADING.sub("", _ACTION.sub("", words.strip()))
 
 
 _SMALL_TALK = frozenset(

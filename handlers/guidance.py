@@ -18,7 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from app.context import AccordContext
 from formatting.html import clip, escape
-from guidance.decline import cannot_do, decline_text, plausible
+from guidance.decline import decline_text, plausible
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, faq_answer_text, related_entries
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
@@ -51,6 +51,7 @@ OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 ANSWER_BUTTONS = 5  # the newest unanswered questions get a button to answer them
 REPEAT_WINDOW = timedelta(days=1)  # a question asked again within it is logged once
+ACCORD = "accord"  # the category of entries about Accord itself (config/knowledge/accord.toml)
 
 
 def register(application: Application) -> None:
@@ -151,9 +152,10 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         return
     services = context.services
     result = services.retriever.ask(question)
-    from_accord = result.best is not None and result.best.entry.category == "accord"
-    if not from_accord and (honest := cannot_do(question)) is not None:
-        await message.reply_text(escape(honest))  # not a knowledge gap: not logged
+    if result.best is not None and result.best.entry.category == ACCORD:
+        # A request Accord can't do as asked: its own help, not guidance (no source, no
+        # feedback) and not a knowledge gap (not logged).
+        await message.reply_text(escape(result.best.entry.answer))
         return
     if result.best is not None:
         await send_entry(message, context, result.best.entry)

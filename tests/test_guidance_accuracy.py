@@ -1,0 +1,36 @@
+"""Guidance on the held-out question set meets issue 10's targets: a wrong answer is worse
+than a decline, so right, wrong and off-topic declines are held to separately.
+
+The held-out set is never tuned on: the confidence rule was chosen on the development set
+(tests/data/guidance_dev.toml). This test is the honest check of that choice.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from guidance.evaluation import HELD_OUT_SET, Scores, accord_label, load_set, score
+from guidance.knowledge import load_knowledge
+from guidance.retrieval import Retriever
+
+TARGET_RIGHT = 0.85
+TARGET_WRONG = 0.03
+TARGET_OFF_TOPIC_DECLINED = 0.95
+
+
+@pytest.fixture(scope="module")
+def held_out() -> Scores:
+    return score(accord_label(Retriever(load_knowledge())), load_set(HELD_OUT_SET))
+
+
+def test_held_out_questions_are_mostly_answered_right(held_out: Scores) -> None:
+    assert held_out.share(held_out.right) >= TARGET_RIGHT
+
+
+def test_held_out_questions_are_rarely_answered_wrong(held_out: Scores) -> None:
+    assert held_out.share(held_out.wrong) <= TARGET_WRONG
+
+
+def test_held_out_off_topic_questions_are_declined(held_out: Scores) -> None:
+    assert held_out.off_topic > 0
+    assert held_out.off_topic_declined_share >= TARGET_OFF_TOPIC_DECLINED
