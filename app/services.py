@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from app.clock import Clock
 from app.throttle import Throttle
+from charter.service import Charter
 from config.settings import Settings
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
@@ -14,6 +15,7 @@ from nudges.engine import NudgeEngine
 from register.dates import warm_up
 from register.service import Register
 from storage.actions import ActionRepository
+from storage.charter import CharterRepository
 from storage.chats import ChatRepository
 from storage.choices import PendingChoices
 from storage.database import Database
@@ -48,6 +50,7 @@ class Services:
         self._nudges: NudgeEngine | None = None
         self._handled: HandledMessages | None = None
         self._choices: PendingChoices | None = None
+        self._charter: Charter | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -67,12 +70,14 @@ class Services:
             self._guidance = GuidanceRepository(self._database)
             self._handled = HandledMessages(self._database)
             self._choices = PendingChoices(self._database)
+            self._charter = Charter(CharterRepository(self._database), self._register)
             self._nudges = NudgeEngine(
                 self._chats,
                 ScheduleRepository(self._database),
                 self._register.actions,
                 self._people,
                 self.settings.default_timezone,
+                charter=self._charter.digest,
             )
         if self._retriever is None:
             self._retriever = Retriever(load_knowledge())
@@ -88,6 +93,7 @@ class Services:
             self._coordinators = self._register = self._guidance = self._nudges = None
             self._handled = None
             self._choices = None
+            self._charter = None
 
     @property
     def database(self) -> Database:
@@ -133,6 +139,11 @@ class Services:
     def choices(self) -> PendingChoices:
         """Questions waiting for a button press (an owner to choose)."""
         return _opened(self._choices)
+
+    @property
+    def charter(self) -> Charter:
+        """The partnership's goals, roles and decisions."""
+        return _opened(self._charter)
 
     @property
     def retriever(self) -> Retriever:

@@ -15,6 +15,7 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update, U
 from telegram.ext import Application
 
 from app.context import AccordContext
+from charter.parsing import GOAL_AT_THE_END, due_after_goal, goal_clause, shifted
 from domain.model import Action, Actor, ChatScope, OwnerRef
 from domain.recurrence import RecurrenceError
 from formatting.html import clip, escape
@@ -174,16 +175,28 @@ async def assign(update: Update, context: AccordContext) -> None:
     if "\n" in text.strip() or (replied is not None and not text):
         await assign_lines(update, context, scope, actor, now)
         return
+    clause = goal_clause(text)
+    goal = await context.services.charter.open_goal(scope, clause.number) if clause else None
+    if clause is not None:
+        mentions = shifted(mentions, clause)
+        text = clause.text
     try:
         request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
     except UsageError as error:  # no title: what was meant is in the replied message
         if mine and NO_TITLE in str(error):
             raise UsageError(NOT_MINE) from None
         raise
+    if clause is not None and clause.after and not due_after_goal(clause, request.due_text):
+        raise UsageError(GOAL_AT_THE_END)
     register_ = context.services.register
     try:
         result = await register_.assign(
-            scope, actor, request, now, source_message_id=message.message_id
+            scope,
+            actor,
+            request,
+            now,
+            source_message_id=message.message_id,
+            goal=(goal.goal_id, goal.number) if goal else None,
         )
     except UnseenOwnerError as unseen:
         payload = {
@@ -195,9 +208,10 @@ async def assign(update: Update, context: AccordContext) -> None:
         await ask_about_owner(update, context, actor, unseen, payload)
         return
     note = due_note(request.due_text, scope, now) if result.created else None
+    serves = f"\nFor goal {goal.number}: {escape(goal.text)}." if goal and result.created else ""
     await reply(
         update,
-        assigned_text(result, scope, now, note),
+        assigned_text(result, scope, now, note) + serves,
         reply_markup=action_keyboard(result.action.number),
     )
 
