@@ -17,13 +17,19 @@ _MINE = re.compile(
     r"have i got|on my plate|are my (?:actions|tasks))\b|^\s*my (?:actions|tasks)\b",
     re.IGNORECASE,
 )
+# "who chairs?", "who is the chair?", "who is our data lead?": a role (see /roles).
+_ROLE = re.compile(
+    r"^\s*who(?:'s|s| is)\s+(?:the |our |a )?(?P<role>[^?]+)$"
+    r"|^\s*who\s+(?P<verb>chairs|leads|convenes|facilitates|hosts|coordinates)\b",
+    re.IGNORECASE,
+)
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class RegisterQuestion:
-    """A question for the register: ``kind`` is "who", "mine" or "overdue"."""
+    """A question for the register: ``kind`` is "who", "mine", "overdue" or "role"."""
 
     kind: str
     subject: str = ""
@@ -41,6 +47,8 @@ def register_question(text: str) -> RegisterQuestion | None:
         subject = re.sub(r"^(?:the|a|an|our)\s+", "", match.group("subject").strip(), flags=re.I)
         if subject:
             return RegisterQuestion("who", subject)
+    if role := _ROLE.match(question):
+        return RegisterQuestion("role", (role.group("role") or role.group("verb")).strip())
     return None
 
 

@@ -20,6 +20,7 @@ from app.context import AccordContext
 from formatting.html import clip, escape
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, related_entries
+from charter.render import role_line
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
@@ -196,6 +197,14 @@ async def _answer_from_register(
         lines = [f"<b>Who owns “{escape(clip(routed.subject))}”</b>"]
         lines.extend(matches_lines(actions, scope.zone, now))
         await reply(update, "\n".join(lines))
+    elif routed.kind == "role":
+        if private:
+            return False
+        scope = await chat_scope(update, context)
+        roles = await context.services.charter.roles_named(scope, routed.subject)
+        if not roles:
+            return False  # "who is Accord?": the knowledge base may know
+        await reply(update, "\n".join(role_line(role) for role in roles))
     elif routed.kind == "mine":
         await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]
     elif private:
