@@ -83,10 +83,15 @@ class Charter:
         return goal
 
     async def progress(
-        self, scope: ChatScope, now: datetime, since: datetime | None = None
+        self,
+        scope: ChatScope,
+        now: datetime,
+        since: datetime | None = None,
+        closed: bool = False,
     ) -> list[GoalProgress]:
-        """Each open goal with its actions done, open and overdue (and done since ``since``)."""
-        goals = await self.repository.goals(scope.chat_id)
+        """Each open goal (and closed ones too with ``closed``) with its actions done, open
+        and overdue (and done since ``since``)."""
+        goals = await self.repository.goals(scope.chat_id, closed=closed)
         actions = await self.register.actions.in_chat(scope.chat_id, list(Status))
         return [_progress(goal, actions, scope.zone, now, since) for goal in goals]
 

@@ -32,7 +32,7 @@ from register.text import clean_text
 from register.usage import usage_text
 
 COMMANDS = (
-    CommandInfo("decide", "Record a decision; partners agree or object", "/decide Pool the budgets",
+    CommandInfo("decide", "Record a decision; partners agree or object", "/decide Pool the budgets for 2027",
                 in_private=False, coordinators_only=True, writes=True, repeat_safe=True),
     CommandInfo("decisions", "The decisions log, latest first", "/decisions",
                 in_private=False),

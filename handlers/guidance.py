@@ -17,10 +17,10 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from app.context import AccordContext
+from charter.render import role_line
 from formatting.html import clip, escape
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, related_entries
-from charter.render import role_line
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (

@@ -58,7 +58,8 @@ def _value(kind: str, value: str | None, zone: ZoneInfo) -> str:
     return value
 
 
-def _csv(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+def csv_bytes(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+    """A CSV file as Accord writes them: UTF-8 with a BOM, every cell quoted and safe."""
     buffer = io.StringIO()
     # Every cell quoted: a spreadsheet that splits fields on ';' can't cut a cell in two.
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
@@ -85,7 +86,7 @@ def actions_csv(actions: list[Action], zone: ZoneInfo) -> bytes:
         ]
         for a in sorted(actions, key=lambda a: a.number)
     ]
-    return _csv(ACTION_COLUMNS, rows)
+    return csv_bytes(ACTION_COLUMNS, rows)
 
 
 def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
@@ -102,4 +103,4 @@ def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
         ]
         for e in events
     ]
-    return _csv(EVENT_COLUMNS, rows)
+    return csv_bytes(EVENT_COLUMNS, rows)

@@ -240,11 +240,16 @@ async def test_merge_takes_the_charter_along_renumbered(database: Database) -> N
     await charter.add_decision(OLD, "Old decision", (1, "Person 1"), 1, NOW, 100)
     await charter.set_role(OLD, "Chair", (1, None, None), "Person 1", None, 1, NOW)
     await charter.set_role(NEW, "chair", (2, None, None), "Person 2", None, 2, NOW)
-    await charter.set_role(OLD, "Data lead", (None, None, hscb_old.partner_id), "HSCB", None, 1, NOW)
+    await charter.set_role(
+        OLD, "Data lead", (None, None, hscb_old.partner_id), "HSCB", None, 1, NOW
+    )
 
     await ChatRepository(database).migrate(OLD, NEW, NOW)
 
-    assert [(g.number, g.text) for g in await charter.goals(NEW)] == [(1, "New goal"), (2, "Old goal")]
+    assert [(g.number, g.text) for g in await charter.goals(NEW)] == [
+        (1, "New goal"),
+        (2, "Old goal"),
+    ]
     assert (await charter.goal(NEW, 2)).goal_id == old_goal.goal_id  # type: ignore[union-attr]
     assert [d.text for d in await charter.decisions(NEW)] == ["Old decision", "New decision"]
     roles = {r.name: r.holder for r in await charter.roles(NEW)}
