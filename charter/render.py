@@ -62,7 +62,10 @@ def role_line(role: Role) -> str:
 def roles_text(title: str, roles: list[Role]) -> str:
     """/roles: the partnership's terms of reference."""
     if not roles:
-        return 'No roles yet. A coordinator adds them: /role add Chair @name, /role add "Data lead" HSCB: monthly data returns'
+        return (
+            "No roles yet. A coordinator adds them: /role add Chair @name, "
+            '/role add "Data lead" HSCB: monthly data returns'
+        )
     return "\n".join([f"<b>Roles — {escape(title)}</b>", *(role_line(r) for r in roles)])
 
 

@@ -110,7 +110,8 @@ class Charter:
         action = await self.register.action(scope, number)
         if not (action.owned_by(actor.user_id) or actor.is_coordinator):
             raise NotAllowedError(
-                f"Only #{number}'s owner ({action.owner_name}) or a coordinator can link it to a goal."
+                f"Only #{number}'s owner ({action.owner_name}) or a coordinator can link it "
+                "to a goal."
             )
         goal = await self.open_goal(scope, goal_number) if goal_number is not None else None
         if (goal.goal_id if goal else None) == action.goal_id:

@@ -3,6 +3,7 @@ Agree / Object buttons."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -32,8 +33,9 @@ from register.text import clean_text
 from register.usage import usage_text
 
 COMMANDS = (
-    CommandInfo("decide", "Record a decision; partners agree or object", "/decide Pool the budgets for 2027",
-                in_private=False, coordinators_only=True, writes=True, repeat_safe=True),
+    CommandInfo("decide", "Record a decision; partners agree or object",
+                "/decide Pool the budgets for 2027", in_private=False, coordinators_only=True,
+                writes=True, repeat_safe=True),
     CommandInfo("decisions", "The decisions log, latest first", "/decisions",
                 in_private=False),
     CommandInfo("decision", "One decision and its answers; confirm or withdraw it",
@@ -161,10 +163,9 @@ async def answer(update: Update, context: AccordContext) -> None:
         await query.answer(f"Already recorded: you {_verb(chosen)} decision {fresh.number}.")
         return
     await query.answer(f"Recorded: you {_verb(chosen)} decision {fresh.number}.")
-    try:
+    # BadRequest: the same text (a double tap), or the message is too old to edit
+    with contextlib.suppress(BadRequest):
         await message.edit_text(decision_text(fresh, scope.zone), reply_markup=keyboard(fresh))
-    except BadRequest:  # the same text (a double tap), or the message is too old to edit
-        pass
 
 
 def _verb(chosen: Answer) -> str:

@@ -93,6 +93,8 @@ class CharterRepository:
         self, goal: Goal, actor: int, now: datetime, text: str | None = None, close: bool = False
     ) -> Goal | None:
         """Change a goal's text, or close it, if it is still open; ``None`` if not."""
+        values: tuple[str | None, ...]
+        change: tuple[str, str | None, str | None]
         async with self._db.transaction() as tx:
             if close:
                 sql, values = "closed_at = ?", (_stamp(now),)
@@ -228,7 +230,8 @@ class CharterRepository:
         self, chat_id: int, since: datetime | None = None, status: DecisionStatus | None = None
     ) -> list[Decision]:
         """The chat's decisions, latest first (recorded after ``since``; in ``status``)."""
-        sql, parameters = _DECISION + " WHERE chat_id = ?", [chat_id]
+        sql = _DECISION + " WHERE chat_id = ?"
+        parameters: list[Any] = [chat_id]
         if since is not None:
             sql += " AND created_at > ?"
             parameters.append(_stamp(since))

@@ -65,5 +65,6 @@ async def test_export_adds_the_charter_when_there_is_one(
     assert rows[0] == ["record", "number", "text", "who", "status", "when", "detail"]
     records = [row[0] for row in rows[1:]]
     assert records[:4] == ["goal", "role", "decision", "answer"]
-    assert "goal change" in records and "decision change" in records
+    assert "goal change" in records
+    assert "decision change" in records
     assert rows[3][2].startswith("'=")  # a formula is written as text

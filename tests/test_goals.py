@@ -29,7 +29,8 @@ async def test_for_goal_before_and_after_the_due_phrase(
     )
     assert second.text.startswith("Recorded #2 for Carol: Book the room — due Fri 27 Nov")
     [listing] = await say(app, world, alice, group, "/actions goal 2")
-    assert "#1 Draft the survey" in listing.text and "#2 Book the room" in listing.text
+    assert "#1 Draft the survey" in listing.text
+    assert "#2 Book the room" in listing.text
     [history] = await say(app, world, alice, group, "/history 1")
     assert "goal 2" in history.text
 
@@ -48,8 +49,10 @@ async def test_goals_show_progress_and_goal_shows_actions_by_partner(
     assert "Goal 1 Cut waiting times — 1 done · 1 open" in goals.text
     assert "Goal 2 Joint carers' survey — no actions yet" in goals.text
     [one] = await say(app, world, carol, group, "/goal 1")
-    assert "HSCB" in one.text and "#1 Draft the survey" in one.text
-    assert "Closed" in one.text and "#2 Send the returns" in one.text
+    assert "HSCB" in one.text
+    assert "#1 Draft the survey" in one.text
+    assert "Closed" in one.text
+    assert "#2 Send the returns" in one.text
 
 
 async def test_only_coordinators_change_goals_and_edit_close_record_history(
@@ -66,7 +69,8 @@ async def test_only_coordinators_change_goals_and_edit_close_record_history(
     [closed] = await say(app, world, alice, group, "/goal close 1")
     assert "Closed goal 1" in closed.text
     [goals] = await say(app, world, carol, group, "/goals")
-    assert "Goal 1" not in goals.text and "Goal 2" in goals.text
+    assert "Goal 1" not in goals.text
+    assert "Goal 2" in goals.text
     [refused] = await say(app, world, alice, group, "/assign @carol Plan for goal 1")
     assert "Goal 1 is closed" in refused.text
     [missing] = await say(app, world, alice, group, "/goal 9")

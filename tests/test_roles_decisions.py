@@ -26,7 +26,8 @@ async def test_roles_for_people_and_partners(
     assert "Chair — Carol" in roles.text
     assert "Data lead — HSCB: monthly data returns" in roles.text
     [changed] = await say(app, world, alice, group, "/role add Chair @dave")
-    assert "Chair — Dave" in changed.text and "(It was Carol)" in changed.text
+    assert "Chair — Dave" in changed.text
+    assert "(It was Carol)" in changed.text
     [removed] = await say(app, world, alice, group, "/role remove Treasurer")
     assert removed.text.startswith("Removed the role Treasurer")
     [refused] = await say(app, world, carol, group, "/role add Chair @carol")
@@ -74,7 +75,8 @@ async def test_decisions_answers_by_partner_and_resolution(
     assert "Object: HSCB (Carol); No partner organisation (Dave)" in edited.text
     assert "Agree" not in edited.text.split("\n")[1]
     [listing] = await say(app, world, bob, group, "/decisions")
-    assert "Decision 1" in listing.text and "0 agree, 2 object" in listing.text
+    assert "Decision 1" in listing.text
+    assert "0 agree, 2 object" in listing.text
     [refused] = await say(app, world, carol, group, "/decision 1 confirm")
     assert refused.text.startswith("Only coordinators")
     [confirmed] = await say(app, world, alice, group, "/decision 1 confirm")
@@ -107,7 +109,7 @@ async def test_decisions_are_per_chat_and_buttons_check_membership(
 ) -> None:
     partners, steering = groups
     alice, carol = world.people[101], world.people[103]
-    [recorded] = await say(app, world, alice, partners, "/decide Pool the budgets")
+    [_recorded] = await say(app, world, alice, partners, "/decide Pool the budgets")
     [missing] = await say(app, world, carol, steering, "/decision 1")
     assert "There is no decision 1" in missing.text
     [empty] = await say(app, world, carol, steering, "/decisions")
