@@ -175,6 +175,10 @@ class Charter:
         partner = await self.register.find_partner(scope, request.holder, "role add")
         return None, None, partner.partner_id, partner.name
 
+    async def link_pending(self, handle: str, user_id: int) -> None:
+        """Roles given to ``@handle`` before Accord had seen them are the person's now."""
+        await self.repository.link_pending(handle, user_id)
+
     async def remove_role(self, scope: ChatScope, actor: Actor, name: str, now: datetime) -> Role:
         """Take a role out of the terms of reference (coordinators)."""
         self.register.require_coordinator(actor, "change the partnership's roles")

@@ -185,7 +185,7 @@ class Register:
             except (RegisterError, UsageError) as error:
                 raise type(error)(line_error(line.number, line.text, str(error))) from None
             key = f"{source_message_id}:{line.number}"
-            prepared.append((replace(new, source_key=key), owner))
+            prepared.append((replace(new, source_key=key, goal=line.goal), owner))
         await self._require_room(scope, len(prepared))
         recorded = await self.actions.create_many([new for new, _ in prepared], now)
         return [
@@ -202,6 +202,7 @@ class Register:
         due: Due | None,
         now: datetime,
         source_message_id: int | None = None,
+        goal: tuple[int, int] | None = None,
     ) -> Assigned:
         """Record an action whose owner was chosen after :class:`UnseenOwnerError`;
         the rules are checked again for whoever chose."""
@@ -210,7 +211,7 @@ class Register:
         await self._require_room(scope)
         new = await self._action_for(scope, actor, owner, title, due)
         action, created = await self.actions.create(
-            replace(new, source_message_id=source_message_id), now
+            replace(new, source_message_id=source_message_id, goal=goal), now
         )
         return Assigned(action, created, owner)
 

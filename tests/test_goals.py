@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from localapi.world import SimChat, World
-from tests.helpers import say
+from tests.helpers import nothing_recorded, press, say
 
 
 async def add_goals(app: Application, world: World, group: SimChat) -> None:
@@ -109,3 +109,47 @@ async def test_goals_are_per_chat(
     assert "There is no goal 1" in missing.text
     [refused] = await say(app, world, carol, steering, "/assign me Plan for goal 1")
     assert "There is no goal 1" in refused.text
+
+
+async def test_for_goal_in_a_several_line_assign_and_after_a_name_question(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    await add_goals(app, world, group)
+    [batch] = await say(
+        app,
+        world,
+        alice,
+        group,
+        "/assign\n@carol Draft the survey for goal 2 by Friday\n@bob Book the room for goal 1\n"
+        "me Send the minutes",
+    )
+    assert batch.text.startswith("Recorded 3 actions:")
+    assert "Draft the survey — due Fri 27 Nov" in batch.text
+    [two] = await say(app, world, alice, group, "/actions goal 2")
+    assert "#1 Draft the survey" in two.text
+    assert "#2" not in two.text
+    [one] = await say(app, world, alice, group, "/actions goal 1")
+    assert "#2 Book the room" in one.text
+    [refused] = await say(
+        app, world, alice, group, "/assign\n@carol Draft for goal 7\n@bob Book the room"
+    )
+    assert refused.text.startswith("Line 1 (@carol Draft for goal 7): There is no goal 7")
+    assert "Nothing was recorded." in refused.text
+
+    # "Did you mean @carol?": the chosen owner's action still serves the goal
+    [question] = await say(app, world, alice, group, "/assign @carlo Plan the launch for goal 1")
+    [confirmation] = await press(app, world, alice, question, "Assign to @carol")
+    assert confirmation.text.startswith("Recorded #4 for Carol: Plan the launch")
+    [one] = await say(app, world, alice, group, "/actions goal 1")
+    assert "#4 Plan the launch" in one.text
+
+
+async def test_for_goal_inside_the_title_is_refused_and_nothing_recorded(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    await add_goals(app, world, group)
+    [refused] = await say(app, world, alice, group, "/assign @carol Plan for goal 2 review")
+    assert refused.text.startswith("Put “for goal N” at the end of the /assign")
+    await nothing_recorded(app, world, group)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram.ext import Application
 
+from app.context import services_of
 from app.lifecycle import feed
+from domain.model import ChatScope
 from localapi.world import SimChat, World
 from tests.helpers import press, say, toasts
 
@@ -122,3 +126,31 @@ async def test_decisions_are_per_chat_and_buttons_check_membership(
     assert forged != steering_decision.buttons()[0][1]
     await feed(app, world.user_presses(carol, steering_decision, forged))  # partners' decision
     assert toasts(world)[-1] == "This decision is not this chat's."
+
+
+async def test_a_role_for_an_unseen_name_becomes_theirs_and_a_partners_remit(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, carol = world.people[101], world.people[103]
+    erin = world.add_person(105, "Erin", "erin_h")
+    group.members[erin.user_id] = "member"
+    await say(app, world, alice, group, "/partner add HSCB")
+    await say(app, world, carol, group, "/join HSCB")
+    [added] = await say(app, world, alice, group, "/role add Secretary @erin_h")
+    assert added.text == "Added the role Secretary — @erin_h."
+    await say(app, world, erin, group, "hello")
+    [roles] = await say(app, world, alice, group, "/roles")
+    assert "Secretary — Erin" in roles.text
+
+    # "what is HSCB responsible for?": its roles and open actions, for the guidance
+    await say(app, world, alice, group, '/role add "Data lead" HSCB: monthly data returns')
+    await say(app, world, alice, group, "/assign @carol Send the returns")
+    services = services_of(app)
+    scope = ChatScope(group.chat_id, group.title, ZoneInfo("Europe/London"))
+    remit = await services.charter.partner_remit(scope, "hscb")
+    assert remit is not None
+    partner, remit_roles, actions = remit
+    assert partner.name == "HSCB"
+    assert [r.name for r in remit_roles] == ["Data lead"]
+    assert [a.title for a in actions] == ["Send the returns"]
+    assert await services.charter.partner_remit(scope, "Nobody Inc") is None
