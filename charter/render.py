@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.charter import Answer, Decision, DecisionStatus, GoalProgress, Role
+from domain.charter import Answer, CharterEvent, Decision, DecisionStatus, GoalProgress, Role
 from domain.due import day_label
 from domain.model import Action
 from formatting.html import escape
@@ -129,3 +129,29 @@ def decisions_text(title: str, decisions: list[Decision], zone: ZoneInfo) -> str
             f"{decision_heading(decision, zone)} · {agree} agree, {decision.objections} object"
         )
     return "\n".join(lines)
+
+
+def history_text(heading: str, events: list[CharterEvent], zone: ZoneInfo) -> str:
+    """One line per change: when, who, what (``/goal 2 history``, ``/roles history``)."""
+    if not events:
+        return f"{escape(heading)}: no changes yet."
+    return "\n".join([f"<b>{escape(heading)}</b>", *(_event_line(e, zone) for e in events)])
+
+
+def _event_line(event: CharterEvent, zone: ZoneInfo) -> str:
+    when = event.at.astimezone(zone).strftime("%d %b %H:%M")
+    who = escape(event.actor_name or "Someone")
+    old, new = escape(event.old_value or ""), escape(event.new_value or "")
+    described = {
+        "created": f"recorded it: {new}",
+        "text": f"reworded it: {old} → {new}",
+        "closed": "closed it",
+        "role": f"added {new}",
+        "changed": f"changed {new} (was {old})",
+        "removed": f"removed {old}",
+        "answer": f"answered {new}" + (f" (was {old})" if old else ""),
+        "status": {"confirmed": "confirmed it", "withdrawn": "withdrew it"}.get(
+            event.new_value or "", f"status {old} → {new}"
+        ),
+    }.get(event.kind, escape(event.kind))
+    return f"{when} · {who} {described}"

@@ -16,6 +16,7 @@ from domain.charter import (
     MAX_ROLE_NAME,
     Answer,
     CharterDigest,
+    CharterEvent,
     Decision,
     DecisionStatus,
     Goal,
@@ -196,16 +197,17 @@ class Charter:
 
     async def roles_named(self, scope: ChatScope, words: str) -> list[Role]:
         """Roles whose name the words name: "chair" or "chairs" finds Chair, "data lead"
-        finds Data lead (for "who chairs?", "who is our data lead?")."""
+        finds Data lead (for "who chairs?", "who is our data lead?"); failing that, roles
+        whose every word is among them ("chair of the board" finds Chair)."""
         wanted = [_stem(w) for w in _WORD.findall(words.casefold())]
         if not wanted:
             return []
-        found = []
-        for role in await self.roles(scope):
-            own = [_stem(w) for w in _WORD.findall(role.name.casefold())]
-            if own == wanted or (len(wanted) == 1 and wanted[0] in own):
-                found.append(role)
-        return found
+        roles = [
+            (r, [_stem(w) for w in _WORD.findall(r.name.casefold())])
+            for r in await self.roles(scope)
+        ]
+        exact = [r for r, own in roles if own == wanted or (len(wanted) == 1 and wanted[0] in own)]
+        return exact or [r for r, own in roles if own and set(own) <= set(wanted)]
 
     async def partner_remit(
         self, scope: ChatScope, name: str
@@ -282,6 +284,20 @@ class Charter:
         if resolved is None:
             raise RegisterError(f"Decision {number} changed just now: see /decision {number}.")
         return resolved
+
+    async def history(
+        self, scope: ChatScope, subject: str, number: int | None = None
+    ) -> list[CharterEvent]:
+        """Every change to goal or decision ``number`` (``subject``), or to the roles."""
+        if subject == "role":
+            return await self.repository.history(scope.chat_id, "role")
+        found = (
+            await self.goal(scope, number or 0)
+            if subject == "goal"
+            else await self.decision(scope, number or 0)
+        )
+        subject_id = found.goal_id if isinstance(found, Goal) else found.decision_id
+        return await self.repository.history(scope.chat_id, subject, subject_id)
 
     async def digest(
         self, chat_id: int, zone: ZoneInfo, now: datetime, since: datetime | None

@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from app.context import AccordContext
 from charter.parsing import parse_number
-from charter.render import decision_text, decisions_text
+from charter.render import decision_text, decisions_text, history_text
 from domain.charter import Answer, Decision, DecisionStatus
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
@@ -116,11 +116,16 @@ async def list_decisions(update: Update, context: AccordContext) -> None:
 @group_only("decision")
 @friendly_errors
 async def decision(update: Update, context: AccordContext) -> None:
-    """/decision <n> (anyone) | /decision <n> confirm | withdraw (coordinators)."""
+    """/decision <n> [history] (anyone) | /decision <n> confirm | withdraw (coordinators)."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     number, verb = parse_number(text, "decision")
     scope = await chat_scope(update, context)
     charter = context.services.charter
+    if verb.lower() == "history":
+        nothing_changed(context)
+        events = await charter.history(scope, "decision", number)
+        await reply(update, history_text(f"Decision {number}: its changes", events, scope.zone))
+        return
     if not verb:
         nothing_changed(context)  # only shows it
         shown = await charter.decision(scope, number)

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from app.context import AccordContext
 from charter.parsing import parse_number
-from charter.render import goal_line, goal_text, goals_text
+from charter.render import goal_line, goal_text, goals_text, history_text
 from domain.charter import GoalProgress
 from formatting.html import escape
 from handlers.catalogue import CommandInfo, add_commands
@@ -53,7 +53,8 @@ async def list_goals(update: Update, context: AccordContext) -> None:
 @group_only("goal")
 @friendly_errors
 async def goal(update: Update, context: AccordContext) -> None:
-    """/goal add <text> | edit <n> <text> | close <n> (coordinators) | <n> (anyone)."""
+    """/goal add <text> | edit <n> <text> | close <n> (coordinators) | <n> [history]
+    (anyone)."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
@@ -62,6 +63,10 @@ async def goal(update: Update, context: AccordContext) -> None:
     if verb not in ("add", "edit", "close"):
         nothing_changed(context)  # /goal 2 only shows it
         number, extra = parse_number(text, "goal")
+        if extra.lower() == "history":
+            events = await charter.history(scope, "goal", number)
+            await reply(update, history_text(f"Goal {number}: its changes", events, scope.zone))
+            return
         if extra:
             raise UsageError(usage_text("goal"))
         shown, actions = await charter.goal_actions(scope, number)

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from app.context import AccordContext
 from charter.parsing import parse_role_add
-from charter.render import role_line, roles_text
+from charter.render import history_text, role_line, roles_text
 from formatting.html import escape
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
@@ -39,8 +39,15 @@ def register(application: Application) -> None:
 @group_only("roles")
 @friendly_errors
 async def list_roles(update: Update, context: AccordContext) -> None:
-    """/roles: each role, its holder and what it covers."""
+    """/roles: each role, its holder and what it covers; /roles history: every change."""
     scope = await chat_scope(update, context)
+    text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
+    if text.strip().lower() == "history":
+        events = await context.services.charter.history(scope, "role")
+        await reply(update, history_text("Roles: their changes", events, scope.zone))
+        return
+    if text.strip():
+        raise UsageError(usage_text("roles"))
     await reply(update, roles_text(scope.title, await context.services.charter.roles(scope)))
 
 

@@ -106,6 +106,7 @@ USAGE: dict[str, Usage] = {
     "goal": Usage(
         (
             "/goal <n>: the goal and its actions by partner",
+            "/goal <n> history: every change to it",
             "/goal add <text>, /goal edit <n> <text>, /goal close <n>: coordinators",
         ),
         ("/goal 2", "/goal add Cut waiting times for carers' assessments", "/goal close 2"),
@@ -116,7 +117,7 @@ USAGE: dict[str, Usage] = {
         ("/link 3 goal 2", "/link 3 goal none"),
         "the action's owner, coordinators",
     ),
-    "roles": Usage(("/roles",), ("/roles",)),
+    "roles": Usage(("/roles", "/roles history: every change to the roles"), ("/roles",)),
     "role": Usage(
         (
             "/role add <Role> <@name | partner>[: what it covers]",
@@ -139,6 +140,7 @@ USAGE: dict[str, Usage] = {
     "decision": Usage(
         (
             "/decision <n>: the decision and its answers by partner",
+            "/decision <n> history: every change and answer",
             "/decision <n> confirm, /decision <n> withdraw: coordinators",
         ),
         ("/decision 3", "/decision 3 confirm", "/decision 3 withdraw"),

@@ -289,19 +289,30 @@ class CharterRepository:
 
     # --- history --------------------------------------------------------------------------
 
-    async def history(self, chat_id: int) -> list[CharterEvent]:
-        """Every change to the chat's goals, roles and decisions, in order."""
+    async def history(
+        self, chat_id: int, subject: str | None = None, subject_id: int | None = None
+    ) -> list[CharterEvent]:
+        """Every change to the chat's goals, roles and decisions, in order (only those of
+        one ``subject``, "goal", "role" or "decision", and of one of them by id)."""
+        where = "e.chat_id = ?"
+        parameters: list[Any] = [chat_id]
+        if subject is not None:
+            where += " AND e.subject = ?"
+            parameters.append(subject)
+        if subject_id is not None:
+            where += " AND e.subject_id = ?"
+            parameters.append(subject_id)
         rows = await self._db.fetch_all(
-            """
+            f"""
             SELECT e.subject, COALESCE(g.number, d.number, e.subject_id), p.display_name,
                    e.at, e.kind, e.old_value, e.new_value
             FROM charter_events e
             LEFT JOIN goals g ON e.subject = 'goal' AND g.goal_id = e.subject_id
             LEFT JOIN decisions d ON e.subject = 'decision' AND d.decision_id = e.subject_id
             LEFT JOIN people p ON p.user_id = e.actor_user_id
-            WHERE e.chat_id = ? ORDER BY e.event_id
+            WHERE {where} ORDER BY e.event_id
             """,
-            (chat_id,),
+            parameters,
         )
         return [CharterEvent(r[0], r[1], r[2], _moment(r[3]), r[4], r[5], r[6]) for r in rows]  # type: ignore[arg-type]
 

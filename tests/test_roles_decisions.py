@@ -53,9 +53,12 @@ async def test_guidance_answers_who_holds_a_role(
         ("who chairs?", "Chair — Carol"),
         ("who is the chair?", "Chair — Carol"),
         ("who is our data lead?", "Data lead — HSCB: monthly data returns"),
+        ("who's the chair of the partnership?", "Chair — Carol"),
     ):
         [answer] = await say(app, world, dave, group, f"/ask {question}")
         assert expected in answer.text, question
+    [declined] = await say(app, world, dave, group, "/ask who is the treasurer?")
+    assert "Chair" not in declined.text  # no such role: the knowledge base's turn
 
 
 async def test_decisions_answers_by_partner_and_resolution(
@@ -154,3 +157,36 @@ async def test_a_role_for_an_unseen_name_becomes_theirs_and_a_partners_remit(
     assert [r.name for r in remit_roles] == ["Data lead"]
     assert [a.title for a in actions] == ["Send the returns"]
     assert await services.charter.partner_remit(scope, "Nobody Inc") is None
+
+
+async def test_every_charter_change_has_history(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, group, "/goal add Cut waiting times")
+    await say(app, world, alice, group, "/goal edit 1 Halve waiting times")
+    await say(app, world, alice, group, "/goal close 1")
+    [goal] = await say(app, world, carol, group, "/goal 1 history")
+    assert "Alice recorded it: Cut waiting times" in goal.text
+    assert "Alice reworded it: Cut waiting times → Halve waiting times" in goal.text
+    assert goal.text.endswith("Alice closed it")
+
+    await say(app, world, alice, group, "/role add Chair @carol")
+    await say(app, world, alice, group, "/role add Chair @dave: the steering meetings")
+    await say(app, world, alice, group, "/role remove chair")
+    [roles] = await say(app, world, carol, group, "/roles history")
+    assert "Alice added Chair — Carol" in roles.text
+    assert "Alice changed Chair — Dave: the steering meetings (was Carol)" in roles.text
+    assert "Alice removed Chair — Dave: the steering meetings" in roles.text
+
+    [decision] = await say(app, world, alice, group, "/decide Pool the budgets")
+    await press(app, world, carol, decision, "Object")
+    await press(app, world, carol, decision, "Agree")
+    await say(app, world, alice, group, "/decision 1 confirm")
+    [trail] = await say(app, world, carol, group, "/decision 1 history")
+    assert "Alice recorded it: Pool the budgets" in trail.text
+    assert "Carol answered object" in trail.text
+    assert "Carol answered agree (was object)" in trail.text
+    assert trail.text.endswith("Alice confirmed it")
+    [none] = await say(app, world, carol, group, "/decision 2 history")
+    assert "There is no decision 2" in none.text
