@@ -9,6 +9,7 @@ from app.clock import Clock
 from app.throttle import Throttle
 from charter.service import Charter
 from config.settings import Settings
+from guidance.faq import Faq
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 from nudges.engine import NudgeEngine
@@ -19,6 +20,7 @@ from storage.charter import CharterRepository
 from storage.chats import ChatRepository
 from storage.choices import PendingChoices
 from storage.database import Database
+from storage.faq import FaqRepository
 from storage.guidance import GuidanceRepository
 from storage.handled import HandledMessages
 from storage.nudges import ScheduleRepository
@@ -47,6 +49,7 @@ class Services:
         self._register: Register | None = None
         self._guidance: GuidanceRepository | None = None
         self._retriever: Retriever | None = None
+        self._faq: Faq | None = None
         self._nudges: NudgeEngine | None = None
         self._handled: HandledMessages | None = None
         self._choices: PendingChoices | None = None
@@ -84,6 +87,8 @@ class Services:
             # Off the event loop: loading dateparser's data on a user's first odd date
             # would stall every chat for a fraction of a second.
             await asyncio.to_thread(warm_up)
+        if self._faq is None:
+            self._faq = Faq(FaqRepository(self._database), self._retriever.knowledge)
 
     async def close(self) -> None:
         """Close the database if it is open."""
@@ -93,6 +98,7 @@ class Services:
             self._coordinators = self._register = self._guidance = self._nudges = None
             self._handled = None
             self._choices = None
+            self._faq = None
             self._charter = None
 
     @property
@@ -139,6 +145,11 @@ class Services:
     def choices(self) -> PendingChoices:
         """Questions waiting for a button press (an owner to choose)."""
         return _opened(self._choices)
+
+    @property
+    def faq(self) -> Faq:
+        """Each partnership's own answers (/faq)."""
+        return _opened(self._faq)
 
     @property
     def charter(self) -> Charter:

@@ -23,7 +23,7 @@ from domain.charter import (
     GoalProgress,
     Role,
 )
-from domain.model import OPEN_STATUSES, Action, Actor, ChatScope, Partner, Status
+from domain.model import Action, Actor, ChatScope, Status
 from register.parsing import MAX_USERNAME, MIN_USERNAME, UsageError, not_a_username
 from register.service import NotAllowedError, Register, RegisterError
 from register.text import clean_text
@@ -209,20 +209,19 @@ class Charter:
         exact = [r for r, own in roles if own == wanted or (len(wanted) == 1 and wanted[0] in own)]
         return exact or [r for r, own in roles if own and set(own) <= set(wanted)]
 
-    async def partner_remit(
-        self, scope: ChatScope, name: str
-    ) -> tuple[Partner, list[Role], list[Action]] | None:
-        """What a partner organisation is responsible for: its roles and its open actions
-        ("what is HSCB responsible for?"); ``None`` if ``name`` is no partner here."""
-        try:
-            partner = await self.register.find_partner(scope, name)
-        except RegisterError:
-            return None
-        roles = [r for r in await self.roles(scope) if r.partner_id == partner.partner_id]
-        actions = await self.register.actions.in_chat(
-            scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
-        )
-        return partner, roles, actions
+    async def roles_held(self, scope: ChatScope, label: str) -> list[Role]:
+        """The roles a partner or person holds, named as the register's "what is HSCB
+        responsible for?" names them (a partner's name, an @name or a display name)."""
+        roles = await self.roles(scope)
+        if label.startswith("@"):
+            person = await self.register.people.find_by_username(label)
+            handle = label[1:].casefold()
+            return [
+                r
+                for r in roles
+                if (person is not None and r.user_id == person.user_id) or r.handle == handle
+            ]
+        return [r for r in roles if r.holder.casefold() == label.casefold()]
 
     # --- decisions ------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import sys
 from telegram.error import InvalidToken
 
 # httpx and httpcore log request URLs, and a Bot API URL contains the token.
-_QUIET_LOGGERS = ("httpx", "httpcore", "aiosqlite", "apscheduler", "hpack", "bm25s")
+_QUIET_LOGGERS = ("httpx", "httpcore", "aiosqlite", "apscheduler", "hpack")
 REDACTED = "[redacted-token]"
 
 

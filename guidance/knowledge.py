@@ -10,6 +10,8 @@ KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "config" / "knowledge"
 CATEGORIES = (
     "definition", "principle", "general-principle", "benefit", "challenge",
     "context", "case-study", "quote", "reference",
+    "practice",  # running a partnership: Accord's practice guidance beyond the seed
+    "accord",  # what Accord itself can do, for requests it can't meet as asked
 )  # fmt: skip
 RETRIEVAL_FILE = "retrieval.toml"
 MAX_ANSWER = 3500  # with title, source and markup the reply stays under 4096

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from domain.faq import FaqEntry
 from guidance.knowledge import Entry, KnowledgeBase
 
 
@@ -40,3 +41,18 @@ BROWSE = {
         "What gets in the way, and the principles that answer each. Tap one to read it.",
     ),
 }
+
+
+def faq_answer_text(entry: FaqEntry, group_title: str | None = None) -> str:
+    """A partnership's own answer, saying where it comes from: "this partnership" in its
+    group, the group's title in a private chat."""
+    where = (
+        "this partnership's FAQ"
+        if group_title is None
+        else f"{html.escape(group_title, quote=False)}'s FAQ"
+    )
+    return (
+        f"<i>From {where} (#{entry.number})</i>\n"
+        f"<b>{html.escape(entry.question, quote=False)}</b>\n"
+        f"{html.escape(entry.answer, quote=False)}"
+    )

@@ -25,11 +25,25 @@ _ROLE = re.compile(
 )
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
+# "What is HSCB responsible for?", "what does Bob own?", "which actions has the council got?"
+_OWNS = re.compile(
+    r"^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
+    r"(?P<subject>.+?)\s+(?:responsible for|accountable for|in charge of|owns?|owning|got|"
+    r"doing|handling|working on|on)$",
+    re.IGNORECASE,
+)
+# "What's overdue for the council?", "anything overdue for @bob?"
+_OVERDUE_FOR = re.compile(
+    r"\b(?:overdue|late|past due)\s+(?:for|of|from|with|at)\s+(?P<subject>.+)$", re.IGNORECASE
+)
+_LEADING = re.compile(r"^(?:the|a|an|our)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class RegisterQuestion:
-    """A question for the register: ``kind`` is "who", "mine", "overdue" or "role"."""
+    """A question for the register: ``kind`` is "who" (an action's owner), "mine",
+    "overdue" (with a ``subject``: a partner's or person's), "owns" (what a partner or
+    person is responsible for) or "role" (who holds a role: "who chairs?")."""
 
     kind: str
     subject: str = ""
@@ -37,19 +51,28 @@ class RegisterQuestion:
 
 def register_question(text: str) -> RegisterQuestion | None:
     """The register question ``text`` asks, if it asks one."""
-    question = text.strip().rstrip("?!. ")
+    question = re.sub(r"^(\s*what)['’]?s\b", r"\1 is", text.strip().rstrip("?!. "), flags=re.I)
     if _MINE.search(question):
         return RegisterQuestion("mine")
     if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):
-        return RegisterQuestion("overdue")
+        whose = _OVERDUE_FOR.search(question)
+        return RegisterQuestion("overdue", _subject(whose.group("subject")) if whose else "")
+    owns = _OWNS.match(question)
+    if owns and _subject(owns.group("subject")):
+        return RegisterQuestion("owns", _subject(owns.group("subject")))
     match = _WHO.match(question)
     if match:
-        subject = re.sub(r"^(?:the|a|an|our)\s+", "", match.group("subject").strip(), flags=re.I)
+        subject = _subject(match.group("subject"))
         if subject:
             return RegisterQuestion("who", subject)
     if role := _ROLE.match(question):
         return RegisterQuestion("role", (role.group("role") or role.group("verb")).strip())
     return None
+
+
+def _subject(words: str) -> str:
+    """What a question is about, without a leading "the", "a" or "our"."""
+    return _LEADING.sub("", words.strip())
 
 
 _SMALL_TALK = frozenset(

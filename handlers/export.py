@@ -11,7 +11,7 @@ from charter.export import charter_csv
 from domain.model import Status
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
-from register.export import actions_csv, events_csv
+from register.export import actions_csv, events_csv, faq_csv, faq_events_csv
 
 COMMANDS = (
     CommandInfo("export", "The register and its history as CSV files", "/export",
@@ -27,7 +27,8 @@ def register(application: Application) -> None:
 @group_only("export")
 @friendly_errors
 async def export(update: Update, context: AccordContext) -> None:
-    """Send two CSV documents: the actions, and every change to them."""
+    """Send two CSV documents: the actions, and every change to them; and, once the
+    partnership has its own answers, two more: the FAQ and every change to it."""
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context, fresh=True)  # the register leaves the group
     context.services.register.require_coordinator(actor, "export the register")
@@ -47,11 +48,24 @@ async def export(update: Update, context: AccordContext) -> None:
         filename=f"history-{stamp}.csv",
         caption=f"History: {len(events)} changes",
     )
+    faq_history = await context.services.faq.history(scope.chat_id)
+    if faq_history:
+        entries = await context.services.faq.entries(scope.chat_id)
+        await message.reply_document(
+            faq_csv(entries, scope.zone),
+            filename=f"faq-{stamp}.csv",
+            caption=f"This partnership's FAQ: {len(entries)} answers",
+        )
+        await message.reply_document(
+            faq_events_csv(faq_history, scope.zone),
+            filename=f"faq-history-{stamp}.csv",
+            caption=f"FAQ history: {len(faq_history)} changes",
+        )
     charter = context.services.charter
     goals = await charter.progress(scope, context.services.clock.now(), closed=True)
     roles, decisions = await charter.roles(scope), await charter.decisions(scope)
     history = await charter.repository.history(scope.chat_id)
-    if history:  # a chat with no charter gets the register's two files only
+    if history:  # a chat with no charter gets no charter file
         await message.reply_document(
             charter_csv(goals, roles, decisions, history, scope.zone),
             filename=f"charter-{stamp}.csv",

@@ -19,8 +19,9 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from app.context import AccordContext
 from charter.render import role_line
 from formatting.html import clip, escape
+from guidance.decline import cannot_do, decline_text, plausible
 from guidance.knowledge import Entry
-from guidance.render import BROWSE, answer_text, related_entries
+from guidance.render import BROWSE, answer_text, faq_answer_text, related_entries
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
@@ -35,6 +36,7 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.render import matches_lines
+from register.service import RegisterError
 from register.text import clean_text
 from register.usage import usage_text
 
@@ -48,7 +50,7 @@ COMMANDS = (
 )  # fmt: skip
 OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
-FALLBACK_TOPICS = ("key-principles", "benefits", "challenges")
+ANSWER_BUTTONS = 5  # the newest unanswered questions get a button to answer them
 REPEAT_WINDOW = timedelta(days=1)  # a question asked again within it is logged once
 
 
@@ -56,7 +58,9 @@ def register(application: Application) -> None:
     """Add the guidance handlers (before the fallback, after the register's)."""
     callbacks = {"ask": ask_command, "unanswered": unanswered} | dict.fromkeys(BROWSE, browse)
     add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
-    listings_of(application)["unanswered"] = Listing(unanswered_text, "/unanswered")
+    listings_of(application)["unanswered"] = Listing(
+        unanswered_text, "/unanswered", buttons=answer_buttons
+    )
     application.add_handler(CallbackQueryHandler(open_topic, pattern=OPEN))
     application.add_handler(CallbackQueryHandler(feedback, pattern=FEEDBACK))
     application.add_handler(
@@ -144,23 +148,44 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     routed = register_question(question)
     if routed is not None and await _answer_from_register(update, context, routed):
         return
+    if await _answer_from_faq(update, context, question):
+        return
     services = context.services
     result = services.retriever.ask(question)
+    from_accord = result.best is not None and result.best.entry.category == "accord"
+    if not from_accord and (honest := cannot_do(question)) is not None:
+        await message.reply_text(escape(honest))  # not a knowledge gap: not logged
+        return
     if result.best is not None:
         await send_entry(message, context, result.best.entry)
         return
-    if chat.type != Chat.PRIVATE:  # only a group's /unanswered shows them
+    in_group = chat.type != Chat.PRIVATE
+    if in_group:  # only a group's /unanswered shows them
         await _log_unanswered(update, context, question)
-    knowledge = services.retriever.knowledge
-    closest = [m.entry for m in result.candidates] or [
-        knowledge.entries[i] for i in FALLBACK_TOPICS
-    ]
-    keyboard = [[InlineKeyboardButton(_label(e), callback_data=f"kb:open:{e.id}")] for e in closest]
+    topics = plausible(result)
+    keyboard = [[InlineKeyboardButton(_label(e), callback_data=f"kb:open:{e.id}")] for e in topics]
     await message.reply_text(
-        "I don't have a confident answer to that in my guidance on partnership working. "
-        "These topics are the closest:",
-        reply_markup=InlineKeyboardMarkup(keyboard),
+        decline_text(topics=bool(topics), in_group=in_group),
+        reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None,
     )
+
+
+async def _answer_from_faq(update: Update, context: AccordContext, question: str) -> bool:
+    """Answer from the partnership's own FAQ when one of its entries fits confidently:
+    in a group its own; in a private chat those of the groups the person is seen in."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    assert chat is not None
+    assert message is not None
+    services = context.services
+    titles: dict[int, str | None] = {chat.id: None}  # None: "this partnership"
+    if chat.type == Chat.PRIVATE:
+        groups = await services.people.groups_of(user.id) if user is not None else []
+        titles = {chat_id: title or "your group" for chat_id, title in groups}
+    entry = await services.faq.answer(list(titles), question)
+    if entry is None:
+        return False
+    await message.reply_text(faq_answer_text(entry, titles[entry.chat_id]))
+    return True
 
 
 async def _log_unanswered(update: Update, context: AccordContext, question: str) -> None:
@@ -186,6 +211,8 @@ async def _answer_from_register(
     chat = update.effective_chat
     assert chat is not None
     private = chat.type == Chat.PRIVATE
+    if routed.kind == "owns" or (routed.kind == "overdue" and routed.subject):
+        return not private and await _answer_responsibilities(update, context, routed)
     if routed.kind == "who":
         if private:
             return False
@@ -211,6 +238,36 @@ async def _answer_from_register(
         await reply_page(update, context, "overdue", str(update.effective_user.id))  # type: ignore[union-attr]
     else:
         await reply_page(update, context, "actions", "overdue")
+    return True
+
+
+async def _answer_responsibilities(
+    update: Update, context: AccordContext, routed: RegisterQuestion
+) -> bool:
+    """ "What is HSCB responsible for?", "what's overdue for the council?": from the
+    register, when the words name one of the group's partners or people."""
+    scope = await chat_scope(update, context)
+    now = context.services.clock.now()
+    overdue = routed.kind == "overdue"
+    try:
+        found = await context.services.register.responsibilities(
+            scope, routed.subject, now, overdue=overdue
+        )
+    except RegisterError as error:  # the words fit several partners: say which
+        await reply(update, escape(str(error)))
+        return True
+    if found is None:
+        return False
+    label, actions = found
+    heading = f"Overdue for {label}" if overdue else f"What {label} is responsible for"
+    lines = [f"<b>{escape(heading)}</b>"]
+    if not overdue:  # the roles they hold in the terms of reference (/roles)
+        roles = await context.services.charter.roles_held(scope, label)
+        lines.extend(f"Role: {role_line(role)}" for role in roles)
+    lines.extend(matches_lines(actions, scope.zone, now) or ["Nothing open."])
+    if not overdue:
+        lines.append(f"\n<i>Also: /actions with {escape(label)} (what they support)</i>")
+    await reply(update, "\n".join(lines))
     return True
 
 
@@ -281,7 +338,12 @@ async def unanswered_text(update: Update, context: AccordContext, _: str) -> str
     for question in questions:
         when = question.asked_at.astimezone(scope.zone).strftime("%d %b %H:%M")
         text = question.text if len(question.text) <= 300 else question.text[:297] + "…"
-        lines.append(f"{when} · {escape(question.asker or 'someone')}: {escape(text)}")
+        lines.append(
+            f"{when} · {escape(question.asker or 'someone')}: {escape(text)}"
+            f" <i>(/faq answer {question.question_id})</i>"
+        )
+    if questions:
+        lines.append("Answer one for this partnership's FAQ: its button, or /faq answer &lt;n&gt;.")
     if unhelpful:
         knowledge = context.services.retriever.knowledge
         lines.append("\n<b>Answers marked not helpful</b>")
@@ -290,3 +352,23 @@ async def unanswered_text(update: Update, context: AccordContext, _: str) -> str
             for entry_id, count in unhelpful
         )
     return "\n".join(lines)
+
+
+async def answer_buttons(
+    update: Update, context: AccordContext, _: str
+) -> list[list[InlineKeyboardButton]]:
+    """A button for each of the newest unanswered questions: it asks the coordinator who
+    presses it for the answer, which becomes a FAQ entry (checked on press)."""
+    chat = update.effective_chat
+    assert chat is not None
+    questions = await context.services.guidance.unanswered(chat.id, ANSWER_BUTTONS)
+    buttons = []
+    for question in questions:
+        label, data = f"✍️ Answer: {clip(question.text, 40)}", answer_data(question.question_id)
+        buttons.append([InlineKeyboardButton(label, callback_data=data)])
+    return buttons
+
+
+def answer_data(question_id: int) -> str:
+    """The data of the button that answers a logged question (handlers/faq.py reads it)."""
+    return f"faq:ans:{question_id}"

@@ -32,6 +32,7 @@ PAGE_DATA = re.compile(r"^pg:([a-z]{1,12}):(\d{1,5})(?::(.*))?$", re.DOTALL)
 _PAGE_WORDS = re.compile(r"(?:^|\s)page\s+(\d{1,5})\s*$", re.IGNORECASE)
 
 Render = Callable[[Update, AccordContext, str], Awaitable[str]]
+Buttons = Callable[[Update, AccordContext, str], Awaitable[list[list[InlineKeyboardButton]]]]
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,15 @@ class Listing:
 
     ``command`` is the typed form with ``{arg}`` (None: no typed form); a ``personal``
     listing's argument is its owner's user id, and only they may turn its pages.
+    ``buttons``: rows shown above the page buttons on every page (called after
+    ``render``, which checks who may see the listing).
     """
 
     render: Render
     command: str | None
     personal: bool = False
     export_hint: bool = True
+    buttons: Buttons | None = None
 
 
 def register(application: Application) -> None:
@@ -71,7 +75,9 @@ async def reply_page(
 ) -> None:
     """Reply with one page of the listing and the way to the others."""
     listing = listings_of(context.application)[kind]
-    text, markup = _page(listing, kind, arg, await listing.render(update, context, arg), page)
+    full = await listing.render(update, context, arg)
+    extra = await listing.buttons(update, context, arg) if listing.buttons else []
+    text, markup = _page(listing, kind, arg, full, page, extra)
     await reply(update, text, reply_markup=markup)
 
 
@@ -90,12 +96,13 @@ async def turn_page(update: Update, context: AccordContext) -> None:
         return
     try:
         full = await listing.render(update, context, arg)
+        extra = await listing.buttons(update, context, arg) if listing.buttons else []
     except (RegisterError, UsageError) as error:
         await query.answer(
             clip(str(error), TOAST_LIMIT), show_alert=isinstance(error, NotAllowedError)
         )
         return
-    text, markup = _page(listing, kind, arg, full, page)
+    text, markup = _page(listing, kind, arg, full, page, extra)
     await query.answer()
     try:
         await query.edit_message_text(text, reply_markup=markup)
@@ -105,12 +112,18 @@ async def turn_page(update: Update, context: AccordContext) -> None:
 
 
 def _page(
-    listing: Listing, kind: str, arg: str, full: str, page: int
+    listing: Listing,
+    kind: str,
+    arg: str,
+    full: str,
+    page: int,
+    extra: list[list[InlineKeyboardButton]],
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The page's text with its footer, and its buttons (none for a single page)."""
+    """The page's text with its footer, and its buttons (the listing's own, then the
+    page buttons, which a single page has none of)."""
     text, count = page_of(full, page)
     if count == 1:
-        return text, None
+        return text, InlineKeyboardMarkup(extra) if extra else None
     number = min(max(page, 1), count)
     footer = f"Page {number} of {count}."
     if listing.command is not None and number < count and len(arg) <= TYPED_ARG_LIMIT:
@@ -124,4 +137,5 @@ def _page(
         if 1 <= target <= count
         and len((data := f"pg:{kind}:{target}:{arg}").encode()) <= MAX_CALLBACK_DATA
     ]
-    return f"{text}\n\n<i>{footer}</i>", InlineKeyboardMarkup([buttons]) if buttons else None
+    rows = [*extra, buttons] if buttons else extra
+    return f"{text}\n\n<i>{footer}</i>", InlineKeyboardMarkup(rows) if rows else None

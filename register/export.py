@@ -12,6 +12,7 @@ import io
 from zoneinfo import ZoneInfo
 
 from domain.due import Due
+from domain.faq import FaqEntry, FaqEvent
 from domain.model import Action, ActionEvent, Status
 from register.render import due_from_value, owner_label
 
@@ -20,6 +21,10 @@ ACTION_COLUMNS = (
     "supporters", "repeats",
 )  # fmt: skip
 EVENT_COLUMNS = ("number", "when", "who", "what", "old", "new", "note")
+FAQ_COLUMNS = ("number", "question", "answer", "added by", "added", "changed")
+FAQ_EVENT_COLUMNS = (
+    "number", "when", "who", "what", "old question", "old answer", "new question", "new answer",
+)  # fmt: skip
 BOM = "\ufeff"  # so spreadsheet programs read the file as UTF-8
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -104,3 +109,37 @@ def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
         for e in events
     ]
     return csv_bytes(EVENT_COLUMNS, rows)
+
+
+def faq_csv(entries: list[FaqEntry], zone: ZoneInfo) -> bytes:
+    """The partnership's own answers, one row each, in number order."""
+    rows = [
+        [
+            str(e.number),
+            e.question,
+            e.answer,
+            e.added_by or "",
+            _local(e.created_at, zone),
+            _local(e.updated_at, zone),
+        ]
+        for e in entries
+    ]
+    return csv_bytes(FAQ_COLUMNS, rows)
+
+
+def faq_events_csv(events: list[FaqEvent], zone: ZoneInfo) -> bytes:
+    """Every change to the FAQ (added, edited, removed), oldest first."""
+    rows = [
+        [
+            str(e.number),
+            _local(e.at, zone),
+            e.actor_name,
+            e.kind,
+            e.old_question or "",
+            e.old_answer or "",
+            e.new_question or "",
+            e.new_answer or "",
+        ]
+        for e in events
+    ]
+    return csv_bytes(FAQ_EVENT_COLUMNS, rows)

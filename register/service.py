@@ -46,7 +46,7 @@ from register.supporting import SupporterRef
 from register.text import clean_text, skeleton
 from storage.actions import ActionRepository, Change, NewAction, due_columns
 from storage.partners import CoordinatorRepository, PartnerRepository
-from storage.people import PeopleRepository
+from storage.people import PeopleRepository, PersonRecord
 
 SNOOZE = timedelta(weeks=1)
 # Changes one action's history keeps; beyond it only closing it is taken. With the
@@ -669,6 +669,39 @@ class Register:
         open_actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
         return best_matches(words, open_actions)
 
+    async def responsibilities(
+        self, scope: ChatScope, subject: str, now: datetime, overdue: bool = False
+    ) -> tuple[str, list[Action]] | None:
+        """ "What is HSCB responsible for?", "what does Bob own?": the open (or overdue)
+        actions of the partner or person ``subject`` names, with the /actions filter
+        that lists them; ``None`` when it names neither. A partner is matched as
+        /actions matches one (its name, or words starting words of only its name); a
+        person by @name, or by @name or first name among the people seen here."""
+        person: PersonRecord | None = None
+        partner = None
+        if subject.startswith("@"):
+            person = await self.people.find_by_username(subject)
+            if person is None:
+                return None
+        else:
+            partner = _partner_named(await self.partners.in_chat(scope.chat_id), subject, "actions")
+        if partner is not None:
+            found = await self.actions.in_chat(
+                scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
+            )
+            label = partner.name
+        else:
+            person = person or _first_named(await self.people.known_in(scope.chat_id), subject)
+            if person is None:
+                return None
+            found = await self.actions.in_chat(
+                scope.chat_id, OPEN_STATUSES, owner_user_id=person.user_id
+            )
+            label = f"@{person.username}" if person.username else person.display_name
+        if overdue:
+            found = [a for a in found if a.is_overdue(now, scope.zone)]
+        return label, found
+
     # --- partners and coordinators --------------------------------------------------------
 
     async def add_partner(
@@ -960,6 +993,17 @@ def _partner_named(partners: list[Partner], name: str, command: str) -> Partner 
             f"Say which, e.g. /{command} {names[0]}"
         )
     return None
+
+
+def _first_named(people: list[PersonRecord], name: str) -> PersonRecord | None:
+    """The one person seen here whose @name or first name is ``name``, if just one is."""
+    wanted = name.casefold()
+    found = [
+        p
+        for p in people
+        if wanted in ((p.username or "").casefold(), p.display_name.split()[0].casefold())
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _possible_username(handle: str) -> bool:

@@ -184,6 +184,22 @@ USAGE: dict[str, Usage] = {
     "benefits": Usage(("/benefits",), ("/benefits",)),
     "challenges": Usage(("/challenges",), ("/challenges",)),
     "unanswered": Usage(("/unanswered",), ("/unanswered",), COORDINATORS),
+    "faq": Usage(
+        (
+            "/faq: this partnership's own answers",
+            "/faq add <question> | <answer>",
+            "/faq edit <n> <question> | <answer>",
+            "/faq remove <n>",
+            "/faq answer <n>: answer question n of /unanswered (or tap its button)",
+        ),
+        (
+            "/faq add Where are the minutes kept? | In the shared drive, under Board/Minutes",
+            "/faq",
+            "/faq edit 2 Who is our IG lead? | Priya Shah, Health Board",
+            "/faq remove 2",
+        ),
+        "anyone to list them; coordinators to add, change or remove them",
+    ),
 }
 
 

@@ -266,6 +266,14 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
             f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
+    cursor = await tx.execute(  # FAQ entries too are numbered after the supergroup's
+        "SELECT COALESCE(MAX(number), 0) FROM faq_entries WHERE chat_id = ?", (new_id,)
+    )
+    (faq_offset,) = await cursor.fetchone()  # type: ignore[misc]
+    await tx.execute(
+        "UPDATE faq_entries SET chat_id = ?, number = number + ? WHERE chat_id = ?",
+        (new_id, faq_offset, old_id),
+    )  # their history (faq_events) is keyed by the entry and follows it
     # Questions asked in the old group are answered there, which no longer exists.
     await tx.execute("DELETE FROM pending_choices WHERE chat_id = ?", (old_id,))
     await tx.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))

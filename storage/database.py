@@ -125,9 +125,15 @@ RESTORE_HINT = "restore it from a backup, see README"
 
 
 def create_private(path: Path) -> None:
-    """Create a missing database file readable only by its owner (people's names, notes)."""
+    """Create a missing database file readable only by its owner (people's names, notes);
+    an existing one readable by others (made by an older Accord, or copied in) and its
+    -wal and -shm files are made private too."""
     with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        with suppress(FileNotFoundError):
+            if file.stat().st_mode & 0o077:
+                file.chmod(FILE_MODE)
 
 
 async def _check_integrity(connection: aiosqlite.Connection) -> None:

@@ -18,6 +18,7 @@ class UnansweredQuestion:
     asked_at: datetime
     asker: str | None
     text: str
+    question_id: int = 0  # what /faq answer and its button name it by
 
 
 class GuidanceRepository:
@@ -56,12 +57,14 @@ class GuidanceRepository:
     async def unanswered(self, chat_id: int, limit: int = 30) -> list[UnansweredQuestion]:
         """The chat's most recent unanswered questions, newest first."""
         rows = await self._db.fetch_all(
-            "SELECT q.asked_at, p.display_name, q.text FROM unanswered_questions q "
+            "SELECT q.asked_at, p.display_name, q.text, q.question_id FROM unanswered_questions q "
             "LEFT JOIN people p ON p.user_id = q.user_id WHERE q.chat_id = ? "
             "ORDER BY q.question_id DESC LIMIT ?",
             (chat_id, limit),
         )
-        return [UnansweredQuestion(datetime.fromisoformat(r[0]), r[1], r[2]) for r in rows]
+        return [
+            UnansweredQuestion(datetime.fromisoformat(r[0]), r[1], r[2], int(r[3])) for r in rows
+        ]
 
     async def record_feedback(
         self, chat_id: int, user_id: int, entry_id: str, helpful: bool, now: datetime

@@ -111,6 +111,16 @@ class PeopleRepository:
         )
         return [_person(row) for row in rows]
 
+    async def groups_of(self, user_id: int) -> list[tuple[int, str]]:
+        """The groups (id, title) Accord is in where it has seen ``user_id``."""
+        rows = await self._db.fetch_all(
+            "SELECT c.chat_id, COALESCE(g.title, '') FROM chat_people c"
+            " JOIN chats g ON g.chat_id = c.chat_id"
+            " WHERE c.user_id = ? AND g.active = 1 AND g.type != 'private' ORDER BY c.chat_id",
+            (user_id,),
+        )
+        return [(int(row[0]), str(row[1])) for row in rows]
+
     async def lost_private_chat(self, user_id: int) -> None:
         """The person blocked the bot: nudges go to their groups until they write again."""
         await self._db.execute_write(

@@ -105,6 +105,22 @@ async def test_the_files_are_readable_only_by_their_owner(tmp_path: Path) -> Non
         await database.close()
 
 
+async def test_an_older_file_readable_by_others_is_made_private(tmp_path: Path) -> None:
+    """A database made before files were private (or copied in with cp) is tightened."""
+    path = tmp_path / "accord.sqlite3"
+    database = await Database.open(path)
+    await database.close()
+    for name in ("accord.sqlite3", "accord.sqlite3-wal", "accord.sqlite3-shm"):
+        if (tmp_path / name).exists():
+            (tmp_path / name).chmod(0o644)
+    database = await Database.open(path)
+    try:
+        await PeopleRepository(database).record(1, "alice", "Alice", NOW)
+        assert set(modes(tmp_path).values()) == {0o600}
+    finally:
+        await database.close()
+
+
 async def test_an_acknowledged_write_survives_power_loss(tmp_path: Path) -> None:
     """WAL with synchronous=FULL syncs at every commit (NORMAL only at checkpoints)."""
     database = await Database.open(tmp_path / "accord.sqlite3")

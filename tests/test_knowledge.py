@@ -12,6 +12,7 @@ import pytest
 from guidance.knowledge import KNOWLEDGE_DIR, load_knowledge, problems
 from guidance.render import answer_text
 from guidance.retrieval import Retriever
+from register.usage import USAGE
 
 SEED = KNOWLEDGE_DIR / "seed" / "partnership-working.txt"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "partnership-working.txt"
@@ -126,3 +127,73 @@ def test_typos_and_synonyms(retriever: Retriever, question: str, expected: str) 
     answer = retriever.ask(question)
     assert answer.best is not None
     assert answer.best.entry.id == expected
+
+
+DEEPENED = ("principle", "general-principle", "benefit", "challenge")
+
+
+def test_seed_entries_say_what_a_coordinator_can_do_next() -> None:
+    for entry in load_knowledge().in_category(*DEEPENED):
+        assert "What to do next:" in entry.answer, entry.id
+        steps = entry.answer.split("What to do next:", 1)[1]
+        assert 2 <= steps.count("•") <= 4, entry.id
+        assert "Ask partners:" in steps or "Watch out:" in steps, entry.id
+        assert len(entry.answer) <= 1200, entry.id
+        assert entry.source.endswith("; steps: Accord practice guidance"), entry.id
+        assert 6 <= len(entry.questions) <= 10, entry.id
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how do we BUILD trust with the health board", "principle-trust-honesty"),
+        ("the charities don't trust the council", "principle-trust-honesty"),
+        ("can staff time count as an in-kind contribution", "gp-pool-budgets"),
+        ("who pays for what when we share costs", "gp-pool-budgets"),
+    ],
+)
+def test_quoted_questions_get_steps_not_just_the_seed(
+    retriever: Retriever, question: str, expected: str
+) -> None:
+    answer = retriever.ask(question)
+    assert answer.best is not None
+    assert answer.best.entry.id == expected
+    assert "What to do next:" in answer.best.entry.answer
+
+
+def test_pooled_budgets_cover_sharing_costs_and_section_75() -> None:
+    answer = load_knowledge().entries["gp-pool-budgets"].answer
+    assert "in-kind" in answer
+    assert "section 75 of the NHS Act 2006" in answer
+    assert "who pays for what" in answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "honest"),
+    [
+        ("could you summarise our meeting from earlier", "accord-meeting-actions", "I don't"),
+        ("how many actions got done in march", "accord-progress", "I don't"),
+        ("how can we teach you our local answers", "accord-local-faq", "I don't know"),
+    ],
+)
+def test_requests_accord_cannot_meet_say_so_and_what_it_can_do(
+    retriever: Retriever, question: str, expected: str, honest: str
+) -> None:
+    answer = retriever.ask(question)
+    assert answer.best is not None
+    assert answer.best.entry.id == expected
+    assert answer.best.entry.category == "accord"
+    assert honest in answer.best.entry.answer
+
+
+def test_accord_entries_name_only_commands_and_filters_that_exist() -> None:
+    accord = load_knowledge().in_category("accord")
+    expected = {"accord-meeting-actions", "accord-progress", "accord-local-faq"}
+    assert {e.id for e in accord} == expected
+    for entry in accord:
+        assert entry.source == "Accord's help"
+        assert entry.seed == ()
+        for name in re.findall(r"(?<![\w<])/([a-z_]+)", entry.answer):
+            assert name in USAGE, (entry.id, name)
+        for word in re.findall(r"/actions (\S+)", entry.answer):
+            assert word.rstrip(":,;.") in {"done", "all", "overdue", "@name", "<partner>"}, word

@@ -20,6 +20,7 @@ from storage.actions import ActionRepository, NewAction
 from storage.charter import CharterRepository
 from storage.chats import ChatRepository
 from storage.database import Database
+from storage.faq import FaqRepository
 from storage.guidance import GuidanceRepository
 from storage.nudges import ScheduleRepository, StoredSchedule
 from storage.partners import CoordinatorRepository, PartnerRepository
@@ -227,6 +228,26 @@ async def test_a_reminder_that_finds_the_group_moved_names_the_new_number(
     [reminder] = [text for text in texts if "Pay the deposit" in text]
     assert "#4" in reminder, texts
     assert "#3" not in reminder
+
+
+async def test_a_groups_faq_follows_it_into_the_supergroup_numbered_after_its_own(
+    database: Database,
+) -> None:
+    await seed(database, OLD, ["Old one"], "Health Board", 1)
+    await seed(database, NEW, ["New one"], "Council", 2)
+    faq = FaqRepository(database)
+    await faq.add(OLD, "Where are the minutes kept?", "Shared drive", (1, "Person 1"), NOW)
+    await faq.add(NEW, "Who is our IG lead?", "Priya", (2, "Person 2"), NOW)
+
+    await ChatRepository(database).migrate(OLD, NEW, NOW)
+
+    entries = await faq.in_chat(NEW)
+    assert [(e.number, e.question) for e in entries] == [
+        (1, "Who is our IG lead?"), (2, "Where are the minutes kept?"),
+    ]  # fmt: skip
+    assert [(e.number, e.kind) for e in await faq.history(NEW)] == [(2, "added"), (1, "added")]
+    assert await faq.in_chat(OLD) == []
+    assert await database.fetch_all("PRAGMA foreign_key_check") == []
 
 
 async def test_merge_takes_the_charter_along_renumbered(database: Database) -> None:

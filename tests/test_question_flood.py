@@ -12,7 +12,7 @@ from console.cast import Cast
 from localapi.world import World
 from tests.helpers import say
 
-DECLINED = "I don't have a confident answer"
+DECLINED = "That's outside what Accord knows."
 
 
 async def logged(app: Application, chat_id: int) -> list[str]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram.ext import Application
 
-from app.context import services_of
 from app.lifecycle import feed
-from domain.model import ChatScope
 from localapi.world import SimChat, World
 from tests.helpers import press, say, toasts
 
@@ -145,18 +141,15 @@ async def test_a_role_for_an_unseen_name_becomes_theirs_and_a_partners_remit(
     [roles] = await say(app, world, alice, group, "/roles")
     assert "Secretary — Erin" in roles.text
 
-    # "what is HSCB responsible for?": its roles and open actions, for the guidance
+    # "what is HSCB responsible for?": its roles beside its open actions
     await say(app, world, alice, group, '/role add "Data lead" HSCB: monthly data returns')
     await say(app, world, alice, group, "/assign @carol Send the returns")
-    services = services_of(app)
-    scope = ChatScope(group.chat_id, group.title, ZoneInfo("Europe/London"))
-    remit = await services.charter.partner_remit(scope, "hscb")
-    assert remit is not None
-    partner, remit_roles, actions = remit
-    assert partner.name == "HSCB"
-    assert [r.name for r in remit_roles] == ["Data lead"]
-    assert [a.title for a in actions] == ["Send the returns"]
-    assert await services.charter.partner_remit(scope, "Nobody Inc") is None
+    [remit] = await say(app, world, alice, group, "/ask what is HSCB responsible for?")
+    assert "What HSCB is responsible for" in remit.text
+    assert "Role: Data lead — HSCB: monthly data returns" in remit.text
+    assert "#1 Send the returns" in remit.text
+    [erins] = await say(app, world, alice, group, "/ask what is @erin_h responsible for?")
+    assert "Role: Secretary — Erin" in erins.text
 
 
 async def test_every_charter_change_has_history(

@@ -1,0 +1,90 @@
+"""How well guidance answers a labelled question set: right, wrong and declined, counted
+separately because a wrong answer is worse than a decline.
+
+A set is a TOML file of ``questions = [[text, label], …]``. A label is an entry id (or
+several, ``a|b``, when either is right), ``register`` for a question the register
+answers, or ``decline``. The benchmark and the accuracy tests both score with this
+module, so they measure the same thing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guidance.retrieval import Retriever
+from guidance.routing import register_question
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+DEV_SET = DATA / "guidance_dev.toml"
+HELD_OUT_SET = DATA / "guidance_heldout.toml"
+DECLINE = "decline"
+REGISTER = "register"
+
+Labeller = Callable[[str], str]
+
+
+def load_set(path: Path) -> list[tuple[str, frozenset[str]]]:
+    """The (question, acceptable labels) pairs of a question set."""
+    rows = tomllib.loads(path.read_text(encoding="utf-8"))["questions"]
+    return [(text, frozenset(label.split("|"))) for text, label in rows]
+
+
+def accord_label(retriever: Retriever) -> Labeller:
+    """What Accord does with a question, as a label: the register, an entry, or decline."""
+
+    def label(question: str) -> str:
+        if register_question(question):
+            return REGISTER
+        answer = retriever.ask(question)
+        return answer.best.entry.id if answer.best else DECLINE
+
+    return label
+
+
+@dataclass
+class Scores:
+    """Counts over one question set; ``mistakes`` lists (question, expected, given)."""
+
+    right: int = 0
+    wrong: int = 0
+    declined: int = 0  # on-topic questions declined
+    off_topic: int = 0
+    off_topic_declined: int = 0
+    mistakes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Every question of the set."""
+        return self.right + self.wrong + self.declined
+
+    def share(self, count: int) -> float:
+        """``count`` as a share of the whole set."""
+        return count / self.total if self.total else 0.0
+
+    @property
+    def off_topic_declined_share(self) -> float:
+        """Of the questions to decline, the share declined."""
+        return self.off_topic_declined / self.off_topic if self.off_topic else 1.0
+
+
+def score(label: Labeller, rows: list[tuple[str, frozenset[str]]]) -> Scores:
+    """Right: the expected entry, or a decline where one is expected. Wrong: any other
+    answer. Declined: no answer where one was expected."""
+    scores = Scores()
+    for question, expected in rows:
+        given = label(question)
+        if DECLINE in expected:
+            scores.off_topic += 1
+            scores.off_topic_declined += given == DECLINE
+        if given in expected:
+            scores.right += 1
+        elif given == DECLINE:
+            scores.declined += 1
+            scores.mistakes.append((question, "|".join(sorted(expected)), given))
+        else:
+            scores.wrong += 1
+            scores.mistakes.append((question, "|".join(sorted(expected)), given))
+    return scores

@@ -1,0 +1,172 @@
+"""Each partnership's own answers: /faq entries kept per group, checked and limited, and
+matched with the same retrieval as the knowledge base, only where they belong.
+
+A group's entries are ranked together with the knowledge base (so scores mean what they
+mean there and the same confidence rule applies); a confident FAQ entry among the
+closest wins over the general answer. The ranking is cached per set of groups and
+rebuilt when an entry changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from domain.faq import MAX_FAQ_ANSWER, MAX_FAQ_ENTRIES, MAX_FAQ_QUESTION, FaqEntry, FaqEvent
+from domain.model import Actor, ChatScope
+from guidance.knowledge import Entry, KnowledgeBase
+from guidance.retrieval import MIN_CONFIDENCE, MIN_COVERAGE, Retriever
+from register.parsing import UsageError
+from register.service import Register, RegisterError
+from register.text import clean_text
+from register.usage import usage_text
+from storage.faq import FaqRepository
+from storage.lru import LruDict
+
+FAQ_CATEGORY = "faq"
+RETRIEVERS_CACHED = 200  # groups (or a member's set of groups) whose ranking is kept
+CANDIDATES = 5  # how far down the closest entries a confident FAQ entry is looked for
+
+
+def parse_pair(text: str, command: str = "faq add") -> tuple[str, str]:
+    """``<question> | <answer>``, cleaned and within the limits; ``UsageError`` saying
+    what to send otherwise."""
+    question, bar, answer = text.partition("|")
+    question, answer = clean_text(question), clean_text(answer, keep_newlines=True)
+    if not bar or not question or not answer:
+        raise UsageError(
+            f"Put a | between the question and its answer: /{command} "
+            f"{'<n> ' if command == 'faq edit' else ''}<question> | <answer>\n" + usage_text("faq")
+        )
+    if len(question) > MAX_FAQ_QUESTION:
+        raise UsageError(
+            f"That question is {len(question)} characters long; keep it to {MAX_FAQ_QUESTION}."
+        )
+    if len(answer) > MAX_FAQ_ANSWER:
+        raise UsageError(
+            f"That answer is {len(answer)} characters long; keep it to {MAX_FAQ_ANSWER}."
+        )
+    return question, answer
+
+
+class Faq:
+    """A group's FAQ: coordinators change it, anyone lists it and gets its answers."""
+
+    def __init__(self, repository: FaqRepository, knowledge: KnowledgeBase) -> None:
+        self.repository = repository
+        self._knowledge = knowledge
+        self._rankings: LruDict[tuple[int, ...], tuple[tuple[object, ...], _Ranking]] = LruDict(
+            RETRIEVERS_CACHED
+        )
+
+    async def add(
+        self,
+        scope: ChatScope,
+        actor: Actor,
+        question: str,
+        answer: str,
+        now: datetime,
+        answered: int | None = None,
+    ) -> FaqEntry:
+        """Add an entry (coordinators); ``answered``: the /unanswered question it answers."""
+        Register.require_coordinator(actor, "add to this partnership's FAQ")
+        if len(await self.repository.in_chat(scope.chat_id)) >= MAX_FAQ_ENTRIES:
+            raise RegisterError(
+                f"This partnership's FAQ holds {MAX_FAQ_ENTRIES} answers, its most. "
+                "Remove one first (/faq remove <n>), or edit one (/faq edit <n> …)."
+            )
+        return await self.repository.add(
+            scope.chat_id, question, answer, _who(actor), now, answered
+        )
+
+    async def edit(
+        self, scope: ChatScope, actor: Actor, number: int, question: str, answer: str,
+        now: datetime,
+    ) -> FaqEntry:  # fmt: skip
+        """Change entry ``number`` (coordinators); the old text stays in its history."""
+        Register.require_coordinator(actor, "change this partnership's FAQ")
+        entry = await self.repository.edit(
+            scope.chat_id, number, question, answer, _who(actor), now
+        )
+        return entry or _missing(number)
+
+    async def remove(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> FaqEntry:
+        """Take entry ``number`` out (coordinators); its number is not used again."""
+        Register.require_coordinator(actor, "change this partnership's FAQ")
+        entry = await self.repository.remove(scope.chat_id, number, _who(actor), now)
+        return entry or _missing(number)
+
+    async def entries(self, chat_id: int) -> list[FaqEntry]:
+        """The group's current entries, in number order."""
+        return await self.repository.in_chat(chat_id)
+
+    async def history(self, chat_id: int) -> list[FaqEvent]:
+        """Every change to the group's FAQ, oldest first."""
+        return await self.repository.history(chat_id)
+
+    async def unanswered(self, scope: ChatScope, actor: Actor, question_id: int) -> str:
+        """The text of an /unanswered question a coordinator is about to answer."""
+        Register.require_coordinator(actor, "answer questions for this partnership's FAQ")
+        text = await self.repository.unanswered_question(scope.chat_id, question_id)
+        if text is None:
+            raise RegisterError(
+                "That question is no longer in /unanswered here (answered or dropped)."
+            )
+        return text
+
+    async def answer(self, chat_ids: Sequence[int], question: str) -> FaqEntry | None:
+        """The FAQ entry of these groups that confidently answers ``question``, if any."""
+        entries = await self.repository.in_chats(chat_ids)
+        if not entries:
+            return None
+        key = tuple(sorted(chat_ids))
+        version = tuple((e.chat_id, e.number, e.updated_at) for e in entries)
+        cached = self._rankings.get(key)
+        if cached is None or cached[0] != version:
+            cached = (version, _Ranking(self._knowledge, entries))
+            self._rankings[key] = cached
+        return cached[1].ask(question)
+
+
+class _Ranking:
+    """The knowledge base and some groups' FAQ entries, ranked together."""
+
+    def __init__(self, knowledge: KnowledgeBase, entries: list[FaqEntry]) -> None:
+        self._faq = {_entry_id(e): e for e in entries}
+        combined = dict(knowledge.entries)
+        combined.update((_entry_id(e), _as_entry(e)) for e in entries)
+        self._retriever = Retriever(
+            KnowledgeBase(combined, knowledge.synonyms, knowledge.general_question)
+        )
+
+    def ask(self, question: str) -> FaqEntry | None:
+        result = self._retriever.ask(question, limit=CANDIDATES)
+        if result.coverage < MIN_COVERAGE:
+            return None
+        for match in result.candidates:
+            if match.score * result.coverage < MIN_CONFIDENCE:
+                return None
+            if match.entry.category == FAQ_CATEGORY:
+                return self._faq[match.entry.id]
+        return None
+
+
+def _entry_id(entry: FaqEntry) -> str:
+    return f"faq:{entry.chat_id}:{entry.number}"
+
+
+def _as_entry(entry: FaqEntry) -> Entry:
+    """A FAQ entry as the retrieval reads one: its question is title and example."""
+    return Entry(
+        id=_entry_id(entry), category=FAQ_CATEGORY, title=entry.question, answer=entry.answer,
+        source="", tags=(), questions=(entry.question,), related=(), remedies=(), seed=(),
+    )  # fmt: skip
+
+
+def _who(actor: Actor) -> tuple[int | None, str]:
+    """Who made a change, for its history: no person stands behind an anonymous post."""
+    return (None if actor.posting_as else actor.user_id), actor.name
+
+
+def _missing(number: int) -> FaqEntry:
+    raise RegisterError(f"This partnership's FAQ has no #{number}. /faq lists its answers.")
