@@ -155,10 +155,17 @@ class Charter:
         organisation (as /partner names them) or a person seen here by their name."""
         if request.person is not None:
             owner = await self.register.resolve_owner(request.person, actor)
+            await self.register.require_here(scope, owner, actor)
             if owner.pending:
                 handle = owner.handle or ""
                 if not MIN_USERNAME <= len(handle) <= MAX_USERNAME:
                     raise RegisterError(not_a_username(handle))
+                if close := await self.register.close_names(scope, handle):
+                    raise RegisterError(
+                        f"I haven't seen @{handle} in this group. Did you mean @{close[0]}? "
+                        f"Say @{close[0]}, or ask @{handle} to write here first. Nothing was "
+                        "changed."
+                    )
                 return None, handle, None, owner.name
             return owner.user_id, None, None, owner.name
         partners = await self.register.partners.in_chat(scope.chat_id)

@@ -356,6 +356,11 @@ class Register:
             raise UnseenOwnerError(owner.handle, options, due, keep=possible)
         _require_possible(owner)
 
+    async def require_here(self, scope: ChatScope, person: Owner, actor: Actor) -> None:
+        """Refuse a person known from elsewhere who isn't a member of this chat (for other
+        features naming people: a role's holder)."""
+        await self._require_here(scope, person, actor)
+
     async def _require_here(self, scope: ChatScope, person: Owner, actor: Actor) -> None:
         """Refuse a person Accord knows from elsewhere who isn't a member of this chat.
         Telegram is asked only about someone never seen here (then they count as seen)."""

@@ -32,6 +32,8 @@ async def test_roles_for_people_and_partners(
     assert removed.text.startswith("Removed the role Treasurer")
     [refused] = await say(app, world, carol, group, "/role add Chair @carol")
     assert refused.text.startswith("Only coordinators")
+    [typo] = await say(app, world, alice, group, "/role add Host @carlo")
+    assert typo.text.startswith("I haven't seen @carlo in this group. Did you mean @carol?")
     [unknown] = await say(app, world, alice, group, "/role add Host Nobody Inc")
     assert "There is no partner called" in unknown.text
     [bad] = await say(app, world, alice, group, '/role add "Data lead HSCB')
@@ -183,3 +185,19 @@ async def test_every_charter_change_has_history(
     assert trail.text.endswith("Alice confirmed it")
     [none] = await say(app, world, carol, group, "/decision 2 history")
     assert "There is no decision 2" in none.text
+
+
+async def test_roles_are_per_chat_and_holders_must_be_members(
+    app: Application, world: World, groups: tuple[SimChat, SimChat]
+) -> None:
+    partners, steering = groups
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, partners, "/role add Chair @carol")
+    [empty] = await say(app, world, carol, steering, "/roles")
+    assert empty.text.startswith("No roles yet.")
+    [outsider] = await say(app, world, carol, steering, "/role add Chair @bob")
+    assert outsider.text == "Bob isn't in this group: add them first, or pick someone here."
+    [nobody] = await say(app, world, carol, steering, "/ask who chairs?")
+    assert "Chair" not in nobody.text
+    [refused] = await say(app, world, carol, steering, "/role remove Chair")
+    assert refused.text.startswith("There is no role called 'Chair' here.")
