@@ -25,12 +25,20 @@ from domain.charter import (
 )
 from domain.model import Action, Actor, ChatScope, Status
 from register.parsing import MAX_USERNAME, MIN_USERNAME, UsageError, not_a_username
-from register.service import NotAllowedError, Register, RegisterError
+from register.service import MAX_EVENTS, NotAllowedError, Register, RegisterError
 from register.text import clean_text
 from storage.actions import Change
 from storage.charter import CharterRepository
 
 _WORD = re.compile(r"[^\W_]+")
+
+
+class DecisionClosedError(RegisterError):
+    """An answer to a decision already confirmed or withdrawn."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(f"Decision {decision.number} is {_state(decision)}: answers are closed.")
+        self.decision = decision
 
 
 class Charter:
@@ -118,7 +126,15 @@ class Charter:
         if (goal.goal_id if goal else None) == action.goal_id:
             where = f"goal {goal_number}" if goal else "no goal"
             raise RegisterError(f"#{number} is already linked to {where}.")
+        if await self.register.actions.event_count(action) >= MAX_EVENTS:
+            raise RegisterError(
+                f"#{number} has {MAX_EVENTS:,} changes in its history, the most one action "
+                "keeps: assign a follow-up for the goal instead."
+            )
         old = f"goal {action.goal_number}" if action.goal_number else None
+        guard: dict[str, object] = {"goal_id": action.goal_id}
+        if not actor.is_coordinator:  # still theirs when the link is written
+            guard["owner_user_id"] = actor.user_id
         changed = await self.register.actions.change(
             action,
             actor.user_id,
@@ -126,7 +142,7 @@ class Charter:
             {"goal_id": goal.goal_id if goal else None},
             [Change("goal", old, f"goal {goal.number}" if goal else None)],
             list(Status),
-            {"goal_id": action.goal_id},
+            guard,
         )
         if changed is None:
             raise RegisterError(f"#{number} changed just now: see /history {number} and try again.")
@@ -270,9 +286,8 @@ class Charter:
             raise RegisterError("Answer as yourself, not anonymously: answers are per person.")
         changed = await self.repository.respond(decision, actor.user_id, answer, now)
         if changed is None:
-            raise RegisterError(
-                f"Decision {decision.number} is {_state(decision)}: answers are closed."
-            )
+            fresh = await self.repository.decision_by_id(decision_id)
+            raise DecisionClosedError(fresh or decision)
         fresh = await self.repository.decision_by_id(decision_id)
         assert fresh is not None
         return fresh, changed

@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from app.context import AccordContext
 from charter.parsing import parse_number
 from charter.render import decision_text, decisions_text, history_text
+from charter.service import DecisionClosedError
 from domain.charter import Answer, Decision, DecisionStatus
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
@@ -162,6 +163,9 @@ async def answer(update: Update, context: AccordContext) -> None:
     except RegisterError as error:
         nothing_changed(context)
         await query.answer(str(error), show_alert=True)
+        if isinstance(error, DecisionClosedError):  # its message shows how it ended
+            with contextlib.suppress(BadRequest):
+                await message.edit_text(decision_text(error.decision, scope.zone))
         return
     if not changed:
         nothing_changed(context)

@@ -153,3 +153,19 @@ async def test_for_goal_inside_the_title_is_refused_and_nothing_recorded(
     [refused] = await say(app, world, alice, group, "/assign @carol Plan for goal 2 review")
     assert refused.text.startswith("Put “for goal N” at the end of the /assign")
     await nothing_recorded(app, world, group)
+
+
+async def test_a_repeating_actions_next_one_serves_the_same_goal(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    await add_goals(app, world, group)
+    [recorded] = await say(
+        app, world, alice, group, "/assign @carol Send the returns every Friday for goal 1"
+    )
+    assert "For goal 1: Cut waiting times." in recorded.text
+    await say(app, world, alice, group, "/done 1")
+    [listing] = await say(app, world, alice, group, "/actions goal 1")
+    assert "#2 Send the returns" in listing.text
+    [goals] = await say(app, world, alice, group, "/goals")
+    assert "Goal 1 Cut waiting times — 1 done · 1 open" in goals.text

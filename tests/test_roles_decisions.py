@@ -88,6 +88,8 @@ async def test_decisions_answers_by_partner_and_resolution(
     assert confirmed.text.startswith("Decision 1 is confirmed.")
     await press(app, world, dave, edited, "Agree")
     assert "answers are closed" in toasts(world)[-1]
+    assert "· confirmed" in recorded.text  # the message now shows how it ended
+    assert recorded.buttons() == []
     [again] = await say(app, world, alice, group, "/decision 1 withdraw")
     assert "already confirmed" in again.text
 
