@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from app.clock import Clock
 from app.throttle import Throttle
+from charter.service import Charter
 from config.settings import Settings
 from guidance.faq import Faq
 from guidance.knowledge import load_knowledge
@@ -16,6 +17,7 @@ from nudges.engine import NudgeEngine
 from register.dates import warm_up
 from register.service import Register
 from storage.actions import ActionRepository
+from storage.charter import CharterRepository
 from storage.chats import ChatRepository
 from storage.choices import PendingChoices
 from storage.database import Database
@@ -54,6 +56,7 @@ class Services:
         self._handled: HandledMessages | None = None
         self._choices: PendingChoices | None = None
         self._health: HealthChecks | None = None
+        self._charter: Charter | None = None
 
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
@@ -74,12 +77,14 @@ class Services:
             self._handled = HandledMessages(self._database)
             self._choices = PendingChoices(self._database)
             self._health = HealthChecks(HealthRepository(self._database), self._people)
+            self._charter = Charter(CharterRepository(self._database), self._register)
             self._nudges = NudgeEngine(
                 self._chats,
                 ScheduleRepository(self._database),
                 self._register.actions,
                 self._people,
                 self.settings.default_timezone,
+                charter=self._charter.digest,
             )
         if self._retriever is None:
             self._retriever = Retriever(load_knowledge())
@@ -99,6 +104,7 @@ class Services:
             self._choices = None
             self._faq = None
             self._health = None
+            self._charter = None
 
     @property
     def database(self) -> Database:
@@ -154,6 +160,11 @@ class Services:
     def health(self) -> HealthChecks:
         """Health-check rounds, anonymous answers and their aggregates."""
         return _opened(self._health)
+
+    @property
+    def charter(self) -> Charter:
+        """The partnership's goals, roles and decisions."""
+        return _opened(self._charter)
 
     @property
     def retriever(self) -> Retriever:

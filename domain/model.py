@@ -116,6 +116,8 @@ class Action:
     supporters: tuple[str, ...] = ()  # supporting people and partners, by name
     recurrence: Recurrence | None = None
     series_id: int | None = None  # the first action of its series, if it recurs
+    goal_id: int | None = None  # the partnership goal it serves (domain/charter.py)
+    goal_number: int | None = None
 
     def is_overdue(self, now: datetime, zone: ZoneInfo) -> bool:
         """Open and past its due moment (a due day: once that day has ended in ``zone``)."""

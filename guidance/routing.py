@@ -18,6 +18,12 @@ _MINE = re.compile(
     r"|\b(?:actions?|tasks?)\b.*\b(?:assigned to|given to|for) me\b",
     re.IGNORECASE,
 )
+# "who chairs?", "who is the chair?", "who is our data lead?": a role (see /roles).
+_ROLE = re.compile(
+    r"^\s*who(?:'s|s| is)\s+(?:the |our |a )?(?P<role>[^?]+)$"
+    r"|^\s*who\s+(?P<verb>chairs|leads|convenes|facilitates|hosts|coordinates)\b",
+    re.IGNORECASE,
+)
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
 # "What is HSCB responsible for?", "what does Bob own?", "which actions has the council got?"
@@ -53,8 +59,8 @@ _LEADING = re.compile(r"^(?:the|a|an|our)\s+", re.IGNORECASE)
 @dataclass(frozen=True)
 class RegisterQuestion:
     """A question for the register: ``kind`` is "who" (an action's owner), "mine",
-    "overdue" (with a ``subject``: a partner's or person's) or "owns" (what a partner or
-    person is responsible for)."""
+    "overdue" (with a ``subject``: a partner's or person's), "owns" (what a partner or
+    person is responsible for) or "role" (who holds a role: "who chairs?")."""
 
     kind: str
     subject: str = ""
@@ -80,6 +86,8 @@ def register_question(text: str) -> RegisterQuestion | None:
         subject = _subject(match.group("subject"))
         if subject:
             return RegisterQuestion("who", subject)
+    if role := _ROLE.match(question):
+        return RegisterQuestion("role", (role.group("role") or role.group("verb")).strip())
     return None
 
 

@@ -15,6 +15,7 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update, U
 from telegram.ext import Application
 
 from app.context import AccordContext
+from charter.parsing import GOAL_AT_THE_END, due_after_goal, goal_clause, shifted
 from domain.model import Action, Actor, ChatScope, OwnerRef
 from domain.recurrence import RecurrenceError
 from formatting.html import clip, escape
@@ -34,7 +35,7 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
-from register.batch import MAX_LINES, BatchLine, parse_line, split_lines
+from register.batch import MAX_LINES, BatchLine, RawLine, line_error, parse_line, split_lines
 from register.dates import DueDateError, read_due
 from register.parsing import (
     NO_TITLE,
@@ -174,16 +175,28 @@ async def assign(update: Update, context: AccordContext) -> None:
     if "\n" in text.strip() or (replied is not None and not text):
         await assign_lines(update, context, scope, actor, now)
         return
+    clause = goal_clause(text)
+    goal = await context.services.charter.open_goal(scope, clause.number) if clause else None
+    if clause is not None:
+        mentions = shifted(mentions, clause)
+        text = clause.text
     try:
         request = parse_assign(text, mentions, replied_text, now, scope.zone, scope.date_order)
     except UsageError as error:  # no title: what was meant is in the replied message
         if mine and NO_TITLE in str(error):
             raise UsageError(NOT_MINE) from None
         raise
+    if clause is not None and clause.after and not due_after_goal(clause, request.due_text):
+        raise UsageError(GOAL_AT_THE_END)
     register_ = context.services.register
     try:
         result = await register_.assign(
-            scope, actor, request, now, source_message_id=message.message_id
+            scope,
+            actor,
+            request,
+            now,
+            source_message_id=message.message_id,
+            goal=(goal.goal_id, goal.number) if goal else None,
         )
     except UnseenOwnerError as unseen:
         payload = {
@@ -191,13 +204,15 @@ async def assign(update: Update, context: AccordContext) -> None:
             "title": request.title,
             "due": due_value(unseen.due),
             "source": message.message_id,
+            "goal": [goal.goal_id, goal.number] if goal else None,
         }
         await ask_about_owner(update, context, actor, unseen, payload)
         return
     note = due_note(request.due_text, scope, now) if result.created else None
+    serves = f"\nFor goal {goal.number}: {escape(goal.text)}." if goal and result.created else ""
     await reply(
         update,
-        assigned_text(result, scope, now, note),
+        assigned_text(result, scope, now, note) + serves,
         reply_markup=action_keyboard(result.action.number),
     )
 
@@ -291,7 +306,7 @@ async def assign_lines(
         text, mentions = replied.text or replied.caption or "", text_mentions(replied)
     batch = []
     for raw in split_lines(text, mentions, from_reply=from_reply):
-        batch.append(parse_line(raw, now, scope.zone, scope.date_order))
+        batch.append(await _batch_line(context, scope, raw, now))
         await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
     source = message.message_id
     if from_reply and replied is not None:
@@ -328,6 +343,25 @@ async def assign_lines(
             "theirs, and I'll link them as soon as they send a command or reply to me."
         )
     await reply(update, "\n".join(lines))
+
+
+async def _batch_line(
+    context: AccordContext, scope: ChatScope, raw: RawLine, now: datetime
+) -> BatchLine:
+    """One line of a several-line /assign, read as a one-line /assign is (``for goal N``
+    included); an error names the line."""
+    clause = goal_clause(raw.text)
+    if clause is None:
+        return parse_line(raw, now, scope.zone, scope.date_order)
+    cut = replace(raw, text=clause.text, mentions=shifted(raw.mentions, clause))
+    line = replace(parse_line(cut, now, scope.zone, scope.date_order), text=raw.text)
+    try:
+        if clause.after and not due_after_goal(clause, line.request.due_text):
+            raise UsageError(GOAL_AT_THE_END)
+        goal = await context.services.charter.open_goal(scope, clause.number)
+    except (UsageError, RegisterError) as error:
+        raise type(error)(line_error(raw.number, raw.text, str(error))) from None
+    return replace(line, goal=(goal.goal_id, goal.number))
 
 
 def minutes_line(line: BatchLine, author: User | None) -> BatchLine:

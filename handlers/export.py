@@ -1,4 +1,5 @@
-"""/export: the register and its history as CSV documents (coordinators)."""
+"""/export: the register and its history as CSV documents, and the charter's (goals,
+roles, decisions) when the chat has one (coordinators)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from app.context import AccordContext
+from charter.export import charter_csv
 from domain.model import Status
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
@@ -66,4 +68,14 @@ async def export(update: Update, context: AccordContext) -> None:
             health_csv(rounds, scope.zone),
             filename=f"healthcheck-{stamp}.csv",
             caption=f"Health checks: {len(rounds)} rounds (averages only)",
+        )
+    charter = context.services.charter
+    goals = await charter.progress(scope, context.services.clock.now(), closed=True)
+    roles, decisions = await charter.roles(scope), await charter.decisions(scope)
+    history = await charter.all_history(scope)
+    if history:  # a chat with no charter gets no charter file
+        await message.reply_document(
+            charter_csv(goals, roles, decisions, history, scope.zone),
+            filename=f"charter-{stamp}.csv",
+            caption=f"Charter: {len(goals)} goals, {len(roles)} roles, {len(decisions)} decisions",
         )

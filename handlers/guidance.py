@@ -17,6 +17,7 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from app.context import AccordContext
+from charter.render import role_line
 from formatting.html import clip, escape
 from guidance.decline import decline_text, plausible
 from guidance.knowledge import Entry
@@ -225,6 +226,14 @@ async def _answer_from_register(
         lines = [f"<b>Who owns “{escape(clip(routed.subject))}”</b>"]
         lines.extend(matches_lines(actions, scope.zone, now))
         await reply(update, "\n".join(lines))
+    elif routed.kind == "role":
+        if private:
+            return False
+        scope = await chat_scope(update, context)
+        roles = await context.services.charter.roles_named(scope, routed.subject)
+        if not roles:
+            return False  # "who is Accord?": the knowledge base may know
+        await reply(update, "\n".join(role_line(role) for role in roles))
     elif routed.kind == "mine":
         await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]
     elif private:
@@ -254,6 +263,9 @@ async def _answer_responsibilities(
     label, actions = found
     heading = f"Overdue for {label}" if overdue else f"What {label} is responsible for"
     lines = [f"<b>{escape(heading)}</b>"]
+    if not overdue:  # the roles they hold in the terms of reference (/roles)
+        roles = await context.services.charter.roles_held(scope, label)
+        lines.extend(f"Role: {role_line(role)}" for role in roles)
     lines.extend(matches_lines(actions, scope.zone, now) or ["Nothing open."])
     if not overdue:
         lines.append(f"\n<i>Also: /actions with {escape(label)} (what they support)</i>")

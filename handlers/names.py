@@ -92,6 +92,7 @@ async def choose(update: Update, context: AccordContext) -> None:
                 due_from_value(choice.payload.get("due")),
                 now,
                 source_message_id=choice.payload.get("source"),
+                goal=_goal(choice.payload.get("goal")),
             )
             await query.answer(f"Recorded #{result.action.number}.")
             # The question loses its buttons and the confirmation comes as a new message:
@@ -138,3 +139,11 @@ async def _rewrite(edit: Awaitable[object]) -> None:
     """Await an edit of the question; a message too old to edit keeps its text."""
     with contextlib.suppress(BadRequest):
         await edit
+
+
+def _goal(value: object) -> tuple[int, int] | None:
+    """The goal an /assign named ("… for goal 2"), as the question kept it: its id and
+    number (the goal was open when asked; a link to one closed since is kept)."""
+    if isinstance(value, list) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    return None

@@ -43,10 +43,11 @@ async def record_update(update: Update, context: AccordContext) -> None:
         if chat is not None and chat.type != Chat.PRIVATE:
             await services.people.seen_in(chat.id, user.id, now)  # for suggesting @names
         if changed and user.username:
-            # Actions assigned to this @name before Accord had seen them become theirs.
+            # Actions (and roles) given to this @name before Accord had seen them become theirs.
             await services.register.actions.link_pending(
                 user.username.lower(), user.id, _display_name(user), now
             )
+            await services.charter.link_pending(user.username.lower(), user.id)
 
 
 def _bot_is_in(update: Update) -> bool:

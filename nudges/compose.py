@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from charter.render import decision_heading, progress_counts
+from domain.charter import CharterDigest, GoalProgress
 from domain.due import day_label
 from domain.model import Action, ActionEvent, Status
 from formatting.html import escape, split_message
@@ -101,9 +103,11 @@ def digest(
     now: datetime,
     since: datetime | None,
     late_note: str | None = None,
+    charter: CharterDigest | None = None,
 ) -> list[str]:
-    """The digest's messages (each under Telegram's limit), or [] when nothing is open
-    and nothing closed since the last one. A summary line, then per partner
+    """The digest's messages (each under Telegram's limit), or [] when nothing is open,
+    nothing closed and nothing decided since the last one. The charter first (a line per
+    goal, decisions since, decisions objected to), a summary line, then per partner
     organisation, overdue first (owners of overdue actions mentioned), then what is due
     next after this week."""
     actions = list(actions)
@@ -116,7 +120,7 @@ def digest(
     still_open = [a for a in actions if not a.status.closed]
     closed = [a for a in actions if a.status.closed and a.closed_at and a.closed_at <= now
               and (since is None or a.closed_at > since)]  # fmt: skip
-    if not still_open and not closed and not answers:
+    if not still_open and not closed and not answers and not (charter and charter.news):
         return []
 
     def urgency(partner: str | None) -> tuple:
@@ -128,6 +132,8 @@ def digest(
     lines = [f"<b>Digest — {escape(title)}</b> · {day_label(now.astimezone(zone).date())}"]
     if late_note:
         lines.append(f"<i>{escape(late_note)}</i>")
+    if charter is not None:
+        lines.extend(charter_lines(charter, zone))
     lines.append(
         f"{len(still_open)} open · {count('overdue')} overdue · {count('due')} due this week"
         f" · {count('done')} done since the last digest"
@@ -165,6 +171,28 @@ def digest(
             if event.new_value
         )
     return split_message("\n".join(lines))
+
+
+def _goal_line(progress: GoalProgress) -> str:
+    since = f" (+{progress.done_since} done since the last digest)" if progress.done_since else ""
+    goal = progress.goal
+    return f"Goal {goal.number} {escape(goal.text)}: {progress_counts(progress)}{since}"
+
+
+def charter_lines(charter: CharterDigest, zone: ZoneInfo) -> list[str]:
+    """The digest's opening: one line per open goal with its progress since the last
+    digest, the decisions recorded since, and open decisions someone objects to."""
+    lines = [_goal_line(progress) for progress in charter.goals]
+    if charter.decided:
+        lines.append("<u>Decided since the last digest</u>")
+        lines.extend(f"  {decision_heading(d, zone)}" for d in charter.decided)
+    if charter.flagged:
+        lines.append("<u>Decisions with objections</u>")
+        lines.extend(
+            f"  {decision_heading(d, zone)} — /decision {d.number} confirm or withdraw"
+            for d in charter.flagged
+        )
+    return [*lines, ""] if lines else []
 
 
 def reminder(action: Action, kind: str, zone: ZoneInfo, now: datetime, in_group: bool) -> str:

@@ -38,6 +38,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from charts.progress import progress_data, render_progress
+from domain.charter import CharterDigest
 from domain.due import day_label
 from domain.model import OPEN_STATUSES, Action, Status
 from domain.schedule import (
@@ -173,6 +174,8 @@ class Nudge:
 
 
 Send = Callable[[str | None], Awaitable[Outcome]]  # given the late note, if any
+# The charter's part of a chat's digest: (chat id, its timezone, now, the last digest).
+CharterSource = Callable[[int, ZoneInfo, datetime, datetime | None], Awaitable[CharterDigest]]
 Owners = list[tuple[int | None, str, list[Action]]]  # owner id, name, their open actions
 
 
@@ -187,6 +190,7 @@ class NudgeEngine:
         people: PeopleRepository,
         default_timezone: str,
         concurrency: int = 32,
+        charter: CharterSource | None = None,
     ) -> None:
         self.chats = chats
         self.schedules = schedules
@@ -194,6 +198,7 @@ class NudgeEngine:
         self.people = people
         self.default_timezone = default_timezone
         self._concurrency = concurrency
+        self.charter = charter  # what the digest opens with: goals and decisions
         self._tick_lock = asyncio.Lock()
 
     # --- settings ------------------------------------------------------------------------
@@ -449,6 +454,11 @@ class NudgeEngine:
         zone = self.zone_of(chat)
         actions = await self.actions.for_digest(chat_id, chat.last_digest_at)
         answers = await self.actions.chat_history(chat_id, since=chat.last_digest_at)
+        charter = (
+            await self.charter(chat_id, zone, now, chat.last_digest_at)
+            if self.charter is not None
+            else None
+        )
         messages = digest(
             chat.title or "your partnership",
             actions,
@@ -457,6 +467,7 @@ class NudgeEngine:
             now,
             chat.last_digest_at,
             late_note,
+            charter,
         )
         if not messages:
             return Outcome.EMPTY

@@ -36,6 +36,7 @@ class BatchLine:
     number: int
     text: str
     request: AssignRequest
+    goal: tuple[int, int] | None = None  # "… for goal 2": the goal's id and number
 
 
 def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) -> list[RawLine]:

@@ -68,7 +68,8 @@ def _value(kind: str, value: str | None, zone: ZoneInfo) -> str:
     return value
 
 
-def _csv(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+def csv_bytes(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+    """A CSV file as Accord writes them: UTF-8 with a BOM, every cell quoted and safe."""
     buffer = io.StringIO()
     # Every cell quoted: a spreadsheet that splits fields on ';' can't cut a cell in two.
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
@@ -95,7 +96,7 @@ def actions_csv(actions: list[Action], zone: ZoneInfo) -> bytes:
         ]
         for a in sorted(actions, key=lambda a: a.number)
     ]
-    return _csv(ACTION_COLUMNS, rows)
+    return csv_bytes(ACTION_COLUMNS, rows)
 
 
 def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
@@ -112,7 +113,7 @@ def events_csv(events: list[ActionEvent], zone: ZoneInfo) -> bytes:
         ]
         for e in events
     ]
-    return _csv(EVENT_COLUMNS, rows)
+    return csv_bytes(EVENT_COLUMNS, rows)
 
 
 def faq_csv(entries: list[FaqEntry], zone: ZoneInfo) -> bytes:
@@ -128,7 +129,7 @@ def faq_csv(entries: list[FaqEntry], zone: ZoneInfo) -> bytes:
         ]
         for e in entries
     ]
-    return _csv(FAQ_COLUMNS, rows)
+    return csv_bytes(FAQ_COLUMNS, rows)
 
 
 def faq_events_csv(events: list[FaqEvent], zone: ZoneInfo) -> bytes:
@@ -146,7 +147,7 @@ def faq_events_csv(events: list[FaqEvent], zone: ZoneInfo) -> bytes:
         ]
         for e in events
     ]
-    return _csv(FAQ_EVENT_COLUMNS, rows)
+    return csv_bytes(FAQ_EVENT_COLUMNS, rows)
 
 
 def _figure(value: float | None) -> str:
@@ -171,4 +172,5 @@ def health_csv(rounds: list[HealthResults], zone: ZoneInfo) -> bytes:
         for number, results in enumerate(rounds, 1)
         for result in results.principles
     ]
-    return _csv(HEALTH_COLUMNS, rows)
+    return csv_bytes(HEALTH_COLUMNS, rows)
+    return csv_bytes(FAQ_EVENT_COLUMNS, rows)

@@ -131,6 +131,7 @@ def _event_line(event: ActionEvent, zone: ZoneInfo, now: datetime) -> str:
         "due": f"due {escape(old or 'none')} → {escape(new or 'none')}",
         "linked": f"linked {escape(old or '')} to {escape(new or '')}",
         "supporters": f"supporters {escape(old or 'none')} → {escape(new or 'none')}",
+        "goal": f"goal {escape(old or 'none')} → {escape(new or 'none')}",
         "series": f"repeats it {escape(new or '')}"
         + (f" (the next after {escape(old)})" if old else ""),
     }.get(event.kind, escape(event.kind))

@@ -148,8 +148,10 @@ class Register:
         request: AssignRequest,
         now: datetime,
         source_message_id: int | None = None,
+        goal: tuple[int, int] | None = None,
     ) -> Assigned:
         """Record an action with exactly one owner; only coordinators assign to others.
+        ``goal``: the partnership goal it serves (its id and number), checked by the caller.
 
         An @name nobody here has written as, close to names people here have, is refused
         with :class:`UnseenOwnerError` (the options to offer); :meth:`assign_chosen`
@@ -158,7 +160,7 @@ class Register:
         new, owner = await self._new_action(scope, actor, request, now)
         await self._require_room(scope)
         await self._check_unseen(scope, owner, new.due)
-        new = replace(new, source_message_id=source_message_id)
+        new = replace(new, source_message_id=source_message_id, goal=goal)
         action, created = await self.actions.create(new, now)
         return Assigned(action, created, owner)
 
@@ -183,7 +185,7 @@ class Register:
             except (RegisterError, UsageError) as error:
                 raise type(error)(line_error(line.number, line.text, str(error))) from None
             key = f"{source_message_id}:{line.number}"
-            prepared.append((replace(new, source_key=key), owner))
+            prepared.append((replace(new, source_key=key, goal=line.goal), owner))
         await self._require_room(scope, len(prepared))
         recorded = await self.actions.create_many([new for new, _ in prepared], now)
         return [
@@ -200,6 +202,7 @@ class Register:
         due: Due | None,
         now: datetime,
         source_message_id: int | None = None,
+        goal: tuple[int, int] | None = None,
     ) -> Assigned:
         """Record an action whose owner was chosen after :class:`UnseenOwnerError`;
         the rules are checked again for whoever chose."""
@@ -208,7 +211,7 @@ class Register:
         await self._require_room(scope)
         new = await self._action_for(scope, actor, owner, title, due)
         action, created = await self.actions.create(
-            replace(new, source_message_id=source_message_id), now
+            replace(new, source_message_id=source_message_id, goal=goal), now
         )
         return Assigned(action, created, owner)
 
@@ -352,6 +355,11 @@ class Register:
         if options:
             raise UnseenOwnerError(owner.handle, options, due, keep=possible)
         _require_possible(owner)
+
+    async def require_here(self, scope: ChatScope, person: Owner, actor: Actor) -> None:
+        """Refuse a person known from elsewhere who isn't a member of this chat (for other
+        features naming people: a role's holder)."""
+        await self._require_here(scope, person, actor)
 
     async def _require_here(self, scope: ChatScope, person: Owner, actor: Actor) -> None:
         """Refuse a person Accord knows from elsewhere who isn't a member of this chat.
@@ -590,6 +598,10 @@ class Register:
             return await self._listing_of(scope, words)
         if lowered.startswith("with "):
             return await self._supported_by(scope, words[5:].strip())
+        if goal := _GOAL_FILTER.fullmatch(lowered):
+            number = int(goal.group(1))
+            actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES, goal_number=number)
+            return f"Open actions for goal {number}", actions
         partner = await self._filter_partner(scope, words)
         actions = await self.actions.in_chat(
             scope.chat_id, OPEN_STATUSES, partner_id=partner.partner_id
@@ -871,6 +883,9 @@ class Register:
             supporters_from=action.action_id,
             recurrence=rule,
             series_id=action.series_id or action.action_id,
+            goal=(action.goal_id, action.goal_number)
+            if action.goal_id is not None and action.goal_number is not None
+            else None,
         )
 
     async def _set_due(self, action: Action, actor: Actor, due: Due, now: datetime) -> Action:
@@ -957,6 +972,7 @@ def _no_person(actor: Actor, what: str, instead: str) -> RegisterError:
 
 
 _WORD = re.compile(r"[^\W_]+")
+_GOAL_FILTER = re.compile(r"goal\s+#?(\d{1,9})")  # /actions goal 2
 # A "partner" that would read as a person or an action: @carol, #1, me.
 _NOT_A_PARTNER_NAME = re.compile(r"@\w+|#\d+|me", re.IGNORECASE)
 MIN_PREFIX = 2  # a shorter word matches too much to mean one partner

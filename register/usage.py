@@ -115,6 +115,50 @@ USAGE: dict[str, Usage] = {
         ("/join <Partner>: a word of its name is enough when only one partner has it",),
         ("/join City Council", "/join council"),
     ),
+    "goals": Usage(("/goals",), ("/goals",)),
+    "goal": Usage(
+        (
+            "/goal <n>: the goal and its actions by partner",
+            "/goal <n> history: every change to it",
+            "/goal add <text>, /goal edit <n> <text>, /goal close <n>: coordinators",
+        ),
+        ("/goal 2", "/goal add Cut waiting times for carers' assessments", "/goal close 2"),
+        "anyone to see one; coordinators to add, edit or close",
+    ),
+    "link": Usage(
+        ("/link <#> goal <n>", "/link <#> goal none: unlink it"),
+        ("/link 3 goal 2", "/link 3 goal none"),
+        "the action's owner, coordinators",
+    ),
+    "roles": Usage(("/roles", "/roles history: every change to the roles"), ("/roles",)),
+    "role": Usage(
+        (
+            "/role add <Role> <@name | partner>[: what it covers]",
+            '/role add "<Role of several words>" …: quote a name of several words',
+            "/role remove <Role>",
+        ),
+        (
+            "/role add Chair @samira",
+            '/role add "Data lead" HSCB: monthly data returns',
+            "/role remove Chair",
+        ),
+        COORDINATORS,
+    ),
+    "decide": Usage(
+        ("/decide <what was decided>", "/decide as a reply: that message is the decision"),
+        ("/decide Pool the budgets for 2027", "/decide (replying to the proposal)"),
+        COORDINATORS,
+    ),
+    "decisions": Usage(("/decisions",), ("/decisions",)),
+    "decision": Usage(
+        (
+            "/decision <n>: the decision and its answers by partner",
+            "/decision <n> history: every change and answer",
+            "/decision <n> confirm, /decision <n> withdraw: coordinators",
+        ),
+        ("/decision 3", "/decision 3 confirm", "/decision 3 withdraw"),
+        "anyone to see one; coordinators to confirm or withdraw",
+    ),
     "coordinator": Usage(
         ("/coordinator add @name, /coordinator remove @name", "/coordinator: who coordinates here"),
         ("/coordinator add @samira", "/coordinator"),

@@ -25,7 +25,7 @@ ACTION_COLUMNS = """
         LEFT JOIN people sp ON sp.user_id = s.user_id
         LEFT JOIN partners spt ON spt.partner_id = s.partner_id
         WHERE s.action_id = a.action_id
-    )
+    ), a.goal_id, (SELECT g.number FROM goals g WHERE g.goal_id = a.goal_id)
 """
 # How an action's supporters may be looked for (``in_chat``'s ``supporter``).
 SUPPORTER_COLUMNS = ("user_id", "handle", "partner_id")
@@ -60,6 +60,7 @@ class NewAction:
     supporters_from: int | None = None  # the next of a series: its action's supporters
     recurrence: Recurrence | None = None
     series_id: int | None = None
+    goal: tuple[int, int] | None = None  # the goal it serves: its id and number
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def action_from_row(row: Sequence[Any]) -> Action:
         recurrence=Recurrence.from_json(row[19]) if row[19] else None,
         series_id=row[20],
         supporters=tuple(row[21].split("\x1f")) if row[21] else (),
+        goal_id=row[22],
+        goal_number=row[23],
     )
 
 
@@ -153,10 +156,12 @@ class ActionRepository:
         owner_handle: str | None = None,
         partner_id: int | None = None,
         supporter: tuple[str, int | str] | None = None,
+        goal_id: int | None = None,
+        goal_number: int | None = None,
     ) -> list[Action]:
         """The chat's actions in ``statuses``, optionally of one owner or partner, or
         supported by one person or partner (``supporter``: a column of
-        ``SUPPORTER_COLUMNS`` and its value)."""
+        ``SUPPORTER_COLUMNS`` and its value), or serving one goal (by id or number)."""
         wanted = [status.value for status in statuses]
         sql = (
             SELECT_ACTIONS + f" WHERE a.chat_id = ? AND a.status IN ({','.join('?' * len(wanted))})"
@@ -179,6 +184,12 @@ class ActionRepository:
                 f" WHERE s.action_id = a.action_id AND s.{column} = ?)"
             )
             parameters.append(value)
+        if goal_id is not None:
+            sql += " AND a.goal_id = ?"
+            parameters.append(goal_id)
+        if goal_number is not None:
+            sql += " AND a.goal_id = (SELECT goal_id FROM goals WHERE chat_id = ? AND number = ?)"
+            parameters.extend([chat_id, goal_number])
         rows = await self._db.fetch_all(sql + " ORDER BY a.number", parameters)
         return [action_from_row(row) for row in rows]
 
@@ -377,8 +388,8 @@ async def _insert(
         """
         INSERT INTO actions (chat_id, number, title, owner_user_id, owner_handle,
             partner_id, status, due_at, due_on, created_by, created_at,
-            updated_at, source_message_id, source_key, recurrence, series_id)
-        VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            updated_at, source_message_id, source_key, recurrence, series_id, goal_id)
+        VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             new.chat_id,
@@ -395,6 +406,7 @@ async def _insert(
             new.source_key,
             new.recurrence.to_json() if new.recurrence else None,
             new.series_id,
+            new.goal[0] if new.goal else None,
         ),
     )
     action_id = cursor.lastrowid
@@ -414,6 +426,8 @@ async def _insert(
     if new.supporters:
         names = ", ".join(s.name for s in new.supporters)
         changes.append(Change("supporters", None, names))
+    if new.goal is not None:
+        changes.append(Change("goal", None, f"goal {new.goal[1]}"))
     await _write_events(tx, action_id, new.created_by, now, changes)
     return action_id
 

@@ -194,7 +194,7 @@ def _span(first: int, last: int) -> str:
 
 
 # A supergroup with none of these rows has no register of its own yet.
-_REGISTER_TABLES = ("actions", "partners", "coordinators")
+_REGISTER_TABLES = ("actions", "partners", "coordinators", "goals", "roles", "decisions")
 _SETTINGS = (
     "timezone", "quiet_start", "quiet_end", "quiet_weekends", "reminders_enabled",
     "last_digest_at", "healthcheck_quarterly", "healthcheck_next_at", "digest_chart",
@@ -205,6 +205,29 @@ _MOVED_TABLES = (
     "coordinators", "partner_members", "unanswered_questions", "guidance_feedback",
     "chat_people",
 )  # fmt: skip
+
+
+async def _merge_charter(tx: aiosqlite.Connection, old_id: int, new_id: int) -> None:
+    """The old group's goals and decisions are numbered after the supergroup's; a role
+    both have keeps the supergroup's holder; the charter's history moves along."""
+    # message ids are per chat: the old group's mean nothing in the supergroup
+    await tx.execute("UPDATE decisions SET source_message_id = NULL WHERE chat_id = ?", (old_id,))
+    for table in ("goals", "decisions"):
+        cursor = await tx.execute(
+            f"SELECT COALESCE(MAX(number), 0) FROM {table} WHERE chat_id = ?", (new_id,)
+        )
+        (offset,) = await cursor.fetchone()  # type: ignore[misc]
+        await tx.execute(
+            f"UPDATE {table} SET chat_id = ?, number = number + ? WHERE chat_id = ?",
+            (new_id, offset, old_id),
+        )
+    await tx.execute(
+        "DELETE FROM roles WHERE chat_id = ? AND name_key IN"
+        " (SELECT name_key FROM roles WHERE chat_id = ?)",
+        (old_id, new_id),
+    )
+    for table in ("roles", "charter_events"):
+        await tx.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
 
 
 async def _has_register(tx: aiosqlite.Connection, chat_id: int) -> bool:
@@ -246,7 +269,7 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
             " (SELECT 1 FROM partners WHERE partner_id = ? AND removed_at IS NULL)",
             (new_partner, old_partner),
         )
-        for table in ("actions", "partner_members", "action_supporters"):
+        for table in ("actions", "partner_members", "action_supporters", "roles"):
             await tx.execute(
                 f"UPDATE {table} SET partner_id = ? WHERE partner_id = ?",
                 (new_partner, old_partner),
@@ -266,6 +289,7 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
         " source_key = NULL WHERE chat_id = ?",
         (new_id, offset, old_id),
     )  # message ids are per chat: the old group's mean nothing in the supergroup
+    await _merge_charter(tx, old_id, new_id)
     for table in _MOVED_TABLES:
         await tx.execute(
             f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)

@@ -17,6 +17,7 @@ from domain.model import Status
 from domain.schedule import DEFAULT_DIGEST
 from localapi.world import BotApiError, SimChat, World
 from storage.actions import ActionRepository, NewAction
+from storage.charter import CharterRepository
 from storage.chats import ChatRepository
 from storage.database import Database
 from storage.faq import FaqRepository
@@ -246,4 +247,35 @@ async def test_a_groups_faq_follows_it_into_the_supergroup_numbered_after_its_ow
     ]  # fmt: skip
     assert [(e.number, e.kind) for e in await faq.history(NEW)] == [(2, "added"), (1, "added")]
     assert await faq.in_chat(OLD) == []
+    assert await database.fetch_all("PRAGMA foreign_key_check") == []
+
+
+async def test_merge_takes_the_charter_along_renumbered(database: Database) -> None:
+    await seed(database, OLD, ["Old one"], "HSCB", 1)
+    await seed(database, NEW, ["New one"], "HSCB", 2)
+    charter = CharterRepository(database)
+    [hscb_old] = await PartnerRepository(database).in_chat(OLD)
+    await charter.add_goal(NEW, "New goal", 2, NOW)
+    old_goal = await charter.add_goal(OLD, "Old goal", 1, NOW)
+    await charter.add_decision(NEW, "New decision", (2, "Person 2"), 2, NOW, 100)
+    await charter.add_decision(OLD, "Old decision", (1, "Person 1"), 1, NOW, 100)
+    await charter.set_role(OLD, "Chair", (1, None, None), "Person 1", None, 1, NOW)
+    await charter.set_role(NEW, "chair", (2, None, None), "Person 2", None, 2, NOW)
+    await charter.set_role(
+        OLD, "Data lead", (None, None, hscb_old.partner_id), "HSCB", None, 1, NOW
+    )
+
+    await ChatRepository(database).migrate(OLD, NEW, NOW)
+
+    assert [(g.number, g.text) for g in await charter.goals(NEW)] == [
+        (1, "New goal"),
+        (2, "Old goal"),
+    ]
+    assert (await charter.goal(NEW, 2)).goal_id == old_goal.goal_id  # type: ignore[union-attr]
+    assert [d.text for d in await charter.decisions(NEW)] == ["Old decision", "New decision"]
+    roles = {r.name: r.holder for r in await charter.roles(NEW)}
+    assert roles == {"chair": "Person 2", "Data lead": "HSCB"}
+    for table in ("goals", "decisions", "roles", "charter_events"):
+        row = await database.fetch_one(f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?", (OLD,))
+        assert row[0] == 0, table  # type: ignore[index]
     assert await database.fetch_all("PRAGMA foreign_key_check") == []

@@ -1,0 +1,1 @@
+"""The partnership's charter (goals, roles, decisions), free of Telegram."""
