@@ -167,7 +167,7 @@ async def test_responsibilities_are_answered_from_the_register(
     await say(app, world, alice, group, "/partner add Health and Social Care Board")
     await say(app, world, alice, group, "/partner add City Council")
     await say(app, world, bob, group, "/join council")
-    await say(app, world, alice, group, "/assign @bob Draft the funding bid by tomorrow")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the funding bid by tomorrow")
     await say(app, world, alice, group, "/assign me Book the venue by Friday")
     clock.advance(timedelta(days=2))
     [council] = await say(app, world, alice, group, "/ask what is the council responsible for?")
@@ -178,7 +178,7 @@ async def test_responsibilities_are_answered_from_the_register(
     assert hscb.text.startswith("What Health and Social Care Board is responsible for")
     assert "Nothing open." in hscb.text
     [bobs] = await say(app, world, alice, group, "/ask what does Bob own?")
-    assert bobs.text.startswith("What @bob is responsible for")
+    assert bobs.text.startswith("What @bobby_p is responsible for")
     assert "#1 Draft the funding bid" in bobs.text
     [late] = await say(app, world, alice, group, "/ask what's overdue for the council?")
     assert late.text.startswith("Overdue for City Council")

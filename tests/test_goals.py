@@ -121,7 +121,7 @@ async def test_for_goal_in_a_several_line_assign_and_after_a_name_question(
         world,
         alice,
         group,
-        "/assign\n@carol Draft the survey for goal 2 by Friday\n@bob Book the room for goal 1\n"
+        "/assign\n@carol Draft the survey for goal 2 by Friday\n@bobby_p Book the room for goal 1\n"
         "me Send the minutes",
     )
     assert batch.text.startswith("Recorded 3 actions:")
@@ -132,7 +132,7 @@ async def test_for_goal_in_a_several_line_assign_and_after_a_name_question(
     [one] = await say(app, world, alice, group, "/actions goal 1")
     assert "#2 Book the room" in one.text
     [refused] = await say(
-        app, world, alice, group, "/assign\n@carol Draft for goal 7\n@bob Book the room"
+        app, world, alice, group, "/assign\n@carol Draft for goal 7\n@bobby_p Book the room"
     )
     assert refused.text.startswith("Line 1 (@carol Draft for goal 7): There is no goal 7")
     assert "Nothing was recorded." in refused.text

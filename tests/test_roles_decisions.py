@@ -25,7 +25,7 @@ async def test_roles_for_people_and_partners(
     [roles] = await say(app, world, carol, group, "/roles")
     assert "Chair — Carol" in roles.text
     assert "Data lead — HSCB: monthly data returns" in roles.text
-    [changed] = await say(app, world, alice, group, "/role add Chair @dave")
+    [changed] = await say(app, world, alice, group, "/role add Chair @dave_k")
     assert "Chair — Dave" in changed.text
     assert "(It was Carol)" in changed.text
     [removed] = await say(app, world, alice, group, "/role remove Treasurer")
@@ -169,7 +169,7 @@ async def test_every_charter_change_has_history(
     assert goal.text.endswith("Alice closed it")
 
     await say(app, world, alice, group, "/role add Chair @carol")
-    await say(app, world, alice, group, "/role add Chair @dave: the steering meetings")
+    await say(app, world, alice, group, "/role add Chair @dave_k: the steering meetings")
     await say(app, world, alice, group, "/role remove chair")
     [roles] = await say(app, world, carol, group, "/roles history")
     assert "Alice added Chair — Carol" in roles.text
@@ -197,7 +197,7 @@ async def test_roles_are_per_chat_and_holders_must_be_members(
     await say(app, world, alice, partners, "/role add Chair @carol")
     [empty] = await say(app, world, carol, steering, "/roles")
     assert empty.text.startswith("No roles yet.")
-    [outsider] = await say(app, world, carol, steering, "/role add Chair @bob")
+    [outsider] = await say(app, world, carol, steering, "/role add Chair @bobby_p")
     assert outsider.text == "Bob isn't in this group: add them first, or pick someone here."
     [nobody] = await say(app, world, carol, steering, "/ask who chairs?")
     assert "Chair" not in nobody.text
