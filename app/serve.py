@@ -45,26 +45,32 @@ async def serve(application: Application, settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
-    if not await _until_done(application.initialize, "Starting", stop):
-        return
-    async with running(application):
-        listener = listener_for(application, settings)
+    listener = listener_for(application, settings)
+    if listener is not None:  # first: a taken address stops start-up before anything else
+        await _start(listener, settings)
+    try:
+        if not await _until_done(application.initialize, "Starting", stop):
+            return
+        async with running(application):
+            try:
+                if settings.telegram_webhook_url:
+                    await _until_done(
+                        lambda: set_webhook(application, settings), "setWebhook", stop
+                    )
+                else:
+                    assert application.updater is not None
+                    await application.updater.start_polling(
+                        allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1
+                    )
+                await stop.wait()
+            finally:
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if listener is not None:
+                    await listener.stop()  # no more updates; running() handles those queued
+    finally:
         if listener is not None:
-            await _start(listener, settings)
-        try:
-            if settings.telegram_webhook_url:
-                await _until_done(lambda: set_webhook(application, settings), "setWebhook", stop)
-            else:
-                assert application.updater is not None
-                await application.updater.start_polling(
-                    allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1
-                )
-            await stop.wait()
-        finally:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if listener is not None:
-                await listener.stop()
+            await listener.stop()
 
 
 async def _start(listener: HttpListener, settings: Settings) -> None:

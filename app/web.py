@@ -83,14 +83,19 @@ class HttpListener:
         return self.port
 
     async def stop(self) -> None:
-        """Stop taking requests (those in flight finish first)."""
-        await self._runner.cleanup()
+        """Stop taking requests (those in flight finish first); idempotent."""
+        if self._runner.server is not None:
+            await self._runner.cleanup()
 
     async def _webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
             logger.info("Refused a webhook request from %s: wrong secret", request.remote)
             raise web.HTTPForbidden(text="forbidden")
+        if not self._application.running:
+            # Starting or stopping: Telegram tries again later, so nothing acknowledged
+            # here is lost if start-up fails (the database, say) or the process is ending.
+            raise web.HTTPServiceUnavailable(text="starting or stopping")
         body = await request.read()  # over MAX_BODY_BYTES: 413, from aiohttp
         try:
             data = json.loads(body)

@@ -17,10 +17,13 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
+from app.builder import build_application
 from app.context import services_of
 from app.serve import ALLOWED_UPDATES, set_webhook
 from app.web import MAX_BODY_BYTES, SECRET_HEADER, HttpListener
+from config.settings import Settings
 from console.cast import Cast
+from localapi.request import WorldRequest
 from localapi.server import wait_until
 from localapi.world import SimChat, World
 
@@ -150,3 +153,23 @@ async def test_set_webhook_parameters(app: Application, world: World) -> None:
     assert info.url == f"https://bot.example.org{HOOK}"
     assert info.max_connections == 12
     assert info.pending_update_count == 1
+
+
+async def test_not_running_yet_503_so_telegram_tries_again(
+    settings: Settings, world: World, http: aiohttp.ClientSession
+) -> None:
+    """Before the Application runs (start-up may yet fail) nothing is acknowledged."""
+    request = WorldRequest(world)
+    app = build_application(settings, request=request, scheduled_jobs=False)
+    listener = HttpListener(app, "127.0.0.1", 0, webhook_path=HOOK, secret=SECRET)
+    base = f"http://127.0.0.1:{await listener.start()}"
+    try:
+        alice = world.add_person(555, "Erin")
+        update = world.user_says(alice, world.private_chat(alice), "/start")
+        assert await post(http, base + HOOK, update) == 503
+        assert app.update_queue.empty()
+        async with http.get(base + "/healthz") as response:
+            assert response.status == 503  # the database is not open yet
+    finally:
+        await listener.stop()
+        await listener.stop()  # idempotent: serve() stops it on every way out
