@@ -13,9 +13,10 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
 from app.lifecycle import running
@@ -60,7 +61,9 @@ async def serve(application: Application, settings: Settings) -> None:
                 else:
                     assert application.updater is not None
                     await application.updater.start_polling(
-                        allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1
+                        allowed_updates=ALLOWED_UPDATES,
+                        bootstrap_retries=-1,
+                        error_callback=partial(_polling_failed, application),
                     )
                 await stop.wait()
             finally:
@@ -71,6 +74,12 @@ async def serve(application: Application, settings: Settings) -> None:
     finally:
         if listener is not None:
             await listener.stop()
+
+
+def _polling_failed(application: Application, error: TelegramError) -> None:
+    """As ``run_polling`` does: a failed getUpdates goes to the error handlers (one line
+    for a network error), and polling goes on."""
+    application.create_task(application.process_error(error=error, update=None))
 
 
 async def _start(listener: HttpListener, settings: Settings) -> None:
