@@ -1,7 +1,8 @@
 """Accord's entry point: ``python bot.py [run|console|ask|backup]``.
 
-``run`` (the default) long-polls Telegram when ``TELEGRAM_BOT_TOKEN`` is set and starts
-the local chat console when it is not; ``console`` always starts the console;
+``run`` (the default) long-polls Telegram when ``TELEGRAM_BOT_TOKEN`` is set (or takes
+its updates by webhook when ``TELEGRAM_WEBHOOK_URL`` is set too) and starts the local
+chat console when the token is not set; ``console`` always starts the console;
 ``backup PATH`` copies the database, also while the bot runs.
 """
 
@@ -14,10 +15,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from telegram import Update
 from telegram.error import InvalidToken
 
 from app.builder import build_application
+from app.serve import ListenError, WebhookRefusedError, serve
 from config.logs import configure_logging
 from config.settings import Settings, SettingsError, load_settings, log_level_number
 from console.terminal import run_console
@@ -87,10 +88,12 @@ def back_up(settings: Settings, target: str, overwrite: bool) -> int:
 
 
 def run_telegram(settings: Settings) -> None:
-    """Long-poll Telegram until stopped; network trouble is retried, never fatal."""
+    """Long-poll Telegram (or take its webhook) until stopped; network trouble is
+    retried, never fatal."""
     application = build_application(settings)
-    logger.info("Starting Accord against %s", settings.telegram_api_base_url)
-    application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    mode = "webhook" if settings.telegram_webhook_url else "long polling"
+    logger.info("Starting Accord against %s (%s)", settings.telegram_api_base_url, mode)
+    asyncio.run(serve(application, settings))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     level = log_level_number(settings)
     if console and level > logging.DEBUG:
         level = max(level, logging.WARNING)  # keep the chat readable; DEBUG shows all
-    configure_logging(level, settings.telegram_bot_token)
+    configure_logging(level, settings.telegram_bot_token, settings.telegram_webhook_secret)
     try:
         if console:
             if arguments.mode == "run":
@@ -120,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
             run_telegram(settings)
     except InvalidToken:
         logger.error("TELEGRAM_BOT_TOKEN: Telegram rejected the token; ask @BotFather for it")
+        return 2
+    except WebhookRefusedError as exc:
+        print(f"Accord cannot start: TELEGRAM_WEBHOOK_URL: Telegram refused it: {exc}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    except ListenError as exc:
+        print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
     except sqlite3.Error as exc:
         # One line in the form of a settings error: the operator's fix is the same kind.

@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 
 from app.clock import Clock
 from app.context import SERVICES_KEY, AccordContext, services_of
+from app.metrics import Metrics
 from app.processor import PerChatUpdateProcessor
 from app.ratelimit import FanOutRateLimiter
 from app.services import Services
@@ -54,13 +55,14 @@ def build_application(
     without a JobQueue, so nothing ticks in the background: tests and benchmarks call
     ``run_tick`` themselves at the times they choose.
     """
+    metrics = Metrics()
     builder = ApplicationBuilder()
     if not scheduled_jobs:
         builder = builder.job_queue(None)  # type: ignore[arg-type]  # PTB documents None
     application = (
         builder.token(settings.telegram_bot_token or OFFLINE_TOKEN)
         .base_url(settings.telegram_api_base_url)
-        .request(RetryingRequest(request or default_request()))
+        .request(RetryingRequest(request or default_request(), metrics=metrics))
         .get_updates_request(get_updates_request or AiohttpRequest(pool_size=1))
         .defaults(
             Defaults(
@@ -69,14 +71,14 @@ def build_application(
                 tzinfo=settings.zone,
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor(MAX_WORKING_UPDATES))
+        .concurrent_updates(PerChatUpdateProcessor(MAX_WORKING_UPDATES, metrics))
         .rate_limiter(FanOutRateLimiter())
         .context_types(ContextTypes(context=AccordContext))
         .post_init(_open_services)
         .post_shutdown(_close_services)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = Services(settings, clock or Clock())
+    application.bot_data[SERVICES_KEY] = Services(settings, clock or Clock(), metrics)
     register_all(application)
     if scheduled_jobs:
         assert application.job_queue is not None  # the job-queue extra is a dependency

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -13,6 +14,14 @@ from telegram.ext import BaseUpdateProcessor
 # PTB's own semaphore only bounds how many update tasks exist; waiting for a chat's
 # turn must not take a working slot, so the real bound is applied inside.
 _QUEUED_UPDATES_BOUND = 100_000
+
+
+class UpdateMetrics(Protocol):
+    """Where the processor records each update (app/metrics.py's ``Metrics``)."""
+
+    def update_handled(self, update: object, seconds: float) -> None:
+        """``update`` was handled in ``seconds``."""
+        ...
 
 
 def ordering_key(update: object) -> int | None:
@@ -91,8 +100,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     updates are handled in arrival order.
     """
 
-    def __init__(self, max_working: int) -> None:
+    def __init__(self, max_working: int, metrics: UpdateMetrics | None = None) -> None:
         super().__init__(max_concurrent_updates=_QUEUED_UPDATES_BOUND)
+        self._metrics = metrics
         self._working = asyncio.Semaphore(max_working)
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self.max_working = max_working
@@ -101,13 +111,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Wait for this chat's turn, then for a working slot, then handle the update."""
         key = ordering_key(update)
         if key is None:
-            await self._run(None, None, coroutine)
+            await self._run(None, None, coroutine, update)
             return
         lock, users = self._chat_locks.get(key, (asyncio.Lock(), 0))
         self._chat_locks[key] = (lock, users + 1)
         try:
             await lock.acquire()
-            await self._run(key, lock, coroutine)
+            await self._run(key, lock, coroutine, update)
         finally:
             lock, users = self._chat_locks[key]
             if users == 1:
@@ -116,7 +126,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 self._chat_locks[key] = (lock, users - 1)
 
     async def _run(
-        self, key: int | None, lock: asyncio.Lock | None, coroutine: Awaitable[Any]
+        self,
+        key: int | None,
+        lock: asyncio.Lock | None,
+        coroutine: Awaitable[Any],
+        update: object,
     ) -> None:
         try:
             await self._working.acquire()
@@ -126,11 +140,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             raise
         turn = Turn(key, lock, self._working)
         token = _current_turn.set(turn)
+        started = time.perf_counter()
         try:
             await coroutine
         finally:
             _current_turn.reset(token)
             turn.finish()
+            if self._metrics is not None:
+                self._metrics.update_handled(update, time.perf_counter() - started)
 
     async def initialize(self) -> None:
         """Nothing to allocate."""

@@ -6,6 +6,7 @@ import asyncio
 from typing import TypeVar
 
 from app.clock import Clock
+from app.metrics import Metrics
 from app.throttle import Throttle
 from charter.service import Charter
 from config.settings import Settings
@@ -39,9 +40,10 @@ QUESTIONS_PER_HOUR = 3
 class Services:
     """The application's settings, clock and (once opened) database and repositories."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, metrics: Metrics | None = None) -> None:
         self.settings = settings
         self.clock = clock
+        self.metrics = metrics or Metrics()
         self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
         self.questions = Throttle(QUESTIONS_BURST, QUESTIONS_PER_HOUR / 60)
         self._database: Database | None = None
@@ -85,6 +87,7 @@ class Services:
                 self._people,
                 self.settings.default_timezone,
                 charter=self._charter.digest,
+                metrics=self.metrics,
             )
         if self._retriever is None:
             self._retriever = Retriever(load_knowledge())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -12,6 +14,9 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from app.processor import yield_turn
+
+if TYPE_CHECKING:
+    from app.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 Timeout = float | DefaultValue | None
@@ -34,8 +39,10 @@ class RetryingRequest(BaseRequest):
         first_delay: float = 0.5,
         max_delay: float = 8.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self._inner = inner
+        self._metrics = metrics
         self._attempts = attempts
         self.first_delay = first_delay
         self._max_delay = max_delay
@@ -80,10 +87,16 @@ class RetryingRequest(BaseRequest):
                     pool_timeout,
                 )
             except (TimedOut, NetworkError) as exc:
+                if self._metrics is not None:
+                    self._metrics.api_unreachable(
+                        "timeout" if isinstance(exc, TimedOut) else "network"
+                    )
                 if last_try:
                     raise
                 logger.warning("%s failed (%s); retry %d in %.1fs", endpoint, exc, attempt, delay)
             else:
+                if self._metrics is not None:
+                    self._metrics.api_answered(endpoint, code, _retry_after(code, payload))
                 if code not in RETRYABLE_STATUS or last_try:
                     return code, payload
                 logger.warning("%s got HTTP %d; retry %d in %.1fs", endpoint, code, attempt, delay)
@@ -160,6 +173,16 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp: {exc.__class__.__name__}") from exc
+
+
+def _retry_after(code: int, payload: bytes) -> float | None:
+    """The wait a 429 asks for (``parameters.retry_after``), if it says."""
+    if code != 429:
+        return None
+    try:
+        return float(json.loads(payload)["parameters"]["retry_after"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _seconds(value: Timeout, default: float | None) -> float | None:

@@ -33,9 +33,11 @@ def _not_an_invalid_token_report(record: logging.LogRecord) -> bool:
     return not isinstance(error, InvalidToken)
 
 
-def configure_logging(level: int, token: str | None) -> None:
-    """Send logs to stderr at ``level``, redacting ``token`` (and its secret half)."""
+def configure_logging(level: int, token: str | None, *others: str | None) -> None:
+    """Send logs to stderr at ``level``, redacting ``token`` (and its secret half) and
+    the ``others`` (the webhook secret: PTB logs setWebhook's parameters at DEBUG)."""
     secrets = [token, token.split(":", 1)[1]] if token else []
+    secrets += [other for other in others if other]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)

@@ -25,6 +25,15 @@ DEFAULT_WRITE_RATE_PER_MINUTE = 30
 DEFAULT_MAX_OPEN_ACTIONS = 500
 # How numeric dates are read: 05/12 is 5 December (DMY, the UK) or May 12 (MDY).
 DATE_ORDERS = ("DMY", "MDY")
+# Webhook mode: where Accord listens, and how many connections Telegram may open at once.
+DEFAULT_WEBHOOK_LISTEN = "0.0.0.0:8443"
+DEFAULT_WEBHOOK_MAX_CONNECTIONS = 40
+# The only ports Telegram calls a webhook on.
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+# What Telegram accepts as a webhook's secret_token (it sends it back in a header).
+_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# The listener's own paths: the webhook cannot use them.
+RESERVED_PATHS = ("/healthz", "/metrics")
 
 # BotFather tokens look like "123456789:AAE..." : a numeric bot id, a colon, a secret.
 _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,64}$")
@@ -52,6 +61,16 @@ class Settings:
     write_rate_per_minute: int = DEFAULT_WRITE_RATE_PER_MINUTE
     max_open_actions: int = DEFAULT_MAX_OPEN_ACTIONS
     date_order: str = "DMY"
+    telegram_webhook_url: str | None = None
+    webhook_listen: tuple[str, int] = ("0.0.0.0", 8443)
+    telegram_webhook_secret: str | None = None
+    webhook_max_connections: int = DEFAULT_WEBHOOK_MAX_CONNECTIONS
+    health_listen: tuple[str, int] | None = None
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram posts updates to: the webhook URL's own ("/" when it has none)."""
+        return urlsplit(self.telegram_webhook_url or "").path or "/"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -59,13 +78,16 @@ class Settings:
         return ZoneInfo(self.default_timezone)
 
     def __repr__(self) -> str:
-        """Show everything but the token, which must never reach a log."""
+        """Show everything but the token and the webhook secret, which must never reach a
+        log (nor the webhook URL's path, which some people make secret too)."""
         token = "set" if self.telegram_bot_token else "unset"
+        webhook = urlsplit(self.telegram_webhook_url).netloc if self.telegram_webhook_url else None
         return (
             f"Settings(token={token}, api={self.telegram_api_base_url!r}, "
             f"db={str(self.database_path)!r}, tz={self.default_timezone!r}, "
             f"log={self.log_level!r}, writes={self.write_burst}+{self.write_rate_per_minute}/min, "
-            f"open={self.max_open_actions}, dates={self.date_order})"
+            f"open={self.max_open_actions}, dates={self.date_order}, webhook={webhook!r}, "
+            f"health={self.health_listen!r})"
         )
 
 
@@ -203,6 +225,56 @@ def _validate_date_order(value: str) -> str:
     return order
 
 
+def _validate_webhook_url(value: str) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    try:
+        port = parts.port or 443
+    except ValueError:
+        port = -1
+    if parts.scheme != "https" or not parts.hostname:
+        problem = "is not an https URL like https://bot.example.org/telegram (Telegram needs https)"
+    elif port not in WEBHOOK_PORTS:
+        problem = f"Telegram only calls ports {', '.join(map(str, WEBHOOK_PORTS))}"
+    elif parts.query or parts.fragment:
+        problem = "must have no query or fragment (the secret goes in TELEGRAM_WEBHOOK_SECRET)"
+    elif (parts.path or "/") in RESERVED_PATHS:
+        problem = f"its path cannot be {parts.path}, which Accord serves itself"
+    else:
+        return value
+    # The host only: the path may be meant as a secret.
+    raise SettingsError("TELEGRAM_WEBHOOK_URL", f"{parts.scheme}://{parts.netloc}/… {problem}")
+
+
+def _validate_listen(setting: str, value: str) -> tuple[str, int]:
+    host, colon, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")  # [::]:8443
+    if not colon or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise SettingsError(
+            setting, f"{value!r} is not host:port, like 0.0.0.0:8443 or 127.0.0.1:9090"
+        )
+    return host, int(port)
+
+
+def _validate_webhook_secret(value: str, url: str | None) -> str | None:
+    if not url:
+        return value or None
+    if not value:
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_SECRET",
+            "required when TELEGRAM_WEBHOOK_URL is set: 1 to 256 characters of A-Z, a-z, 0-9, "
+            "_ and - (make one: python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+        )
+    if not _SECRET_PATTERN.match(value):
+        # Never echo the value, not even its length.
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_SECRET",
+            "malformed: Telegram accepts 1 to 256 characters of A-Z, a-z, 0-9, _ and -",
+        )
+    return value
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -224,8 +296,15 @@ def load_settings(
     except ValueError as exc:
         raise SettingsError("DEFAULT_TIMEZONE", str(exc)) from None
 
+    token = _validate_token(get("TELEGRAM_BOT_TOKEN", ""))
+    webhook_url = _validate_webhook_url(get("TELEGRAM_WEBHOOK_URL", ""))
+    if webhook_url and not token:
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_URL", "set, but TELEGRAM_BOT_TOKEN is not (a webhook needs the bot)"
+        )
+    health = get("HEALTH_LISTEN", "")
     return Settings(
-        telegram_bot_token=_validate_token(get("TELEGRAM_BOT_TOKEN", "")),
+        telegram_bot_token=token,
         telegram_api_base_url=_validate_base_url(
             get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)
         ),
@@ -245,6 +324,20 @@ def load_settings(
             "MAX_OPEN_ACTIONS", get("MAX_OPEN_ACTIONS", str(DEFAULT_MAX_OPEN_ACTIONS)), 1, 1_000_000
         ),
         date_order=_validate_date_order(get("DATE_ORDER", "DMY")),
+        telegram_webhook_url=webhook_url,
+        webhook_listen=_validate_listen(
+            "WEBHOOK_LISTEN", get("WEBHOOK_LISTEN", DEFAULT_WEBHOOK_LISTEN)
+        ),
+        telegram_webhook_secret=_validate_webhook_secret(
+            get("TELEGRAM_WEBHOOK_SECRET", ""), webhook_url
+        ),
+        webhook_max_connections=_validate_count(
+            "WEBHOOK_MAX_CONNECTIONS",
+            get("WEBHOOK_MAX_CONNECTIONS", str(DEFAULT_WEBHOOK_MAX_CONNECTIONS)),
+            1,
+            100,
+        ),
+        health_listen=_validate_listen("HEALTH_LISTEN", health) if health else None,
     )
 
 

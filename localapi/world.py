@@ -147,6 +147,7 @@ class World:
         self.calls: list[tuple[str, JSON]] = []
         self.commands: dict[str, list[JSON]] = {}
         self.pending_updates: list[JSON] = []
+        self.webhook: JSON | None = None  # setWebhook's parameters while one is set
         self.faults: dict[str, list[Fault]] = {}
         self.chat_faults: dict[int, list[Fault]] = {}
         self.listeners: list[Callable[[Event], None]] = []
@@ -367,8 +368,35 @@ class World:
             "supports_inline_queries": False,
         }
 
-    def _api_deleteWebhook(self, params: JSON) -> bool:
+    def _api_setWebhook(self, params: JSON) -> bool:
+        if not str(params.get("url", "")).startswith("https://"):
+            raise BadRequest("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise BadRequest("Bad Request: secret token contains unallowed characters")
+        self.webhook = dict(params)
+        if _flag(params.get("drop_pending_updates")):
+            self.pending_updates.clear()
         return True
+
+    def _api_deleteWebhook(self, params: JSON) -> bool:
+        self.webhook = None
+        if _flag(params.get("drop_pending_updates")):
+            self.pending_updates.clear()
+        return True
+
+    def _api_getWebhookInfo(self, params: JSON) -> JSON:
+        hook = self.webhook or {}
+        info: JSON = {
+            "url": hook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending_updates),
+        }
+        if hook:
+            info["max_connections"] = _int_or_none(hook.get("max_connections")) or 40
+            if hook.get("allowed_updates") is not None:
+                info["allowed_updates"] = hook["allowed_updates"]
+        return info
 
     def _api_getUpdates(self, params: JSON) -> list[JSON]:
         return self.take_updates(int(params.get("offset", 0)), int(params.get("limit", 100)))
@@ -651,6 +679,11 @@ def _decode(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _flag(value: Any) -> bool:
+    """A Bot API boolean as it arrives: JSON ``true`` or the form field ``"true"``."""
+    return value is True or str(value).lower() == "true"
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time as timer
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -173,6 +174,14 @@ class Nudge:
     retrying: bool = False
 
 
+class TickMetrics(Protocol):
+    """Where the engine records its ticks (app/metrics.py's ``Metrics``)."""
+
+    def tick_done(self, report: TickReport, seconds: float) -> None:
+        """A tick did what ``report`` says in ``seconds``."""
+        ...
+
+
 Send = Callable[[str | None], Awaitable[Outcome]]  # given the late note, if any
 # The charter's part of a chat's digest: (chat id, its timezone, now, the last digest).
 CharterSource = Callable[[int, ZoneInfo, datetime, datetime | None], Awaitable[CharterDigest]]
@@ -191,6 +200,7 @@ class NudgeEngine:
         default_timezone: str,
         concurrency: int = 32,
         charter: CharterSource | None = None,
+        metrics: TickMetrics | None = None,
     ) -> None:
         self.chats = chats
         self.schedules = schedules
@@ -200,6 +210,9 @@ class NudgeEngine:
         self._concurrency = concurrency
         self.charter = charter  # what the digest opens with: goals and decisions
         self._tick_lock = asyncio.Lock()
+        self._metrics = metrics
+        # When the last tick started (its ``now``): /healthz says a stalled tick is unhealthy.
+        self.last_tick_at: datetime | None = None
 
     # --- settings ------------------------------------------------------------------------
 
@@ -284,6 +297,8 @@ class NudgeEngine:
         """Send every digest, check-in and reminder that is due at ``now``."""
         report = TickReport()
         async with self._tick_lock:
+            self.last_tick_at = now
+            started = timer.perf_counter()
             gate = asyncio.Semaphore(self._concurrency)
 
             async def run(job: Awaitable[object]) -> None:
@@ -316,6 +331,8 @@ class NudgeEngine:
             retried = [await self._retried_reminder(r) for r in retries if r not in others]
             await self._reminders(now, outbox, report, run, [r for r in retried if r])
             await self.schedules.prune_log(now)
+            if self._metrics is not None:
+                self._metrics.tick_done(report, timer.perf_counter() - started)
         return report
 
     async def _fire(

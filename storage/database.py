@@ -70,6 +70,15 @@ class Database:
         """Close the connection; committed work is already on disk."""
         await self._connection.close()
 
+    async def ping(self) -> bool:
+        """Whether the database answers ``SELECT 1`` (for /healthz); a closed or broken
+        connection answers False rather than raising."""
+        try:
+            row = await self.fetch_one("SELECT 1")
+        except (sqlite3.Error, ValueError):  # aiosqlite: ValueError once closed
+            return False
+        return row is not None and row[0] == 1
+
     async def schema_version(self) -> int:
         """The number of the last migration applied (``PRAGMA user_version``)."""
         row = await self.fetch_one("PRAGMA user_version")

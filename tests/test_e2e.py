@@ -61,7 +61,7 @@ async def test_a_rejected_token_stops_with_one_line(tmp_path: Path) -> None:
         await bot.process.wait()
     assert bot.process.returncode == 2
     assert "TELEGRAM_BOT_TOKEN: Telegram rejected the token" in bot.stderr
-    assert "Traceback" not in bot.stderr
+    assert "Traceback" not in bot.stderr, bot.stderr
     assert TOKEN not in bot.stdout + bot.stderr
 
 
@@ -147,4 +147,4 @@ async def test_telegram_unreachable_at_start_and_failing_later_is_not_fatal(
         await server.stop()
     assert "Commands" in world.bot_messages(alice.user_id)[0].text
     assert bot.process.returncode == 0
-    assert "Traceback" not in bot.stderr
+    assert "Traceback" not in bot.stderr, bot.stderr

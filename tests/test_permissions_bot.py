@@ -260,24 +260,37 @@ async def test_no_command_fails_for_an_anonymous_admin(
     assert [m for m in world.bot_messages() if "anonymously" in m.text and "/mine" in m.text]
 
 
-def test_polling_asks_telegram_for_membership_updates(
-    settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_polling_asks_telegram_for_membership_updates(settings, world: World) -> None:
+    """serve() polls (no webhook set) asking for the membership updates too; a webhook
+    asks for the same list (tests/test_webhook.py)."""
     from telegram import Update
-    from telegram.ext import Application as PTBApplication
+    from telegram.ext import Updater
 
-    import bot
+    from app.builder import build_application
+    from app.serve import serve
+    from localapi.request import WorldRequest
+
+    class StartedError(Exception):
+        pass
 
     asked: dict[str, object] = {}
 
-    def run_polling(self: PTBApplication, **kwargs: object) -> None:
+    async def start_polling(self: Updater, **kwargs: object) -> None:
         asked.update(kwargs)
+        raise StartedError
 
-    monkeypatch.setattr(PTBApplication, "run_polling", run_polling)
-    bot.run_telegram(settings)
+    request = WorldRequest(world)
+    application = build_application(
+        settings, request=request, get_updates_request=request, scheduled_jobs=False
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Updater, "start_polling", start_polling)
+        with pytest.raises(StartedError):
+            await serve(application, settings)
     allowed = list(asked["allowed_updates"])  # type: ignore[call-overload]
     assert Update.CHAT_MEMBER in allowed
     assert Update.MY_CHAT_MEMBER in allowed
+    assert asked["bootstrap_retries"] == -1
 
 
 async def test_a_message_sent_as_a_channel_coordinates_nothing(

@@ -1,0 +1,145 @@
+"""Run Accord against Telegram: long polling, or a webhook; with /healthz and /metrics.
+
+One path for both modes, in place of ``run_polling``: the Application runs with its
+hooks (app/lifecycle.py), the HTTP listener (app/web.py) beside it, and either PTB's
+Updater polls or Telegram posts to the listener. SIGINT and SIGTERM stop it cleanly:
+the listener stops taking updates, then the queued ones are handled, then it closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram.ext import Application
+
+from app.lifecycle import running
+from app.web import HttpListener
+from config.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Polling and the webhook ask for the same updates.
+ALLOWED_UPDATES = list(Update.ALL_TYPES)
+RETRY_FIRST = 1.0  # seconds before trying Telegram again at start-up, doubling ...
+RETRY_MOST = 30.0  # ... up to this
+
+
+class WebhookRefusedError(Exception):
+    """Telegram refused ``setWebhook`` (a URL it cannot reach, say): not worth retrying."""
+
+
+class ListenError(Exception):
+    """The listener's address is taken, or not one this machine has; names the setting."""
+
+
+async def serve(application: Application, settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM; Telegram unreachable at start is retried, never fatal."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
+            loop.add_signal_handler(sig, stop.set)
+    listener = listener_for(application, settings)
+    if listener is not None:  # first: a taken address stops start-up before anything else
+        await _start(listener, settings)
+    try:
+        if not await _until_done(application.initialize, "Starting", stop):
+            return
+        async with running(application):
+            try:
+                if settings.telegram_webhook_url:
+                    await _until_done(
+                        lambda: set_webhook(application, settings), "setWebhook", stop
+                    )
+                else:
+                    assert application.updater is not None
+                    await application.updater.start_polling(
+                        allowed_updates=ALLOWED_UPDATES,
+                        bootstrap_retries=-1,
+                        error_callback=partial(_polling_failed, application),
+                    )
+                await stop.wait()
+            finally:
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if listener is not None:
+                    await listener.stop()  # no more updates; running() handles those queued
+    finally:
+        if listener is not None:
+            await listener.stop()
+
+
+def _polling_failed(application: Application, error: TelegramError) -> None:
+    """As ``run_polling`` does: a failed getUpdates goes to the error handlers (one line
+    for a network error), and polling goes on."""
+    application.create_task(application.process_error(error=error, update=None))
+
+
+async def _start(listener: HttpListener, settings: Settings) -> None:
+    try:
+        await listener.start()
+    except OSError as error:
+        setting = "WEBHOOK_LISTEN" if settings.telegram_webhook_url else "HEALTH_LISTEN"
+        raise ListenError(
+            f"{setting}: cannot listen on {listener.address}: {error.strerror or error}"
+        ) from None
+
+
+def listener_for(application: Application, settings: Settings) -> HttpListener | None:
+    """The webhook listener (with /healthz and /metrics), or in polling mode the health
+    listener if ``HEALTH_LISTEN`` is set."""
+    if settings.telegram_webhook_url:
+        host, port = settings.webhook_listen
+        return HttpListener(
+            application,
+            host,
+            port,
+            webhook_path=settings.webhook_path,
+            secret=settings.telegram_webhook_secret,
+        )
+    if settings.health_listen:
+        return HttpListener(application, *settings.health_listen)
+    return None
+
+
+async def set_webhook(application: Application, settings: Settings) -> None:
+    """Tell Telegram where to post updates. Pending updates are never dropped: what was
+    sent while Accord was down is handled now."""
+    try:
+        await application.bot.set_webhook(
+            url=settings.telegram_webhook_url or "",
+            allowed_updates=ALLOWED_UPDATES,
+            secret_token=settings.telegram_webhook_secret,
+            max_connections=settings.webhook_max_connections,
+            drop_pending_updates=False,
+        )
+    except BadRequest as error:
+        raise WebhookRefusedError(str(error)) from None
+    logger.info("Webhook set; Telegram posts updates to the listener")
+
+
+async def _until_done(
+    action: Callable[[], Awaitable[object]], what: str, stop: asyncio.Event
+) -> bool:
+    """Await ``action()`` until it succeeds, waiting longer after each network failure;
+    False if ``stop`` was set first."""
+    delay = RETRY_FIRST
+    while not stop.is_set():
+        try:
+            await action()
+            return True
+        except (NetworkError, TimedOut) as error:
+            if isinstance(error, BadRequest):  # PTB 22 makes BadRequest a NetworkError
+                raise
+            logger.warning("%s: Telegram unreachable (%s); retrying in %.0fs", what, error, delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        delay = min(delay * 2, RETRY_MOST)
+    return False

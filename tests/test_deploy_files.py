@@ -1,0 +1,123 @@
+"""The Dockerfile installs the lock `make run` installs, runs as non-root with the
+database on a volume; the compose file and the systemd unit say what README says;
+the container's health check asks /healthz and fails on a 503."""
+
+from __future__ import annotations
+
+import asyncio
+import configparser
+import importlib.util
+import re
+from types import ModuleType
+
+from telegram.ext import Application
+
+from app.context import services_of
+from app.web import HttpListener
+from tests.processes import ROOT
+
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+
+
+def instructions(name: str) -> list[str]:
+    """The arguments of every ``name`` instruction, continuation lines joined."""
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    return [
+        line.split(None, 1)[1].strip()
+        for line in joined.splitlines()
+        if line.split(None, 1)[:1] == [name]
+    ]
+
+
+def test_the_dockerfile_installs_the_lock_that_make_run_installs() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    runtime_rule = re.search(r"^\$\(VENV\)/\.runtime: (.+)\n((?:\t.+\n)+)", makefile, re.M)
+    assert runtime_rule is not None
+    assert "run: $(VENV)/.runtime" in makefile
+    assert "install --disable-pip-version-check --quiet -r requirements.txt" in runtime_rule[2]
+    assert instructions("FROM") == ["python:3.11-slim"]
+    assert "requirements.txt ./" in instructions("COPY")
+    [install] = [run for run in instructions("RUN") if "-r requirements" in run]
+    assert "pip install --no-cache-dir -r requirements.txt" in install
+    assert "requirements-dev" not in DOCKERFILE  # tests and lint stay out of the image
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert "requirements.txt" not in ignored
+    assert {".env", ".venv/", "data/"} <= set(ignored)  # no secrets, no local database
+
+
+def test_the_dockerfile_runs_as_non_root_with_the_database_on_a_volume() -> None:
+    [user] = instructions("USER")
+    assert user not in ("root", "0")
+    assert DOCKERFILE.index("USER") > DOCKERFILE.rindex("RUN ")  # nothing runs as root after
+    assert "useradd --system --uid 10001 --user-group --home-dir /app" in DOCKERFILE
+    env = " ".join(instructions("ENV"))
+    [path] = re.findall(r"DATABASE_PATH=(\S+)", env)
+    [volume] = instructions("VOLUME")
+    assert path == "/data/accord.sqlite3"
+    assert path.startswith(volume + "/")
+    assert "chown accord:accord /data" in DOCKERFILE
+    assert "8443" in instructions("EXPOSE")[0]
+    [check] = instructions("HEALTHCHECK")
+    assert "deploy/healthcheck.py" in check
+    assert "curl" not in check
+    assert instructions("CMD") == ['["python", "bot.py", "run"]']
+
+
+def test_compose_runs_accord_with_postgres_on_volumes() -> None:
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "image: postgres:15" in compose
+    assert re.search(r"DATABASE_URL: postgresql://accord:\$\{POSTGRES_PASSWORD", compose)
+    assert "accord-data:/data" in compose
+    assert "postgres-data:/var/lib/postgresql/data" in compose
+    assert '"127.0.0.1:8443:8443"' in compose  # /metrics is not published to the world
+    assert "condition: service_healthy" in compose
+
+
+def test_the_systemd_unit_runs_the_make_venv_as_its_own_user_hardened() -> None:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read_string((ROOT / "deploy" / "accord.service").read_text())
+    service = unit["Service"]
+    assert service["User"] == "accord"
+    assert service["ExecStart"] == "/opt/accord/.venv/bin/python bot.py run"
+    assert service["Restart"] == "on-failure"
+    assert service["RestartPreventExitStatus"] == "2"  # a bad setting: no restart loop
+    assert service["ProtectSystem"] == "strict"
+    assert service["NoNewPrivileges"] == "yes"
+    assert service["Environment"] == "DATABASE_PATH=/var/lib/accord/accord.sqlite3"
+    assert service["StateDirectory"] == "accord"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def healthcheck() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "deploy/healthcheck.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_healthcheck_asks_the_listener_of_the_mode() -> None:
+    check = healthcheck()
+    assert check.health_url({"HEALTH_LISTEN": "0.0.0.0:8080"}) == "http://127.0.0.1:8080/healthz"
+    webhook = {"TELEGRAM_WEBHOOK_URL": "https://x.example/t", "HEALTH_LISTEN": "0.0.0.0:8080"}
+    assert check.health_url(webhook) == "http://127.0.0.1:8443/healthz"
+    assert check.health_url({**webhook, "WEBHOOK_LISTEN": "[::]:9443"}).endswith(":9443/healthz")
+    assert check.health_url({}) is None
+    assert check.main({}) == 1
+
+
+async def test_healthcheck_passes_on_200_and_fails_on_503(app: Application) -> None:
+    check = healthcheck()
+    listener = HttpListener(app, "127.0.0.1", 0)
+    port = await listener.start()
+    try:
+        environ = {"HEALTH_LISTEN": f"127.0.0.1:{port}"}
+        # urllib blocks: run it in a thread, so the listener on this loop can answer.
+        assert await asyncio.to_thread(check.main, environ) == 0
+        await services_of(app).database.close()
+        assert await asyncio.to_thread(check.main, environ) == 1
+    finally:
+        await listener.stop()
+    assert await asyncio.to_thread(check.main, environ) == 1  # nobody listening
