@@ -35,7 +35,8 @@ _BARE_HOUR = re.compile(r"\s+at\s+(?P<h>\d{1,2})$")
 _LEADING_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"(?:\s+|$)")
 _WHOLE_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"$")
 _NUMBER_WORDS = (
-    "a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of|couple"
+    "a couple of|a couple|couple of|couple|a|an|one|two|three|four|five|six|seven|eight|nine"
+    "|ten|eleven|twelve"
 )
 _IN = re.compile(
     r"^(?P<in>(?:in|within)\s+(?:the\s+next\s+)?)?"
@@ -92,8 +93,36 @@ _WORKING_DAY_END = re.compile(
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "couple": 2, "couple of": 2,
+    "couple": 2, "couple of": 2, "a couple": 2, "a couple of": 2,
 }  # fmt: skip
+# Days of the month in words ("the fifteenth", "the twenty-first"), read as "the 15th".
+_ORDINAL_WORDS = {
+    word: index
+    for index, word in enumerate(
+        (
+            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+            "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+            "twentieth"
+        ).split(),
+        1,
+    )
+}
+_ORDINAL_WORDS |= {f"twenty {word}": 20 + _ORDINAL_WORDS[word] for word in list(_ORDINAL_WORDS)[:9]}
+_ORDINAL_WORDS |= {"thirtieth": 30, "thirty first": 31}
+_SPELLED_DAY = re.compile(
+    r"\bthe\s+(?P<word>"
+    + "|".join(w.replace(" ", "[\\s-]") for w in sorted(_ORDINAL_WORDS, key=len, reverse=True))
+    + r")\b"
+)
+# "during next month", "in this month", "in the new year": some time in that period, so
+# due by its end (the new year: its first day, as "by the new year").
+_DURING = re.compile(
+    r"^(?:in|during)\s+(?:the\s+month\s+of\s+)?(?:(?P<month>[a-z]+)|(?P<rel>this|next)\s+month"
+    r"|(?P<holiday>(?:the\s+)?new\s+year))$"
+)
+# The markers after which "next month" is its first day ("by next month"); with none, or
+# after "due" or "in", it is some time next month: due at its end.
+_BY_MARKERS = frozenset(("by", "b4", "before", "until", "till", "for", "no later than"))
 _HOLIDAYS = {
     "christmas": (12, 25), "xmas": (12, 25), "christmas day": (12, 25),
     "christmas eve": (12, 24), "boxing day": (12, 26), "new year": (1, 1),
@@ -234,7 +263,8 @@ def _read_due(
     cleaned = _clean(text)
     if len(cleaned) > MAX_DUE_CHARS or cleaned.count(" ") >= MAX_DUE_WORDS:
         raise DueDateError(too_long)
-    cleaned, before = _strip_markers(cleaned)  # "due by Friday", "before Friday"
+    cleaned, markers = _strip_markers(cleaned)  # "due by Friday", "before Friday"
+    before = "before" in markers
     if not cleaned:
         raise DueDateError("the due date is empty")
     if _HALF_TERM.search(cleaned):
@@ -252,6 +282,8 @@ def _read_due(
         clock = None
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
     day_words = _FIRST_THING.sub("", _MARKER.sub("", day_words, count=1))  # "3pm on Friday"
+    if day_words == "this month" or (day_words == "next month" and _BY_MARKERS.isdisjoint(markers)):
+        day_words = f"in {day_words}"  # some time in it: due at its end
     fast = _fast_day(day_words, today, order, strict) if day_words else ((today, False), _relative)
     if fast is None:
         if strict or not slow or not _dateparser_might_read(cleaned):
@@ -266,6 +298,10 @@ def _read_due(
         return Reading(due, f"I read {_shown(text)!r} as the end of {due.describe(zone, now)}")
     if day_before:
         return Reading(due, f"I read {_shown(text)!r} as {due.describe(zone, now)}, the day before")
+    if reader is _during and (period := _DURING.match(day_words)) and not period["holiday"]:
+        what = f"{period['rel']} month"
+        described = f"{due.describe(zone, now)}, the end of {what}"
+        return Reading(due, f"I read {_shown(text)!r} as {described}")
     note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous or guessed else None
     return Reading(due, note)
 
@@ -288,7 +324,19 @@ def _clean(text: str) -> str:
     lowered = re.sub(r"(?<=[a-z])\.(?=\s|$)", "", lowered)
     lowered = re.sub(r"\bmid-", "mid ", lowered)
     lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
-    return " ".join(lowered.split())
+    lowered = " ".join(lowered.split())
+    return _SPELLED_DAY.sub(lambda m: f"the {_ordinal_suffix(_spelled_day(m['word']))}", lowered)
+
+
+def _spelled_day(words: str) -> int:
+    """The day "fifteenth" or "twenty-first" names."""
+    return _ORDINAL_WORDS[" ".join(words.replace("-", " ").split())]
+
+
+def _ordinal_suffix(day: int) -> str:
+    """15 as "15th", 1 as "1st", 22 as "22nd"."""
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 def drop_courtesy(text: str) -> str:
@@ -296,17 +344,16 @@ def drop_courtesy(text: str) -> str:
     return _COURTESY.sub("", text)
 
 
-def _strip_markers(cleaned: str) -> tuple[str, bool]:
-    """``cleaned`` without up to two leading markers ("due by"), and whether one was
-    "before"."""
-    before = False
+def _strip_markers(cleaned: str) -> tuple[str, list[str]]:
+    """``cleaned`` without up to two leading markers ("due by"), and those markers."""
+    markers = []
     for _ in range(2):
         match = _MARKER.match(cleaned)
         if match is None:
             break
-        before = before or match.group().strip() == "before"
+        markers.append(" ".join(match.group().split()))
         cleaned = cleaned[match.end() :]
-    return cleaned, before
+    return cleaned, markers
 
 
 def _dateparser_might_read(words: str) -> bool:
@@ -412,11 +459,12 @@ def _relative(words: str, today: date, order: str, strict: bool) -> Found | None
             f"{_shown(words)!r} is more than {MAX_YEARS_AHEAD} years away; give a nearer date",
             understood=True,
         )
+    rough = "couple" in match["n"]  # "a couple of weeks": two, and the reply says so
     if match["unit"] == "day":
-        return today + timedelta(days=count), False
+        return today + timedelta(days=count), rough
     if match["unit"] in ("week", "wk", "fortnight"):
-        return today + timedelta(weeks=count * (2 if match["unit"] == "fortnight" else 1)), False
-    return _add_months(today, count), False
+        return today + timedelta(weeks=count * (2 if match["unit"] == "fortnight" else 1)), rough
+    return _add_months(today, count), rough
 
 
 def _weekday(words: str, today: date, order: str, strict: bool) -> Found | None:
@@ -575,6 +623,19 @@ def _periods(words: str, today: date, order: str, strict: bool) -> Found | None:
     return None
 
 
+def _during(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """in January, during next month, in this month (the end of it); in the new year."""
+    match = _DURING.match(words)
+    if match is None:
+        return None
+    if match["holiday"]:
+        return _holiday("new year", today, order, strict)
+    if match["rel"]:
+        first = today.replace(day=1)
+        return _month_end(_add_months(first, 1) if match["rel"] == "next" else first), True
+    return None
+
+
 def _holiday(words: str, today: date, order: str, strict: bool) -> Found | None:
     """Christmas, Christmas Eve, Boxing Day, New Year('s Day/Eve), Easter: the next one."""
     if words in ("easter", "easter sunday"):
@@ -599,6 +660,7 @@ _READERS: tuple[Reader, ...] = (
     _day_and_month,
     _weekday_and_date,
     _periods,
+    _during,
     _holiday,
 )
 

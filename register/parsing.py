@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
@@ -332,6 +332,7 @@ def split_due(
         return _title(words[:index]), clause
     if len(words) < 2 or _counted(words):
         return text, None
+    _refuse_a_start(words, now, zone, order)
     could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
     for size in range(min(_LONGEST_FORM, len(words) - 1) if could_end_a_date else 0, 0, -1):
         if _bare(words[-size - 1]) in _NOT_DUE_AFTER:
@@ -348,6 +349,28 @@ def split_due(
         return _title(words[:-size]), clause
     _refuse_a_date_ending(words, now.astimezone(zone).date())
     return text, None
+
+
+def _refuse_a_start(words: list[str], now: datetime, zone: ZoneInfo, order: str) -> None:
+    """Refuse a title that ends "after <a date>" ("Review the budget after Christmas"):
+    that says when to start, and a due date read from it would be wrong while a title
+    keeping it would hide a date. "… after Christmas by 8 Jan" records it with its due date."""
+    for size in range(1, min(_LONGEST_FORM, len(words) - 1) + 1):
+        if _bare(words[-size - 1]) != "after":
+            continue
+        clause = " ".join(words[-size:])
+        try:
+            start = read_due(clause, now, zone, slow=False, order=order).due.day_in(zone)
+        except DueDateError as error:
+            if not error.understood or error.past:  # "… after last week": what it is about
+                continue
+            raise UsageError(str(error)) from None  # "after 31/02": no such day
+        later = start + timedelta(days=14)
+        after = " ".join(words[-size - 1 :])
+        raise UsageError(
+            f"{after!r} says when to start, not when it is due: add by when, like "
+            f"'… {after} by {later.day} {later:%b}'."
+        )
 
 
 def _from_strong_marker(
