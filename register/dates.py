@@ -282,6 +282,8 @@ def _read_due(
         clock = None
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
     day_words = _FIRST_THING.sub("", _MARKER.sub("", day_words, count=1))  # "3pm on Friday"
+    if clock is None and re.fullmatch(r"[0-9]{1,2}", day_words) and 1 <= int(day_words) <= 31:
+        raise _hour_or_day(text, int(day_words))
     if day_words == "this month" or (day_words == "next month" and _BY_MARKERS.isdisjoint(markers)):
         day_words = f"in {day_words}"  # some time in it: due at its end
     fast = _fast_day(day_words, today, order, strict) if day_words else ((today, False), _relative)
@@ -746,6 +748,21 @@ def _iso_moment(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo
     if not offset_given or moment.utcoffset() == local.utcoffset():
         return Reading(due)
     return Reading(due, f"I read {_shown(original)!r} as {due.describe(zone, local_now)}")
+
+
+def _hour_or_day(original: str, number: int) -> DueDateError:
+    """A bare "by 9" could be 9am or the 9th: ask which rather than guess (a guess of the 9th of
+    this month was "in the past" at 02:42 on the 26th). Not ``understood``: "Book a table
+    for 9" keeps its number in the title."""
+    shown = _shown(drop_courtesy(original))
+    lead = shown[: -len(str(number))] if shown.endswith(str(number)) else "by "
+    day = _ordinal_suffix(number)
+    hour = f"{number}am" if number <= 12 else f"{number}:00" if number <= 23 else None
+    if hour is None:
+        return DueDateError(f"{shown!r} could be the {day}: say '{lead}the {day}'")
+    return DueDateError(
+        f"{shown!r} could be {hour} or the {day}: say '{lead}{hour}' or '{lead}the {day}'"
+    )
 
 
 def _unreadable(original: str, today: date) -> DueDateError:

@@ -98,3 +98,47 @@ async def test_after_a_date_with_a_due_date_keeps_the_words(
     assert reply.splitlines()[0] == (
         "Recorded #1 for Alice: Review the budget after Christmas — due Fri 8 Jan 2027."
     )
+
+
+# --- 3: "by 9" is a time or a day; Accord asks which, and neither is "in the past" -----
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Finish the slides by 9", "'by 9' could be 9am or the 9th: say 'by 9am' or 'by the 9th'"),
+        (
+            "Finish the slides by 17",
+            "'by 17' could be 17:00 or the 17th: say 'by 17:00' or 'by the 17th'",
+        ),
+        ("Finish the slides due 28", "'due 28' could be the 28th: say 'due the 28th'"),
+    ],
+)
+async def test_a_bare_number_after_by_asks_which_was_meant(
+    app: Application, world: World, group, text: str, question: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert question in reply
+    assert "in the past" not in reply
+    await nothing_recorded(app, world, group)
+
+
+async def test_a_bare_number_after_for_is_part_of_the_title(
+    app: Application, world: World, group
+) -> None:
+    reply = await assign(app, world, group, "Book a table for 9")
+    assert reply.splitlines()[0] == "Recorded #1 for Alice: Book a table for 9 — no due date."
+
+
+@pytest.mark.parametrize(
+    ("text", "recorded"),
+    [
+        ("Finish the slides by 9am", "Finish the slides — due Thu 26 Nov 09:00."),
+        ("Finish the slides by the 9th", "Finish the slides — due Wed 9 Dec."),
+    ],
+)
+async def test_either_reading_said_plainly_is_taken(
+    app: Application, world: World, group, text: str, recorded: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert reply.splitlines()[0] == f"Recorded #1 for Alice: {recorded}"
