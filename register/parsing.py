@@ -78,6 +78,8 @@ _COUNTING_NOUNS = frozenset((
     "recommendations", "table", "tables", "figure", "figures", "phase", "phases",
     "stage", "stages", "module", "modules",
 ))  # fmt: skip
+# Words a time of day may follow before "on <day>" ("for 2pm on the 4th", "at noon on Friday").
+_BEFORE_A_TIME = frozenset(("for", "at", "noon", "midday"))
 _PAIR = re.compile(r"^\d{1,2}[/.]\d{1,2}$")
 # A date after these is what the action is about, not when it is due ("the minutes
 # from Tuesday", "notes on last week").
@@ -378,17 +380,21 @@ def _from_strong_marker(
 ) -> tuple[int, str]:
     """A clause read from a weak marker, taken from a "by" one or two words before it when
     the longer clause reads too ("by 3pm on Friday" rather than "on Friday", "by the week
-    commencing 7 Dec")."""
-    starts = [s for s in (index - 1, index - 2) if s >= 0]
-    start = next((s for s in starts if words[s].lower().lstrip("([") in STRONG_MARKERS), -1)
-    if start < 0:
-        return index, clause
-    longer = " ".join(words[start:]).lstrip("([")
-    try:
-        read_due(longer, now, zone, slow=False, order=order)
-    except DueDateError:
-        return index, clause
-    return start, longer
+    commencing 7 Dec"), or from a time of day just before it ("for 2pm on the 4th", "at
+    2 pm on the 4th"): the furthest such start that reads."""
+    for start in range(max(0, index - 3), index):
+        first = words[start].lower().lstrip("([")
+        strong = first in STRONG_MARKERS
+        if not strong and first not in _BEFORE_A_TIME and not _has_digit(first):
+            continue
+        longer = " ".join(words[start:]).lstrip("([")
+        try:
+            reading = read_due(longer, now, zone, slow=False, order=order)
+        except DueDateError:
+            continue
+        if (strong and start >= index - 2) or reading.due.at is not None:
+            return start, longer
+    return index, clause
 
 
 def _title(words: list[str]) -> str:

@@ -142,3 +142,33 @@ async def test_either_reading_said_plainly_is_taken(
 ) -> None:
     reply = await assign(app, world, group, text)
     assert reply.splitlines()[0] == f"Recorded #1 for Alice: {recorded}"
+
+
+# --- 5: a time before "on the 4th" is part of the due date ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Book the hall for 2pm on the 4th",
+        "Book the hall at 2pm on the 4th",
+        "Book the hall 2pm on the 4th",
+        "Book the hall for 2 pm on the 4th",
+        "Book the hall by 2pm on the 4th",
+        "Book the hall on the 4th at 2pm",
+    ],
+)
+async def test_a_time_before_the_day_is_kept(
+    app: Application, world: World, group, text: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert reply.splitlines()[0] == "Recorded #1 for Alice: Book the hall — due Fri 4 Dec 14:00."
+
+
+async def test_a_day_after_a_time_word_that_is_no_time_stays_apart(
+    app: Application, world: World, group
+) -> None:
+    reply = await assign(app, world, group, "Print slides for the meeting on the 4th")
+    assert reply.splitlines()[0] == (
+        "Recorded #1 for Alice: Print slides for the meeting — due Fri 4 Dec."
+    )
