@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz, process
+
 from domain.due import Due
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -144,6 +146,13 @@ _COURTESY = re.compile(
     r"|cheers|if\s+possible|asap)[.!]*)+$",
     re.IGNORECASE,
 )
+# "by Friday at the latest", "by Friday latest": Friday. Only in a due clause: a title
+# may end "the latest".
+_LATEST = re.compile(r"\s+(?:at\s+(?:the\s+)?(?:very\s+)?)?latest$")
+# "early January", "late next month": no one day, so refused with the forms to use.
+_EARLY_LATE = re.compile(r"^(?P<when>early|late)\s+(?P<what>[a-z]+|next\s+month|this\s+month)$")
+# The words a typo in a due date is checked against, to say "did you mean Friday?".
+_SPELLINGS = (*_DAY_NAMES, *_MONTH_NAMES, "tomorrow", "christmas", "fortnight")
 # "first thing Monday" is Monday, as "Monday morning" is.
 _FIRST_THING = re.compile(r"^first\s+thing(?:\s+on)?\s+")
 # Words that name a day only each school (or area) knows.
@@ -161,6 +170,7 @@ _DATEPARSER_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(_NUMBERS
     "month", "months", "year", "years", "hour", "hours", "minute", "minutes", "after", "from",
     "fortnight", "morning", "afternoon", "evening", "night", "am", "pm", "weekend",
 ))  # fmt: skip
+_KNOWN_WORDS = _DATEPARSER_WORDS | frozenset(_SPELLINGS)
 MAX_DUE_CHARS = 64
 MAX_DUE_WORDS = 8
 # Further ahead is a typo (or a prank) that would break date arithmetic near year 9999.
@@ -326,7 +336,7 @@ def _clean(text: str) -> str:
     lowered = re.sub(r"(?<=[a-z])\.(?=\s|$)", "", lowered)
     lowered = re.sub(r"\bmid-", "mid ", lowered)
     lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
-    lowered = " ".join(lowered.split())
+    lowered = _LATEST.sub("", " ".join(lowered.split()))
     return _SPELLED_DAY.sub(lambda m: f"the {_ordinal_suffix(_spelled_day(m['word']))}", lowered)
 
 
@@ -426,7 +436,8 @@ def _fast_day(words: str, today: date, order: str, strict: bool) -> tuple[Found,
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1,
     "the day after tomorrow": 2, "day after tomorrow": 2, "a week today": 7,
-    "this time next week": 7, "a week tomorrow": 8, "a fortnight today": 14,
+    "this time next week": 7, "a week tomorrow": 8, "a fortnight today": 14, "tomoz": 1,
+    "2moro": 1, "2morrow": 1,
 }  # fmt: skip
 _END_ALIASES = {
     "eom": "month", "month end": "month", "eow": "week", "eoy": "year", "year end": "year",
@@ -617,12 +628,38 @@ def _periods(words: str, today: date, order: str, strict: bool) -> Found | None:
         if what in MONTHS:
             return _next_month_end(MONTHS[what], today, day=1), False
         return None
+    if match := _EARLY_LATE.match(words):
+        _vague_part_of_month(match, today)
     if _QUARTER.match(words) and not strict:  # "by Q2": the end of that quarter
         return _end_of(words, today)
     month = words.removeprefix("the ")
     if month in MONTHS and not strict:  # "by January": its first day
         return _next_month_end(MONTHS[month], today, day=1), True
     return None
+
+
+def _vague_part_of_month(match: re.Match[str], today: date) -> None:
+    """Refuse "early January" or "late next month", saying what to write instead: which
+    day they mean is anyone's guess (the 1st? the 7th? the 10th?), so none is guessed."""
+    what = match["what"].split()
+    if what[-1] == "month":
+        first = today.replace(day=1)
+        month = (_add_months(first, 1) if what[0] == "next" else first).month
+    elif what[0] in MONTHS:
+        month = MONTHS[what[0]]
+    else:
+        return
+    name = _MONTH_NAMES[month - 1].title()
+    if match["when"] == "early":
+        day = _next_month_end(month, today, day=7)
+        instead = f"'by {day.day} {day:%b}' or 'by mid-{name}'"
+    else:
+        day = _next_month_end(month, today, day=24)
+        instead = f"'by {day.day} {day:%b}' or 'by the end of {name}'"
+    raise DueDateError(
+        f"{match['when'].title()} {name} names no one day: say which, like {instead}",
+        understood=True,
+    )
 
 
 def _during(words: str, today: date, order: str, strict: bool) -> Found | None:
@@ -766,7 +803,32 @@ def _hour_or_day(original: str, number: int) -> DueDateError:
 
 
 def _unreadable(original: str, today: date) -> DueDateError:
-    return DueDateError(f"I couldn't read {_shown(original)!r} as a date. Try: {examples(today)}")
+    meant = did_you_mean(original)
+    question = f": did you mean {meant}?" if meant else "."
+    return DueDateError(
+        f"I couldn't read {_shown(original)!r} as a date{question} Try: {examples(today)}"
+    )
+
+
+def did_you_mean(text: str) -> str | None:
+    """``text`` with its misspelt day, month or "tomorrow" put right ("next Thurzday":
+    "next Thursday"), without the "by" before it; ``None`` when no word is a near miss.
+    Only a suggestion: the words are refused, never read as the guess."""
+    words = _shown(drop_courtesy(text)).split()
+    while words and _MARKER.match(words[0].lower()):
+        words = words[1:]
+    corrected, changed = [], False
+    for word in words:
+        bare = word.lower().strip(".,;:!?")
+        match = None
+        if len(bare) >= 4 and bare.isalpha() and bare not in _KNOWN_WORDS:
+            match = process.extractOne(bare, _SPELLINGS, scorer=fuzz.ratio, score_cutoff=80)
+        if match is None:
+            corrected.append(word)
+            continue
+        changed = True
+        corrected.append(match[0] if match[0] in ("tomorrow", "fortnight") else match[0].title())
+    return " ".join(corrected) if changed else None
 
 
 def _due(day: date, clock: time | None, original: str, local_now: datetime, zone: ZoneInfo) -> Due:

@@ -20,6 +20,7 @@ from register.dates import (
     MONTHS,
     WEEKDAYS,
     DueDateError,
+    did_you_mean,
     drop_courtesy,
     examples,
     parse_due,
@@ -53,16 +54,16 @@ _DATE_WORDS = (
 # The last word of a title that may end a due date written with no "by" before it; the
 # words from a day name to the end are tried only when the last word is one of these.
 _TAIL_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset((
-    "today", "tonight", "tomorrow", "tmrw", "tmr", "cob", "eod", "eow", "eom", "eoy",
+    "today", "tonight", "tomorrow", "tmrw", "tmr", "tomoz", "cob", "eod", "eow", "eom", "eoy",
     "play", "business", "day", "week", "weeks", "wks", "month", "months", "year", "time",
     "now", "fortnight", "quarter", "q1", "q2", "q3", "q4", "christmas", "xmas", "eve",
     "easter", "halloween", "noon", "midday", "midnight", "weekend", "end", "morning",
-    "afternoon", "evening",
+    "afternoon", "evening", "latest",
 ))  # fmt: skip
 # Words that, at the end of a title, are a date that can't be read unless something
 # else says otherwise: day names, today/tomorrow, holidays, numbers shaped like dates.
 _DATE_ENDINGS = frozenset(WEEKDAYS) | frozenset((
-    "today", "tonight", "tomorrow", "tmrw", "cob", "eod", "fortnight", "christmas", "xmas",
+    "today", "tonight", "tomorrow", "tmrw", "tomoz", "cob", "eod", "fortnight", "christmas", "xmas",
 ))  # fmt: skip
 _DATE_SHAPE = re.compile(  # "3.2" with no year is a number ("section 3.2"), not a date
     r"^(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}"
@@ -432,7 +433,9 @@ def _refuse_a_date_ending(words: list[str], today: date) -> None:
     )
     if looks:
         shown = " ".join(words[-2:] if _bare(words[-2]) in ("next", "this", "the") else words[-1:])
-        raise UsageError(f"I couldn't read {shown!r} as a date. Try: {examples(today)}")
+        meant = did_you_mean(shown)
+        question = f": did you mean {meant}?" if meant else "."
+        raise UsageError(f"I couldn't read {shown!r} as a date{question} Try: {examples(today)}")
 
 
 def _looks_like_a_date(words: list[str]) -> bool:

@@ -172,3 +172,68 @@ async def test_a_day_after_a_time_word_that_is_no_time_stays_apart(
     assert reply.splitlines()[0] == (
         "Recorded #1 for Alice: Print slides for the meeting — due Fri 4 Dec."
     )
+
+
+# --- 10: common UK phrasings are read; typos of day names get "did you mean" ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "recorded"),
+    [
+        ("Report by Friday latest", "Report — due Fri 27 Nov."),
+        ("Report by Friday at the latest", "Report — due Fri 27 Nov."),
+        ("Report by next Friday at the latest", "Report — due Fri 4 Dec."),
+        ("Report Friday at the latest", "Report — due Fri 27 Nov."),
+        ("Report by eod tomoz", "Report — due Fri 27 Nov."),
+        ("Report tomoz", "Report — due Fri 27 Nov."),
+    ],
+)
+async def test_uk_phrasings_are_read(
+    app: Application, world: World, group, text: str, recorded: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert reply.splitlines()[0] == f"Recorded #1 for Alice: {recorded}"
+
+
+@pytest.mark.parametrize(
+    ("text", "instead"),
+    [
+        ("Report by early January", "like 'by 7 Jan' or 'by mid-January'"),
+        ("Report by late January", "like 'by 24 Jan' or 'by the end of January'"),
+        ("Report early next month", "like 'by 7 Dec' or 'by mid-December'"),
+    ],
+)
+async def test_early_january_is_refused_with_what_to_write(
+    app: Application, world: World, group, text: str, instead: str
+) -> None:
+    """No one day is meant (the tuning corpus and the held-out one both refuse it), so none
+    is guessed; the refusal says what to write instead."""
+    reply = await assign(app, world, group, text)
+    assert "names no one day: say which, " + instead in reply
+    await nothing_recorded(app, world, group)
+
+
+@pytest.mark.parametrize("title", ["Read the latest", "Share the latest news"])
+async def test_latest_in_a_title_stays(app: Application, world: World, group, title: str) -> None:
+    reply = await assign(app, world, group, title)
+    assert reply.splitlines()[0] == f"Recorded #1 for Alice: {title} — no due date."
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("Report by Frday", "Friday"),
+        ("Report by next Thurzday", "next Thursday"),
+        ("Report on Frday", "Friday"),
+        ("Report next Wendsday", "next Wednesday"),
+        ("Report by 3pm Frday", "3pm Friday"),
+        ("Report by the 3rd of Janaury", "the 3rd of January"),
+        ("Report due tomorow", "tomorrow"),
+    ],
+)
+async def test_a_typo_of_a_day_name_is_refused_with_a_suggestion(
+    app: Application, world: World, group, text: str, meant: str
+) -> None:
+    reply = await assign(app, world, group, text)
+    assert f"did you mean {meant}?" in reply
+    await nothing_recorded(app, world, group)
