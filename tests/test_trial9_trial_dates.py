@@ -12,7 +12,7 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from localapi.world import World
 from tests.helpers import assign_mine as assign
-from tests.helpers import nothing_recorded
+from tests.helpers import nothing_recorded, say
 
 TRIAL_START = datetime(2026, 11, 26, 2, 42, tzinfo=UTC)  # Thu 26 Nov 2026, 02:42 in London
 
@@ -237,3 +237,18 @@ async def test_a_typo_of_a_day_name_is_refused_with_a_suggestion(
     reply = await assign(app, world, group, text)
     assert f"did you mean {meant}?" in reply
     await nothing_recorded(app, world, group)
+
+
+# --- 14: "/actions overdue please" is the overdue filter ------------------------------
+
+
+@pytest.mark.parametrize(
+    "arguments", ["overdue please", "overdue, please", "overdue pls", "please overdue"]
+)
+async def test_courtesy_words_around_a_filter_are_dropped(
+    app: Application, world: World, group, arguments: str
+) -> None:
+    await assign(app, world, group, "Send the minutes by today")
+    [reply] = await say(app, world, world.people[101], group, f"/actions {arguments}")
+    assert "I don't know the filter" not in reply.text
+    assert reply.text.startswith("Overdue actions: none.")
