@@ -116,8 +116,8 @@ _SPELLED_DAY = re.compile(
     + "|".join(w.replace(" ", "[\\s-]") for w in sorted(_ORDINAL_WORDS, key=len, reverse=True))
     + r")\b"
 )
-# "during next month", "in this month", "in the new year": some time in that period, so
-# due by its end (the new year: its first day, as "by the new year").
+# "in January", "during next month", "in the new year": some time in that period, so due
+# by its end (the new year: its first day, as "by the new year").
 _DURING = re.compile(
     r"^(?:in|during)\s+(?:the\s+month\s+of\s+)?(?:(?P<month>[a-z]+)|(?P<rel>this|next)\s+month"
     r"|(?P<holiday>(?:the\s+)?new\s+year))$"
@@ -311,9 +311,14 @@ def _read_due(
     if day_before:
         return Reading(due, f"I read {_shown(text)!r} as {due.describe(zone, now)}, the day before")
     if reader is _during and (period := _DURING.match(day_words)) and not period["holiday"]:
-        what = f"{period['rel']} month"
+        month = period["month"]
+        what = (
+            f"{period['rel']} month" if period["rel"] else _MONTH_NAMES[MONTHS[month] - 1].title()
+        )
         described = f"{due.describe(zone, now)}, the end of {what}"
         return Reading(due, f"I read {_shown(text)!r} as {described}")
+    if reader is _weekday and day == today:  # "on Thursday", said on a Thursday
+        return Reading(due, f"I read {_shown(text)!r} as today, {due.describe(zone, now)}")
     note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous or guessed else None
     return Reading(due, note)
 
@@ -672,7 +677,9 @@ def _during(words: str, today: date, order: str, strict: bool) -> Found | None:
     if match["rel"]:
         first = today.replace(day=1)
         return _month_end(_add_months(first, 1) if match["rel"] == "next" else first), True
-    return None
+    if match["month"] not in MONTHS:
+        return None
+    return _next_month_end(MONTHS[match["month"]], today), True
 
 
 def _holiday(words: str, today: date, order: str, strict: bool) -> Found | None:

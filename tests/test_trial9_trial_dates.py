@@ -252,3 +252,39 @@ async def test_courtesy_words_around_a_filter_are_dropped(
     [reply] = await say(app, world, world.people[101], group, f"/actions {arguments}")
     assert "I don't know the filter" not in reply.text
     assert reply.text.startswith("Overdue actions: none.")
+
+
+# --- 16: readings that could mean another day say how they were taken ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "recorded", "note"),
+    [
+        ("A11 on Thursday", "A11 — due Thu 26 Nov.", "I read 'on Thursday' as today, Thu 26 Nov."),
+        ("A11 by Thursday", "A11 — due Thu 26 Nov.", "I read 'by Thursday' as today, Thu 26 Nov."),
+        (
+            "Report in January",
+            "Report — due Sun 31 Jan 2027.",
+            "I read 'in January' as Sun 31 Jan 2027, the end of January.",
+        ),
+        (
+            "Report during Feb",
+            "Report — due Sun 28 Feb 2027.",
+            "I read 'during Feb' as Sun 28 Feb 2027, the end of February.",
+        ),
+    ],
+)
+async def test_a_reading_that_could_mean_another_day_says_so(
+    app: Application, world: World, group, text: str, recorded: str, note: str
+) -> None:
+    first, rest = lines(await assign(app, world, group, text))
+    assert first == f"Recorded #1 for Alice: {recorded}"
+    assert note in rest
+
+
+async def test_a_day_name_for_another_day_needs_no_note(
+    app: Application, world: World, group
+) -> None:
+    first, rest = lines(await assign(app, world, group, "A11 on Friday"))
+    assert first == "Recorded #1 for Alice: A11 — due Fri 27 Nov."
+    assert not any(line.startswith("I read") for line in rest)
