@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz, process
+
 from domain.due import Due
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -35,7 +37,8 @@ _BARE_HOUR = re.compile(r"\s+at\s+(?P<h>\d{1,2})$")
 _LEADING_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"(?:\s+|$)")
 _WHOLE_TIME = re.compile(r"^(?:at\s+)?" + _CLOCK + r"$")
 _NUMBER_WORDS = (
-    "a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of|couple"
+    "a couple of|a couple|couple of|couple|a|an|one|two|three|four|five|six|seven|eight|nine"
+    "|ten|eleven|twelve"
 )
 _IN = re.compile(
     r"^(?P<in>(?:in|within)\s+(?:the\s+next\s+)?)?"
@@ -92,8 +95,36 @@ _WORKING_DAY_END = re.compile(
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "couple": 2, "couple of": 2,
+    "couple": 2, "couple of": 2, "a couple": 2, "a couple of": 2,
 }  # fmt: skip
+# Days of the month in words ("the fifteenth", "the twenty-first"), read as "the 15th".
+_ORDINAL_WORDS = {
+    word: index
+    for index, word in enumerate(
+        (
+            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+            "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+            "twentieth"
+        ).split(),
+        1,
+    )
+}
+_ORDINAL_WORDS |= {f"twenty {word}": 20 + _ORDINAL_WORDS[word] for word in list(_ORDINAL_WORDS)[:9]}
+_ORDINAL_WORDS |= {"thirtieth": 30, "thirty first": 31}
+_SPELLED_DAY = re.compile(
+    r"\bthe\s+(?P<word>"
+    + "|".join(w.replace(" ", "[\\s-]") for w in sorted(_ORDINAL_WORDS, key=len, reverse=True))
+    + r")\b"
+)
+# "in January", "during next month", "in the new year": some time in that period, so due
+# by its end (the new year: its first day, as "by the new year").
+_DURING = re.compile(
+    r"^(?:in|during)\s+(?:the\s+month\s+of\s+)?(?:(?P<month>[a-z]+)|(?P<rel>this|next)\s+month"
+    r"|(?P<holiday>(?:the\s+)?new\s+year))$"
+)
+# The markers after which "next month" is its first day ("by next month"); with none, or
+# after "due" or "in", it is some time next month: due at its end.
+_BY_MARKERS = frozenset(("by", "b4", "before", "until", "till", "for", "no later than"))
 _HOLIDAYS = {
     "christmas": (12, 25), "xmas": (12, 25), "christmas day": (12, 25),
     "christmas eve": (12, 24), "boxing day": (12, 26), "new year": (1, 1),
@@ -115,6 +146,13 @@ _COURTESY = re.compile(
     r"|cheers|if\s+possible|asap)[.!]*)+$",
     re.IGNORECASE,
 )
+# "by Friday at the latest", "by Friday latest": Friday. Only in a due clause: a title
+# may end "the latest".
+_LATEST = re.compile(r"\s+(?:at\s+(?:the\s+)?(?:very\s+)?)?latest$")
+# "early January", "late next month": no one day, so refused with the forms to use.
+_EARLY_LATE = re.compile(r"^(?P<when>early|late)\s+(?P<what>[a-z]+|next\s+month|this\s+month)$")
+# The words a typo in a due date is checked against, to say "did you mean Friday?".
+_SPELLINGS = (*_DAY_NAMES, *_MONTH_NAMES, "tomorrow", "christmas", "fortnight")
 # "first thing Monday" is Monday, as "Monday morning" is.
 _FIRST_THING = re.compile(r"^first\s+thing(?:\s+on)?\s+")
 # Words that name a day only each school (or area) knows.
@@ -132,6 +170,7 @@ _DATEPARSER_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(_NUMBERS
     "month", "months", "year", "years", "hour", "hours", "minute", "minutes", "after", "from",
     "fortnight", "morning", "afternoon", "evening", "night", "am", "pm", "weekend",
 ))  # fmt: skip
+_KNOWN_WORDS = _DATEPARSER_WORDS | frozenset(_SPELLINGS)
 MAX_DUE_CHARS = 64
 MAX_DUE_WORDS = 8
 # Further ahead is a typo (or a prank) that would break date arithmetic near year 9999.
@@ -234,7 +273,8 @@ def _read_due(
     cleaned = _clean(text)
     if len(cleaned) > MAX_DUE_CHARS or cleaned.count(" ") >= MAX_DUE_WORDS:
         raise DueDateError(too_long)
-    cleaned, before = _strip_markers(cleaned)  # "due by Friday", "before Friday"
+    cleaned, markers = _strip_markers(cleaned)  # "due by Friday", "before Friday"
+    before = "before" in markers
     if not cleaned:
         raise DueDateError("the due date is empty")
     if _HALF_TERM.search(cleaned):
@@ -252,6 +292,10 @@ def _read_due(
         clock = None
     day_words = _PART_OF_DAY.sub("", _WORKING_DAY_END.sub("", day_words)).strip()
     day_words = _FIRST_THING.sub("", _MARKER.sub("", day_words, count=1))  # "3pm on Friday"
+    if clock is None and re.fullmatch(r"[0-9]{1,2}", day_words) and 1 <= int(day_words) <= 31:
+        raise _hour_or_day(text, int(day_words))
+    if day_words == "this month" or (day_words == "next month" and _BY_MARKERS.isdisjoint(markers)):
+        day_words = f"in {day_words}"  # some time in it: due at its end
     fast = _fast_day(day_words, today, order, strict) if day_words else ((today, False), _relative)
     if fast is None:
         if strict or not slow or not _dateparser_might_read(cleaned):
@@ -266,6 +310,15 @@ def _read_due(
         return Reading(due, f"I read {_shown(text)!r} as the end of {due.describe(zone, now)}")
     if day_before:
         return Reading(due, f"I read {_shown(text)!r} as {due.describe(zone, now)}, the day before")
+    if reader is _during and (period := _DURING.match(day_words)) and not period["holiday"]:
+        month = period["month"]
+        what = (
+            f"{period['rel']} month" if period["rel"] else _MONTH_NAMES[MONTHS[month] - 1].title()
+        )
+        described = f"{due.describe(zone, now)}, the end of {what}"
+        return Reading(due, f"I read {_shown(text)!r} as {described}")
+    if reader is _weekday and day == today:  # "on Thursday", said on a Thursday
+        return Reading(due, f"I read {_shown(text)!r} as today, {due.describe(zone, now)}")
     note = f"I read {_shown(text)!r} as {due.describe(zone, now)}" if ambiguous or guessed else None
     return Reading(due, note)
 
@@ -288,7 +341,19 @@ def _clean(text: str) -> str:
     lowered = re.sub(r"(?<=[a-z])\.(?=\s|$)", "", lowered)
     lowered = re.sub(r"\bmid-", "mid ", lowered)
     lowered = re.sub(r"'s(?=\s|$)|(?<=s)'(?=\s|$)", "", lowered)
-    return " ".join(lowered.split())
+    lowered = _LATEST.sub("", " ".join(lowered.split()))
+    return _SPELLED_DAY.sub(lambda m: f"the {_ordinal_suffix(_spelled_day(m['word']))}", lowered)
+
+
+def _spelled_day(words: str) -> int:
+    """The day "fifteenth" or "twenty-first" names."""
+    return _ORDINAL_WORDS[" ".join(words.replace("-", " ").split())]
+
+
+def _ordinal_suffix(day: int) -> str:
+    """15 as "15th", 1 as "1st", 22 as "22nd"."""
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 def drop_courtesy(text: str) -> str:
@@ -296,17 +361,16 @@ def drop_courtesy(text: str) -> str:
     return _COURTESY.sub("", text)
 
 
-def _strip_markers(cleaned: str) -> tuple[str, bool]:
-    """``cleaned`` without up to two leading markers ("due by"), and whether one was
-    "before"."""
-    before = False
+def _strip_markers(cleaned: str) -> tuple[str, list[str]]:
+    """``cleaned`` without up to two leading markers ("due by"), and those markers."""
+    markers = []
     for _ in range(2):
         match = _MARKER.match(cleaned)
         if match is None:
             break
-        before = before or match.group().strip() == "before"
+        markers.append(" ".join(match.group().split()))
         cleaned = cleaned[match.end() :]
-    return cleaned, before
+    return cleaned, markers
 
 
 def _dateparser_might_read(words: str) -> bool:
@@ -377,7 +441,8 @@ def _fast_day(words: str, today: date, order: str, strict: bool) -> tuple[Found,
 _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1,
     "the day after tomorrow": 2, "day after tomorrow": 2, "a week today": 7,
-    "this time next week": 7, "a week tomorrow": 8, "a fortnight today": 14,
+    "this time next week": 7, "a week tomorrow": 8, "a fortnight today": 14, "tomoz": 1,
+    "2moro": 1, "2morrow": 1,
 }  # fmt: skip
 _END_ALIASES = {
     "eom": "month", "month end": "month", "eow": "week", "eoy": "year", "year end": "year",
@@ -412,11 +477,12 @@ def _relative(words: str, today: date, order: str, strict: bool) -> Found | None
             f"{_shown(words)!r} is more than {MAX_YEARS_AHEAD} years away; give a nearer date",
             understood=True,
         )
+    rough = "couple" in match["n"]  # "a couple of weeks": two, and the reply says so
     if match["unit"] == "day":
-        return today + timedelta(days=count), False
+        return today + timedelta(days=count), rough
     if match["unit"] in ("week", "wk", "fortnight"):
-        return today + timedelta(weeks=count * (2 if match["unit"] == "fortnight" else 1)), False
-    return _add_months(today, count), False
+        return today + timedelta(weeks=count * (2 if match["unit"] == "fortnight" else 1)), rough
+    return _add_months(today, count), rough
 
 
 def _weekday(words: str, today: date, order: str, strict: bool) -> Found | None:
@@ -567,12 +633,53 @@ def _periods(words: str, today: date, order: str, strict: bool) -> Found | None:
         if what in MONTHS:
             return _next_month_end(MONTHS[what], today, day=1), False
         return None
+    if match := _EARLY_LATE.match(words):
+        _vague_part_of_month(match, today)
     if _QUARTER.match(words) and not strict:  # "by Q2": the end of that quarter
         return _end_of(words, today)
     month = words.removeprefix("the ")
     if month in MONTHS and not strict:  # "by January": its first day
         return _next_month_end(MONTHS[month], today, day=1), True
     return None
+
+
+def _vague_part_of_month(match: re.Match[str], today: date) -> None:
+    """Refuse "early January" or "late next month", saying what to write instead: which
+    day they mean is anyone's guess (the 1st? the 7th? the 10th?), so none is guessed."""
+    what = match["what"].split()
+    if what[-1] == "month":
+        first = today.replace(day=1)
+        month = (_add_months(first, 1) if what[0] == "next" else first).month
+    elif what[0] in MONTHS:
+        month = MONTHS[what[0]]
+    else:
+        return
+    name = _MONTH_NAMES[month - 1].title()
+    if match["when"] == "early":
+        day = _next_month_end(month, today, day=7)
+        instead = f"'by {day.day} {day:%b}' or 'by mid-{name}'"
+    else:
+        day = _next_month_end(month, today, day=24)
+        instead = f"'by {day.day} {day:%b}' or 'by the end of {name}'"
+    raise DueDateError(
+        f"{match['when'].title()} {name} names no one day: say which, like {instead}",
+        understood=True,
+    )
+
+
+def _during(words: str, today: date, order: str, strict: bool) -> Found | None:
+    """in January, during next month, in this month (the end of it); in the new year."""
+    match = _DURING.match(words)
+    if match is None:
+        return None
+    if match["holiday"]:
+        return _holiday("new year", today, order, strict)
+    if match["rel"]:
+        first = today.replace(day=1)
+        return _month_end(_add_months(first, 1) if match["rel"] == "next" else first), True
+    if match["month"] not in MONTHS:
+        return None
+    return _next_month_end(MONTHS[match["month"]], today), True
 
 
 def _holiday(words: str, today: date, order: str, strict: bool) -> Found | None:
@@ -599,6 +706,7 @@ _READERS: tuple[Reader, ...] = (
     _day_and_month,
     _weekday_and_date,
     _periods,
+    _during,
     _holiday,
 )
 
@@ -686,8 +794,48 @@ def _iso_moment(cleaned: str, original: str, local_now: datetime, zone: ZoneInfo
     return Reading(due, f"I read {_shown(original)!r} as {due.describe(zone, local_now)}")
 
 
+def _hour_or_day(original: str, number: int) -> DueDateError:
+    """A bare "by 9" could be 9am or the 9th: ask which rather than guess (a guess of the 9th of
+    this month was "in the past" at 02:42 on the 26th). Not ``understood``: "Book a table
+    for 9" keeps its number in the title."""
+    shown = _shown(drop_courtesy(original))
+    lead = shown[: -len(str(number))] if shown.endswith(str(number)) else "by "
+    day = _ordinal_suffix(number)
+    hour = f"{number}am" if number <= 12 else f"{number}:00" if number <= 23 else None
+    if hour is None:
+        return DueDateError(f"{shown!r} could be the {day}: say '{lead}the {day}'")
+    return DueDateError(
+        f"{shown!r} could be {hour} or the {day}: say '{lead}{hour}' or '{lead}the {day}'"
+    )
+
+
 def _unreadable(original: str, today: date) -> DueDateError:
-    return DueDateError(f"I couldn't read {_shown(original)!r} as a date. Try: {examples(today)}")
+    meant = did_you_mean(original)
+    question = f": did you mean {meant}?" if meant else "."
+    return DueDateError(
+        f"I couldn't read {_shown(original)!r} as a date{question} Try: {examples(today)}"
+    )
+
+
+def did_you_mean(text: str) -> str | None:
+    """``text`` with its misspelt day, month or "tomorrow" put right ("next Thurzday":
+    "next Thursday"), without the "by" before it; ``None`` when no word is a near miss.
+    Only a suggestion: the words are refused, never read as the guess."""
+    words = _shown(drop_courtesy(text)).split()
+    while words and _MARKER.match(words[0].lower()):
+        words = words[1:]
+    corrected, changed = [], False
+    for word in words:
+        bare = word.lower().strip(".,;:!?")
+        match = None
+        if len(bare) >= 4 and bare.isalpha() and bare not in _KNOWN_WORDS:
+            match = process.extractOne(bare, _SPELLINGS, scorer=fuzz.ratio, score_cutoff=80)
+        if match is None:
+            corrected.append(word)
+            continue
+        changed = True
+        corrected.append(match[0] if match[0] in ("tomorrow", "fortnight") else match[0].title())
+    return " ".join(corrected) if changed else None
 
 
 def _due(day: date, clock: time | None, original: str, local_now: datetime, zone: ZoneInfo) -> Due:

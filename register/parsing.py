@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
@@ -20,6 +20,7 @@ from register.dates import (
     MONTHS,
     WEEKDAYS,
     DueDateError,
+    did_you_mean,
     drop_courtesy,
     examples,
     parse_due,
@@ -53,16 +54,16 @@ _DATE_WORDS = (
 # The last word of a title that may end a due date written with no "by" before it; the
 # words from a day name to the end are tried only when the last word is one of these.
 _TAIL_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset((
-    "today", "tonight", "tomorrow", "tmrw", "tmr", "cob", "eod", "eow", "eom", "eoy",
+    "today", "tonight", "tomorrow", "tmrw", "tmr", "tomoz", "cob", "eod", "eow", "eom", "eoy",
     "play", "business", "day", "week", "weeks", "wks", "month", "months", "year", "time",
     "now", "fortnight", "quarter", "q1", "q2", "q3", "q4", "christmas", "xmas", "eve",
     "easter", "halloween", "noon", "midday", "midnight", "weekend", "end", "morning",
-    "afternoon", "evening",
+    "afternoon", "evening", "latest",
 ))  # fmt: skip
 # Words that, at the end of a title, are a date that can't be read unless something
 # else says otherwise: day names, today/tomorrow, holidays, numbers shaped like dates.
 _DATE_ENDINGS = frozenset(WEEKDAYS) | frozenset((
-    "today", "tonight", "tomorrow", "tmrw", "cob", "eod", "fortnight", "christmas", "xmas",
+    "today", "tonight", "tomorrow", "tmrw", "tomoz", "cob", "eod", "fortnight", "christmas", "xmas",
 ))  # fmt: skip
 _DATE_SHAPE = re.compile(  # "3.2" with no year is a number ("section 3.2"), not a date
     r"^(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}"
@@ -78,6 +79,8 @@ _COUNTING_NOUNS = frozenset((
     "recommendations", "table", "tables", "figure", "figures", "phase", "phases",
     "stage", "stages", "module", "modules",
 ))  # fmt: skip
+# Words a time of day may follow before "on <day>" ("for 2pm on the 4th", "at noon on Friday").
+_BEFORE_A_TIME = frozenset(("for", "at", "noon", "midday"))
 _PAIR = re.compile(r"^\d{1,2}[/.]\d{1,2}$")
 # A date after these is what the action is about, not when it is due ("the minutes
 # from Tuesday", "notes on last week").
@@ -332,6 +335,7 @@ def split_due(
         return _title(words[:index]), clause
     if len(words) < 2 or _counted(words):
         return text, None
+    _refuse_a_start(words, now, zone, order)
     could_end_a_date = _bare(words[-1]) in _TAIL_WORDS or _has_digit(words[-1])
     for size in range(min(_LONGEST_FORM, len(words) - 1) if could_end_a_date else 0, 0, -1):
         if _bare(words[-size - 1]) in _NOT_DUE_AFTER:
@@ -350,22 +354,48 @@ def split_due(
     return text, None
 
 
+def _refuse_a_start(words: list[str], now: datetime, zone: ZoneInfo, order: str) -> None:
+    """Refuse a title that ends "after <a date>" ("Review the budget after Christmas"):
+    that says when to start, and a due date read from it would be wrong while a title
+    keeping it would hide a date. "… after Christmas by 8 Jan" records it with its due date."""
+    for size in range(1, min(_LONGEST_FORM, len(words) - 1) + 1):
+        if _bare(words[-size - 1]) != "after":
+            continue
+        clause = " ".join(words[-size:])
+        try:
+            start = read_due(clause, now, zone, slow=False, order=order).due.day_in(zone)
+        except DueDateError as error:
+            if not error.understood or error.past:  # "… after last week": what it is about
+                continue
+            raise UsageError(str(error)) from None  # "after 31/02": no such day
+        later = start + timedelta(days=14)
+        after = " ".join(words[-size - 1 :])
+        raise UsageError(
+            f"{after!r} says when to start, not when it is due: add by when, like "
+            f"'… {after} by {later.day} {later:%b}'."
+        )
+
+
 def _from_strong_marker(
     words: list[str], index: int, clause: str, now: datetime, zone: ZoneInfo, order: str
 ) -> tuple[int, str]:
     """A clause read from a weak marker, taken from a "by" one or two words before it when
     the longer clause reads too ("by 3pm on Friday" rather than "on Friday", "by the week
-    commencing 7 Dec")."""
-    starts = [s for s in (index - 1, index - 2) if s >= 0]
-    start = next((s for s in starts if words[s].lower().lstrip("([") in STRONG_MARKERS), -1)
-    if start < 0:
-        return index, clause
-    longer = " ".join(words[start:]).lstrip("([")
-    try:
-        read_due(longer, now, zone, slow=False, order=order)
-    except DueDateError:
-        return index, clause
-    return start, longer
+    commencing 7 Dec"), or from a time of day just before it ("for 2pm on the 4th", "at
+    2 pm on the 4th"): the furthest such start that reads."""
+    for start in range(max(0, index - 3), index):
+        first = words[start].lower().lstrip("([")
+        strong = first in STRONG_MARKERS
+        if not strong and first not in _BEFORE_A_TIME and not _has_digit(first):
+            continue
+        longer = " ".join(words[start:]).lstrip("([")
+        try:
+            reading = read_due(longer, now, zone, slow=False, order=order)
+        except DueDateError:
+            continue
+        if (strong and start >= index - 2) or reading.due.at is not None:
+            return start, longer
+    return index, clause
 
 
 def _title(words: list[str]) -> str:
@@ -403,7 +433,9 @@ def _refuse_a_date_ending(words: list[str], today: date) -> None:
     )
     if looks:
         shown = " ".join(words[-2:] if _bare(words[-2]) in ("next", "this", "the") else words[-1:])
-        raise UsageError(f"I couldn't read {shown!r} as a date. Try: {examples(today)}")
+        meant = did_you_mean(shown)
+        question = f": did you mean {meant}?" if meant else "."
+        raise UsageError(f"I couldn't read {shown!r} as a date{question} Try: {examples(today)}")
 
 
 def _looks_like_a_date(words: list[str]) -> bool:

@@ -30,7 +30,7 @@ from domain.model import (
 from domain.recurrence import Recurrence
 from formatting.html import clip
 from register.batch import BatchLine, line_error
-from register.dates import DueDateError, horizon, parse_due
+from register.dates import DueDateError, drop_courtesy, horizon, parse_due
 from register.matching import best_matches
 from register.parsing import (
     MAX_USERNAME,
@@ -57,6 +57,10 @@ COORDINATORS = "coordinators (the group's admins and people named with /coordina
 MAX_OPEN_ACTIONS = 500
 CLOSE_NAME = 75  # rapidfuzz ratio from which an unseen @name may be a typo of a known one
 UTC_ZONE = ZoneInfo("UTC")
+
+
+# "/actions please overdue": the courtesy before a filter (after it, drop_courtesy).
+_PLEASE_FIRST = re.compile(r"^(?:please|pls|plz)\b[\s,]*", re.IGNORECASE)
 
 
 class RegisterError(Exception):
@@ -582,8 +586,9 @@ class Register:
     async def listing(
         self, scope: ChatScope, query: str, now: datetime
     ) -> tuple[str, list[Action]]:
-        """``/actions [overdue | done | @user | partner]``: a heading and the actions."""
-        words = query.strip()
+        """``/actions [overdue | done | @user | partner]``: a heading and the actions
+        (courtesy words around the filter dropped: "overdue please")."""
+        words = _PLEASE_FIRST.sub("", drop_courtesy(query.strip())).strip()
         lowered = words.lower()
         if not words:
             return "Open actions", await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
