@@ -23,7 +23,14 @@ from telegram.helpers import mention_html
 
 from app.context import AccordContext
 from formatting.html import escape
-from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
+from handlers.actions import (
+    PICK_QUESTION,
+    act_on,
+    action_keyboard,
+    record_update,
+    reopen_keyboard,
+    reply_closed,
+)
 from handlers.common import (
     STALE_BUTTON,
     chat_scope,
@@ -133,7 +140,9 @@ class _ReplyToReminder(filters.MessageFilter):
 
 
 class _ReplyToGroupReminder(filters.MessageFilter):
-    """Text replying to Accord's group reminder about one action."""
+    """Text replying to Accord's group reminder about one action, or to any message of
+    Accord's whose buttons are about one action (a reminder whose Done was pressed keeps
+    a Reopen button, so a reply to it still reaches the action)."""
 
     def filter(self, message: Message) -> bool:
         replied = message.reply_to_message
@@ -142,8 +151,21 @@ class _ReplyToGroupReminder(filters.MessageFilter):
         return bool(
             replied.from_user is not None
             and replied.from_user.is_bot
-            and reminded_number(replied.text or "") is not None
+            and replied_number(replied) is not None
         )
+
+
+def replied_number(replied: Message) -> int | None:
+    """The one action a group message of Accord's is about: named by its text (a
+    reminder) or by its buttons, when they are all about one action of this chat."""
+    number = reminded_number(replied.text or "")
+    if number is not None:
+        return number
+    about = _actions_of(replied.reply_markup)
+    if len(about) == 1:
+        [(number, group_id)] = about
+        return number if group_id is None else None
+    return None
 
 
 def reminded_number(text: str) -> int | None:
@@ -227,7 +249,8 @@ async def press(update: Update, context: AccordContext) -> None:
         line += f" ({escape(scope.title)})"
     text = f"{line}\n<i>{escape(actor.name)}: {escape(toast)}</i>"
     try:
-        markup = None if action.status.closed else action_keyboard(number, group_id)
+        keyboard = reopen_keyboard if action.status.closed else action_keyboard
+        markup = keyboard(number, group_id)  # a closed one keeps Reopen: replies still reach it
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest:
         pass  # the message is too old to edit: the toast said it all
@@ -356,7 +379,7 @@ async def group_reminder_reply(update: Update, context: AccordContext) -> None:
     user = update.effective_user
     if replied is None or replied.from_user is None or user is None:
         return
-    number = reminded_number(replied.text or "")
+    number = replied_number(replied)
     if replied.from_user.id != context.bot.id or number is None:
         return
     await _group_note(update, context, number, message.text or "")
@@ -388,4 +411,11 @@ async def _remote_note(
     assert user is not None
     scope, actor = await group_scope(context, group_id, user)
     op, note = done_or_note(text)
-    await reply(update, await act_on(context, scope, actor, op, number, note, remote=True))
+    try:
+        answer = await act_on(context, scope, actor, op, number, note, remote=True)
+    except ClosedError as closed:  # closed already, maybe by a Done pressed by mistake
+        if op == "done":
+            raise
+        await reply_closed(update, closed, number, group_id)
+        return
+    await reply(update, answer)

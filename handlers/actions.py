@@ -512,14 +512,20 @@ async def reply_closed(
 ) -> None:
     """An update for a closed action: point to /reopen, with a Reopen button (in a
     private chat, the button carries the group, checked again on press)."""
-    where = f":{chat_id}" if chat_id is not None else ""
     await reply(
         update,
         f"{escape(str(closed))} If it isn't, reopen it: /reopen {number} (or press "
         "Reopen), then add your note.",
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Reopen", callback_data=f"act:reopen:{number}{where}")]]
-        ),
+        reply_markup=reopen_keyboard(number, chat_id),
+    )
+
+
+def reopen_keyboard(number: int, chat_id: int | None = None) -> InlineKeyboardMarkup:
+    """One Reopen button for closed action ``#number`` (in a private chat, of group
+    ``chat_id``, which the button carries, checked again on press)."""
+    where = f":{chat_id}" if chat_id is not None else ""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Reopen", callback_data=f"act:reopen:{number}{where}")]]
     )
 
 

@@ -1,0 +1,84 @@
+"""Trial 9 (new-user trial), findings about replies, buttons, the console, the rate
+limit, pasted minutes, /done with several numbers, check-ins, /timezone, /help and
+pending owners: each quoted case, through the offline Application."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from telegram.ext import Application
+
+from app.clock import FrozenClock
+from app.context import services_of
+from app.lifecycle import feed
+from domain.model import Status
+from handlers.nudges import run_tick
+from localapi.world import SentMessage, SimChat, World
+from tests.helpers import press, say, toasts
+
+THURSDAY_0900 = datetime(2026, 11, 26, 9, tzinfo=UTC)
+
+pytestmark = pytest.mark.settings(WRITE_BURST="100")
+
+
+async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
+    clock.advance(moment - clock.now())
+    await run_tick(app)
+
+
+async def status_of(app: Application, chat: SimChat, number: int) -> Status:
+    action = await services_of(app).register.actions.get(chat.chat_id, number)
+    assert action is not None
+    return action.status
+
+
+async def reply_to(
+    app: Application, world: World, person, chat: SimChat, message: SentMessage, text: str
+) -> list[SentMessage]:
+    """``person`` replies ``text`` to ``message``; the bot messages that it caused."""
+    before = len(world.bot_messages())
+    await feed(app, world.user_says(person, chat, text, reply_to=message.message_id))
+    return world.bot_messages()[before:]
+
+
+# --- 1: a reply to a reminder after its Done button was pressed ------------------------
+
+
+async def test_a_reply_to_a_group_reminder_after_done_says_it_is_done(
+    app, world, group, clock
+) -> None:
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, group, "/assign @carol Send the minutes by friday")
+    await tick_at(app, clock, THURSDAY_0900)
+    [reminder] = [m for m in world.bot_messages(group.chat_id) if "reminder" in m.text]
+    await press(app, world, carol, reminder, "Done")
+    assert toasts(world)[-1] == "#1 is done."
+    [answer] = await reply_to(
+        app, world, carol, group, reminder, "sorry, pressed that by mistake - not done yet"
+    )
+    assert answer.text.startswith("#1 is already done. If it isn't, reopen it")
+    assert [label for label, _ in answer.buttons()] == ["Reopen"]
+    await press(app, world, carol, answer, "Reopen")
+    assert await status_of(app, group, 1) is Status.OPEN
+
+
+async def test_a_reply_to_a_private_reminder_after_done_says_it_is_done(
+    app, world, group, clock
+) -> None:
+    alice, dave = world.people[101], world.people[104]
+    private = world.private_chat(dave)
+    await say(app, world, dave, private, "/start")
+    await say(app, world, alice, group, "/assign @dave_k Post the notice by friday")
+    await tick_at(app, clock, THURSDAY_0900)
+    [reminder] = [m for m in world.bot_messages(private.chat_id) if "#1" in m.text]
+    await press(app, world, dave, reminder, "Done")
+    assert [label for label, _ in reminder.buttons()] == ["Reopen"]
+    [answer] = await reply_to(app, world, dave, private, reminder, "done, posted it")
+    assert answer.text.startswith("#1 is already done.")
+    [answer] = await reply_to(
+        app, world, dave, private, reminder, "actually still waiting on the printer"
+    )
+    assert answer.text.startswith("#1 is already done. If it isn't, reopen it")
+    await press(app, world, dave, answer, "Reopen")
+    assert await status_of(app, group, 1) is Status.OPEN
