@@ -106,6 +106,12 @@ class Owner:
         return self.user_id is None
 
 
+def owner_of(action: Action) -> Owner:
+    """The owner an action was recorded with: an "Already recorded" reply names them,
+    not whoever sent the message again."""
+    return Owner(action.owner_user_id, action.owner_handle, action.owner_name)
+
+
 @dataclass(frozen=True)
 class Assigned:
     """The outcome of ``/assign``."""
@@ -160,7 +166,7 @@ class Register:
         await self._check_unseen(scope, owner, new.due)
         new = replace(new, source_message_id=source_message_id)
         action, created = await self.actions.create(new, now)
-        return Assigned(action, created, owner)
+        return Assigned(action, created, owner if created else owner_of(action))
 
     async def assign_many(
         self,
@@ -187,7 +193,7 @@ class Register:
         await self._require_room(scope, len(prepared))
         recorded = await self.actions.create_many([new for new, _ in prepared], now)
         return [
-            Assigned(action, created, owner)
+            Assigned(action, created, owner if created else owner_of(action))
             for (action, created), (_, owner) in zip(recorded, prepared, strict=True)
         ]
 
@@ -210,7 +216,7 @@ class Register:
         action, created = await self.actions.create(
             replace(new, source_message_id=source_message_id), now
         )
-        return Assigned(action, created, owner)
+        return Assigned(action, created, owner if created else owner_of(action))
 
     async def _assignable(self, scope: ChatScope, actor: Actor, ref: OwnerRef) -> Owner:
         owner = await self.resolve_owner(ref, actor)

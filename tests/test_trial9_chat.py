@@ -4,7 +4,8 @@ pending owners: each quoted case, through the offline Application."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram.ext import Application
@@ -12,6 +13,7 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
+from console.terminal import run_console
 from domain.model import Status
 from handlers.nudges import run_tick
 from localapi.world import SentMessage, SimChat, World
@@ -82,3 +84,31 @@ async def test_a_reply_to_a_private_reminder_after_done_says_it_is_done(
     assert answer.text.startswith("#1 is already done. If it isn't, reopen it")
     await press(app, world, dave, answer, "Reopen")
     assert await status_of(app, group, 1) is Status.OPEN
+
+
+# --- 4: a restarted console; "Already recorded" names the action's owner ---------------
+
+
+async def test_already_recorded_names_the_actions_owner_not_the_sender(
+    app, world, group, clock
+) -> None:
+    alice = world.people[101]
+    [first] = await say(app, world, alice, group, "/assign @bobby_p Send the MOU draft to legal")
+    assert first.text.startswith("Recorded #1 for Bob")
+    sent = [m for m in world.messages if m.chat_id == group.chat_id and m.sender_id == 101]
+    clock.advance(timedelta(days=3))  # the redelivery guard has forgotten the message
+    world.number_messages_from(group.chat_id, sent[-1].message_id)  # its id comes again
+    [again] = await say(app, world, alice, group, "/assign me Check pages 3/4 of the plan")
+    assert again.text.startswith("Already recorded as #1 for Bob: Send the MOU draft to legal")
+
+
+async def test_a_restarted_console_numbers_messages_after_the_last_session(settings) -> None:
+    await run_console(
+        settings, stdin=io.StringIO("/assign me Send the MOU draft\n"), out=io.StringIO()
+    )
+    out = io.StringIO()
+    await run_console(
+        settings, stdin=io.StringIO("/assign me Check pages 3/4 of the plan\n"), out=out
+    )
+    assert "Recorded #2 for Alice" in out.getvalue()
+    assert "Already recorded" not in out.getvalue()
