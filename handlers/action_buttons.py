@@ -16,13 +16,21 @@ from __future__ import annotations
 import contextlib
 import re
 
-from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 from telegram.helpers import mention_html
 
 from app.context import AccordContext
-from formatting.html import escape
+from domain.model import Action
+from formatting.html import clip, escape
 from handlers.actions import (
     PICK_QUESTION,
     act_on,
@@ -59,6 +67,7 @@ DONE_WORD = re.compile(
     r"[\s,.:;!—–-]*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+MAX_DONE_CHOICES = 10  # buttons offered for a private "done …" that names no action
 # A group reminder about one action, addressed to its owner (nudges/compose.py reminder).
 GROUP_REMINDER = re.compile(r"^(?:reminder: )?#(\d{1,9}) ")
 
@@ -90,6 +99,15 @@ def register(application: Application) -> None:
             & ~filters.COMMAND
             & filters.UpdateType.MESSAGE,
             reminder_reply,
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.Regex(DONE_WORD)
+            & filters.ChatType.PRIVATE
+            & ~filters.COMMAND
+            & filters.UpdateType.MESSAGE,
+            private_done,
         )
     )
 
@@ -383,6 +401,57 @@ async def group_reminder_reply(update: Update, context: AccordContext) -> None:
     if replied.from_user.id != context.bot.id or number is None:
         return
     await _group_note(update, context, number, message.text or "")
+
+
+@friendly_errors
+async def private_done(update: Update, context: AccordContext) -> None:
+    """ "done, sent it yesterday" sent in the private chat, not as a reply: which action?
+    A Done button for each open action of the person's (checked again on press), and
+    the command with their note. Nothing is closed on a guess."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    assert user is not None
+    _, note = done_or_note(message.text or "")
+    actions = await context.services.register.of_person(user.id, None)
+    if not actions:
+        await reply(update, "You own no open actions in any of your partnership groups.")
+        return
+    several_groups = len({a.chat_id for a in actions}) > 1
+    shown = actions[:MAX_DONE_CHOICES]
+
+    def label(action: Action) -> str:
+        where = f" ({action.chat_title or 'a group'})" if several_groups else ""
+        return clip(f"#{action.number} Done{where}", 60)
+
+    def button(action: Action, text: str) -> list[InlineKeyboardButton]:
+        data = f"act:done:{action.number}:{action.chat_id}"
+        return [InlineKeyboardButton(text, callback_data=data)]
+
+    command = f"/done {actions[0].number}" + (f" {note}" if note else "")
+    if len(actions) == 1:
+        [action] = actions
+        await reply(
+            update,
+            f"Is that about <b>#{action.number}</b> {escape(action.title)} "
+            f"({escape(action.chat_title or 'a group')})? Press Done to close it, or send "
+            f"{escape(command)} (or reply “done …” to its reminder).",
+            reply_markup=InlineKeyboardMarkup([button(action, "Done")]),
+        )
+        return
+    lines = [
+        f"<b>#{a.number}</b> {escape(a.title)} ({escape(a.chat_title or 'a group')})" for a in shown
+    ]
+    await reply(
+        update,
+        "\n".join(
+            [
+                "Which action is done? Press its button, or send /done &lt;#&gt; with your "
+                f"note, e.g. {escape(command)} (or reply “done …” to its reminder).",
+                *lines,
+            ]
+        ),
+        reply_markup=InlineKeyboardMarkup([button(a, label(a)) for a in shown]),
+    )
 
 
 def done_or_note(text: str) -> tuple[str, str]:

@@ -112,3 +112,45 @@ async def test_a_restarted_console_numbers_messages_after_the_last_session(setti
     )
     assert "Recorded #2 for Alice" in out.getvalue()
     assert "Already recorded" not in out.getvalue()
+
+
+# --- 6: "done, sent it yesterday" in the private chat, not as a reply -----------------
+
+
+async def test_a_private_done_message_points_to_closing_the_action(app, world, group) -> None:
+    alice, dave = world.people[101], world.people[104]
+    private = world.private_chat(dave)
+    await say(app, world, dave, private, "/start")
+    await say(app, world, alice, group, "/assign @carol Collect the figures")
+    await say(app, world, alice, group, "/assign @dave_k Draft the carers' survey")
+    [answer] = await say(app, world, dave, private, "done, sent it yesterday")
+    assert answer.text.startswith(
+        "Is that about #2 Draft the carers' survey (Partners for Health)? Press Done to "
+        "close it, or send /done 2 sent it yesterday"
+    )
+    assert [label for label, _ in answer.buttons()] == ["Done"]
+    await press(app, world, dave, answer, "Done")
+    assert await status_of(app, group, 2) is Status.DONE
+
+
+async def test_a_private_done_message_with_several_actions_lists_them(app, world, group) -> None:
+    alice, dave = world.people[101], world.people[104]
+    private = world.private_chat(dave)
+    await say(app, world, dave, private, "/start")
+    await say(app, world, alice, group, "/assign @dave_k Draft the survey")
+    await say(app, world, alice, group, "/assign @dave_k Book the room")
+    [answer] = await say(app, world, dave, private, "Done!")
+    assert answer.text.startswith("Which action is done? Press its button, or send /done")
+    assert [label for label, _ in answer.buttons()] == ["#1 Done", "#2 Done"]
+    await press(app, world, dave, answer, "#2 Done")
+    assert await status_of(app, group, 2) is Status.DONE
+    assert await status_of(app, group, 1) is Status.OPEN
+    assert [label for label, _ in answer.buttons()] == ["#1 Done"]
+
+
+async def test_a_private_done_message_with_no_actions_says_so(app, world, group) -> None:
+    dave = world.people[104]
+    private = world.private_chat(dave)
+    await say(app, world, dave, private, "/start")
+    [answer] = await say(app, world, dave, private, "done, sent it yesterday")
+    assert answer.text.startswith("You own no open actions")
