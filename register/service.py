@@ -668,12 +668,18 @@ class Register:
         open_actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
         return best_matches(words, open_actions)
 
+    async def who_closed(self, scope: ChatScope, words: str) -> list[Action]:
+        """Closed actions whose titles match ``words`` best: "who is responsible for the
+        MOU?" when that action is done is answered with it, not with guidance."""
+        closed = await self.actions.in_chat(scope.chat_id, frozenset(Status) - OPEN_STATUSES)
+        return best_matches(words, closed)
+
     async def responsibilities(
-        self, scope: ChatScope, subject: str, now: datetime, overdue: bool = False
+        self, scope: ChatScope, subject: str
     ) -> tuple[str, list[Action]] | None:
-        """ "What is HSCB responsible for?", "what does Bob own?": the open (or overdue)
-        actions of the partner or person ``subject`` names, with the /actions filter
-        that lists them; ``None`` when it names neither. A partner is matched as
+        """ "What is HSCB responsible for?", "what does Bob own?": the open actions of
+        the partner or person ``subject`` names, with the /actions filter that lists
+        them; ``None`` when it names neither. A partner is matched as
         /actions matches one (its name, or words starting words of only its name); a
         person by @name, or by @name or first name among the people seen here."""
         person: PersonRecord | None = None
@@ -697,8 +703,6 @@ class Register:
                 scope.chat_id, OPEN_STATUSES, owner_user_id=person.user_id
             )
             label = f"@{person.username}" if person.username else person.display_name
-        if overdue:
-            found = [a for a in found if a.is_overdue(now, scope.zone)]
         return label, found
 
     # --- partners and coordinators --------------------------------------------------------

@@ -154,3 +154,27 @@ async def test_a_private_done_message_with_no_actions_says_so(app, world, group)
     await say(app, world, dave, private, "/start")
     [answer] = await say(app, world, dave, private, "done, sent it yesterday")
     assert answer.text.startswith("You own no open actions")
+
+
+# --- 7: register questions: nothing overdue; an action that is done ------------------
+
+
+async def test_nothing_overdue_for_a_partner_says_how_many_are_open(app, world, group) -> None:
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, group, "/partner add Northgate Food Bank")
+    await say(app, world, carol, group, "/join food bank")
+    for title in ("Collect the figures", "Book the van", "Count the stock"):
+        await say(app, world, alice, group, f"/assign @carol {title} by 31/12")
+    [answer] = await say(app, world, carol, group, "@accord_bot what's overdue for the food bank?")
+    assert answer.text == (
+        "Overdue for Northgate Food Bank\nNothing overdue (3 open: /actions Northgate Food Bank)."
+    )
+
+
+async def test_who_is_responsible_for_a_done_action_says_it_is_done(app, world, group) -> None:
+    alice, bob = world.people[101], world.people[102]
+    await say(app, world, alice, group, "/assign @bobby_p Send the MOU to legal")
+    await say(app, world, bob, group, "/done 1")
+    [answer] = await say(app, world, alice, group, "@accord_bot who is responsible for the MOU?")
+    assert answer.text.startswith("Who owns “MOU”\nNo open action matches; closed:\n")
+    assert "#1 Send the MOU to legal — Bob · done" in answer.text
