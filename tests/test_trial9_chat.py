@@ -178,3 +178,35 @@ async def test_who_is_responsible_for_a_done_action_says_it_is_done(app, world, 
     [answer] = await say(app, world, alice, group, "@accord_bot who is responsible for the MOU?")
     assert answer.text.startswith("Who owns “MOU”\nNo open action matches; closed:\n")
     assert "#1 Send the MOU to legal — Bob · done" in answer.text
+
+
+# --- 8: the rate limit: reads answered, every refused change accounted for ------------
+
+
+@pytest.mark.settings(WRITE_BURST="3", WRITE_RATE_PER_MINUTE="30")
+async def test_changes_refused_while_waiting_are_listed_when_the_limit_lifts(
+    app, world, group, clock
+) -> None:
+    alice = world.people[101]
+    for n in range(1, 4):
+        await say(app, world, alice, group, f"/assign me Task {n}")
+    [refused] = await say(app, world, alice, group, "/assign me Task 4")
+    assert refused.text == (
+        "That's a lot of changes at once. Try again in 2 seconds: this one was not recorded, "
+        "nor will others sent before then be. (Several actions can go in one /assign, "
+        "one a line.)"
+    )
+    assert await say(app, world, alice, group, "/assign me Task 5") == []
+    [listing] = await say(app, world, alice, group, "/actions")  # reads are not limited
+    assert "Task 3" in listing.text
+    [mine] = await say(app, world, alice, group, "/mine")
+    assert "Task 3" in mine.text
+    assert await say(app, world, alice, group, "/done 1") == []
+    clock.advance(timedelta(minutes=1))
+    [missed, recorded] = await say(app, world, alice, group, "/assign me Task 6")
+    assert missed.text == (
+        "Not recorded while you were asked to wait (2): /assign me Task 5; /done 1. "
+        "Send them again if they're still needed."
+    )
+    assert recorded.text.startswith("Recorded #4 for Alice: Task 6")
+    assert await status_of(app, group, 1) is Status.OPEN
