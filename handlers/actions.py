@@ -34,7 +34,15 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
-from register.batch import MAX_LINES, BatchLine, parse_line, split_lines
+from register.batch import (
+    MAX_LINES,
+    BatchLine,
+    RawLine,
+    named_first,
+    parse_line,
+    split_lines,
+    starts_with_an_owner,
+)
 from register.dates import DueDateError, read_due
 from register.parsing import (
     NO_TITLE,
@@ -290,8 +298,10 @@ async def assign_lines(
     if from_reply and replied is not None:
         text, mentions = replied.text or replied.caption or "", text_mentions(replied)
     batch = []
-    for raw in split_lines(text, mentions, from_reply=from_reply):
-        batch.append(parse_line(raw, now, scope.zone, scope.date_order))
+    lines = split_lines(text, mentions, from_reply=from_reply)
+    for raw in lines.taken:
+        suggestion = "" if starts_with_an_owner(raw) else await as_owned(context, scope, raw)
+        batch.append(parse_line(raw, now, scope.zone, scope.date_order, suggestion))
         await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
     source = message.message_id
     if from_reply and replied is not None:
@@ -315,19 +325,35 @@ async def assign_lines(
         if created
         else "Already recorded:"
     )
-    lines = [heading]
+    out = [heading]
     for asked, result in zip(batch, results, strict=True):
-        lines.append(assigned_line(result, scope.zone, now))
+        out.append(assigned_line(result, scope.zone, now))
         note = due_note(asked.request.due_text, scope, now) if result.created else None
         if note:
-            lines.append(f"  {escape(note)}.")
+            out.append(f"  {escape(note)}.")
     pending = sorted({r.owner.name for r in results if r.owner.pending})
     if pending:
-        lines.append(
+        out.append(
             f"I haven't seen {escape(', '.join(pending))} write here yet: the actions are "
             "theirs, and I'll link them as soon as they send a command or reply to me."
         )
-    await reply(update, "\n".join(lines))
+    for raw in lines.skipped:  # a line of minutes that names its owner by first name
+        if suggestion := await as_owned(context, scope, raw):
+            out.append(
+                f"Line {raw.number} ({escape(clip(raw.text, 40))}) was skipped: it doesn't "
+                f"start with @name or me. To record it: /assign {escape(suggestion)}"
+            )
+    await reply(update, "\n".join(out))
+
+
+async def as_owned(context: AccordContext, scope: ChatScope, line: RawLine) -> str:
+    """``@dave_k chase the invoice`` for a line "Dave to chase the invoice" when one
+    person seen here is called Dave; else empty."""
+    named = named_first(line)
+    if named is None:
+        return ""
+    username = await context.services.register.username_of(scope, named[0])
+    return f"@{username} {named[1]}" if username else ""
 
 
 def minutes_line(line: BatchLine, author: User | None) -> BatchLine:

@@ -705,6 +705,12 @@ class Register:
             label = f"@{person.username}" if person.username else person.display_name
         return label, found
 
+    async def username_of(self, scope: ChatScope, name: str) -> str | None:
+        """The @name of the one person seen here whose first name (or @name) is ``name``:
+        "Dave to chase the invoice" can then be offered as "@dave_k chase the invoice"."""
+        person = _first_named(await self.people.known_in(scope.chat_id), name)
+        return person.username if person is not None else None
+
     # --- partners and coordinators --------------------------------------------------------
 
     async def add_partner(

@@ -210,3 +210,37 @@ async def test_changes_refused_while_waiting_are_listed_when_the_limit_lifts(
     )
     assert recorded.text.startswith("Recorded #4 for Alice: Task 6")
     assert await status_of(app, group, 1) is Status.OPEN
+
+
+# --- 9: pasted minutes: a skipped line is named; a line naming a first name -----------
+
+
+async def test_pasted_minutes_name_a_line_skipped_for_a_first_name(app, world, group) -> None:
+    alice, dave = world.people[101], world.people[104]
+    minutes = (
+        "Actions from today\n"
+        "@carol Collect the figures\n"
+        "Dave to chase the invoice\n"
+        "me Book the room"
+    )
+    await say(app, world, dave, group, minutes)
+    pasted = next(m for m in world.messages if m.text == minutes)
+    [answer] = await reply_to(app, world, alice, group, pasted, "/assign")
+    assert answer.text.startswith("Recorded 2 actions:")
+    assert answer.text.endswith(
+        "Line 3 (Dave to chase the invoice) was skipped: it doesn't start with @name or "
+        "me. To record it: /assign @dave_k chase the invoice"
+    )
+
+
+async def test_a_several_line_assign_suggests_the_username_without_the_usage(
+    app, world, group
+) -> None:
+    alice = world.people[101]
+    [answer] = await say(
+        app, world, alice, group, "/assign\n@carol Collect the figures\nDave to chase the invoice"
+    )
+    assert answer.text == (
+        "Line 2 (Dave to chase the invoice): 'Dave' is not a person: start with @name or me. "
+        "Did you mean @dave_k chase the invoice?\nNothing was recorded."
+    )
