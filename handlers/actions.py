@@ -490,7 +490,8 @@ async def done_several(
         try:
             lines.append(await act_on(context, scope, actor, "done", number, note))
         except (UsageError, RegisterError) as error:
-            lines.append(f"#{number}: {escape(str(error))}")
+            said = str(error)  # "#1 is already done." starts with its number already
+            lines.append(escape(said if said.startswith(f"#{number} ") else f"#{number}: {said}"))
     closed = sum(line.startswith("Done:") for line in lines)
     of = "" if closed == len(numbers) else f" of {len(numbers)}"
     await reply(update, "\n".join([f"Closed {closed}{of} actions:", *lines]))

@@ -244,3 +244,21 @@ async def test_a_several_line_assign_suggests_the_username_without_the_usage(
         "Line 2 (Dave to chase the invoice): 'Dave' is not a person: start with @name or me. "
         "Did you mean @dave_k chase the invoice?\nNothing was recorded."
     )
+
+
+# --- 11: /done with several numbers names each action once ----------------------------
+
+
+async def test_done_several_again_names_each_action_once(app, world, group) -> None:
+    alice = world.people[101]
+    for title in ("One", "Two", "Three"):
+        await say(app, world, alice, group, f"/assign me {title}")
+    await say(app, world, alice, group, "/done 1 2 3")
+    [again] = await say(app, world, alice, group, "/done 1 2 3 4")
+    assert again.text.splitlines() == [
+        "Closed 0 of 4 actions:",
+        "#1 is already done.",
+        "#2 is already done.",
+        "#3 is already done.",
+        "#4: There is no action #4 in this chat. See /actions.",
+    ]
