@@ -262,3 +262,38 @@ async def test_done_several_again_names_each_action_once(app, world, group) -> N
         "#3 is already done.",
         "#4: There is no action #4 in this chat. See /actions.",
     ]
+
+
+# --- 12: a check-in's answered or closed rows leave its buttons ------------------------
+
+
+def labels(message: SentMessage) -> list[str]:
+    return [label for label, _ in message.buttons()]
+
+
+async def test_a_group_checkin_drops_answered_and_closed_rows(app, world, group) -> None:
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, group, "/assign @carol Collect the figures by 31/12")
+    await say(app, world, alice, group, "/assign @carol Book the van by 31/12")
+    await say(app, world, alice, group, "/checkin")
+    [checkin] = [m for m in world.bot_messages(group.chat_id) if m.text.startswith("Check-in")]
+    await say(app, world, carol, group, "/done 2")
+    await press(app, world, carol, checkin, "#2 Blocked")
+    assert toasts(world)[-1] == "#2 is already done."
+    assert not any(label.startswith("#2 ") for label in labels(checkin))
+    await press(app, world, carol, checkin, "#1 On track")
+    assert toasts(world)[-1] == "#1: on track. Thanks!"
+    assert labels(checkin) == []
+    assert await status_of(app, group, 2) is Status.DONE
+
+
+async def test_a_private_checkin_drops_the_answered_row(app, world, group) -> None:
+    alice, bob = world.people[101], world.people[102]
+    await say(app, world, bob, world.private_chat(bob), "/start")
+    await say(app, world, alice, group, "/assign @bobby_p Draft the bid by 31/12")
+    await say(app, world, alice, group, "/assign @bobby_p Book the hall by 31/12")
+    await say(app, world, alice, group, "/checkin")
+    [checkin] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")]
+    await press(app, world, bob, checkin, "#2 Done")
+    assert labels(checkin) == ["#1 On track", "#1 At risk", "#1 Blocked", "#1 Done"]
+    assert await status_of(app, group, 2) is Status.DONE
