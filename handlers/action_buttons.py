@@ -57,7 +57,10 @@ from register.render import action_line, due_text
 from register.service import ClosedError, NotAllowedError, RegisterError
 
 # A private chat's buttons carry their group's id after the number.
-BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
+# A Snooze button carries a stamp of the due date its message showed (domain.due.stamp).
+BUTTON = re.compile(
+    r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?(?::s([0-9a-f]{1,8}))?$"
+)
 PICK = re.compile(r"^pk:(-\d{1,15})$")
 UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b(?: in (.+?) — reply)?")
 CARRIED = re.compile(r"^/(done|update|reopen) (\d{1,9})(?: (.*))?$", re.DOTALL)
@@ -233,7 +236,7 @@ async def press(update: Update, context: AccordContext) -> None:
             action = await register_.reopen(scope, actor, number, now)
             toast = f"#{number} is open again."
         elif operation == "snooze":
-            action = await register_.snooze(scope, actor, number, now)
+            action = await register_.snooze(scope, actor, number, now, shown=match.group(4))
             toast = f"#{number} is now due {action.due.describe(scope.zone, now)}."  # type: ignore[union-attr]
         else:
             await register_.updatable(scope, actor, number)
@@ -267,8 +270,11 @@ async def press(update: Update, context: AccordContext) -> None:
         line += f" ({escape(scope.title)})"
     text = f"{line}\n<i>{escape(actor.name)}: {escape(toast)}</i>"
     try:
-        keyboard = reopen_keyboard if action.status.closed else action_keyboard
-        markup = keyboard(number, group_id)  # a closed one keeps Reopen: replies still reach it
+        markup = (  # a closed one keeps Reopen: replies to it still reach the action
+            reopen_keyboard(number, group_id)
+            if action.status.closed
+            else action_keyboard(number, action.due, group_id)
+        )
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest:
         pass  # the message is too old to edit: the toast said it all

@@ -15,6 +15,7 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update, U
 from telegram.ext import Application
 
 from app.context import AccordContext
+from domain.due import Due, stamp
 from domain.model import Action, Actor, ChatScope, OwnerRef
 from domain.recurrence import RecurrenceError
 from formatting.html import clip, escape
@@ -118,16 +119,20 @@ MAX_PICKS = 20  # groups offered (Telegram allows 100 buttons)
 MAX_CARRIED = 3500  # a command carried in the question, which must stay one message
 
 
-def action_keyboard(number: int, chat_id: int | None = None) -> InlineKeyboardMarkup:
+def action_keyboard(
+    number: int, due: Due | None, chat_id: int | None = None
+) -> InlineKeyboardMarkup:
     """Done / Update / Snooze for action ``#number`` (in a private chat, of group
-    ``chat_id``, which the buttons carry)."""
+    ``chat_id``, which the buttons carry); Snooze carries the ``due`` date shown."""
     where = f":{chat_id}" if chat_id is not None else ""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton("Done", callback_data=f"act:done:{number}{where}"),
                 InlineKeyboardButton("Update", callback_data=f"act:update:{number}{where}"),
-                InlineKeyboardButton("Snooze 1 week", callback_data=f"act:snooze:{number}{where}"),
+                InlineKeyboardButton(
+                    "Snooze 1 week", callback_data=f"act:snooze:{number}{where}:s{stamp(due)}"
+                ),
             ]
         ]
     )
@@ -206,7 +211,7 @@ async def assign(update: Update, context: AccordContext) -> None:
     await reply(
         update,
         assigned_text(result, scope, now, note),
-        reply_markup=action_keyboard(result.action.number),
+        reply_markup=action_keyboard(result.action.number, result.action.due),
     )
 
 

@@ -37,7 +37,7 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from domain.due import day_label
+from domain.due import day_label, stamp
 from domain.model import OPEN_STATUSES, Action
 from domain.schedule import DEFAULT_CHECKIN, DEFAULT_DIGEST, QuietHours, Schedule
 from formatting.html import MESSAGE_LIMIT, escape, split_message
@@ -648,7 +648,7 @@ class NudgeEngine:
                 row
                 for item in part
                 for row in reminder_buttons(
-                    item.action.number,
+                    item.action,
                     item.action.chat_id,
                     len(due) > 1,
                     group=item.nudge.chat.title if several_groups else None,
@@ -812,12 +812,14 @@ GROUP_LABEL = 14  # characters of a group's title on a button
 
 
 def reminder_buttons(
-    number: int, chat_id: int | None, numbered: bool = False, group: str | None = None
+    action: Action, chat_id: int | None, numbered: bool = False, group: str | None = None
 ) -> Buttons:
-    """Done / Update / Snooze for action ``#number``: in a private chat the buttons carry
+    """Done / Update / Snooze for ``action`` (Snooze carries the due date shown, so a
+    double tap moves it once): in a private chat the buttons carry
     its group ``chat_id``, in the group itself (``None``) they act there. ``numbered``
     labels them "#3 Done" (a message about several actions), and ``group`` "Partners #3
     Done" (several groups' actions: each has its own #3)."""
+    number, due = action.number, action.due
     where = f":{chat_id}" if chat_id is not None else ""
     label = f"#{number} " if numbered or group else ""
     if group:
@@ -827,14 +829,14 @@ def reminder_buttons(
         [
             (f"{label}Done", f"act:done:{number}{where}"),
             (f"{label}Update", f"act:update:{number}{where}"),
-            (f"{label}Snooze 1 week", f"act:snooze:{number}{where}"),
+            (f"{label}Snooze 1 week", f"act:snooze:{number}{where}:s{stamp(due)}"),
         ]
     ]
 
 
 def _group_buttons(actions: list[Action]) -> Buttons:
     """A group reminder's buttons: a row for each action, numbered if there are several."""
-    return [row for a in actions for row in reminder_buttons(a.number, None, len(actions) > 1)]
+    return [row for a in actions for row in reminder_buttons(a, None, len(actions) > 1)]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from domain.due import Due
+from domain.due import Due, stamp
 from domain.model import (
     MAX_NOTE,
     OPEN_STATUSES,
@@ -515,13 +515,21 @@ class Register:
             raise RegisterError(f"#{number} is already due {due.describe(scope.zone, now)}.")
         return await self._set_due(action, actor, due, now)
 
-    async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
+    async def snooze(
+        self, scope: ChatScope, actor: Actor, number: int, now: datetime, shown: str | None = None
+    ) -> Action:
         """Push the due date a week later (a week from today if it had none, or if a
         week later would still be past: snoozing never leaves an action overdue). Its
         owner may snooze it, as their reminders offer; other due-date changes (/due) are
-        for coordinators."""
+        for coordinators. ``shown``: the stamp of the due date the pressed message showed;
+        if it has moved since (a double tap), nothing changes."""
         action = await self._open_action(scope, number)
         self._require_owner_or_coordinator(action, actor, "snooze")
+        if shown is not None and shown != stamp(action.due):
+            when = action.due.describe(scope.zone, now) if action.due else "undated"
+            raise RegisterError(
+                f"#{number} is already due {when}: it was moved since. Nothing changed."
+            )
         if action.due is not None and action.due.later(SNOOZE).deadline(scope.zone) > now:
             due = action.due.later(SNOOZE)
             if due.day_in(scope.zone) > horizon(now, scope.zone):

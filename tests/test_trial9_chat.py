@@ -297,3 +297,39 @@ async def test_a_private_checkin_drops_the_answered_row(app, world, group) -> No
     await press(app, world, bob, checkin, "#2 Done")
     assert labels(checkin) == ["#1 On track", "#1 At risk", "#1 Blocked", "#1 Done"]
     assert await status_of(app, group, 2) is Status.DONE
+
+
+# --- 13: a double tap on Snooze moves the date once ---------------------------------
+
+
+async def test_a_double_tapped_snooze_moves_the_date_once(app, world, group, clock) -> None:
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, group, "/assign @carol Send the minutes by friday")
+    await tick_at(app, clock, THURSDAY_0900)
+    [reminder] = [m for m in world.bot_messages(group.chat_id) if "reminder" in m.text]
+    tapped = dict(reminder.buttons())["Snooze 1 week"]
+    await feed(app, world.user_presses(carol, reminder, tapped))
+    assert toasts(world)[-1] == "#1 is now due Fri 4 Dec."
+    await feed(app, world.user_presses(carol, reminder, tapped))  # the second tap
+    assert toasts(world)[-1] == "#1 is already due Fri 4 Dec: it was moved since. Nothing changed."
+    action = await services_of(app).register.actions.get(group.chat_id, 1)
+    assert action.due.on.isoformat() == "2026-12-04"
+    await press(app, world, carol, reminder, "Snooze 1 week")  # the message shows Fri 4 Dec
+    assert toasts(world)[-1] == "#1 is now due Fri 11 Dec."
+
+
+async def test_a_double_tapped_snooze_in_the_private_chat_moves_the_date_once(
+    app, world, group, clock
+) -> None:
+    alice, dave = world.people[101], world.people[104]
+    await say(app, world, dave, world.private_chat(dave), "/start")
+    await say(app, world, alice, group, "/assign @dave_k Post the notice by friday")
+    await tick_at(app, clock, THURSDAY_0900)
+    [reminder] = [m for m in world.bot_messages(dave.user_id) if "#1" in m.text]
+    tapped = dict(reminder.buttons())["Snooze 1 week"]
+    await feed(app, world.user_presses(dave, reminder, tapped))
+    await feed(app, world.user_presses(dave, reminder, tapped))
+    assert toasts(world)[-2:] == [
+        "#1 is now due Fri 4 Dec.",
+        "#1 is already due Fri 4 Dec: it was moved since. Nothing changed.",
+    ]
