@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from app.context import AccordContext, services_of
 from app.ratelimit import FAN_OUT
-from config.settings import validate_timezone
+from config.settings import read_timezone
 from domain.due import day_label
 from domain.model import Status
 from formatting.html import escape
@@ -227,13 +227,15 @@ async def timezone(update: Update, context: AccordContext) -> None:
         return
     await _require_coordinator(update, context, "change the timezone")
     try:
-        name = validate_timezone(text.strip())
+        name, note = read_timezone(text.strip())
     except ValueError as error:
         raise UsageError(str(error)) from None
     await context.services.chats.update_settings(scope.chat_id, timezone=name)
     await _engine(context).replan(scope.chat_id, context.services.clock.now())
     await reply(
-        update, f"Timezone set to {escape(name)}.\n" + await describe_nudges(context, scope.chat_id)
+        update,
+        f"Timezone set to {escape(name)}{f' ({escape(note)})' if note else ''}.\n"
+        + await describe_nudges(context, scope.chat_id),
     )
 
 

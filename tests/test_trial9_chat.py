@@ -333,3 +333,21 @@ async def test_a_double_tapped_snooze_in_the_private_chat_moves_the_date_once(
         "#1 is now due Fri 4 Dec.",
         "#1 is already due Fri 4 Dec: it was moved since. Nothing changed.",
     ]
+
+
+# --- 15: /timezone CET ------------------------------------------------------------
+
+
+async def test_timezone_takes_an_abbreviation_as_the_place_that_keeps_it(app, world, group) -> None:
+    alice = world.people[101]
+    [answer] = await say(app, world, alice, group, "/timezone CET")
+    assert answer.text.startswith(
+        "Timezone set to Europe/Paris (I read CET as Europe/Paris, which keeps summer time)."
+    )
+    [shown] = await say(app, world, alice, group, "/timezone")
+    assert shown.text.startswith("This chat's timezone is Europe/Paris.")
+
+
+async def test_timezone_still_takes_utc_as_it_is(app, world, group) -> None:
+    [answer] = await say(app, world, world.people[101], group, "/timezone UTC")
+    assert answer.text.startswith("Timezone set to UTC.")
