@@ -351,3 +351,13 @@ async def test_timezone_takes_an_abbreviation_as_the_place_that_keeps_it(app, wo
 async def test_timezone_still_takes_utc_as_it_is(app, world, group) -> None:
     [answer] = await say(app, world, world.people[101], group, "/timezone UTC")
     assert answer.text.startswith("Timezone set to UTC.")
+
+
+# --- 17: /help lists itself plainly ------------------------------------------------
+
+
+async def test_help_lists_itself_plainly(app, world, group) -> None:
+    alice = world.people[101]
+    [listing] = await say(app, world, alice, world.private_chat(alice), "/help")
+    assert "/help — The commands you can use here; /help assign for one of them" in listing.text
+    assert "/help assign — The commands" not in listing.text
