@@ -43,6 +43,7 @@ from domain.schedule import DEFAULT_CHECKIN, DEFAULT_DIGEST, QuietHours, Schedul
 from formatting.html import MESSAGE_LIMIT, escape, split_message
 from nudges.compose import (
     MAX_CHECKIN_ACTIONS,
+    UNSEEN_AFTER,
     Due,
     checkin_group,
     checkin_private,
@@ -425,6 +426,7 @@ class NudgeEngine:
             now,
             chat.last_digest_at,
             late_note,
+            frozenset(a.number for a in await self._long_unseen(actions, now)),
         )
         if not messages:
             return Outcome.EMPTY
@@ -435,6 +437,20 @@ class NudgeEngine:
             chat_id = target  # a migrated chat's digest goes on in its new home
         await self.chats.update_settings(chat_id, last_digest_at=now)
         return Outcome.LATE if late_note else Outcome.SENT
+
+    async def _long_unseen(self, actions: list[Action], now: datetime) -> list[Action]:
+        """The open actions whose owner is an @name not seen write here in the
+        ``UNSEEN_AFTER`` since it was named their owner (at creation or a /reassign)."""
+        found = []
+        for action in actions:
+            if action.owner_user_id is not None or action.status.closed:
+                continue
+            if action.created_at > now - UNSEEN_AFTER:
+                continue
+            named = [e.at for e in await self.actions.history(action) if e.kind == "owner"]
+            if max(named, default=action.created_at) <= now - UNSEEN_AFTER:
+                found.append(action)
+        return found
 
     async def _owners(self, chat_id: int) -> dict[tuple[int | None, str], list[Action]]:
         """The chat's open actions by owner."""
@@ -465,6 +481,13 @@ class NudgeEngine:
         if chat is None:
             return Outcome.EMPTY
         by_owner = await self._owners(chat_id)
+        all_open = [a for owned in by_owner.values() for a in owned]
+        unseen = await self._long_unseen(all_open, now)
+        for key, owned in list(by_owner.items()):  # never seen here: not asked, named once
+            if not (owned := [a for a in owned if a not in unseen]):
+                del by_owner[key]
+            else:
+                by_owner[key] = owned
         if not by_owner:
             return Outcome.EMPTY
         in_group: Owners = []
@@ -487,7 +510,7 @@ class NudgeEngine:
                 private.append(outcome)
                 in_group.extend(fallback)
         if in_group:
-            return await self._group_checkin(chat_id, in_group, now, outbox, late_note)
+            return await self._group_checkin(chat_id, in_group, now, outbox, late_note, unseen)
         arrived = [o for o in private if o in (Outcome.SENT, Outcome.LATE)]
         return arrived[0] if arrived else (private[0] if private else Outcome.EMPTY)
 
@@ -528,14 +551,21 @@ class NudgeEngine:
         return await self._group_checkin(chat_id, owners, now, outbox, late_note)
 
     async def _group_checkin(
-        self, chat_id: int, owners: Owners, now: datetime, outbox: Outbox, late_note: str | None
+        self,
+        chat_id: int,
+        owners: Owners,
+        now: datetime,
+        outbox: Outbox,
+        late_note: str | None,
+        unseen: list[Action] | None = None,
     ) -> Outcome:
         """One group message (split if long) mentioning every owner in ``owners``, with
-        status buttons when they fit in one message, else a pointer to the commands."""
+        status buttons when they fit in one message, else a pointer to the commands;
+        owners not seen for a while (``unseen``) named once, not asked."""
         chat = await self.chats.get(chat_id)
         shown = [a for _, _, owned in owners for a in owned[:MAX_CHECKIN_ACTIONS]]
         buttons = len(shown) * len(CHECKIN_ANSWERS) <= MAX_BUTTONS
-        text = checkin_group(owners, self.zone_of(chat), now, buttons)
+        text = checkin_group(owners, self.zone_of(chat), now, buttons, unseen)
         if late_note:
             text = f"<i>{escape(late_note)}</i>\n{text}"
         parts = split_message(text)

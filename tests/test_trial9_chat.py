@@ -361,3 +361,53 @@ async def test_help_lists_itself_plainly(app, world, group) -> None:
     [listing] = await say(app, world, alice, world.private_chat(alice), "/help")
     assert "/help — The commands you can use here; /help assign for one of them" in listing.text
     assert "/help assign — The commands" not in listing.text
+
+
+# --- 19: an owner not seen for a week is named once, not mentioned every time -----------
+
+
+def sent_html(world: World, chat_id: int, starts: str) -> list[str]:
+    """The HTML of the bot's messages to ``chat_id`` whose text starts with ``starts``."""
+    return [
+        params["text"]
+        for method, params in world.calls
+        if method == "sendMessage"
+        and int(params["chat_id"]) == chat_id
+        and str(params.get("text", "")).startswith(starts)
+    ]
+
+
+async def test_an_owner_unseen_for_a_week_is_named_once_in_the_digest(
+    app, world, group, clock
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/assign @nobodyknown Chase the council by friday")
+    await say(app, world, alice, group, "/assign @carol Collect the figures by friday")
+    await say(app, world, alice, group, "/digest")
+    [first] = sent_html(world, group.chat_id, "<b>Digest")
+    assert "Not seen yet" not in first  # named two minutes ago: not yet a worry
+    clock.advance(timedelta(days=8))
+    await say(app, world, alice, group, "/digest")
+    [_, later] = sent_html(world, group.chat_id, "<b>Digest")
+    assert "#1 Chase the council — <code>@nobodyknown</code>" in later
+    assert later.count("@nobodyknown") == 2  # its line, and the line below: never a mention
+    assert later.endswith(
+        "<b>Not seen yet</b>: <code>@nobodyknown</code> (#1) has not written here since "
+        "being named a week or more ago. A coordinator can give it to someone here: "
+        "/reassign 1 @name"
+    )
+
+
+async def test_an_owner_unseen_for_a_week_is_left_out_of_group_checkins(
+    app, world, group, clock
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/assign @nobodyknown Chase the council by 31/12")
+    await say(app, world, alice, group, "/assign @carol Collect the figures by 31/12")
+    clock.advance(timedelta(days=8))
+    await say(app, world, alice, group, "/checkin")
+    [checkin] = sent_html(world, group.chat_id, "Check-in for")
+    assert "nobodyknown" not in checkin.split("\n")[0]
+    assert "Not seen yet</b>: <code>@nobodyknown</code> (#1)" in checkin
+    [message] = [m for m in world.bot_messages(group.chat_id) if m.text.startswith("Check-in")]
+    assert not any(label.startswith("#1 ") for label in labels(message))
