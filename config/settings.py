@@ -135,7 +135,7 @@ def read_timezone(name: str) -> tuple[str, str | None]:
     wanted = name.strip()
     zone = _ABBREVIATIONS.get(wanted.lower()) if wanted.upper() not in ("UTC", "GMT") else None
     if zone is not None:
-        return zone, f"I read {wanted} as {zone}, which keeps summer time"
+        return zone, f"read from {wanted}, with summer time"
     return validate_timezone(wanted), None
 
 

@@ -341,9 +341,7 @@ async def test_a_double_tapped_snooze_in_the_private_chat_moves_the_date_once(
 async def test_timezone_takes_an_abbreviation_as_the_place_that_keeps_it(app, world, group) -> None:
     alice = world.people[101]
     [answer] = await say(app, world, alice, group, "/timezone CET")
-    assert answer.text.startswith(
-        "Timezone set to Europe/Paris (I read CET as Europe/Paris, which keeps summer time)."
-    )
+    assert answer.text.startswith("Timezone set to Europe/Paris (read from CET, with summer time).")
     [shown] = await say(app, world, alice, group, "/timezone")
     assert shown.text.startswith("This chat's timezone is Europe/Paris.")
 
