@@ -5,8 +5,9 @@ Each person may make ``burst`` changes at once; their bucket then refills at
 so tests move time instead of sleeping. Only people who used a token recently are
 remembered: a bucket that has refilled is the same as no bucket and is dropped.
 
-A refusal is told once per wait (:meth:`Throttle.first_refusal`): a person who keeps
-sending during it gets silence, so refusals cannot flood a chat either.
+A refusal is told once per wait (:meth:`Throttle.first_refusal`), so refusals cannot
+flood a chat either; what else was refused during the wait is kept (a few, clipped) and
+told with their next change (:meth:`Throttle.missed`): nothing is refused unsaid.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from datetime import datetime, timedelta
 
 # Buckets kept at most; past this the least recently used are forgotten (a fresh burst).
 MAX_TRACKED = 50_000
+# Refused messages remembered per person to list later, and characters of each.
+MISSED_SHOWN = 5
+MISSED_CLIP = 60
 
 
 class Throttle:
@@ -33,6 +37,8 @@ class Throttle:
         self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
         # key -> until when they have been told to wait; least recently told first.
         self._told: OrderedDict[Hashable, float] = OrderedDict()
+        # key -> (how many refusals went untold, the first few of them).
+        self._missed: dict[Hashable, tuple[int, list[str]]] = {}
 
     def take(self, key: Hashable, now: datetime, cost: int = 1) -> timedelta | None:
         """Spend ``cost`` of ``key``'s tokens: ``None`` if allowed, else the wait until
@@ -60,18 +66,28 @@ class Throttle:
             tokens = min(float(self.burst), self._tokens(key, moment) + cost)
             self._buckets[key] = (tokens, moment)
 
-    def first_refusal(self, key: Hashable, now: datetime, wait: timedelta) -> bool:
+    def first_refusal(self, key: Hashable, now: datetime, wait: timedelta, what: str = "") -> bool:
         """Whether a refusal with ``wait`` should be told: only the first within a wait
-        already told is (the rest are for people flooding, who need no more replies)."""
+        already told is; the others (``what`` was refused) are kept for :meth:`missed`."""
         moment = now.timestamp()
         until = self._told.pop(key, None)
         if until is not None and moment < until:
             self._told[key] = until
+            count, shown = self._missed.get(key, (0, []))
+            if what and len(shown) < MISSED_SHOWN:
+                shown = [*shown, what if len(what) <= MISSED_CLIP else what[:MISSED_CLIP] + "…"]
+            self._missed[key] = (count + 1, shown)
             return False
         self._told[key] = moment + wait.total_seconds()
         while len(self._told) > self.max_tracked:
-            self._told.popitem(last=False)
+            forgotten, _ = self._told.popitem(last=False)
+            self._missed.pop(forgotten, None)
         return True
+
+    def missed(self, key: Hashable) -> tuple[int, list[str]]:
+        """How many refusals of ``key``'s went untold since last asked, and the first few
+        (then forgotten): told with their next change, so none is refused unsaid."""
+        return self._missed.pop(key, (0, []))
 
     def __len__(self) -> int:
         """How many people are being counted (their buckets are not full)."""

@@ -150,7 +150,23 @@ def validate_timezone(name: str) -> str:
     return name
 
 
+def read_timezone(name: str) -> tuple[str, str | None]:
+    """/timezone's reading of ``name``: an IANA Area/City, or an abbreviation people
+    write ("CET", "BST", "EST") read as the place that keeps it, summer time included,
+    with a note saying so; else ``ValueError`` with a hint."""
+    wanted = name.strip()
+    zone = _ABBREVIATIONS.get(wanted.lower()) if wanted.upper() not in ("UTC", "GMT") else None
+    if zone is not None:
+        return zone, f"read from {wanted}, with summer time"
+    return validate_timezone(wanted), None
+
+
 def _timezone_problem(name: str, hint: str | None) -> str:
+    if name.lower() in _timezones_by_lower() and "/" not in name:
+        # "EST" is in the tz database, but as an offset or alias, not the place meant
+        return f"{name!r} is an abbreviation, not a place: write the Area/City" + (
+            f" (did you mean {hint}?)" if hint and hint != name else ", such as Europe/London"
+        )
     if hint and hint != name:
         return f"{name!r} is not a known IANA timezone (did you mean {hint}?)"
     return f"{name!r} is not a known IANA timezone such as Europe/London"

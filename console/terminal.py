@@ -393,6 +393,8 @@ async def run_console(
     application = build_application(settings, request=request, get_updates_request=request)
     interactive = stdin.isatty()
     async with running(application):
+        for chat_id, last in (await services_of(application).handled.last_ids()).items():
+            world.number_messages_from(chat_id, last + 1)  # as in Telegram: no id repeats
         images = settings.database_path.parent / "console-images"
         session = ConsoleSession(application, world, cast, out, images)
         await session.open()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -77,6 +78,12 @@ class Due:
         if day.year != now.astimezone(zone).year:
             text += f" {day.year}"
         return text if self.at is None else f"{text} {self.at.astimezone(zone):%H:%M}"
+
+
+def stamp(due: Due | None) -> str:
+    """A short stamp of a due date (or of none) for a Snooze button's data: a press acts
+    only on the date its message showed, so a double tap moves it once."""
+    return format(zlib.crc32((due.key if due else "none").encode()), "x")
 
 
 def day_label(day: date) -> str:

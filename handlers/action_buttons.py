@@ -16,14 +16,29 @@ from __future__ import annotations
 import contextlib
 import re
 
-from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 from telegram.helpers import mention_html
 
 from app.context import AccordContext
-from formatting.html import escape
-from handlers.actions import PICK_QUESTION, act_on, action_keyboard, record_update
+from domain.model import Action
+from formatting.html import clip, escape
+from handlers.actions import (
+    PICK_QUESTION,
+    act_on,
+    action_keyboard,
+    record_update,
+    reopen_keyboard,
+    reply_closed,
+)
 from handlers.common import (
     STALE_BUTTON,
     chat_scope,
@@ -42,7 +57,10 @@ from register.render import action_line, due_text
 from register.service import ClosedError, NotAllowedError, RegisterError
 
 # A private chat's buttons carry their group's id after the number.
-BUTTON = re.compile(r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?$")
+# A Snooze button carries a stamp of the due date its message showed (domain.due.stamp).
+BUTTON = re.compile(
+    r"^act:(done|update|snooze|reopen):(\d{1,9})(?::(-\d{1,15}))?(?::s([0-9a-f]{1,8}))?$"
+)
 PICK = re.compile(r"^pk:(-\d{1,15})$")
 UPDATE_PROMPT = re.compile(r"^Update on #(\d{1,9})\b(?: in (.+?) — reply)?")
 CARRIED = re.compile(r"^/(done|update|reopen) (\d{1,9})(?: (.*))?$", re.DOTALL)
@@ -52,6 +70,7 @@ DONE_WORD = re.compile(
     r"[\s,.:;!—–-]*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+MAX_DONE_CHOICES = 10  # buttons offered for a private "done …" that names no action
 # A group reminder about one action, addressed to its owner (nudges/compose.py reminder).
 GROUP_REMINDER = re.compile(r"^(?:reminder: )?#(\d{1,9}) ")
 
@@ -83,6 +102,15 @@ def register(application: Application) -> None:
             & ~filters.COMMAND
             & filters.UpdateType.MESSAGE,
             reminder_reply,
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.Regex(DONE_WORD)
+            & filters.ChatType.PRIVATE
+            & ~filters.COMMAND
+            & filters.UpdateType.MESSAGE,
+            private_done,
         )
     )
 
@@ -133,7 +161,9 @@ class _ReplyToReminder(filters.MessageFilter):
 
 
 class _ReplyToGroupReminder(filters.MessageFilter):
-    """Text replying to Accord's group reminder about one action."""
+    """Text replying to Accord's group reminder about one action, or to any message of
+    Accord's whose buttons are about one action (a reminder whose Done was pressed keeps
+    a Reopen button, so a reply to it still reaches the action)."""
 
     def filter(self, message: Message) -> bool:
         replied = message.reply_to_message
@@ -142,8 +172,21 @@ class _ReplyToGroupReminder(filters.MessageFilter):
         return bool(
             replied.from_user is not None
             and replied.from_user.is_bot
-            and reminded_number(replied.text or "") is not None
+            and replied_number(replied) is not None
         )
+
+
+def replied_number(replied: Message) -> int | None:
+    """The one action a group message of Accord's is about: named by its text (a
+    reminder) or by its buttons, when they are all about one action of this chat."""
+    number = reminded_number(replied.text or "")
+    if number is not None:
+        return number
+    about = _actions_of(replied.reply_markup)
+    if len(about) == 1:
+        [(number, group_id)] = about
+        return number if group_id is None else None
+    return None
 
 
 def reminded_number(text: str) -> int | None:
@@ -193,7 +236,7 @@ async def press(update: Update, context: AccordContext) -> None:
             action = await register_.reopen(scope, actor, number, now)
             toast = f"#{number} is open again."
         elif operation == "snooze":
-            action = await register_.snooze(scope, actor, number, now)
+            action = await register_.snooze(scope, actor, number, now, shown=match.group(4))
             toast = f"#{number} is now due {action.due.describe(scope.zone, now)}."  # type: ignore[union-attr]
         else:
             await register_.updatable(scope, actor, number)
@@ -227,7 +270,11 @@ async def press(update: Update, context: AccordContext) -> None:
         line += f" ({escape(scope.title)})"
     text = f"{line}\n<i>{escape(actor.name)}: {escape(toast)}</i>"
     try:
-        markup = None if action.status.closed else action_keyboard(number, group_id)
+        markup = (  # a closed one keeps Reopen: replies to it still reach the action
+            reopen_keyboard(number, group_id)
+            if action.status.closed
+            else action_keyboard(number, action.due, group_id)
+        )
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest:
         pass  # the message is too old to edit: the toast said it all
@@ -356,10 +403,61 @@ async def group_reminder_reply(update: Update, context: AccordContext) -> None:
     user = update.effective_user
     if replied is None or replied.from_user is None or user is None:
         return
-    number = reminded_number(replied.text or "")
+    number = replied_number(replied)
     if replied.from_user.id != context.bot.id or number is None:
         return
     await _group_note(update, context, number, message.text or "")
+
+
+@friendly_errors
+async def private_done(update: Update, context: AccordContext) -> None:
+    """ "done, sent it yesterday" sent in the private chat, not as a reply: which action?
+    A Done button for each open action of the person's (checked again on press), and
+    the command with their note. Nothing is closed on a guess."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    assert user is not None
+    _, note = done_or_note(message.text or "")
+    actions = await context.services.register.of_person(user.id, None)
+    if not actions:
+        await reply(update, "You own no open actions in any of your partnership groups.")
+        return
+    several_groups = len({a.chat_id for a in actions}) > 1
+    shown = actions[:MAX_DONE_CHOICES]
+
+    def label(action: Action) -> str:
+        where = f" ({action.chat_title or 'a group'})" if several_groups else ""
+        return clip(f"#{action.number} Done{where}", 60)
+
+    def button(action: Action, text: str) -> list[InlineKeyboardButton]:
+        data = f"act:done:{action.number}:{action.chat_id}"
+        return [InlineKeyboardButton(text, callback_data=data)]
+
+    command = f"/done {actions[0].number}" + (f" {note}" if note else "")
+    if len(actions) == 1:
+        [action] = actions
+        await reply(
+            update,
+            f"Is that about <b>#{action.number}</b> {escape(action.title)} "
+            f"({escape(action.chat_title or 'a group')})? Press Done to close it, or send "
+            f"{escape(command)} (or reply “done …” to its reminder).",
+            reply_markup=InlineKeyboardMarkup([button(action, "Done")]),
+        )
+        return
+    lines = [
+        f"<b>#{a.number}</b> {escape(a.title)} ({escape(a.chat_title or 'a group')})" for a in shown
+    ]
+    await reply(
+        update,
+        "\n".join(
+            [
+                "Which action is done? Press its button, or send /done &lt;#&gt; with your "
+                f"note, e.g. {escape(command)} (or reply “done …” to its reminder).",
+                *lines,
+            ]
+        ),
+        reply_markup=InlineKeyboardMarkup([button(a, label(a)) for a in shown]),
+    )
 
 
 def done_or_note(text: str) -> tuple[str, str]:
@@ -388,4 +486,11 @@ async def _remote_note(
     assert user is not None
     scope, actor = await group_scope(context, group_id, user)
     op, note = done_or_note(text)
-    await reply(update, await act_on(context, scope, actor, op, number, note, remote=True))
+    try:
+        answer = await act_on(context, scope, actor, op, number, note, remote=True)
+    except ClosedError as closed:  # closed already, maybe by a Done pressed by mistake
+        if op == "done":
+            raise
+        await reply_closed(update, closed, number, group_id)
+        return
+    await reply(update, answer)

@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from app.context import AccordContext
 from charter.parsing import GOAL_AT_THE_END, due_after_goal, goal_clause, shifted
+from domain.due import Due, stamp
 from domain.model import Action, Actor, ChatScope, OwnerRef
 from domain.recurrence import RecurrenceError
 from formatting.html import clip, escape
@@ -35,7 +36,16 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope, groups_of, in_private
-from register.batch import MAX_LINES, BatchLine, RawLine, line_error, parse_line, split_lines
+from register.batch import (
+    MAX_LINES,
+    BatchLine,
+    RawLine,
+    line_error,
+    named_first,
+    parse_line,
+    split_lines,
+    starts_with_an_owner,
+)
 from register.dates import DueDateError, read_due
 from register.parsing import (
     NO_TITLE,
@@ -111,16 +121,20 @@ MAX_PICKS = 20  # groups offered (Telegram allows 100 buttons)
 MAX_CARRIED = 3500  # a command carried in the question, which must stay one message
 
 
-def action_keyboard(number: int, chat_id: int | None = None) -> InlineKeyboardMarkup:
+def action_keyboard(
+    number: int, due: Due | None, chat_id: int | None = None
+) -> InlineKeyboardMarkup:
     """Done / Update / Snooze for action ``#number`` (in a private chat, of group
-    ``chat_id``, which the buttons carry)."""
+    ``chat_id``, which the buttons carry); Snooze carries the ``due`` date shown."""
     where = f":{chat_id}" if chat_id is not None else ""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton("Done", callback_data=f"act:done:{number}{where}"),
                 InlineKeyboardButton("Update", callback_data=f"act:update:{number}{where}"),
-                InlineKeyboardButton("Snooze 1 week", callback_data=f"act:snooze:{number}{where}"),
+                InlineKeyboardButton(
+                    "Snooze 1 week", callback_data=f"act:snooze:{number}{where}:s{stamp(due)}"
+                ),
             ]
         ]
     )
@@ -213,7 +227,7 @@ async def assign(update: Update, context: AccordContext) -> None:
     await reply(
         update,
         assigned_text(result, scope, now, note) + serves,
-        reply_markup=action_keyboard(result.action.number),
+        reply_markup=action_keyboard(result.action.number, result.action.due),
     )
 
 
@@ -305,7 +319,8 @@ async def assign_lines(
     if from_reply and replied is not None:
         text, mentions = replied.text or replied.caption or "", text_mentions(replied)
     batch = []
-    for raw in split_lines(text, mentions, from_reply=from_reply):
+    lines = split_lines(text, mentions, from_reply=from_reply)
+    for raw in lines.taken:
         batch.append(await _batch_line(context, scope, raw, now))
         await asyncio.sleep(0)  # up to 30 lines: other chats are served between them
     source = message.message_id
@@ -330,31 +345,49 @@ async def assign_lines(
         if created
         else "Already recorded:"
     )
-    lines = [heading]
+    out = [heading]
     for asked, result in zip(batch, results, strict=True):
-        lines.append(assigned_line(result, scope.zone, now))
+        out.append(assigned_line(result, scope.zone, now))
         note = due_note(asked.request.due_text, scope, now) if result.created else None
         if note:
-            lines.append(f"  {escape(note)}.")
+            out.append(f"  {escape(note)}.")
     pending = sorted({r.owner.name for r in results if r.owner.pending})
     if pending:
-        lines.append(
+        out.append(
             f"I haven't seen {escape(', '.join(pending))} write here yet: the actions are "
             "theirs, and I'll link them as soon as they send a command or reply to me."
         )
-    await reply(update, "\n".join(lines))
+    for raw in lines.skipped:  # a line of minutes that names its owner by first name
+        if suggestion := await as_owned(context, scope, raw):
+            out.append(
+                f"Line {raw.number} ({escape(clip(raw.text, 40))}) was skipped: it doesn't "
+                f"start with @name or me. To record it: /assign {escape(suggestion)}"
+            )
+    await reply(update, "\n".join(out))
+
+
+async def as_owned(context: AccordContext, scope: ChatScope, line: RawLine) -> str:
+    """``@dave_k chase the invoice`` for a line "Dave to chase the invoice" when one
+    person seen here is called Dave; else empty."""
+    named = named_first(line)
+    if named is None:
+        return ""
+    username = await context.services.register.username_of(scope, named[0])
+    return f"@{username} {named[1]}" if username else ""
 
 
 async def _batch_line(
     context: AccordContext, scope: ChatScope, raw: RawLine, now: datetime
 ) -> BatchLine:
     """One line of a several-line /assign, read as a one-line /assign is (``for goal N``
-    included); an error names the line."""
+    included); an error names the line, and how to write it when it starts with a name
+    Accord knows ("Dave to chase…": /assign @dave_k chase…)."""
+    suggestion = "" if starts_with_an_owner(raw) else await as_owned(context, scope, raw)
     clause = goal_clause(raw.text)
     if clause is None:
-        return parse_line(raw, now, scope.zone, scope.date_order)
+        return parse_line(raw, now, scope.zone, scope.date_order, suggestion)
     cut = replace(raw, text=clause.text, mentions=shifted(raw.mentions, clause))
-    line = replace(parse_line(cut, now, scope.zone, scope.date_order), text=raw.text)
+    line = replace(parse_line(cut, now, scope.zone, scope.date_order, suggestion), text=raw.text)
     try:
         if clause.after and not due_after_goal(clause, line.request.due_text):
             raise UsageError(GOAL_AT_THE_END)
@@ -498,7 +531,8 @@ async def done_several(
         try:
             lines.append(await act_on(context, scope, actor, "done", number, note))
         except (UsageError, RegisterError) as error:
-            lines.append(f"#{number}: {escape(str(error))}")
+            said = str(error)  # "#1 is already done." starts with its number already
+            lines.append(escape(said if said.startswith(f"#{number} ") else f"#{number}: {said}"))
     closed = sum(line.startswith("Done:") for line in lines)
     of = "" if closed == len(numbers) else f" of {len(numbers)}"
     await reply(update, "\n".join([f"Closed {closed}{of} actions:", *lines]))
@@ -546,14 +580,20 @@ async def reply_closed(
 ) -> None:
     """An update for a closed action: point to /reopen, with a Reopen button (in a
     private chat, the button carries the group, checked again on press)."""
-    where = f":{chat_id}" if chat_id is not None else ""
     await reply(
         update,
         f"{escape(str(closed))} If it isn't, reopen it: /reopen {number} (or press "
         "Reopen), then add your note.",
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Reopen", callback_data=f"act:reopen:{number}{where}")]]
-        ),
+        reply_markup=reopen_keyboard(number, chat_id),
+    )
+
+
+def reopen_keyboard(number: int, chat_id: int | None = None) -> InlineKeyboardMarkup:
+    """One Reopen button for closed action ``#number`` (in a private chat, of group
+    ``chat_id``, which the button carries, checked again on press)."""
+    where = f":{chat_id}" if chat_id is not None else ""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Reopen", callback_data=f"act:reopen:{number}{where}")]]
     )
 
 

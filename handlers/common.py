@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from app.context import AccordContext
 from app.throttle import describe_wait
 from domain.model import ANONYMOUS_ADMIN_ID, Actor, ChatScope
-from formatting.html import ECHO_LIMIT, clip, split_message
+from formatting.html import ECHO_LIMIT, clip, escape, split_message
 from register.parsing import Mention, UsageError
 from register.service import RegisterError
 from register.text import clean_text
@@ -252,8 +252,30 @@ async def refuse_too_fast(update: Update, context: AccordContext, refusal: str) 
         return
     key = sender_key(update)
     throttle, now = context.services.throttle, context.services.clock.now()
-    if key is None or throttle.first_refusal(key, now, throttle.wait(key, now)):
-        await reply(update, refusal)
+    message = update.effective_message
+    what = " ".join((message.text or "").split()) if message is not None else ""
+    if key is None or throttle.first_refusal(key, now, throttle.wait(key, now), what):
+        await reply(update, refusal.rstrip(".") + NOT_RECORDED)
+
+
+# The first refusal of a message says what happens to the rest (see ``tell_missed``).
+NOT_RECORDED = (
+    ": this one was not recorded, nor will others sent before then be. "
+    "(Several actions can go in one /assign, one a line.)"
+)
+
+
+async def tell_missed(update: Update, context: AccordContext, key: Hashable) -> None:
+    """Before a change goes through, list the changes refused untold while its sender
+    was asked to wait, so they know to send them again."""
+    count, shown = context.services.throttle.missed(key)
+    if count:
+        listed = "; ".join(escape(text) for text in shown) + ("; …" if count > len(shown) else "")
+        await reply(
+            update,
+            f"Not recorded while you were asked to wait ({count}): {listed}. "
+            "Send them again if they're still needed.",
+        )
 
 
 def once_per_message(handler: Handler) -> Handler:
@@ -299,6 +321,8 @@ def throttled(handler: Handler, bare_reads: bool = False) -> Handler:
         try:
             refusal = await too_fast(update, context)
             if refusal is None:
+                if command and key is not None:
+                    await tell_missed(update, context, key)
                 await handler(update, context)
             else:
                 await refuse_too_fast(update, context, refusal)

@@ -219,12 +219,16 @@ async def _answer_from_register(
         if private:
             return False
         scope = await chat_scope(update, context)
-        actions = await context.services.register.who(scope, routed.subject)
-        if not actions:
+        register = context.services.register
+        actions = await register.who(scope, routed.subject)
+        closed = [] if actions else await register.who_closed(scope, routed.subject)
+        if not actions and not closed:
             return False
         now = context.services.clock.now()
         lines = [f"<b>Who owns “{escape(clip(routed.subject))}”</b>"]
-        lines.extend(matches_lines(actions, scope.zone, now))
+        if closed:
+            lines.append("No open action matches; closed:")
+        lines.extend(matches_lines(actions or closed, scope.zone, now))
         await reply(update, "\n".join(lines))
     elif routed.kind == "role":
         if private:
@@ -252,21 +256,27 @@ async def _answer_responsibilities(
     now = context.services.clock.now()
     overdue = routed.kind == "overdue"
     try:
-        found = await context.services.register.responsibilities(
-            scope, routed.subject, now, overdue=overdue
-        )
+        found = await context.services.register.responsibilities(scope, routed.subject)
     except RegisterError as error:  # the words fit several partners: say which
         await reply(update, escape(str(error)))
         return True
     if found is None:
         return False
-    label, actions = found
+    label, open_actions = found
+    actions = (
+        [a for a in open_actions if a.is_overdue(now, scope.zone)] if overdue else open_actions
+    )
     heading = f"Overdue for {label}" if overdue else f"What {label} is responsible for"
     lines = [f"<b>{escape(heading)}</b>"]
     if not overdue:  # the roles they hold in the terms of reference (/roles)
         roles = await context.services.charter.roles_held(scope, label)
         lines.extend(f"Role: {role_line(role)}" for role in roles)
-    lines.extend(matches_lines(actions, scope.zone, now) or ["Nothing open."])
+    nothing = "Nothing open."
+    if overdue and open_actions:
+        nothing = f"Nothing overdue ({len(open_actions)} open: /actions {escape(label)})."
+    elif overdue:
+        nothing = "Nothing overdue, and nothing open."
+    lines.extend(matches_lines(actions, scope.zone, now) or [nothing])
     if not overdue:
         lines.append(f"\n<i>Also: /actions with {escape(label)} (what they support)</i>")
     await reply(update, "\n".join(lines))

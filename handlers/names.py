@@ -104,7 +104,7 @@ async def choose(update: Update, context: AccordContext) -> None:
             )
             await message.reply_text(
                 assigned_text(result, scope, now),
-                reply_markup=action_keyboard(result.action.number),
+                reply_markup=action_keyboard(result.action.number, result.action.due),
             )
             return
         action, owner = await register_.reassign(

@@ -3,11 +3,12 @@ check-in buttons, and following a group that becomes a supergroup."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
@@ -20,7 +21,7 @@ from telegram.ext import (
 
 from app.context import AccordContext, services_of
 from app.ratelimit import FAN_OUT
-from config.settings import validate_timezone
+from config.settings import read_timezone
 from domain.due import day_label
 from domain.model import Status
 from formatting.html import escape
@@ -52,7 +53,7 @@ from nudges.engine import (
 )
 from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
 from register.parsing import UsageError
-from register.service import NotAllowedError, RegisterError
+from register.service import ClosedError, NotAllowedError, RegisterError
 from register.usage import usage_text
 
 logger = logging.getLogger(__name__)
@@ -268,13 +269,15 @@ async def timezone(update: Update, context: AccordContext) -> None:
         return
     await _require_coordinator(update, context, "change the timezone")
     try:
-        name = validate_timezone(text.strip())
+        name, note = read_timezone(text.strip())
     except ValueError as error:
         raise UsageError(str(error)) from None
     await context.services.chats.update_settings(scope.chat_id, timezone=name)
     await _engine(context).replan(scope.chat_id, context.services.clock.now())
     await reply(
-        update, f"Timezone set to {escape(name)}.\n" + await describe_nudges(context, scope.chat_id)
+        update,
+        f"Timezone set to {escape(name)}{f' ({escape(note)})' if note else ''}.\n"
+        + await describe_nudges(context, scope.chat_id),
     )
 
 
@@ -347,7 +350,7 @@ async def checkin_answer(update: Update, context: AccordContext) -> None:
     pressed = await read_press(update, CHECKIN)
     if pressed is None:
         return
-    query, match, _ = pressed
+    query, match, message = pressed
     status, number = Status(match.group(1)), int(match.group(2))
     group_id = int(match.group(3)) if match.group(3) else None
     register_ = context.services.register
@@ -363,8 +366,31 @@ async def checkin_answer(update: Update, context: AccordContext) -> None:
     except (RegisterError, UsageError) as error:
         nothing_changed(context)  # a refused press is not counted
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
+        if isinstance(error, ClosedError):  # closed meanwhile: nothing left to answer
+            await _drop_answered(query, message.reply_markup, number, group_id)
         return
     await query.answer(f"#{action.number}: {action.status.label}. Thanks!")
+    await _drop_answered(query, message.reply_markup, number, group_id)
+
+
+async def _drop_answered(
+    query: CallbackQuery, markup: InlineKeyboardMarkup | None, number: int, group_id: int | None
+) -> None:
+    """Take action ``#number``'s row of answers off the check-in: answered (or closed),
+    it needs no more presses, and the rows left show who still has to answer."""
+    where = None if group_id is None else str(group_id)
+    rows = [
+        row
+        for row in (markup.inline_keyboard if markup else ())
+        if not any(
+            (found := CHECKIN.match(b.callback_data if isinstance(b.callback_data, str) else ""))
+            and (int(found.group(2)), found.group(3)) == (number, where)
+            for b in row
+        )
+    ]
+    if markup is not None and len(rows) < len(markup.inline_keyboard):
+        with contextlib.suppress(BadRequest):  # too old to edit: the toast said it
+            await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
 
 async def migrated(update: Update, context: AccordContext) -> None:

@@ -14,7 +14,7 @@ from register.usage import USAGE
 
 COMMANDS = (
     CommandInfo("start", "What Accord does and how to begin", "/start"),
-    CommandInfo("help", "The commands you can use here; /help <command> for one", "/help assign"),
+    CommandInfo("help", "The commands you can use here; /help assign for one of them", "/help"),
 )
 
 INTRO = (

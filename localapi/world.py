@@ -614,6 +614,11 @@ class World:
             data["reply_markup"] = message.reply_markup
         return data
 
+    def number_messages_from(self, chat_id: int, first: int) -> None:
+        """Number the chat's next messages from ``first`` (Telegram never repeats an id
+        in a chat: a console on an existing database continues after its last one)."""
+        self._message_ids[chat_id] = itertools.count(first)
+
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 

@@ -20,6 +20,9 @@ CHECKIN_NOTE = "check-in"
 MAX_CHECKIN_ACTIONS = 8
 COMING_UP = 3  # the digest's "Coming up": the next few due after this week
 FLAGGED = (Status.BLOCKED, Status.AT_RISK)  # shown on an action's line in any section
+# An @name Accord has not seen write for this long after it was named owner is no longer
+# mentioned in digests and group check-ins, but named once, with what a coordinator can do.
+UNSEEN_AFTER = timedelta(days=7)
 
 
 def mention(user_id: int | None, name: str) -> str:
@@ -75,12 +78,38 @@ def _section(action: Action, now: datetime, since: datetime | None, zone: ZoneIn
     return None
 
 
-def _line(action: Action, section: str, zone: ZoneInfo, now: datetime) -> str:
-    owner = (
-        mention(action.owner_user_id, action.owner_name)
-        if section == "overdue"
-        else escape(action.owner_name)
+def unmentioned(name: str) -> str:
+    """An @name shown without notifying anyone (Telegram links no mention in code)."""
+    return f"<code>{escape(name)}</code>"
+
+
+def unseen_line(actions: list[Action]) -> str:
+    """``Not seen yet: @nobodyknown (#3) has not written here …: /reassign 3 @name``:
+    owners named a while ago and never seen, once, with what a coordinator can do."""
+    by_owner: dict[str, list[int]] = {}
+    for action in sorted(actions, key=lambda a: a.number):
+        by_owner.setdefault(action.owner_name, []).append(action.number)
+    names = "; ".join(
+        f"{unmentioned(name)} ({', '.join(f'#{n}' for n in numbers)})"
+        for name, numbers in by_owner.items()
     )
+    several = len(actions) > 1
+    return (
+        f"<b>Not seen yet</b>: {names} {'have' if len(by_owner) > 1 else 'has'} not written "
+        f"here since being named a week or more ago. A coordinator can give "
+        f"{'them' if several else 'it'} to someone here: /reassign {actions[0].number} @name"
+    )
+
+
+def _line(
+    action: Action, section: str, zone: ZoneInfo, now: datetime, unseen: frozenset[int]
+) -> str:
+    if action.number in unseen:
+        owner = unmentioned(action.owner_name)
+    elif section == "overdue":
+        owner = mention(action.owner_user_id, action.owner_name)
+    else:
+        owner = escape(action.owner_name)
     text = f"#{action.number} {escape(action.title)} — {owner}"
     if action.supporters:
         text += f" with {escape(', '.join(action.supporters))}"
@@ -104,12 +133,14 @@ def digest(
     since: datetime | None,
     late_note: str | None = None,
     charter: CharterDigest | None = None,
+    unseen: frozenset[int] = frozenset(),
 ) -> list[str]:
     """The digest's messages (each under Telegram's limit), or [] when nothing is open,
     nothing closed and nothing decided since the last one. The charter first (a line per
     goal, decisions since, decisions objected to), a summary line, then per partner
-    organisation, overdue first (owners of overdue actions mentioned), then what is due
-    next after this week."""
+    organisation, overdue first (owners of overdue actions mentioned, except owners not
+    seen for a while: the ``unseen`` actions' owners are named once at the end), then
+    what is due next after this week."""
     actions = list(actions)
     placed: dict[str | None, dict[str, list[Action]]] = {}
     for action in actions:
@@ -146,7 +177,7 @@ def digest(
                 continue
             lines.append(f"<u>{section.heading}</u>")
             items.sort(key=lambda a: (a.due.deadline(zone) if a.due else now, a.number))
-            lines.extend(f"  {_line(a, section.key, zone, now)}" for a in items)
+            lines.extend(f"  {_line(a, section.key, zone, now, unseen)}" for a in items)
     listed = {a.action_id for sections in placed.values() for group in sections.values()
               for a in group}  # fmt: skip
     later = sorted(
@@ -161,7 +192,7 @@ def digest(
     )[:COMING_UP]
     if later:
         lines.append("\n<u>Coming up</u>")
-        lines.extend(f"  {_line(a, 'next', zone, now)}" for a in later)
+        lines.extend(f"  {_line(a, 'next', zone, now, unseen)}" for a in later)
     if answers:
         lines.append("\n<b>Check-in answers</b>")
         lines.extend(
@@ -170,6 +201,8 @@ def digest(
             for event in answers
             if event.new_value
         )
+    if not_seen := [a for a in still_open if a.number in unseen]:
+        lines.append("\n" + unseen_line(not_seen))
     return split_message("\n".join(lines))
 
 
@@ -265,9 +298,11 @@ def checkin_group(
     zone: ZoneInfo,
     now: datetime,
     buttons: bool,
+    unseen: list[Action] | None = None,
 ) -> str:
     """One group message asking every owner in ``owners`` (each mentioned once) how
-    their open actions stand; a pointer to the commands when there are no buttons."""
+    their open actions stand; a pointer to the commands when there are no buttons; the
+    ``unseen`` owners' actions (not asked: they have never written here) named once."""
     names = ", ".join(mention(owner_id, name) for owner_id, name, _ in owners)
     lines = [f"Check-in for {names}: how are these going?"]
     if not buttons:
@@ -278,4 +313,6 @@ def checkin_group(
         if len(owners) > 1:
             lines.append(f"\n<u>{escape(name)}</u>")
         lines.extend(_checkin_lines(actions, zone, now))
+    if unseen:
+        lines.append("\n" + unseen_line(unseen))
     return "\n".join(lines)

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from charts.progress import progress_data, render_progress
 from domain.charter import CharterDigest
-from domain.due import day_label
+from domain.due import day_label, stamp
 from domain.model import OPEN_STATUSES, Action, Status
 from domain.schedule import (
     DEFAULT_CHECKIN,
@@ -52,6 +52,7 @@ from domain.schedule import (
 from formatting.html import MESSAGE_LIMIT, escape, split_message
 from nudges.compose import (
     MAX_CHECKIN_ACTIONS,
+    UNSEEN_AFTER,
     Due,
     checkin_group,
     checkin_private,
@@ -485,6 +486,7 @@ class NudgeEngine:
             chat.last_digest_at,
             late_note,
             charter,
+            frozenset(a.number for a in await self._long_unseen(actions, now)),
         )
         if not messages:
             return Outcome.EMPTY
@@ -512,6 +514,20 @@ class NudgeEngine:
             await outbox.send_photo(chat_id, png, data.summary())
         except Exception:  # the text digest stands on its own
             logger.exception("The digest chart for chat %s could not be sent", chat_id)
+
+    async def _long_unseen(self, actions: list[Action], now: datetime) -> list[Action]:
+        """The open actions whose owner is an @name not seen write here in the
+        ``UNSEEN_AFTER`` since it was named their owner (at creation or a /reassign)."""
+        found = []
+        for action in actions:
+            if action.owner_user_id is not None or action.status.closed:
+                continue
+            if action.created_at > now - UNSEEN_AFTER:
+                continue
+            named = [e.at for e in await self.actions.history(action) if e.kind == "owner"]
+            if max(named, default=action.created_at) <= now - UNSEEN_AFTER:
+                found.append(action)
+        return found
 
     async def _owners(self, chat_id: int) -> dict[tuple[int | None, str], list[Action]]:
         """The chat's open actions by owner."""
@@ -542,6 +558,13 @@ class NudgeEngine:
         if chat is None:
             return Outcome.EMPTY
         by_owner = await self._owners(chat_id)
+        all_open = [a for owned in by_owner.values() for a in owned]
+        unseen = await self._long_unseen(all_open, now)
+        for key, owned in list(by_owner.items()):  # never seen here: not asked, named once
+            if not (owned := [a for a in owned if a not in unseen]):
+                del by_owner[key]
+            else:
+                by_owner[key] = owned
         if not by_owner:
             return Outcome.EMPTY
         in_group: Owners = []
@@ -564,7 +587,7 @@ class NudgeEngine:
                 private.append(outcome)
                 in_group.extend(fallback)
         if in_group:
-            return await self._group_checkin(chat_id, in_group, now, outbox, late_note)
+            return await self._group_checkin(chat_id, in_group, now, outbox, late_note, unseen)
         arrived = [o for o in private if o in (Outcome.SENT, Outcome.LATE)]
         return arrived[0] if arrived else (private[0] if private else Outcome.EMPTY)
 
@@ -605,14 +628,21 @@ class NudgeEngine:
         return await self._group_checkin(chat_id, owners, now, outbox, late_note)
 
     async def _group_checkin(
-        self, chat_id: int, owners: Owners, now: datetime, outbox: Outbox, late_note: str | None
+        self,
+        chat_id: int,
+        owners: Owners,
+        now: datetime,
+        outbox: Outbox,
+        late_note: str | None,
+        unseen: list[Action] | None = None,
     ) -> Outcome:
         """One group message (split if long) mentioning every owner in ``owners``, with
-        status buttons when they fit in one message, else a pointer to the commands."""
+        status buttons when they fit in one message, else a pointer to the commands;
+        owners not seen for a while (``unseen``) named once, not asked."""
         chat = await self.chats.get(chat_id)
         shown = [a for _, _, owned in owners for a in owned[:MAX_CHECKIN_ACTIONS]]
         buttons = len(shown) * len(CHECKIN_ANSWERS) <= MAX_BUTTONS
-        text = checkin_group(owners, self.zone_of(chat), now, buttons)
+        text = checkin_group(owners, self.zone_of(chat), now, buttons, unseen)
         if late_note:
             text = f"<i>{escape(late_note)}</i>\n{text}"
         parts = split_message(text)
@@ -725,7 +755,7 @@ class NudgeEngine:
                 row
                 for item in part
                 for row in reminder_buttons(
-                    item.action.number,
+                    item.action,
                     item.action.chat_id,
                     len(due) > 1,
                     group=item.nudge.chat.title if several_groups else None,
@@ -889,12 +919,14 @@ GROUP_LABEL = 14  # characters of a group's title on a button
 
 
 def reminder_buttons(
-    number: int, chat_id: int | None, numbered: bool = False, group: str | None = None
+    action: Action, chat_id: int | None, numbered: bool = False, group: str | None = None
 ) -> Buttons:
-    """Done / Update / Snooze for action ``#number``: in a private chat the buttons carry
+    """Done / Update / Snooze for ``action`` (Snooze carries the due date shown, so a
+    double tap moves it once): in a private chat the buttons carry
     its group ``chat_id``, in the group itself (``None``) they act there. ``numbered``
     labels them "#3 Done" (a message about several actions), and ``group`` "Partners #3
     Done" (several groups' actions: each has its own #3)."""
+    number, due = action.number, action.due
     where = f":{chat_id}" if chat_id is not None else ""
     label = f"#{number} " if numbered or group else ""
     if group:
@@ -904,14 +936,14 @@ def reminder_buttons(
         [
             (f"{label}Done", f"act:done:{number}{where}"),
             (f"{label}Update", f"act:update:{number}{where}"),
-            (f"{label}Snooze 1 week", f"act:snooze:{number}{where}"),
+            (f"{label}Snooze 1 week", f"act:snooze:{number}{where}:s{stamp(due)}"),
         ]
     ]
 
 
 def _group_buttons(actions: list[Action]) -> Buttons:
     """A group reminder's buttons: a row for each action, numbered if there are several."""
-    return [row for a in actions for row in reminder_buttons(a.number, None, len(actions) > 1)]
+    return [row for a in actions for row in reminder_buttons(a, None, len(actions) > 1)]
 
 
 @dataclass(frozen=True)

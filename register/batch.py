@@ -13,11 +13,16 @@ from zoneinfo import ZoneInfo
 
 from formatting.html import clip
 from register.parsing import AssignRequest, Mention, UsageError, parse_assign
+from register.usage import usage_text
 
 MAX_LINES = 30  # actions one /assign may record
 _BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")
 _OWNER_START = re.compile(r"^(?:@\w|me\b)", re.IGNORECASE)
 _OWNER_ONLY = re.compile(r"@\w+|me", re.IGNORECASE)
+# "Dave to chase the invoice", "Dave: chase the invoice": a first name, then the action.
+_NAMED = re.compile(
+    r"^(?P<name>[^\W\d_][\w'’-]*)\s*(?::\s*|\s(?:to|will|should)\s+|\s)(?P<what>\S.*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,14 @@ class RawLine:
 
 
 @dataclass(frozen=True)
+class Lines:
+    """The action lines of a message, and (from minutes) the lines passed over."""
+
+    taken: list[RawLine]
+    skipped: list[RawLine]
+
+
+@dataclass(frozen=True)
 class BatchLine:
     """One line of a several-line /assign: where it was, what it said, what it asks."""
 
@@ -39,11 +52,13 @@ class BatchLine:
     goal: tuple[int, int] | None = None  # "… for goal 2": the goal's id and number
 
 
-def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) -> list[RawLine]:
+def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) -> Lines:
     """The action lines of ``text``: each non-empty line (bullets and numbering ignored)
     or, from a replied message (minutes), the lines that start with an owner (@name, a
-    mention, me). More than ``MAX_LINES`` is refused before any is read."""
+    mention, me), the others kept as skipped. More than ``MAX_LINES`` is refused before
+    any is read."""
     lines: list[RawLine] = []
+    skipped: list[RawLine] = []
     offset = 0
     for number, raw in enumerate(text.split("\n"), 1):
         start = offset
@@ -63,6 +78,7 @@ def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) ->
             lines[-1] = _joined(lines[-1], stripped, local)  # "me" then the action below
             continue
         if from_reply and not _starts_with_an_owner(stripped, local):
+            skipped.append(RawLine(number, stripped, local))
             continue
         lines.append(RawLine(number, stripped, local))
     if not lines:
@@ -75,7 +91,19 @@ def split_lines(text: str, mentions: list[Mention], from_reply: bool = False) ->
             f"That is {len(lines)} actions; one /assign records at most {MAX_LINES}. "
             "Split them over two messages."
         )
-    return lines
+    return Lines(lines, skipped)
+
+
+def starts_with_an_owner(line: RawLine) -> bool:
+    """Whether a line starts with @name, a mention or me."""
+    return _starts_with_an_owner(line.text, line.mentions)
+
+
+def named_first(line: RawLine) -> tuple[str, str] | None:
+    """``("Dave", "chase the invoice")`` for "Dave to chase the invoice": a line that
+    starts with a first name instead of an @name."""
+    match = _NAMED.match(line.text)
+    return (match.group("name"), match.group("what")) if match else None
 
 
 def _starts_with_an_owner(text: str, mentions: list[Mention]) -> bool:
@@ -97,13 +125,19 @@ def _joined(owner: RawLine, text: str, mentions: list[Mention]) -> RawLine:
     return RawLine(owner.number, f"{owner.text} {text}", [*owner.mentions, *moved])
 
 
-def parse_line(line: RawLine, now: datetime, zone: ZoneInfo, order: str = "DMY") -> BatchLine:
+def parse_line(
+    line: RawLine, now: datetime, zone: ZoneInfo, order: str = "DMY", suggestion: str = ""
+) -> BatchLine:
     """One action line read as a one-line /assign (dates in the chat's ``order``); an
-    error names the line."""
+    error names the line, without /assign's whole usage (said once a line, it buries
+    the problem), with ``suggestion`` (the line as it could be written) if any."""
     try:
         request = parse_assign(line.text, line.mentions, None, now, zone, order)
     except UsageError as error:
-        raise UsageError(line_error(line.number, line.text, str(error))) from None
+        problem = str(error).removesuffix("\n" + usage_text("assign"))
+        if suggestion:
+            problem += f" Did you mean {suggestion}?"
+        raise UsageError(line_error(line.number, line.text, problem)) from None
     return BatchLine(line.number, line.text, request)
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from domain.due import Due
+from domain.due import Due, stamp
 from domain.model import (
     MAX_NOTE,
     OPEN_STATUSES,
@@ -110,6 +110,12 @@ class Owner:
         return self.user_id is None
 
 
+def owner_of(action: Action) -> Owner:
+    """The owner an action was recorded with: an "Already recorded" reply names them,
+    not whoever sent the message again."""
+    return Owner(action.owner_user_id, action.owner_handle, action.owner_name)
+
+
 @dataclass(frozen=True)
 class Assigned:
     """The outcome of ``/assign``."""
@@ -166,7 +172,7 @@ class Register:
         await self._check_unseen(scope, owner, new.due)
         new = replace(new, source_message_id=source_message_id, goal=goal)
         action, created = await self.actions.create(new, now)
-        return Assigned(action, created, owner)
+        return Assigned(action, created, owner if created else owner_of(action))
 
     async def assign_many(
         self,
@@ -193,7 +199,7 @@ class Register:
         await self._require_room(scope, len(prepared))
         recorded = await self.actions.create_many([new for new, _ in prepared], now)
         return [
-            Assigned(action, created, owner)
+            Assigned(action, created, owner if created else owner_of(action))
             for (action, created), (_, owner) in zip(recorded, prepared, strict=True)
         ]
 
@@ -217,7 +223,7 @@ class Register:
         action, created = await self.actions.create(
             replace(new, source_message_id=source_message_id, goal=goal), now
         )
-        return Assigned(action, created, owner)
+        return Assigned(action, created, owner if created else owner_of(action))
 
     async def _assignable(self, scope: ChatScope, actor: Actor, ref: OwnerRef) -> Owner:
         owner = await self.resolve_owner(ref, actor)
@@ -521,13 +527,21 @@ class Register:
             raise RegisterError(f"#{number} is already due {due.describe(scope.zone, now)}.")
         return await self._set_due(action, actor, due, now)
 
-    async def snooze(self, scope: ChatScope, actor: Actor, number: int, now: datetime) -> Action:
+    async def snooze(
+        self, scope: ChatScope, actor: Actor, number: int, now: datetime, shown: str | None = None
+    ) -> Action:
         """Push the due date a week later (a week from today if it had none, or if a
         week later would still be past: snoozing never leaves an action overdue). Its
         owner may snooze it, as their reminders offer; other due-date changes (/due) are
-        for coordinators."""
+        for coordinators. ``shown``: the stamp of the due date the pressed message showed;
+        if it has moved since (a double tap), nothing changes."""
         action = await self._open_action(scope, number)
         self._require_owner_or_coordinator(action, actor, "snooze")
+        if shown is not None and shown != stamp(action.due):
+            when = action.due.describe(scope.zone, now) if action.due else "undated"
+            raise RegisterError(
+                f"#{number} is already due {when}: it was moved since. Nothing changed."
+            )
         if action.due is not None and action.due.later(SNOOZE).deadline(scope.zone) > now:
             due = action.due.later(SNOOZE)
             if due.day_in(scope.zone) > horizon(now, scope.zone):
@@ -679,12 +693,18 @@ class Register:
         open_actions = await self.actions.in_chat(scope.chat_id, OPEN_STATUSES)
         return best_matches(words, open_actions)
 
+    async def who_closed(self, scope: ChatScope, words: str) -> list[Action]:
+        """Closed actions whose titles match ``words`` best: "who is responsible for the
+        MOU?" when that action is done is answered with it, not with guidance."""
+        closed = await self.actions.in_chat(scope.chat_id, frozenset(Status) - OPEN_STATUSES)
+        return best_matches(words, closed)
+
     async def responsibilities(
-        self, scope: ChatScope, subject: str, now: datetime, overdue: bool = False
+        self, scope: ChatScope, subject: str
     ) -> tuple[str, list[Action]] | None:
-        """ "What is HSCB responsible for?", "what does Bob own?": the open (or overdue)
-        actions of the partner or person ``subject`` names, with the /actions filter
-        that lists them; ``None`` when it names neither. A partner is matched as
+        """ "What is HSCB responsible for?", "what does Bob own?": the open actions of
+        the partner or person ``subject`` names, with the /actions filter that lists
+        them; ``None`` when it names neither. A partner is matched as
         /actions matches one (its name, or words starting words of only its name); a
         person by @name, or by @name or first name among the people seen here."""
         person: PersonRecord | None = None
@@ -708,9 +728,13 @@ class Register:
                 scope.chat_id, OPEN_STATUSES, owner_user_id=person.user_id
             )
             label = f"@{person.username}" if person.username else person.display_name
-        if overdue:
-            found = [a for a in found if a.is_overdue(now, scope.zone)]
         return label, found
+
+    async def username_of(self, scope: ChatScope, name: str) -> str | None:
+        """The @name of the one person seen here whose first name (or @name) is ``name``:
+        "Dave to chase the invoice" can then be offered as "@dave_k chase the invoice"."""
+        person = _first_named(await self.people.known_in(scope.chat_id), name)
+        return person.username if person is not None else None
 
     # --- partners and coordinators --------------------------------------------------------
 

@@ -29,3 +29,19 @@ class HandledMessages:
                 (chat_id, message_id, int(sent_at.timestamp()), now.isoformat(timespec="seconds")),
             )
             return cursor.rowcount > 0
+
+    async def last_ids(self) -> dict[int, int]:
+        """Per chat, the highest message id acted on or recorded as an action's source:
+        a simulated chat (the console) continues after it, so ids never repeat."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id, MAX(message_id) FROM handled_messages GROUP BY chat_id"
+            " UNION ALL SELECT chat_id, MAX(source_message_id) FROM actions"
+            " WHERE source_message_id IS NOT NULL GROUP BY chat_id"
+            " UNION ALL SELECT chat_id,"
+            " MAX(CAST(substr(source_key, 1, instr(source_key, ':') - 1) AS INTEGER))"
+            " FROM actions WHERE source_key IS NOT NULL GROUP BY chat_id"
+        )
+        last: dict[int, int] = {}
+        for chat_id, message_id in rows:
+            last[int(chat_id)] = max(last.get(int(chat_id), 0), int(message_id))
+        return last

@@ -23,7 +23,7 @@ async def test_start_in_private_explains_accord_and_lists_commands(
     [reply] = await say(app, world, alice, world.private_chat(alice), "/start")
     assert reply.chat_id == alice.user_id
     assert "Accord keeps a partnership's work moving" in reply.text
-    assert "/help assign — The commands you can use here" in reply.text
+    assert "/help — The commands you can use here" in reply.text
     assert "coordinators" not in reply.text.lower()
 
 

@@ -51,7 +51,7 @@ def test_self_hosted_api_base_url(tmp_path: Path) -> None:
     [
         ("DEFAULT_TIMEZONE", "Europe/Londn", "did you mean Europe/London?"),
         ("DEFAULT_TIMEZONE", "Mars/Olympus", "not a known IANA timezone"),
-        ("DEFAULT_TIMEZONE", "EST", "not a known IANA timezone"),
+        ("DEFAULT_TIMEZONE", "EST", "is an abbreviation, not a place"),
         ("TELEGRAM_BOT_TOKEN", "not-a-token", "malformed"),
         ("TELEGRAM_BOT_TOKEN", "123:short", "malformed"),
         ("TELEGRAM_API_BASE_URL", "api.telegram.org/bot", "not an http(s) URL"),
