@@ -22,7 +22,7 @@ from app.transport import AiohttpRequest, RetryingRequest
 from config.settings import Settings
 from handlers import register_all
 from handlers.catalogue import publish_commands
-from handlers.nudges import schedule_tick
+from handlers.nudges import schedule_tick, tick_at_start
 from handlers.remote import member_of
 
 logger = logging.getLogger(__name__)
@@ -107,6 +107,8 @@ async def _open_services(application: Application) -> None:
         await publish_commands(application)
     except TelegramError as exc:
         logger.warning("Could not register the command menus with Telegram: %s", exc)
+    if application.job_queue is not None:
+        tick_at_start(application.job_queue)
 
 
 def settle_heap() -> None:

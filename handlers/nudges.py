@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import re
+from datetime import UTC, datetime
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
@@ -149,6 +150,14 @@ def schedule_tick(job_queue: JobQueue) -> None:
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": TICK_SECONDS},
     )
     logging.getLogger("apscheduler.scheduler").addFilter(_not_a_skipped_tick)
+
+
+def tick_at_start(job_queue: JobQueue) -> None:
+    """Make the tick's next run now, for the catch-up after downtime. Called in
+    post_init: APScheduler gives an interval job added before the scheduler starts its
+    first run one interval after it was added, so ``first=0`` alone waits 30 s."""
+    for job in job_queue.get_jobs_by_name("tick"):
+        job.job.modify(next_run_time=datetime.now(UTC))
 
 
 def _not_a_skipped_tick(record: logging.LogRecord) -> bool:
