@@ -31,6 +31,9 @@ from register.parsing import MAX_USERNAME, MIN_USERNAME
 
 logger = logging.getLogger(__name__)
 _CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
+_DEEP_LINK = re.compile(
+    r"https://t\.me/(?P<bot>\w+)(?:\?start=(?P<payload>[\w-]{1,64}))?"
+)
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
 HELP = """\
@@ -246,7 +249,20 @@ class ConsoleSession:
             return
         label, data = button
         self._print(f"({self.me.first_name} presses [{label}])")
+        if data.startswith(("https://", "http://", "tg://")):
+            await self._follow(data)
+            return
         await feed(self.application, self.world.user_presses(self.me, message, data))
+
+    async def _follow(self, url: str) -> None:
+        """A link button: a ``t.me/<bot>?start=<payload>`` link opens the private chat
+        and sends ``/start <payload>``, as Telegram does; any other link is only shown."""
+        match = _DEEP_LINK.fullmatch(url)
+        if match is None or match["bot"].casefold() != (self.world.bot.username or "").casefold():
+            self._print(f"(a link: {url})")
+            return
+        await self._go_private("")
+        await self._say(f"/start {match['payload']}" if match["payload"] else "/start")
 
     async def _reply(self, text: str) -> None:
         """``:reply <text>``: to the bot's last message; ``:reply #4 <text>``: to message 4."""

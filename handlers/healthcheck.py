@@ -59,6 +59,7 @@ COMMANDS = (
                 "/healthcheck", in_private=False, writes=True),
 )  # fmt: skip
 DEEP_LINK = filters.Regex(rf"^/start {DEEP_LINK_PREFIX}(\d{{1,9}})$")
+PLAIN_START = filters.Regex(r"^/start(?:@\w+)?\s*$")
 MEMBER_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 
 
@@ -101,6 +102,11 @@ def register_deep_link(application: Application) -> None:
     registered before /start (handlers/deep_links.py), which would take it as ``/help``."""
     application.add_handler(
         CommandHandler("start", start_link, filters=DEEP_LINK & filters.ChatType.PRIVATE)
+    )
+    # after the welcome (group 0): a plain /start also asks an open round's questions
+    application.add_handler(
+        CommandHandler("start", ask_waiting, filters=PLAIN_START & filters.ChatType.PRIVATE),
+        group=1,
     )
 
 
@@ -320,3 +326,18 @@ async def start_link(update: Update, context: AccordContext) -> None:
     await message.reply_text(
         question_text(title), reply_markup=_markup(question_rows(found.round_id))
     )
+
+
+async def ask_waiting(update: Update, context: AccordContext) -> None:
+    """A plain ``/start`` in private: the questions of each open round in the person's
+    groups that they haven't answered (they may have missed the group's link)."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None
+    assert user is not None
+    now = context.services.clock.now()
+    for found, title in await context.services.health.unanswered(user.id, now):
+        if await _member(context, found.chat_id, user.id):
+            await message.reply_text(
+                question_text(title), reply_markup=_markup(question_rows(found.round_id))
+            )

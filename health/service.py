@@ -130,6 +130,18 @@ class HealthChecks:
             await engine.schedules.log(chat.chat_id, "healthcheck", slot, outcome, now)
         return opened
 
+    async def unanswered(self, user_id: int, now: datetime) -> list[tuple[Round, str]]:
+        """The open rounds of the person's groups that they haven't answered yet, with
+        each group's title (someone starting the bot mid-round still gets asked)."""
+        waiting = []
+        for chat_id, title in await self.people.groups_of(user_id):
+            current = await self.current(chat_id, now)
+            if current is not None and not await self.rounds.has_answered(
+                current.round_id, user_id
+            ):
+                waiting.append((current, title or "your partnership"))
+        return waiting
+
     async def seen_in(self, chat_id: int, user_id: int) -> bool:
         """Whether the person has been seen in the chat (a member, as far as Accord knows)."""
         return await self.people.was_seen_in(chat_id, user_id)
