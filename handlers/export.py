@@ -62,7 +62,7 @@ async def export(update: Update, context: AccordContext) -> None:
             filename=f"faq-history-{stamp}.csv",
             caption=f"FAQ history: {len(faq_history)} changes",
         )
-    rounds = await context.services.health.history(scope.chat_id)
+    rounds = await context.services.health.history(scope.chat_id, context.services.clock.now())
     if rounds:
         await message.reply_document(
             health_csv(rounds, scope.zone),

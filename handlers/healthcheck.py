@@ -153,7 +153,7 @@ async def start_round(update: Update, context: AccordContext) -> None:
         f"Health check started: I've asked {privately} privately"
         + (", and the others in the message above" if started.invited else "")
         + f". Answers are anonymous; it closes {closes:%a %d %b}. "
-        "/healthcheck results shows the averages once 3 have answered.",
+        "/healthcheck results shows the averages when it closes, if 3 or more answered.",
     )
 
 

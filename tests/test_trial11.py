@@ -53,3 +53,32 @@ async def test_starting_the_bot_while_a_round_is_open_brings_the_questions(
     await answer(app, world, dave, {OPENNESS: 4})
     again = await say(app, world, dave, world.private_chat(dave), "/start")
     assert not any(m.buttons() for m in again)  # answered already: not asked twice
+
+
+# --- 2. an open round shows no figures: a new answer can't be worked out ------------------
+
+
+async def test_an_open_round_shows_how_many_answered_and_figures_only_once_closed(
+    app: Application, world: World, group: SimChat
+) -> None:
+    people = [world.people[i] for i in (101, 102, 103, 104)]
+    await started_privately(app, world, *people)
+    alice, carol = people[0], people[2]
+    await say(app, world, alice, group, "/healthcheck")
+    for person in people[:3]:
+        await answer(app, world, person, {OPENNESS: 2})
+    [shown] = await say(app, world, carol, group, "/healthcheck results")
+    assert shown.photo is None
+    assert "3 answers" in shown.text
+    assert "closes" in shown.text
+    assert not re.search(r"\d\.\d", shown.text)  # no mean, no spread while open
+    await answer(app, world, people[3], {OPENNESS: 5})
+    [shown] = await say(app, world, carol, group, "/healthcheck results")
+    assert "4 answers" in shown.text
+    assert not re.search(r"\d\.\d", shown.text)
+    *_, export = await say(app, world, alice, group, "/export")
+    assert export.document is not None and export.document[0].startswith("healthcheck")
+    assert "2.75" not in export.document[1].decode("utf-8-sig")
+    _, chart = await say(app, world, alice, group, "/healthcheck close")
+    assert chart.photo is not None
+    assert "Openness: <b>2.8</b>" in chart.text or "Openness: 2.8" in chart.text
