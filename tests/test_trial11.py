@@ -8,6 +8,8 @@ import re
 
 from telegram.ext import Application
 
+from app.lifecycle import feed
+
 from console.cast import Cast
 from console.terminal import ConsoleSession
 from localapi.world import SimChat, World
@@ -82,3 +84,27 @@ async def test_an_open_round_shows_how_many_answered_and_figures_only_once_close
     _, chart = await say(app, world, alice, group, "/healthcheck close")
     assert chart.photo is not None
     assert "Openness: <b>2.8</b>" in chart.text or "Openness: 2.8" in chart.text
+
+
+# --- 3. /decide replying to a /decide message ------------------------------------------
+
+
+async def test_decide_replying_to_a_decide_command_records_nothing_twice(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/decide Pool the budgets for 2027")
+    command = next(m for m in reversed(world.messages) if m.text.startswith("/decide Pool"))
+    before = len(world.bot_messages())
+    await feed(app, world.user_says(alice, group, "/decide", reply_to=command.message_id))
+    [again] = world.bot_messages()[before:]
+    assert again.text.startswith("Already recorded as decision 1")
+    assert "/decide" not in again.text
+    [listing] = await say(app, world, alice, group, "/decisions")
+    assert "Decision 2" not in listing.text
+    await say(app, world, world.people[103], group, "/ask@accord_bot should we merge the boards")
+    asked = next(m for m in reversed(world.messages) if m.text.startswith("/ask@accord_bot"))
+    before = len(world.bot_messages())
+    await feed(app, world.user_says(alice, group, "/decide", reply_to=asked.message_id))
+    [recorded] = world.bot_messages()[before:]
+    assert "Decision 2 should we merge the boards — proposed by Carol" in recorded.text
