@@ -108,3 +108,41 @@ async def test_decide_replying_to_a_decide_command_records_nothing_twice(
     await feed(app, world.user_says(alice, group, "/decide", reply_to=asked.message_id))
     [recorded] = world.bot_messages()[before:]
     assert "Decision 2 should we merge the boards — proposed by Carol" in recorded.text
+
+
+# --- 4. role questions --------------------------------------------------------------------
+
+
+async def test_role_questions_name_the_right_role_or_none(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, dave = world.people[101], world.people[104]
+    await say(app, world, alice, group, "/role add Chair @carol")
+    await say(app, world, alice, group, '/role add "Vice chair" @dave_k')
+    await say(app, world, alice, group, "/role remove Vice chair")
+    await say(app, world, alice, group, '/role add "Safeguarding lead" @dave_k')
+    await say(app, world, alice, group, "/assign @carol Draft the newsletter")
+    [vice] = await say(app, world, dave, group, "/ask who is vice chair?")
+    assert "Chair — Carol" not in vice.text
+    [chair] = await say(app, world, dave, group, "/ask who is the chair of the partnership?")
+    assert "Chair — Carol" in chair.text
+    [safe] = await say(app, world, alice, group, "/ask who does safeguarding?")
+    assert "Safeguarding lead — Dave" in safe.text
+    [carol] = await say(app, world, dave, group, "/ask what does Carol do?")
+    assert "Role: Chair — Carol" in carol.text
+    assert "Draft the newsletter" in carol.text
+
+
+async def test_a_register_question_in_private_answers_from_the_one_group_or_says_where(
+    app: Application, world: World, groups: tuple[SimChat, SimChat]
+) -> None:
+    partners, _ = groups
+    alice, carol, dave = world.people[101], world.people[103], world.people[104]
+    await say(app, world, alice, partners, "/partner add HSCB")
+    await say(app, world, alice, partners, '/role add "Data lead" HSCB: monthly data returns')
+    [answer_] = await say(
+        app, world, dave, world.private_chat(dave), "what is HSCB responsible for?"
+    )
+    assert "Role: Data lead — HSCB: monthly data returns" in answer_.text
+    [hint] = await say(app, world, carol, world.private_chat(carol), "what is HSCB responsible for?")
+    assert "in your partnership's group" in hint.text
