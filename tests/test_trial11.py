@@ -13,7 +13,8 @@ from app.lifecycle import feed
 from console.cast import Cast
 from console.terminal import ConsoleSession
 from localapi.world import SimChat, World
-from tests.helpers import say
+from tests.helpers import press, say
+from tests.test_nudges import digests
 from tests.test_healthcheck import answer, questions_of, started_privately
 
 OPENNESS = 0
@@ -146,3 +147,21 @@ async def test_a_register_question_in_private_answers_from_the_one_group_or_says
     assert "Role: Data lead — HSCB: monthly data returns" in answer_.text
     [hint] = await say(app, world, carol, world.private_chat(carol), "what is HSCB responsible for?")
     assert "in your partnership's group" in hint.text
+
+
+# --- 5. the digest: decisions recorded since, each in one section --------------------------
+
+
+async def test_the_digest_lists_each_decision_once_and_calls_them_recorded(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, dave = world.people[101], world.people[104]
+    [contested] = await say(app, world, alice, group, "/decide Pool the budgets")
+    await press(app, world, dave, contested, "Object")
+    await say(app, world, alice, group, "/decide Meet monthly")
+    await say(app, world, alice, group, "/digest")
+    [digest] = digests(world, group.chat_id)
+    assert "Decided since" not in digest
+    assert "Recorded since the last digest\n  Decision 2 Meet monthly" in digest
+    assert digest.count("Pool the budgets") == 1
+    assert "Decisions with objections\n  Decision 1 Pool the budgets" in digest
