@@ -165,3 +165,14 @@ async def test_the_digest_lists_each_decision_once_and_calls_them_recorded(
     assert "Recorded since the last digest\n  Decision 2 Meet monthly" in digest
     assert digest.count("Pool the budgets") == 1
     assert "Decisions with objections\n  Decision 1 Pool the budgets" in digest
+
+
+# --- 6. /progress with nothing recorded: no chart -----------------------------------------
+
+
+async def test_progress_with_no_actions_sends_text_and_no_chart(
+    app: Application, world: World, group: SimChat
+) -> None:
+    [empty] = await say(app, world, world.people[103], group, "/progress")
+    assert empty.photo is None
+    assert "Nothing recorded yet" in empty.text
