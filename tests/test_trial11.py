@@ -3,19 +3,21 @@ health check, /progress and the console)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+from pathlib import Path
 
 from telegram.ext import Application
 
 from app.lifecycle import feed
-
+from config.settings import Settings
 from console.cast import Cast
-from console.terminal import ConsoleSession
+from console.terminal import ConsoleSession, run_console
 from localapi.world import SimChat, World
 from tests.helpers import press, say
-from tests.test_nudges import digests
 from tests.test_healthcheck import answer, questions_of, started_privately
+from tests.test_nudges import digests
 
 OPENNESS = 0
 
@@ -80,7 +82,9 @@ async def test_an_open_round_shows_how_many_answered_and_figures_only_once_close
     assert "4 answers" in shown.text
     assert not re.search(r"\d\.\d", shown.text)
     *_, export = await say(app, world, alice, group, "/export")
-    assert export.document is not None and export.document[0].startswith("healthcheck")
+    assert export.document is not None
+    assert export.document[0].startswith("healthcheck")
+    assert export.text == "Health checks: 1 round, 1 with answers (averages only)"
     assert "2.75" not in export.document[1].decode("utf-8-sig")
     _, chart = await say(app, world, alice, group, "/healthcheck close")
     assert chart.photo is not None
@@ -145,7 +149,9 @@ async def test_a_register_question_in_private_answers_from_the_one_group_or_says
         app, world, dave, world.private_chat(dave), "what is HSCB responsible for?"
     )
     assert "Role: Data lead — HSCB: monthly data returns" in answer_.text
-    [hint] = await say(app, world, carol, world.private_chat(carol), "what is HSCB responsible for?")
+    [hint] = await say(
+        app, world, carol, world.private_chat(carol), "what is HSCB responsible for?"
+    )
     assert "in your partnership's group" in hint.text
 
 
@@ -176,3 +182,27 @@ async def test_progress_with_no_actions_sends_text_and_no_chart(
     [empty] = await say(app, world, world.people[103], group, "/progress")
     assert empty.photo is None
     assert "Nothing recorded yet" in empty.text
+
+
+# --- 7 and 16. the console across runs: private chats kept, files never overwritten ---------
+
+
+async def test_the_console_remembers_private_chats_and_names_files_uniquely(
+    settings: Settings,
+) -> None:
+    first = io.StringIO()
+    script = (
+        ":as bob\nhello\n:dm\n/start\n:as alice\n:dm\n/start\n:chat partners\n"
+        "/assign me Book the venue\n/progress\n/export\n"
+    )
+    await run_console(settings, stdin=io.StringIO(script), out=first)
+    second = io.StringIO()
+    await run_console(settings, stdin=io.StringIO("/progress\n/healthcheck\n"), out=second)
+    assert "I've asked 2 members privately" in second.getvalue()
+    [image_1] = re.findall(r"\[image: (.+\.png)\]", first.getvalue())
+    [image_2] = re.findall(r"\[image: (.+\.png)\]", second.getvalue())
+    assert image_1 != image_2
+    documents = re.findall(r"\[document register-\S+, \d+ bytes: (.+\.csv)\]", first.getvalue())
+    assert len(documents) == 1
+    for path in (image_1, image_2, documents[0]):
+        assert await asyncio.to_thread(Path(path).is_file)
