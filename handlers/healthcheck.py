@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import functools
 import html
 
@@ -124,7 +125,9 @@ async def healthcheck(update: Update, context: AccordContext) -> None:
     elif not word:
         await start_round(update, context)
     else:
-        raise UsageError(usage_text("healthcheck"))
+        close = difflib.get_close_matches(word, ("results", "close"), n=1, cutoff=0.6)
+        hint = f"Did you mean /healthcheck {close[0]}?\n" if close else ""
+        raise UsageError(hint + usage_text("healthcheck"))
 
 
 async def start_round(update: Update, context: AccordContext) -> None:

@@ -10,8 +10,8 @@ from telegram.ext import Application
 from app.context import AccordContext
 from charts.progress import progress_data, render_progress
 from domain.model import Status
-from handlers.catalogue import CommandInfo, add_commands
 from formatting.html import escape
+from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, friendly_errors, group_only, reply
 
 COMMANDS = (

@@ -28,8 +28,8 @@ def question_text(title: str) -> str:
         *(f"<b>{p.short}</b>: {escape(p.label)}" for p in PRINCIPLES),
         "",
         "Anonymous: results show only averages, only when the round has closed and only "
-        f"if {MIN_ANSWERS} or more people answered. Reply to this message to add a comment (shown with the results, "
-        "unsigned).",
+        f"if {MIN_ANSWERS} or more people answered. Reply to this message to add a comment "
+        "(shown with the results, unsigned).",
     ]
     return "\n".join(lines)
 

@@ -208,6 +208,4 @@ class HealthChecks:
     async def history(self, chat_id: int, now: datetime) -> list[HealthResults]:
         """Every round's aggregates, oldest first (for /export; an open round's none)."""
         rounds = await self.rounds.of_chat(chat_id)
-        return [
-            await self.results_of(r, rounds[i + 1 :], now) for i, r in enumerate(rounds)
-        ][::-1]
+        return [await self.results_of(r, rounds[i + 1 :], now) for i, r in enumerate(rounds)][::-1]
