@@ -53,9 +53,14 @@ class Charter:
     async def add_goal(self, scope: ChatScope, actor: Actor, text: str, now: datetime) -> Goal:
         """Record an agreed goal (coordinators)."""
         self.register.require_coordinator(actor, "change the partnership's goals")
-        return await self.repository.add_goal(
-            scope.chat_id, _text(text, "goal"), actor.user_id, now
-        )
+        wording = _text(text, "goal")
+        same = " ".join(wording.split()).casefold()
+        for goal in await self.repository.goals(scope.chat_id):
+            if " ".join(goal.text.split()).casefold() == same:
+                raise RegisterError(
+                    f"Goal {goal.number} already reads so: {goal.text}. Nothing was added."
+                )
+        return await self.repository.add_goal(scope.chat_id, wording, actor.user_id, now)
 
     async def edit_goal(
         self, scope: ChatScope, actor: Actor, number: int, text: str, now: datetime

@@ -206,3 +206,94 @@ async def test_the_console_remembers_private_chats_and_names_files_uniquely(
     assert len(documents) == 1
     for path in (image_1, image_2, documents[0]):
         assert await asyncio.to_thread(Path(path).is_file)
+
+
+# --- 8 to 15, 17: smaller wording and reading fixes ------------------------------------------
+
+
+async def test_an_unquoted_role_name_of_two_words_gets_a_quoting_hint(
+    app: Application, world: World, group: SimChat
+) -> None:
+    [hint] = await say(app, world, world.people[101], group, "/role add Vice Chair @carol")
+    assert '/role add "Vice Chair" @carol' in hint.text
+    [roles] = await say(app, world, world.people[101], group, "/roles")
+    assert "No roles yet" in roles.text
+
+
+async def test_a_goal_with_the_same_words_as_an_open_one_is_not_added_again(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/goal add Cut waiting times")
+    [again] = await say(app, world, alice, group, "/goal add cut waiting  times")
+    assert "Goal 1 already reads so" in again.text
+    [goals] = await say(app, world, alice, group, "/goals")
+    assert "Goal 2" not in goals.text
+
+
+async def test_assign_for_goal_in_words(app: Application, world: World, group: SimChat) -> None:
+    alice = world.people[101]
+    await say(app, world, alice, group, "/goal add Cut waiting times")
+    await say(app, world, alice, group, "/goal add Share data")
+    [recorded] = await say(
+        app, world, alice, group, "/assign @carol Write the newsletter for goal two"
+    )
+    assert "for goal two" not in recorded.text
+    assert "goal 2" in recorded.text.lower()
+    [listing] = await say(app, world, alice, group, "/actions goal 2")
+    assert "Write the newsletter" in listing.text
+
+
+async def test_actions_goal_without_a_number_says_goal_n(
+    app: Application, world: World, group: SimChat
+) -> None:
+    [bare] = await say(app, world, world.people[101], group, "/actions goal")
+    assert "/actions goal &lt;n&gt;" in bare.text or "/actions goal <n>" in bare.text
+    [other] = await say(app, world, world.people[101], group, "/actions nonsense")
+    assert "goal N" in other.text or "goal <n>" in other.text
+
+
+async def test_a_misspelt_healthcheck_subcommand_gets_a_suggestion(
+    app: Application, world: World, group: SimChat
+) -> None:
+    for typo in ("resuts", "result"):
+        [hint] = await say(app, world, world.people[103], group, f"/healthcheck {typo}")
+        assert "Did you mean /healthcheck results?" in hint.text
+
+
+async def test_a_role_for_someone_not_seen_yet_says_so(
+    app: Application, world: World, group: SimChat
+) -> None:
+    [added] = await say(app, world, world.people[101], group, "/role add Treasurer @frankie_new")
+    assert "Added the role Treasurer" in added.text
+    assert "haven't seen @frankie_new" in added.text
+
+
+def test_the_health_chart_key_names_last_round_only_when_there_was_one() -> None:
+    from charts.health import key_text
+
+    assert "last round" not in key_text(has_previous=False)
+    assert "◆ last round" in key_text(has_previous=True)
+
+
+async def test_decisions_list_says_objections_once(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, dave = world.people[101], world.people[104]
+    [decision] = await say(app, world, alice, group, "/decide Pool the budgets")
+    await press(app, world, dave, decision, "Object")
+    await press(app, world, alice, decision, "Agree")
+    [listing] = await say(app, world, alice, group, "/decisions")
+    assert "objecting" not in listing.text
+    assert "open · 1 agree, 1 object" in listing.text
+
+
+async def test_joining_another_partner_says_which_one_was_left(
+    app: Application, world: World, group: SimChat
+) -> None:
+    alice, carol = world.people[101], world.people[103]
+    await say(app, world, alice, group, "/partner add City Council")
+    await say(app, world, alice, group, "/partner add HSCB")
+    await say(app, world, carol, group, "/join City Council")
+    [moved] = await say(app, world, carol, group, "/join HSCB")
+    assert "moved from City Council to HSCB" in moved.text
