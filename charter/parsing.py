@@ -10,7 +10,18 @@ from domain.model import OwnerRef
 from register.parsing import Mention, UsageError, usage
 from register.supporting import HANDLE
 
-_FOR_GOAL = re.compile(r"(?:^|(?<=\s))for\s+goal\s+#?(\d{1,9})(?=[\s.,;!)]|$)", re.IGNORECASE)
+NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split(),
+        1,
+    )
+}
+_FOR_GOAL = re.compile(
+    rf"(?:^|(?<=\s))for\s+goal\s+(?:#?(\d{{1,9}})|({'|'.join(NUMBER_WORDS)}))(?=[\s.,;!)]|$)",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"#?(\d{1,9})")
 _WORDS = re.compile(r"[^\W_]+")
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
@@ -37,7 +48,8 @@ def goal_clause(text: str) -> GoalClause | None:
     before, after = text[: match.start()].rstrip(), text[match.end() :].strip()
     joined = f"{before} {after}" if after else before
     shift = (text.index(after, match.end()) - (len(before) + 1)) if after else 0
-    return GoalClause(joined, int(match.group(1)), after, match.start(), shift)
+    number = int(match.group(1)) if match.group(1) else NUMBER_WORDS[match.group(2).lower()]
+    return GoalClause(joined, number, after, match.start(), shift)
 
 
 GOAL_AT_THE_END = (
@@ -117,6 +129,16 @@ def parse_role_add(text: str, mentions: list[Mention]) -> RoleRequest:
     holder = holder.strip()
     if not holder:
         raise usage("role", f"Say who holds {name}: an @name or a partner organisation.")
+    if text.lstrip()[:1] not in _QUOTES:  # "Vice Chair @carol": a name of two words
+        later = next((m for m in mentions if m.start > rest_start), None)
+        words = holder.split()
+        if later is not None and later.start - rest_start <= len(holder):
+            words = [text[rest_start : later.start].strip(), text[later.start : later.end]]
+        if len(words) > 1 and (later is not None or HANDLE.fullmatch(words[-1])):
+            whole = " ".join([name, *words[:-1]])
+            raise UsageError(
+                f'Put a role\'s name of several words in quotes: /role add "{whole}" {words[-1]}'
+            )
     mention = next((m for m in mentions if m.start == rest_start), None)
     person: OwnerRef | None = None
     if mention is not None and mention.user_id is not None:

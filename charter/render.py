@@ -76,11 +76,12 @@ _STATES = {
 }
 
 
-def decision_heading(decision: Decision, zone: ZoneInfo) -> str:
-    """``<b>Decision 3</b> Pool the budgets — proposed by Ann, Tue 24 Nov · open``."""
+def decision_heading(decision: Decision, zone: ZoneInfo, objecting: bool = True) -> str:
+    """``<b>Decision 3</b> Pool the budgets — proposed by Ann, Tue 24 Nov · open`` (with
+    ``· 1 objecting`` unless the caller counts the answers itself)."""
     day = day_label(decision.created_at.astimezone(zone).date())
     state = _STATES[decision.status]
-    if decision.flagged:
+    if decision.flagged and objecting:
         state += f" · {decision.objections} objecting"
     return (
         f"<b>Decision {decision.number}</b> {escape(decision.text)} — proposed by "
@@ -126,7 +127,8 @@ def decisions_text(title: str, decisions: list[Decision], zone: ZoneInfo) -> str
     for decision in decisions:
         agree = len(decision.responses) - decision.objections
         lines.append(
-            f"{decision_heading(decision, zone)} · {agree} agree, {decision.objections} object"
+            f"{decision_heading(decision, zone, objecting=False)} · {agree} agree, "
+            f"{decision.objections} object"
         )
     return "\n".join(lines)
 

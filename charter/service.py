@@ -53,9 +53,14 @@ class Charter:
     async def add_goal(self, scope: ChatScope, actor: Actor, text: str, now: datetime) -> Goal:
         """Record an agreed goal (coordinators)."""
         self.register.require_coordinator(actor, "change the partnership's goals")
-        return await self.repository.add_goal(
-            scope.chat_id, _text(text, "goal"), actor.user_id, now
-        )
+        wording = _text(text, "goal")
+        same = " ".join(wording.split()).casefold()
+        for goal in await self.repository.goals(scope.chat_id):
+            if " ".join(goal.text.split()).casefold() == same:
+                raise RegisterError(
+                    f"Goal {goal.number} already reads so: {goal.text}. Nothing was added."
+                )
+        return await self.repository.add_goal(scope.chat_id, wording, actor.user_id, now)
 
     async def edit_goal(
         self, scope: ChatScope, actor: Actor, number: int, text: str, now: datetime
@@ -220,8 +225,9 @@ class Charter:
 
     async def roles_named(self, scope: ChatScope, words: str) -> list[Role]:
         """Roles whose name the words name: "chair" or "chairs" finds Chair, "data lead"
-        finds Data lead (for "who chairs?", "who is our data lead?"); failing that, roles
-        whose every word is among them ("chair of the board" finds Chair)."""
+        finds Data lead (for "who chairs?", "who is our data lead?"); failing that, a role
+        the words begin with, then say where ("chair of the board" finds Chair, but
+        "vice chair" never finds Chair)."""
         wanted = [_stem(w) for w in _WORD.findall(words.casefold())]
         if not wanted:
             return []
@@ -230,7 +236,13 @@ class Charter:
             for r in await self.roles(scope)
         ]
         exact = [r for r, own in roles if own == wanted or (len(wanted) == 1 and wanted[0] in own)]
-        return exact or [r for r, own in roles if own and set(own) <= set(wanted)]
+        return exact or [
+            r
+            for r, own in roles
+            if own
+            and wanted[: len(own)] == own
+            and wanted[len(own) : len(own) + 1] in (["of"], ["for"], ["at"], ["in"], ["on"])
+        ]
 
     async def roles_held(self, scope: ChatScope, label: str) -> list[Role]:
         """The roles a partner or person holds, named as the register's "what is HSCB

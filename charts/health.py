@@ -88,8 +88,13 @@ def render_health(bars: list[HealthBar], title: str, subtitle: str) -> Figure:
         figure,
         20,
         190 + height,
-        "Bar: mean (1–5); line: spread; ◆ last round",
+        key_text(any(b.previous is not None for b in bars)),
         FONT_SIZE - 6,
         color="#555555",
     )
     return figure
+
+
+def key_text(has_previous: bool) -> str:
+    """The chart's key; the last round's marker only when there was one to draw."""
+    return "Bar: mean (1–5); line: spread" + ("; ◆ last round" if has_previous else "")

@@ -7,6 +7,7 @@ The real Application runs with its Bot API answered by the in-memory world
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 import sys
@@ -31,6 +32,7 @@ from register.parsing import MAX_USERNAME, MIN_USERNAME
 
 logger = logging.getLogger(__name__)
 _CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
+_DEEP_LINK = re.compile(r"https://t\.me/(?P<bot>\w+)(?:\?start=(?P<payload>[\w-]{1,64}))?")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
 HELP = """\
@@ -103,7 +105,14 @@ class ConsoleSession:
         return f"{self.me.username or self.me.first_name} @ {self._chat_label(self.chat)}"
 
     async def open(self) -> None:
-        """Each group's creator adds the bot, as a coordinator would in Telegram."""
+        """Each group's creator adds the bot, as a coordinator would in Telegram; the
+        private chats people opened in an earlier run on this database are open again
+        (Telegram keeps them; a fresh world would refuse to write to them)."""
+        people = services_of(self.application).people
+        for person in list(self.world.people.values()):
+            known = await people.get(person.user_id)
+            if known is not None and known.has_private_chat:
+                self.world.private_chat(person)
         for chat in self.groups.values():
             creator = next(uid for uid, status in chat.members.items() if status == "creator")
             await feed(self.application, self.world.add_bot_to(chat, self.world.people[creator]))
@@ -246,7 +255,20 @@ class ConsoleSession:
             return
         label, data = button
         self._print(f"({self.me.first_name} presses [{label}])")
+        if data.startswith(("https://", "http://", "tg://")):
+            await self._follow(data)
+            return
         await feed(self.application, self.world.user_presses(self.me, message, data))
+
+    async def _follow(self, url: str) -> None:
+        """A link button: a ``t.me/<bot>?start=<payload>`` link opens the private chat
+        and sends ``/start <payload>``, as Telegram does; any other link is only shown."""
+        match = _DEEP_LINK.fullmatch(url)
+        if match is None or match["bot"].casefold() != (self.world.bot.username or "").casefold():
+            self._print(f"(a link: {url})")
+            return
+        await self._go_private("")
+        await self._say(f"/start {match['payload']}" if match["payload"] else "/start")
 
     async def _reply(self, text: str) -> None:
         """``:reply <text>``: to the bot's last message; ``:reply #4 <text>``: to message 4."""
@@ -357,9 +379,11 @@ class ConsoleSession:
         lines = [f"[{self._chat_label(chat)}] {heading}:"]
         if event.message is not None and event.message.document is not None:
             name, content = event.message.document
-            lines.append(f"  [document {name}, {len(content)} bytes]")
+            saved = self._save(event.message, name, content)
+            lines.append(f"  [document {name}, {len(content)} bytes: {saved}]")
         if event.message is not None and event.message.photo is not None:
-            lines.append(f"  [image: {self._save_image(event.message)}]")
+            name = f"chat{event.message.chat_id}-message{event.message.message_id}.png"
+            lines.append(f"  [image: {self._save(event.message, name, event.message.photo)}]")
         lines.extend(textwrap.indent(event.text, "  ").splitlines())
         if event.message is not None and event.message.buttons():
             lines.append(
@@ -371,13 +395,21 @@ class ConsoleSession:
             )
         self._print("\n".join(lines))
 
-    def _save_image(self, message: SentMessage) -> Path:
-        """Write a photo the bot sent to ``images``; its path, for the transcript."""
-        assert message.photo is not None
+    def _save(self, message: SentMessage, name: str, content: bytes) -> Path:
+        """Write a file the bot sent (a photo or a document) to ``images``, under a name
+        no earlier run used (message numbers restart each run); its path, for the
+        transcript."""
         self.images.mkdir(parents=True, exist_ok=True)
-        path = self.images / f"chat{message.chat_id}-message{message.message_id}.png"
-        path.write_bytes(message.photo)
-        return path
+        plain = Path(Path(name).name)  # no directories from the bot's file name
+        for n in itertools.count(1):
+            path = self.images / (plain if n == 1 else f"{plain.stem}-{n}{plain.suffix}")
+            try:
+                with path.open("xb") as file:  # never overwrite
+                    file.write(content)
+            except FileExistsError:
+                continue
+            return path
+        raise AssertionError("unreachable")
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)

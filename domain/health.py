@@ -80,11 +80,13 @@ class HealthResults:
     respondents: int
     principles: tuple[PrincipleResult, ...]
     comments: tuple[str, ...] = ()  # shuffled, and only when MIN_ANSWERS answered
+    closed: bool = True  # an open round shows no figure: each new answer would show
 
     @property
     def shown(self) -> bool:
-        """Whether enough people answered for any figure to be shown."""
-        return self.respondents >= MIN_ANSWERS
+        """Whether figures may be shown: the round has closed (while it is open, a figure
+        that moves with each answer gives that answer away) and enough people answered."""
+        return self.closed and self.respondents >= MIN_ANSWERS
 
     @property
     def weakest(self) -> PrincipleResult | None:

@@ -21,7 +21,9 @@ _MINE = re.compile(
 # "who chairs?", "who is the chair?", "who is our data lead?": a role (see /roles).
 _ROLE = re.compile(
     r"^\s*who(?:'s|s| is)\s+(?:the |our |a )?(?P<role>[^?]+)$"
-    r"|^\s*who\s+(?P<verb>chairs|leads|convenes|facilitates|hosts|coordinates)\b",
+    r"|^\s*who\s+(?P<verb>chairs|leads|convenes|facilitates|hosts|coordinates)\b"
+    # "who does safeguarding?", "who looks after data?": a role named by what it covers
+    r"|^\s*who\s+(?:does|covers|looks after)\s+(?:the |our )?(?P<does>[^?]+)$",
     re.IGNORECASE,
 )
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
@@ -30,7 +32,7 @@ _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)
 _OWNS = re.compile(
     r"^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
     r"(?P<subject>.+?)\s+(?:responsible for|accountable for|in charge of|owns?|owning|got|"
-    r"doing|handling|working on|on)"
+    r"doing|do|handling|working on|on)"
     r"(?:\s+(?:on the (?:action list|register)|at the moment|right now|now|currently|atm))?$"
     # "what's still open for the police?"
     r"|^\s*what\s+is\s+(?:still\s+)?open\s+(?:for|with)\s+(?P<holder>.+)$",
@@ -87,7 +89,8 @@ def register_question(text: str) -> RegisterQuestion | None:
         if subject:
             return RegisterQuestion("who", subject)
     if role := _ROLE.match(question):
-        return RegisterQuestion("role", (role.group("role") or role.group("verb")).strip())
+        words = role.group("role") or role.group("verb") or role.group("does")
+        return RegisterQuestion("role", words.strip())
     return None
 
 

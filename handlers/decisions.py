@@ -42,6 +42,7 @@ COMMANDS = (
     CommandInfo("decision", "One decision and its answers; confirm or withdraw it",
                 "/decision 3", in_private=False, writes=True),
 )  # fmt: skip
+_LEADING_COMMAND = re.compile(r"^\s*/\w+(?:@\w+)?\s*")
 BUTTON = re.compile(r"^dec:(agree|object):(\d{1,12})$")
 
 
@@ -75,8 +76,12 @@ async def decide(update: Update, context: AccordContext) -> None:
     text, _ = command_arguments(message)
     replied = message.reply_to_message
     proposer_user = None
+    source = message.message_id
     if replied is not None and not text.strip():
-        text = replied.text or replied.caption or ""
+        # a replied command ("/decide Pool the budgets") is its words, not the command;
+        # the replied message is the source, so a second reply to it records nothing
+        text = _LEADING_COMMAND.sub("", replied.text or replied.caption or "", count=1)
+        source = replied.message_id
         proposer_user = replied.from_user
         if proposer_user is not None and proposer_user.id == context.bot.id:
             raise UsageError(
@@ -92,7 +97,7 @@ async def decide(update: Update, context: AccordContext) -> None:
         else (None if actor.anonymous else actor.user_id, actor.name)
     )
     recorded, created = await context.services.charter.decide(
-        scope, actor, text, proposer, context.services.clock.now(), message.message_id
+        scope, actor, text, proposer, context.services.clock.now(), source
     )
     if not created:
         nothing_changed(context)

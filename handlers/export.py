@@ -8,6 +8,7 @@ from telegram.ext import Application
 
 from app.context import AccordContext
 from charter.export import charter_csv
+from domain.health import HealthResults
 from domain.model import Status
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import chat_scope, current_actor, friendly_errors, group_only
@@ -62,12 +63,12 @@ async def export(update: Update, context: AccordContext) -> None:
             filename=f"faq-history-{stamp}.csv",
             caption=f"FAQ history: {len(faq_history)} changes",
         )
-    rounds = await context.services.health.history(scope.chat_id)
+    rounds = await context.services.health.history(scope.chat_id, context.services.clock.now())
     if rounds:
         await message.reply_document(
             health_csv(rounds, scope.zone),
             filename=f"healthcheck-{stamp}.csv",
-            caption=f"Health checks: {len(rounds)} rounds (averages only)",
+            caption=_rounds_caption(rounds),
         )
     charter = context.services.charter
     goals = await charter.progress(scope, context.services.clock.now(), closed=True)
@@ -79,3 +80,10 @@ async def export(update: Update, context: AccordContext) -> None:
             filename=f"charter-{stamp}.csv",
             caption=f"Charter: {len(goals)} goals, {len(roles)} roles, {len(decisions)} decisions",
         )
+
+
+def _rounds_caption(rounds: list[HealthResults]) -> str:
+    """``Health checks: 6 rounds, 2 with answers (averages only)``."""
+    answered = sum(r.respondents > 0 for r in rounds)
+    counted = "1 round" if len(rounds) == 1 else f"{len(rounds)} rounds"
+    return f"Health checks: {counted}, {answered} with answers (averages only)"

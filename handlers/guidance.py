@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from app.context import AccordContext
 from charter.render import role_line
+from domain.model import ChatScope
 from formatting.html import clip, escape
 from guidance.decline import decline_text, plausible
 from guidance.knowledge import Entry
@@ -35,6 +36,7 @@ from handlers.common import (
     throttled,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
+from handlers.remote import group_scope
 from register.render import matches_lines
 from register.service import RegisterError
 from register.text import clean_text
@@ -213,12 +215,36 @@ async def _answer_from_register(
     chat = update.effective_chat
     assert chat is not None
     private = chat.type == Chat.PRIVATE
-    if routed.kind == "owns" or (routed.kind == "overdue" and routed.subject):
-        return not private and await _answer_responsibilities(update, context, routed)
+    responsibilities = routed.kind == "owns" or (routed.kind == "overdue" and routed.subject)
+    if responsibilities or routed.kind in ("who", "role"):
+        scope = await _register_scope(update, context)
+        if scope is None and not responsibilities:
+            return False  # "who is a partnership broker?": the knowledge base's turn
+        if scope is None:  # in private, and not in exactly one group
+            await reply(
+                update,
+                "Ask that in your partnership's group: I answer it from that group's "
+                "register and roles.",
+            )
+            return True
+        if responsibilities:
+            return await _answer_responsibilities(update, context, routed, scope)
+        return await _answer_who(update, context, routed, scope)
+    if routed.kind == "mine":
+        await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]
+    elif private:
+        await reply_page(update, context, "overdue", str(update.effective_user.id))  # type: ignore[union-attr]
+    else:
+        await reply_page(update, context, "actions", "overdue")
+    return True
+
+
+async def _answer_who(
+    update: Update, context: AccordContext, routed: RegisterQuestion, scope: ChatScope
+) -> bool:
+    """ "Who is doing the newsletter?" from the register, "who chairs?" from the roles;
+    ``False`` when neither knows (the knowledge base's turn)."""
     if routed.kind == "who":
-        if private:
-            return False
-        scope = await chat_scope(update, context)
         register = context.services.register
         actions = await register.who(scope, routed.subject)
         closed = [] if actions else await register.who_closed(scope, routed.subject)
@@ -230,29 +256,37 @@ async def _answer_from_register(
             lines.append("No open action matches; closed:")
         lines.extend(matches_lines(actions or closed, scope.zone, now))
         await reply(update, "\n".join(lines))
-    elif routed.kind == "role":
-        if private:
-            return False
-        scope = await chat_scope(update, context)
-        roles = await context.services.charter.roles_named(scope, routed.subject)
-        if not roles:
-            return False  # "who is Accord?": the knowledge base may know
-        await reply(update, "\n".join(role_line(role) for role in roles))
-    elif routed.kind == "mine":
-        await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]
-    elif private:
-        await reply_page(update, context, "overdue", str(update.effective_user.id))  # type: ignore[union-attr]
-    else:
-        await reply_page(update, context, "actions", "overdue")
+        return True
+    roles = await context.services.charter.roles_named(scope, routed.subject)
+    if not roles:
+        return False  # "who is Accord?": the knowledge base may know
+    await reply(update, "\n".join(role_line(role) for role in roles))
     return True
 
 
+async def _register_scope(update: Update, context: AccordContext) -> ChatScope | None:
+    """Which register a question about "who" or "what X is responsible for" reads: the
+    group's own; in a private chat, that of the person's one group (``None`` when they
+    are in none or several, or no longer in it)."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    if chat.type != Chat.PRIVATE:
+        return await chat_scope(update, context)
+    groups = await context.services.people.groups_of(user.id) if user is not None else []
+    if len(groups) != 1 or user is None:
+        return None
+    try:
+        scope, _ = await group_scope(context, groups[0][0], user)
+    except RegisterError:
+        return None
+    return scope
+
+
 async def _answer_responsibilities(
-    update: Update, context: AccordContext, routed: RegisterQuestion
+    update: Update, context: AccordContext, routed: RegisterQuestion, scope: ChatScope
 ) -> bool:
     """ "What is HSCB responsible for?", "what's overdue for the council?": from the
     register, when the words name one of the group's partners or people."""
-    scope = await chat_scope(update, context)
     now = context.services.clock.now()
     overdue = routed.kind == "overdue"
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import functools
 import html
 
@@ -59,6 +60,7 @@ COMMANDS = (
                 "/healthcheck", in_private=False, writes=True),
 )  # fmt: skip
 DEEP_LINK = filters.Regex(rf"^/start {DEEP_LINK_PREFIX}(\d{{1,9}})$")
+PLAIN_START = filters.Regex(r"^/start(?:@\w+)?\s*$")
 MEMBER_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 
 
@@ -102,6 +104,11 @@ def register_deep_link(application: Application) -> None:
     application.add_handler(
         CommandHandler("start", start_link, filters=DEEP_LINK & filters.ChatType.PRIVATE)
     )
+    # after the welcome (group 0): a plain /start also asks an open round's questions
+    application.add_handler(
+        CommandHandler("start", ask_waiting, filters=PLAIN_START & filters.ChatType.PRIVATE),
+        group=1,
+    )
 
 
 @group_only("healthcheck")
@@ -118,7 +125,9 @@ async def healthcheck(update: Update, context: AccordContext) -> None:
     elif not word:
         await start_round(update, context)
     else:
-        raise UsageError(usage_text("healthcheck"))
+        close = difflib.get_close_matches(word, ("results", "close"), n=1, cutoff=0.6)
+        hint = f"Did you mean /healthcheck {close[0]}?\n" if close else ""
+        raise UsageError(hint + usage_text("healthcheck"))
 
 
 async def start_round(update: Update, context: AccordContext) -> None:
@@ -147,7 +156,7 @@ async def start_round(update: Update, context: AccordContext) -> None:
         f"Health check started: I've asked {privately} privately"
         + (", and the others in the message above" if started.invited else "")
         + f". Answers are anonymous; it closes {closes:%a %d %b}. "
-        "/healthcheck results shows the averages once 3 have answered.",
+        "/healthcheck results shows the averages when it closes, if 3 or more answered.",
     )
 
 
@@ -320,3 +329,18 @@ async def start_link(update: Update, context: AccordContext) -> None:
     await message.reply_text(
         question_text(title), reply_markup=_markup(question_rows(found.round_id))
     )
+
+
+async def ask_waiting(update: Update, context: AccordContext) -> None:
+    """A plain ``/start`` in private: the questions of each open round in the person's
+    groups that they haven't answered (they may have missed the group's link)."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None
+    assert user is not None
+    now = context.services.clock.now()
+    for found, title in await context.services.health.unanswered(user.id, now):
+        if await _member(context, found.chat_id, user.id):
+            await message.reply_text(
+                question_text(title), reply_markup=_markup(question_rows(found.round_id))
+            )

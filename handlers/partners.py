@@ -97,9 +97,12 @@ async def join(update: Update, context: AccordContext) -> None:
         raise UsageError(usage_text("join") + "\nSee /partners.")
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
-    partner = await context.services.register.join(scope, actor, text, context.services.clock.now())
+    partner, before = await context.services.register.join(
+        scope, actor, text, context.services.clock.now()
+    )
+    moved = f" (moved from {escape(before.name)} to {escape(partner.name)})" if before else ""
     await reply(
         update,
-        f"{escape(actor.name)} is with <b>{escape(partner.name)}</b>. New actions assigned to you "
-        "here are attributed to it.",
+        f"{escape(actor.name)} is with <b>{escape(partner.name)}</b>{moved}. New actions "
+        "assigned to you here are attributed to it.",
     )

@@ -10,8 +10,9 @@ from telegram.ext import Application
 from app.context import AccordContext
 from charts.progress import progress_data, render_progress
 from domain.model import Status
+from formatting.html import escape
 from handlers.catalogue import CommandInfo, add_commands
-from handlers.common import chat_scope, friendly_errors, group_only
+from handlers.common import chat_scope, friendly_errors, group_only, reply
 
 COMMANDS = (
     CommandInfo("progress", "A chart: open, overdue and done by partner, done per week",
@@ -32,6 +33,9 @@ async def progress(update: Update, context: AccordContext) -> None:
     now = context.services.clock.now()
     actions = await context.services.register.actions.in_chat(scope.chat_id, list(Status))
     data = progress_data(actions, now, scope.zone)
+    if not data.partners:  # an empty chart says nothing the line doesn't
+        await reply(update, escape(data.summary()))
+        return
     # Off the event loop: drawing takes a few hundred milliseconds.
     png = await asyncio.to_thread(render_progress, data, scope.title)
     message = update.effective_message

@@ -71,11 +71,18 @@ async def manage_role(update: Update, context: AccordContext) -> None:
     moved = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions
              if m.start >= offset]  # fmt: skip
     role, before = await charter.set_role(scope, actor, parse_role_add(rest, moved), now)
+    unseen = (
+        f"\nI haven't seen @{escape(role.handle)} write here yet: the role is theirs, and "
+        "I'll link it to them as soon as they do."
+        if role.handle and role.user_id is None
+        else ""
+    )
     if before is None:
-        await reply(update, f"Added the role {role_line(role)}.")
+        await reply(update, f"Added the role {role_line(role)}.{unseen}")
         return
     await reply(
         update,
         f"{role_line(role)}\n(It was {escape(before.holder)}"
-        + (f": {escape(before.covers)})" if before.covers else ")"),
+        + (f": {escape(before.covers)})" if before.covers else ")")
+        + unseen,
     )

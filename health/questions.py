@@ -27,9 +27,9 @@ def question_text(title: str) -> str:
         "",
         *(f"<b>{p.short}</b>: {escape(p.label)}" for p in PRINCIPLES),
         "",
-        f"Anonymous: results show only averages, and only once {MIN_ANSWERS} people have "
-        "answered. Reply to this message to add a comment (shown with the results, "
-        "unsigned).",
+        "Anonymous: results show only averages, only when the round has closed and only "
+        f"if {MIN_ANSWERS} or more people answered. Reply to this message to add a comment "
+        "(shown with the results, unsigned).",
     ]
     return "\n".join(lines)
 

@@ -31,10 +31,18 @@ def round_line(results: HealthResults, now: datetime, zone: ZoneInfo) -> str:
 def results_text(results: HealthResults, title: str, now: datetime, zone: ZoneInfo) -> str:
     """The results: per principle the mean, spread and change, or why there are none."""
     lines = [f"<b>Health check: {escape(title)}</b>", round_line(results, now, zone)]
+    if not results.closed:
+        closes = results.round.ended_at().astimezone(zone)
+        lines.append(
+            f"Figures are shown when the round closes ({closes:%a %d %b}; /healthcheck "
+            f"close ends it sooner), if at least {MIN_ANSWERS} people have answered: while "
+            "it is open, each new answer would show in them."
+        )
+        return "\n".join(lines)
     if not results.shown:
         lines.append(
-            f"Figures are shown once {MIN_ANSWERS} people have answered, so that no one's "
-            "answer can be told apart."
+            f"Fewer than {MIN_ANSWERS} people answered, so no figures are shown: no one's "
+            "answer may be told apart."
         )
         return "\n".join(lines)
     for result in results.principles:

@@ -130,6 +130,18 @@ class HealthChecks:
             await engine.schedules.log(chat.chat_id, "healthcheck", slot, outcome, now)
         return opened
 
+    async def unanswered(self, user_id: int, now: datetime) -> list[tuple[Round, str]]:
+        """The open rounds of the person's groups that they haven't answered yet, with
+        each group's title (someone starting the bot mid-round still gets asked)."""
+        waiting = []
+        for chat_id, title in await self.people.groups_of(user_id):
+            current = await self.current(chat_id, now)
+            if current is not None and not await self.rounds.has_answered(
+                current.round_id, user_id
+            ):
+                waiting.append((current, title or "your partnership"))
+        return waiting
+
     async def seen_in(self, chat_id: int, user_id: int) -> bool:
         """Whether the person has been seen in the chat (a member, as far as Accord knows)."""
         return await self.people.was_seen_in(chat_id, user_id)
@@ -165,20 +177,19 @@ class HealthChecks:
         return Round(current.round_id, chat_id, current.opened_at, current.closes_at, now)
 
     async def results(self, chat_id: int, now: datetime) -> HealthResults | None:
-        """The open round's results so far when MIN_ANSWERS answered, else the latest
-        closed round's; ``None`` if the chat never had a round."""
+        """The latest round's results: while it is open only how many have answered (its
+        figures come when it closes); ``None`` if the chat never had a round."""
         rounds = await self.rounds.of_chat(chat_id)
         if not rounds:
             return None
-        shown = rounds[0]
-        if shown.is_open(now) and await self.rounds.respondents(shown.round_id) < MIN_ANSWERS:
-            shown = rounds[1] if len(rounds) > 1 else shown
-        return await self.results_of(shown, [r for r in rounds if r.round_id < shown.round_id])
+        return await self.results_of(rounds[0], rounds[1:], now)
 
-    async def results_of(self, shown: Round, earlier: list[Round]) -> HealthResults:
-        """One round's aggregates, with the change since the latest earlier round that
-        had figures."""
+    async def results_of(self, shown: Round, earlier: list[Round], now: datetime) -> HealthResults:
+        """One round's aggregates, once it has closed, with the change since the latest
+        earlier round that had figures."""
         respondents = await self.rounds.respondents(shown.round_id)
+        if shown.is_open(now):
+            return HealthResults(shown, respondents, aggregate({}), closed=False)
         previous: dict[str, float | None] = {}
         for before in earlier:  # newest first
             if await self.rounds.respondents(before.round_id) >= MIN_ANSWERS:
@@ -194,7 +205,7 @@ class HealthChecks:
             tuple(await self.rounds.comments(shown.round_id)),
         )
 
-    async def history(self, chat_id: int) -> list[HealthResults]:
-        """Every round's aggregates, oldest first (for /export)."""
+    async def history(self, chat_id: int, now: datetime) -> list[HealthResults]:
+        """Every round's aggregates, oldest first (for /export; an open round's none)."""
         rounds = await self.rounds.of_chat(chat_id)
-        return [await self.results_of(r, rounds[i + 1 :]) for i, r in enumerate(rounds)][::-1]
+        return [await self.results_of(r, rounds[i + 1 :], now) for i, r in enumerate(rounds)][::-1]

@@ -216,9 +216,11 @@ def charter_lines(charter: CharterDigest, zone: ZoneInfo) -> list[str]:
     """The digest's opening: one line per open goal with its progress since the last
     digest, the decisions recorded since, and open decisions someone objects to."""
     lines = [_goal_line(progress) for progress in charter.goals]
-    if charter.decided:
-        lines.append("<u>Decided since the last digest</u>")
-        lines.extend(f"  {decision_heading(d, zone)}" for d in charter.decided)
+    flagged = {d.decision_id for d in charter.flagged}  # listed under objections only
+    recorded = [d for d in charter.decided if d.decision_id not in flagged]
+    if recorded:
+        lines.append("<u>Recorded since the last digest</u>")
+        lines.extend(f"  {decision_heading(d, zone)}" for d in recorded)
     if charter.flagged:
         lines.append("<u>Decisions with objections</u>")
         lines.extend(

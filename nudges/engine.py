@@ -509,6 +509,8 @@ class NudgeEngine:
         chat = await self.chats.get(chat_id)
         title = (chat.title if chat else None) or "your partnership"
         data = progress_data(await self.actions.in_chat(chat_id, list(Status)), now, zone)
+        if not data.partners:  # nothing recorded: no empty chart
+            return
         try:
             png = await asyncio.to_thread(render_progress, data, title)
             await outbox.send_photo(chat_id, png, data.summary())

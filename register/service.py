@@ -633,6 +633,8 @@ class Register:
         partners = await self.partners.in_chat(scope.chat_id)
         if (partner := _partner_named(partners, words, "actions")) is not None:
             return partner
+        if words.strip().casefold() == "goal":
+            raise UsageError("Say which goal: /actions goal <n> (/goals lists them).")
         suggestion = _close_partner(partners, words)
         hint = f" Did you mean /actions {suggestion}?" if suggestion else ""
         if not hint:  # "carol" for @carol, a person seen here
@@ -647,7 +649,7 @@ class Register:
         partner_names = "a partner name" if partners else "a partner name (none here yet)"
         raise UsageError(
             f"I don't know the filter {clip(words)!r}.{hint} /actions takes: overdue, done, "
-            f"all, me, @name, with @name, {partner_names}, and page N."
+            f"all, me, @name, with @name, goal N, {partner_names}, and page N."
         )
 
     async def _listing_of(self, scope: ChatScope, handle: str) -> tuple[str, list[Action]]:
@@ -776,8 +778,11 @@ class Register:
         await self.partners.remove(partner, now)
         return partner
 
-    async def join(self, scope: ChatScope, actor: Actor, name: str, now: datetime) -> Partner:
-        """Make the actor a member of a partner (anyone, for themselves).
+    async def join(
+        self, scope: ChatScope, actor: Actor, name: str, now: datetime
+    ) -> tuple[Partner, Partner | None]:
+        """Make the actor a member of a partner (anyone, for themselves); the partner and
+        the one they belonged to before, if another.
 
         Their open actions here that no partner was attributed to (say, assigned before
         Accord had seen them) are attributed to it now.
@@ -785,6 +790,7 @@ class Register:
         if actor.anonymous:
             raise _no_person(actor, "/join", "post as yourself to join a partner.")
         partner = await self.find_partner(scope, name)
+        before = await self.partners.of_member(scope.chat_id, actor.user_id)
         await self.partners.join(scope.chat_id, actor.user_id, partner, now)
         owned = await self.actions.in_chat(
             scope.chat_id, OPEN_STATUSES, owner_user_id=actor.user_id
@@ -799,7 +805,8 @@ class Register:
                     [Change("partner", None, partner.name)],
                     expect={"partner_id": None},  # unless someone attributed it meanwhile
                 )
-        return partner
+        moved = before if before is not None and before.partner_id != partner.partner_id else None
+        return partner, moved
 
     async def find_partner(self, scope: ChatScope, name: str, command: str = "join") -> Partner:
         """A partner by name, case-insensitively, or by words that start words of only one

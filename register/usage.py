@@ -68,7 +68,7 @@ USAGE: dict[str, Usage] = {
     "healthcheck": Usage(
         (
             "/healthcheck: ask every member to rate the key principles from 1 to 5",
-            "/healthcheck results: the latest averages (once 3 have answered)",
+            "/healthcheck results: the latest closed round's averages (if 3 answered)",
             "/healthcheck close: end the open round now",
         ),
         ("/healthcheck", "/healthcheck results", "/healthcheck close"),

@@ -124,6 +124,16 @@ class HealthRepository:
         )
         return int(row[0]) if row else 0
 
+    async def has_answered(self, round_id: int, user_id: int) -> bool:
+        """Whether the person rated anything in the round (never what they rated)."""
+        async with self._db.transaction() as tx:
+            key = await _key(tx, round_id, user_id)
+            cursor = await tx.execute(
+                "SELECT 1 FROM health_answers WHERE round_id = ? AND respondent = ? LIMIT 1",
+                (round_id, key),
+            )
+            return await cursor.fetchone() is not None
+
     async def ratings(self, round_id: int) -> dict[str, list[int]]:
         """Each principle's ratings, sorted: no respondent, no order of answering."""
         rows = await self._db.fetch_all(

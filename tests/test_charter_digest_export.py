@@ -29,7 +29,7 @@ async def test_the_digest_opens_with_goals_then_decisions(
     [digest] = digests(world, group.chat_id)
     lines = digest.split("\n")
     assert lines[1] == "Goal 1 Cut waiting times: 1 done · 1 open (+1 done since the last digest)"
-    assert "Decided since the last digest" in digest
+    assert "Recorded since the last digest" not in digest  # only under objections
     assert "Decisions with objections\n  Decision 1 Pool the budgets" in digest
     assert digest.index("Goal 1") < digest.index("1 open · 0 overdue")
 
@@ -38,7 +38,7 @@ async def test_the_digest_opens_with_goals_then_decisions(
     await say(app, world, carol, group, "/done 1")
     await say(app, world, alice, group, "/digest")
     second = digests(world, group.chat_id)[-1]
-    assert "Decided since the last digest" not in second
+    assert "Recorded since the last digest" not in second
     assert "Decisions with objections" in second
     await say(app, world, alice, group, "/decision 1 withdraw")
     await say(app, world, alice, group, "/assign @carol Book the room")

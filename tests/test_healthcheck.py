@@ -102,10 +102,10 @@ async def test_fewer_than_three_answers_show_no_figures_then_three_do(
     [shown] = await say(app, world, carol, group, "/healthcheck results")
     assert shown.photo is None
     assert "2 answers" in shown.text
-    assert "once 3 people have answered" in shown.text
+    assert "if at least 3 people have answered" in shown.text
     assert not re.search(r"\d\.\d", shown.text)  # no mean, no spread
     await answer(app, world, carol, {OPENNESS: 3, TRUST: 5})
-    chart, *rest = await say(app, world, carol, group, "/healthcheck results")
+    _, chart, *rest = await say(app, world, alice, group, "/healthcheck close")
     assert rest == []
     assert chart.photo is not None
     assert Image.open(io.BytesIO(chart.photo)).format == "PNG"
@@ -130,7 +130,7 @@ async def test_pressing_again_changes_the_answer_not_adds_one(
     assert ("4✓", message.buttons()[4][1]) in message.buttons()
     assert "1✓" not in [label for label, _ in message.buttons()]
     assert toasts(world)[-1] == "Openness: 4. Thanks!"
-    [chart] = await say(app, world, alice, group, "/healthcheck results")
+    _, chart = await say(app, world, alice, group, "/healthcheck close")
     assert "3 answers" in chart.text
     assert "Openness: 2.0 ±1.4" in chart.text  # 1, 1, 4
 
@@ -151,7 +151,7 @@ async def test_comments_are_shown_unsigned_only_with_three_answers(
     [shown] = await say(app, world, bob, group, "/healthcheck results")
     assert "council" not in shown.text
     await answer(app, world, carol, {OPENNESS: 4})
-    chart, comments = await say(app, world, bob, group, "/healthcheck results")
+    _, chart, comments = await say(app, world, alice, group, "/healthcheck close")
     assert chart.photo is not None
     assert comments.text.splitlines()[1:] == ["• We never hear from the council"]  # replaced
     assert "Alice" not in comments.text
@@ -182,13 +182,13 @@ async def test_a_closed_round_takes_no_answers_and_changes_show_against_the_last
     await say(app, world, alice, group, "/healthcheck")
     for person, rating in ((alice, 3), (bob, 4), (carol, 5)):
         await answer(app, world, person, {OPENNESS: rating})
-    [chart] = await say(app, world, alice, group, "/healthcheck results")
-    assert "Openness: 4.0 ±0.8 (▲2.0)" in chart.text
-    # A round closes by itself after a week; its results stay the latest.
+    [waiting] = await say(app, world, alice, group, "/healthcheck results")
+    assert "Openness" not in waiting.text  # open: no figures yet
+    # A round closes by itself after a week; its results are then the latest.
     clock.advance(timedelta(days=8))
     [chart] = await say(app, world, carol, group, "/healthcheck results")
     assert "closed" in chart.text
-    assert "Openness: 4.0" in chart.text
+    assert "Openness: 4.0 ±0.8 (▲2.0)" in chart.text
 
 
 async def test_a_round_is_answered_only_by_its_groups_members(
@@ -240,6 +240,7 @@ async def test_no_stored_row_or_read_path_pairs_a_person_with_a_rating(
         "openness": [1, 2, 3, 4],
         "trust": [2, 3, 4, 5],
     }
+    await say(app, world, people[0], group, "/healthcheck close")
     results = await health.results(group.chat_id, services_of(app).clock.now())
     assert results is not None
     assert sorted(results.comments) == [f"comment {n}" for n in range(4)]
@@ -286,6 +287,10 @@ async def test_export_carries_the_aggregates_never_an_answer(
     ]  # fmt: skip
     assert rows[1][3:] == ["2", "Openness", "", "", "", ""]  # two answers: no figures
     await answer(app, world, carol, {OPENNESS: 3})
+    *_, still_open = await say(app, world, alice, group, "/export")
+    rows = rows_of(still_open.document[1])  # type: ignore[index]
+    assert rows[1][3:] == ["3", "Openness", "", "", "", ""]  # open: no figures yet
+    await say(app, world, alice, group, "/healthcheck close")
     *_, later = await say(app, world, alice, group, "/export")
     rows = rows_of(later.document[1])  # type: ignore[index]
     assert len(rows) == 1 + len(PRINCIPLES)

@@ -140,7 +140,7 @@ async def test_a_role_for_an_unseen_name_becomes_theirs_and_a_partners_remit(
     await say(app, world, alice, group, "/partner add HSCB")
     await say(app, world, carol, group, "/join HSCB")
     [added] = await say(app, world, alice, group, "/role add Secretary @erin_h")
-    assert added.text == "Added the role Secretary — @erin_h."
+    assert added.text.startswith("Added the role Secretary — @erin_h.\nI haven't seen @erin_h")
     await say(app, world, erin, group, "hello")
     [roles] = await say(app, world, alice, group, "/roles")
     assert "Secretary — Erin" in roles.text
