@@ -148,6 +148,7 @@ class Retriever:
                 + [t for w in answer_words for t in tokens_of[w]] * WEIGHTS["answer"]
             )
             phrasings.extend((index, set(tokens)) for tokens in (title, *questions, *tags))
+        self._corpus = documents  # each entry's tokens, as BM25 scores them
         self._documents = [set(document) for document in documents]
         self._known_stems: set[str] = set().union(*self._documents)
         # Correction candidates by first letter and length: typos rarely change the first
