@@ -15,7 +15,7 @@ from datetime import datetime
 from domain.faq import MAX_FAQ_ANSWER, MAX_FAQ_ENTRIES, MAX_FAQ_QUESTION, FaqEntry, FaqEvent
 from domain.model import Actor, ChatScope
 from guidance.knowledge import Entry, KnowledgeBase
-from guidance.retrieval import MIN_CONFIDENCE, MIN_COVERAGE, Retriever
+from guidance.retrieval import MIN_COVERAGE, Retriever
 from register.parsing import UsageError
 from register.service import Register, RegisterError
 from register.text import clean_text
@@ -26,6 +26,10 @@ from storage.lru import LruDict
 FAQ_CATEGORY = "faq"
 RETRIEVERS_CACHED = 200  # groups (or a member's set of groups) whose ranking is kept
 CANDIDATES = 5  # how far down the closest entries a confident FAQ entry is looked for
+# A FAQ entry is one question a coordinator wrote for their own partnership, so a question
+# close to it is usually about that: it keeps the knowledge base's threshold from before
+# the guidance entries were broadened (issue 10), which raised theirs.
+FAQ_MIN_CONFIDENCE = 1.2
 
 
 def parse_pair(text: str, command: str = "faq add") -> tuple[str, str]:
@@ -144,7 +148,7 @@ class _Ranking:
         if result.coverage < MIN_COVERAGE:
             return None
         for match in result.candidates:
-            if match.score * result.coverage < MIN_CONFIDENCE:
+            if match.score * result.coverage < FAQ_MIN_CONFIDENCE:
                 return None
             if match.entry.category == FAQ_CATEGORY:
                 return self._faq[match.entry.id]

@@ -7,7 +7,9 @@ matrix library, and not importing numpy keeps a fresh process's load under 200 m
 
 Each entry is one document: its title, tags and example questions weigh more than its
 answer. A query word not in the vocabulary is corrected to the closest known word when
-one is close enough; words in a synonym group also match the group as a whole.
+one is close enough; words in a synonym group also match the group as a whole. Each
+way of asking (an example question, the title, a tag) is also matched on its own, so a
+question close to one phrasing finds its entry however long the entry is.
 """
 
 from __future__ import annotations
@@ -30,13 +32,27 @@ ENGLISH_STOPWORDS = frozenset(
     "then there these they this to was will with".split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_POSSESSIVE = re.compile(r"'s\b")
+_WORD_OR_BREAK = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\n")
 STOPWORDS = ENGLISH_STOPWORDS | {
     "pls", "please", "help", "us", "our", "we", "i", "me", "my", "you", "your", "can",
     "could", "would", "should", "do", "does", "did", "how", "what", "whats", "why", "when",
     "which", "who", "is", "are", "tell", "give", "get", "just", "really", "actually", "any",
     "im", "ive", "there", "theres", "its", "it's", "what's", "let", "lets", "know", "need",
     "want", "good", "idea", "way", "best", "new", "one", "much", "many", "keep", "make",
-    "about", "explain", "anything", "something", "thing", "things", "set", "up",
+    "about", "explain", "anything", "something", "thing", "things", "set", "up", "accord",
+    # function words that say nothing about the topic
+    "being", "been", "have", "has", "had", "were", "am", "other", "others", "each", "so",
+    "because", "from", "more", "most", "very", "also", "than", "them", "some", "all",
+    "own", "still", "yet", "even", "ever", "got", "getting", "going", "go", "gets",
+    "basically", "anyone", "someone", "somebody", "anybody", "stuff",
+    "ok", "okay", "hi", "hello", "hey", "thanks", "thank", "tbh", "lol", "atm", "etc",
+    "may", "might", "must", "shall", "shld", "wd", "cd", "u", "ur", "yes", "yeah",
+    "where", "here", "whether", "while", "though", "although", "again", "already", "both",
+    # when something is asked says nothing about what it is about
+    "today", "yesterday", "tomorrow", "tonight", "earlier", "later", "now", "soon", "recently",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
 }  # fmt: skip
 # Words that say a question is about partnership working at all, without saying which
 # entry answers it; they neither decide the answer nor make a question in-domain.
@@ -48,23 +64,32 @@ GENERIC = frozenset(
 WEIGHTS = {"title": 3, "tags": 2, "questions": 2, "answer": 1}
 MIN_CORRECTION = 80  # rapidfuzz ratio for a typo to be corrected to a known word
 CORRECTIONS_CACHED = 4096  # misspellings remembered, so a repeated typo costs one lookup
-# The confidence rule, chosen on the development set (tests/data/guidance_dev.toml) and
-# checked on the seed set (tests/data/guidance_questions.toml), never on the held-out set:
-# a grid over the four values, keeping the seed set >= 95% right, minimising wrong.
-# Confident when the best score times the share of the question's words the knowledge
-# base knows reaches MIN_CONFIDENCE, and at least MIN_COVERAGE of them are known...
-MIN_CONFIDENCE = 1.2
-MIN_COVERAGE = 0.5
+# Each example question, the title and each tag is also a phrasing of its own; an entry
+# scores its BM25 score plus PHRASING_WEIGHT times the idf-weighted cosine of its closest
+# phrasing, so a question near any one way of asking wins clearly.
+PHRASING_WEIGHT = 1.0
+# The confidence rule, chosen on half A of the development set (its even rows) with the
+# seed set, 80 off-topic questions written for the purpose and each example question
+# asked of a knowledge base without it; checked on half B as aggregates only, never on
+# the held-out set; a wrong answer counted as three declines (issue 10).
+# Confident when at least MIN_COVERAGE of the question's words are known, and, with
+# that share as a factor: the best score reaches MIN_CONFIDENCE; or the best entry's
+# closest phrasing reaches MIN_NEAREST (a short question asked the way an entry is,
+# "ToR?", scores low but is plainly that entry); or the score times the share of the
+# question's distinctive words the entry holds (MIN_MATCHED below) reaches MIN_EVIDENCE.
+# Half A 93.1% right, 0% wrong; 4.0 alone answered 7 of the 80 off-topic, 4.5 two...
+MIN_CONFIDENCE = 4.5
+MIN_NEAREST = 0.9
+MIN_EVIDENCE = 3.5
+MIN_COVERAGE = 0.6
 # ...and the best entry itself holds MIN_MATCHED of the question's distinctive words,
 # weighted by idf (an unknown word weighs as much as the rarest known one): "what are
-# trustees' legal duties" matches only "trust" and is declined. On dev (with the margin
-# rule): 0.35 gives right 83.7%, wrong 5.9%; 0.40 79.7/5.0; 0.45 77.2/4.0 and seed 96.6.
+# trustees' legal duties" matches only "trust" and is declined...
 MIN_MATCHED = 0.35
 # ...and the best entry beats the runner-up by MIN_MARGIN of its score, unless one of the
 # close entries links to it or from it (related or remedies): then the question sits in
 # one topic and the best is a fair answer. Two unrelated entries scoring alike mean the
-# question falls between topics. 0.10 on dev (wrong 5.4%); 0.05 let 1.5 points more wrong
-# through, 0 three points more; 0.15 declined more right answers than it saved wrong.
+# question falls between topics.
 MIN_MARGIN = 0.10
 # A question is a sentence or two: words past this are ignored, so a 4 KB message costs
 # no more than a long question (each distinct word is spell-checked once).
@@ -77,6 +102,7 @@ class Match:
 
     entry: Entry
     score: float
+    nearest: float = 0.0  # the closest phrasing's similarity to the question, 0 to 1
 
 
 @dataclass(frozen=True)
@@ -99,18 +125,70 @@ class Retriever:
             for word in group:
                 self._group_of[self._stemmer.stemWord(word)] = index
         self._entries = list(knowledge.entries.values())
-        documents = [self._document(entry) for entry in self._entries]
+        # Every text's words first, so each distinct word is stemmed once, in one batch.
+        texts = []
+        for e in self._entries:
+            title, *rest = self._lines_words([e.title, *e.tags, *e.questions])
+            texts.append((title, rest[: len(e.tags)], rest[len(e.tags) :], self._words(e.answer)))
+        vocabulary = sorted({w for t in texts for w in (*t[0], *_flat(t[1]), *_flat(t[2]), *t[3])})
+        tokens_of = {
+            word: [stem, f"syn{self._group_of[stem]}"] if stem in self._group_of else [stem]
+            for word, stem in zip(vocabulary, self._stemmer.stemWords(vocabulary), strict=True)
+        }
+        documents: list[list[str]] = []
+        phrasings: list[tuple[int, set[str]]] = []
+        for index, (title_words, tag_words, question_words, answer_words) in enumerate(texts):
+            title = [t for w in title_words for t in tokens_of[w]]
+            tags = [[t for w in words for t in tokens_of[w]] for words in tag_words]
+            questions = [[t for w in words for t in tokens_of[w]] for words in question_words]
+            documents.append(
+                title * WEIGHTS["title"]
+                + _flat(tags) * WEIGHTS["tags"]
+                + _flat(questions) * WEIGHTS["questions"]
+                + [t for w in answer_words for t in tokens_of[w]] * WEIGHTS["answer"]
+            )
+            phrasings.extend((index, set(tokens)) for tokens in (title, *questions, *tags))
+        self._corpus = documents  # each entry's tokens, as BM25 scores them
         self._documents = [set(document) for document in documents]
-        self._known_stems = {token for document in documents for token in document}
-        # Correction candidates by first letter: typos rarely change it (see _correct).
-        self._by_initial: dict[str, list[str]] = {}
-        for word in sorted({w for entry in self._entries for w in self._words(_text(entry))}):
-            self._by_initial.setdefault(word[0], []).append(word)
+        self._known_stems: set[str] = set().union(*self._documents)
+        # Correction candidates by first letter and length: typos rarely change the first
+        # letter or drop two letters ("suspending" is not "spending"; see _closest).
+        self._by_initial: dict[tuple[str, int], list[str]] = {}
+        for word in vocabulary:
+            self._by_initial.setdefault((word[0], len(word)), []).append(word)
         self._corrections: dict[str, str] = {}
         self._bm25 = BM25(documents)
+        # Each phrasing (title, example question, tag) is also matched on its own: a
+        # question close to any one of an entry's phrasings is near that entry.
+        self._phrasing_of: list[int] = []
+        self._phrasing_norm: list[float] = []
+        self._phrasings_with: dict[str, list[int]] = {}
+        idf = self._bm25.idf
+        for index, tokens in phrasings:
+            if not tokens:
+                continue
+            phrasing = len(self._phrasing_of)
+            self._phrasing_of.append(index)
+            self._phrasing_norm.append(math.sqrt(sum([idf(t) ** 2 for t in tokens])))
+            for token in tokens:
+                self._phrasings_with.setdefault(token, []).append(phrasing)
+
+    def _lines_words(self, lines: list[str]) -> list[list[str]]:
+        """``_words`` of each of ``lines`` (one line each), in one pass over them all."""
+        joined = "\n".join(line.replace("\n", " ") for line in lines)
+        text = _POSSESSIVE.sub("", joined.lower().replace("’", "'"))
+        found: list[list[str]] = [[]]
+        for word in _WORD_OR_BREAK.findall(text):
+            if word == "\n":
+                found.append([])
+            elif word not in STOPWORDS:
+                found[-1].append(word)
+        return found
 
     def _words(self, text: str) -> list[str]:
-        return [w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in STOPWORDS]
+        """The content words: a possessive loses its "'s" ("today's" is "today")."""
+        text = _POSSESSIVE.sub("", text.lower().replace("’", "'"))
+        return [w for w in _WORD.findall(text) if w not in STOPWORDS]
 
     def _tokens(self, words: list[str]) -> list[str]:
         """Stems, plus a synonym-group token for each word that belongs to a group."""
@@ -119,18 +197,6 @@ class Retriever:
             tokens.append(stem)
             if stem in self._group_of:
                 tokens.append(f"syn{self._group_of[stem]}")
-        return tokens
-
-    def _document(self, entry: Entry) -> list[str]:
-        fields = {
-            "title": entry.title,
-            "tags": " ".join(entry.tags),
-            "questions": " ".join(entry.questions),
-            "answer": entry.answer,
-        }
-        tokens: list[str] = []
-        for field, text in fields.items():
-            tokens.extend(self._tokens(self._words(text)) * WEIGHTS[field])
         return tokens
 
     def _correct(self, word: str) -> str:
@@ -149,9 +215,14 @@ class Retriever:
         if stem in self._known_stems or len(word) < 4 or word.isdigit():
             return word
         # Typos rarely change the first letter. One edit below nine letters: two let
-        # "stuff" become "staff" and "thinking" "ticking", changing the question.
+        # "stuff" become "staff" and "thinking" "ticking", changing the question. Nor do
+        # they change the length by two: that is another word ("suspending", "spending").
         allowed = 1 if len(word) < 9 else 2
-        candidates = self._by_initial.get(word[0], ())
+        candidates = [
+            known
+            for length in (len(word) - 1, len(word), len(word) + 1)
+            for known in self._by_initial.get((word[0], length), ())
+        ]
         found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=MIN_CORRECTION)
         if found is None or Levenshtein.distance(word, found[0]) > allowed:
             return word
@@ -171,19 +242,40 @@ class Retriever:
         if not specific:  # only "partnership" and the like: what partnership working is
             general = Match(self.knowledge.entries[self.knowledge.general_question], 0.0)
             return Answer(general, (general,), 1.0)
-        scores = self._bm25.get_scores(tokens)
+        nearest = self._nearest(tokens)
+        scores = self._scores(tokens, nearest)
         order = sorted(range(len(scores)), key=lambda i: -scores[i])[:limit]
         candidates = tuple(
-            Match(self._entries[i], float(scores[i])) for i in order if scores[i] > 0
+            Match(self._entries[i], scores[i], nearest[i]) for i in order if scores[i] > 0
         )
         confident = (
             bool(candidates)
-            and coverage >= MIN_COVERAGE
-            and candidates[0].score * coverage >= MIN_CONFIDENCE
-            and self._matched(specific, order[0]) >= MIN_MATCHED
+            and _confident(candidates[0], coverage, self._matched(specific, order[0]))
             and _clear_winner(candidates)
         )
         return Answer(candidates[0] if confident else None, candidates, coverage)
+
+    def _nearest(self, tokens: list[str]) -> list[float]:
+        """Each entry's closest phrasing to the question: idf-weighted cosine, 0 to 1."""
+        query = set(tokens)
+        weights = {t: self._bm25.idf(t) ** 2 for t in query}
+        norm = math.sqrt(sum(weights.values()))
+        dots: dict[int, float] = {}
+        for token in query:
+            for phrasing in self._phrasings_with.get(token, ()):
+                dots[phrasing] = dots.get(phrasing, 0.0) + weights[token]
+        nearest = [0.0] * len(self._entries)
+        for phrasing, dot in dots.items():
+            similarity = dot / (norm * self._phrasing_norm[phrasing])
+            index = self._phrasing_of[phrasing]
+            if similarity > nearest[index]:
+                nearest[index] = similarity
+        return nearest
+
+    def _scores(self, tokens: list[str], nearest: list[float]) -> list[float]:
+        """Each entry's score: the whole entry's, plus its nearest phrasing's."""
+        scores = self._bm25.get_scores(tokens)
+        return [s + PHRASING_WEIGHT * n for s, n in zip(scores, nearest, strict=True)]
 
     def _matched(self, words: list[str], index: int) -> float:
         """The idf-weighted share of the question's distinctive words that entry
@@ -197,6 +289,21 @@ class Retriever:
             if any(token in document for token in tokens):
                 held += weight
         return held / total if total else 0.0
+
+
+def _confident(match: Match, coverage: float, matched: float) -> bool:
+    """Most of the question's words are known and ``match`` holds enough of its distinctive
+    ones; and it scores well as a whole, or one of its phrasings is close to the question,
+    or it holds so much of the question that a middling score is enough."""
+    return (
+        coverage >= MIN_COVERAGE
+        and matched >= MIN_MATCHED
+        and (
+            match.score * coverage >= MIN_CONFIDENCE
+            or match.nearest * coverage >= MIN_NEAREST
+            or match.score * coverage * matched >= MIN_EVIDENCE
+        )
+    )
 
 
 def _clear_winner(candidates: tuple[Match, ...]) -> bool:
@@ -223,18 +330,26 @@ class BM25:
     ) -> None:
         count = len(documents)
         average = sum(map(len, documents)) / count if count else 1.0
-        frequencies: dict[str, int] = Counter(t for document in documents for t in set(document))
+        counts = [Counter(document) for document in documents]
+        frequencies: Counter[str] = Counter()
+        for counted in counts:
+            frequencies.update(counted.keys())
         self._idf = {
             token: math.log(1 + (count - df + 0.5) / (df + 0.5))
             for token, df in frequencies.items()
         }
         self._unknown_idf = math.log(1 + (count - 0.5) / 1.5)  # as rare as can be known
         self._postings: dict[str, list[tuple[int, float]]] = {}
-        for index, document in enumerate(documents):
+        idf = self._idf
+        postings = self._postings
+        for index, (document, counted) in enumerate(zip(documents, counts, strict=True)):
             norm = k1 * (1 - b + b * len(document) / average)
-            for token, tf in Counter(document).items():
-                weight = self._idf[token] * tf / (tf + norm)
-                self._postings.setdefault(token, []).append((index, weight))
+            for token, tf in counted.items():
+                entry = (index, idf[token] * tf / (tf + norm))
+                if token in postings:
+                    postings[token].append(entry)
+                else:
+                    postings[token] = [entry]
         self._count = count
 
     def idf(self, token: str) -> float:
@@ -250,5 +365,5 @@ class BM25:
         return scores
 
 
-def _text(entry: Entry) -> str:
-    return " ".join((entry.title, " ".join(entry.tags), " ".join(entry.questions), entry.answer))
+def _flat(lists: list[list[str]]) -> list[str]:
+    return [item for inner in lists for item in inner]

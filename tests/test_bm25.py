@@ -12,7 +12,7 @@ from guidance.retrieval import BM25, Retriever
 
 def test_scores_match_bm25s_on_the_knowledge_base() -> None:
     retriever = Retriever(load_knowledge())
-    documents = [retriever._document(entry) for entry in retriever._entries]
+    documents = retriever._corpus
     ours = BM25(documents)
     theirs = bm25s.BM25()
     theirs.index(documents, show_progress=False)
