@@ -16,12 +16,12 @@ from guidance.retrieval import Retriever
 TARGET_RIGHT = 0.85
 TARGET_WRONG = 0.03
 TARGET_OFF_TOPIC_DECLINED = 0.95
-# Issue 10's targets are not met yet (measured 2026-11-26 after the new entries and the
-# confidence rule: 62.9% right, 14.7% wrong, 79.1% off-topic declined). Each target stays
-# a strict expected failure until it is met, so meeting one turns the run red until its
-# mark goes; the ratchet below keeps the measured figures from getting worse meanwhile.
+# Two of issue 10's targets are not met yet (measured 2026-11-26 with 15-25 phrasings an
+# entry and the phrase-level match: 67.5% right, 6.1% wrong; off-topic declined 97.7%,
+# met). Each unmet target stays a strict expected failure until it is met, so meeting it
+# turns the run red until its mark goes; the ratchet keeps the figures from getting worse.
 NOT_MET = pytest.mark.xfail(strict=True, reason="issue 10's held-out target not met yet")
-RATCHET_RIGHT, RATCHET_WRONG, RATCHET_OFF_TOPIC = 0.62, 0.15, 0.79
+RATCHET_RIGHT, RATCHET_WRONG, RATCHET_OFF_TOPIC = 0.67, 0.07, 0.95
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,6 @@ def test_held_out_questions_are_rarely_answered_wrong(held_out: Scores) -> None:
     assert held_out.share(held_out.wrong) <= TARGET_WRONG
 
 
-@NOT_MET
 def test_held_out_off_topic_questions_are_declined(held_out: Scores) -> None:
     assert held_out.off_topic > 0
     assert held_out.off_topic_declined_share >= TARGET_OFF_TOPIC_DECLINED
