@@ -52,6 +52,12 @@ class Settings:
     write_rate_per_minute: int = DEFAULT_WRITE_RATE_PER_MINUTE
     max_open_actions: int = DEFAULT_MAX_OPEN_ACTIONS
     date_order: str = "DMY"
+    database_url: str | None = None  # PostgreSQL; wins over database_path when set
+
+    @property
+    def database(self) -> Path | str:
+        """Where the database is: the PostgreSQL URL if set, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def zone(self) -> ZoneInfo:
@@ -61,9 +67,10 @@ class Settings:
     def __repr__(self) -> str:
         """Show everything but the token, which must never reach a log."""
         token = "set" if self.telegram_bot_token else "unset"
+        database = redacted_url(self.database_url) if self.database_url else self.database_path
         return (
             f"Settings(token={token}, api={self.telegram_api_base_url!r}, "
-            f"db={str(self.database_path)!r}, tz={self.default_timezone!r}, "
+            f"db={str(database)!r}, tz={self.default_timezone!r}, "
             f"log={self.log_level!r}, writes={self.write_burst}+{self.write_rate_per_minute}/min, "
             f"open={self.max_open_actions}, dates={self.date_order})"
         )
@@ -177,6 +184,35 @@ def _validate_database_path(value: str) -> Path:
     return path
 
 
+def _validate_database_url(value: str) -> str | None:
+    """A PostgreSQL URL (``postgresql://`` or ``postgres://``), or ``None`` if unset."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres") or not value.startswith(f"{parts.scheme}://"):
+        raise SettingsError(
+            "DATABASE_URL",
+            f"{redacted_url(value)!r} is not a PostgreSQL URL like"
+            " postgresql://accord:secret@localhost/accord",
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise SettingsError("DATABASE_URL", f"{redacted_url(value)!r} has a bad port") from None
+    return value
+
+
+def redacted_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``: never logged nor shown."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    credentials, host = parts.netloc.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    secret = ":***" if ":" in credentials else ""
+    return parts._replace(netloc=f"{user}{secret}@{host}").geturl()
+
+
 def _validate_log_level(value: str) -> str:
     level = value.upper()
     if level not in LOG_LEVELS:
@@ -245,6 +281,7 @@ def load_settings(
             "MAX_OPEN_ACTIONS", get("MAX_OPEN_ACTIONS", str(DEFAULT_MAX_OPEN_ACTIONS)), 1, 1_000_000
         ),
         date_order=_validate_date_order(get("DATE_ORDER", "DMY")),
+        database_url=_validate_database_url(get("DATABASE_URL", "")),
     )
 
 

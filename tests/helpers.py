@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from telegram.ext import Application
 
 from app.lifecycle import feed
 from localapi.world import Person, SentMessage, SimChat, World
+
+# Runs a test on SQLite and on PostgreSQL (a throwaway server, see tests/pgcluster.py).
+BOTH_BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 
 
 async def say(
