@@ -22,6 +22,13 @@ from tests.pgcluster import Cluster
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_backends`` that open a database run once per backend."""
+    marked = metafunc.definition.get_closest_marker("both_backends")
+    if marked and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[Cluster]:
     """One throwaway PostgreSQL server for the whole run, started on first use."""
@@ -32,7 +39,7 @@ def postgres_cluster() -> Iterator[Cluster]:
 
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
-    """"sqlite" unless a test is parametrised with ``tests.helpers.BOTH_BACKENDS``."""
+    """The backend: "sqlite" unless a test is parametrised with ``tests.helpers.BOTH_BACKENDS``."""
     return getattr(request, "param", "sqlite")
 
 

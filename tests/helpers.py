@@ -9,8 +9,9 @@ from app.lifecycle import feed
 from localapi.world import Person, SentMessage, SimChat, World
 from storage.database import Database
 
-# Runs a test on SQLite and on PostgreSQL (a throwaway server, see tests/pgcluster.py).
-BOTH_BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+# Runs each test (of a module, as ``pytestmark``) that opens a database on SQLite and on
+# PostgreSQL (a throwaway server, see tests/pgcluster.py); tests/conftest.py parametrises.
+BOTH_BACKENDS = pytest.mark.both_backends
 
 
 async def foreign_keys_hold(database: Database) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import sqlite3
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -105,7 +105,9 @@ def test_two_processes_starting_on_one_database(tmp_path: Path) -> None:
 
 
 @BOTH_BACKENDS
-async def test_failed_transaction_rolls_back_only_itself(new_database: Callable[[str], Path | str]) -> None:
+async def test_failed_transaction_rolls_back_only_itself(
+    new_database: Callable[[str], Path | str],
+) -> None:
     database = await Database.open(new_database("a"))
     chats = ChatRepository(database)
     await chats.record(1, "private", "Kept", NOW)
@@ -124,7 +126,9 @@ async def test_failed_transaction_rolls_back_only_itself(new_database: Callable[
 
 
 @BOTH_BACKENDS
-async def test_chat_record_updates_and_deactivates(new_database: Callable[[str], Path | str]) -> None:
+async def test_chat_record_updates_and_deactivates(
+    new_database: Callable[[str], Path | str],
+) -> None:
     database = await Database.open(new_database("a"))
     chats = ChatRepository(database)
     await chats.record(-5, "group", "Old title", NOW)
@@ -138,7 +142,9 @@ async def test_chat_record_updates_and_deactivates(new_database: Callable[[str],
 
 
 @BOTH_BACKENDS
-async def test_people_learn_usernames_case_insensitively(new_database: Callable[[str], Path | str]) -> None:
+async def test_people_learn_usernames_case_insensitively(
+    new_database: Callable[[str], Path | str],
+) -> None:
     database = await Database.open(new_database("a"))
     people = PeopleRepository(database)
     await people.record(7, "Alice_M", "Alice Moreno", NOW)
