@@ -17,6 +17,7 @@ from dotenv import dotenv_values
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = "data/accord.sqlite3"
+EXAMPLE_URL = "postgresql://accord:secret@localhost:5432/accord"
 DEFAULT_TIMEZONE = "Europe/London"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Per person: changes allowed at once, then how many more a minute; per chat: open actions.
@@ -184,7 +185,7 @@ def _validate_database_path(value: str) -> Path:
     return path
 
 
-def _validate_database_url(value: str) -> str | None:
+def validate_database_url(value: str) -> str | None:
     """A PostgreSQL URL (``postgresql://`` or ``postgres://``), or ``None`` if unset."""
     if not value:
         return None
@@ -192,8 +193,7 @@ def _validate_database_url(value: str) -> str | None:
     if parts.scheme not in ("postgresql", "postgres") or not value.startswith(f"{parts.scheme}://"):
         raise SettingsError(
             "DATABASE_URL",
-            f"{redacted_url(value)!r} is not a PostgreSQL URL like"
-            " postgresql://accord:secret@localhost/accord",
+            f"{redacted_url(value)!r} is not a PostgreSQL URL like {EXAMPLE_URL}",
         )
     try:
         parts.port  # noqa: B018 - raises on a bad port
@@ -281,7 +281,7 @@ def load_settings(
             "MAX_OPEN_ACTIONS", get("MAX_OPEN_ACTIONS", str(DEFAULT_MAX_OPEN_ACTIONS)), 1, 1_000_000
         ),
         date_order=_validate_date_order(get("DATE_ORDER", "DMY")),
-        database_url=_validate_database_url(get("DATABASE_URL", "")),
+        database_url=validate_database_url(get("DATABASE_URL", "")),
     )
 
 

@@ -93,7 +93,10 @@ class PostgresDatabase(Database):
     async def migrate(self, directory: Path = MIGRATIONS_DIR) -> int:
         """Apply the migrations not applied yet, each in its own transaction under one
         advisory lock, so processes starting together apply each once."""
-        for number, path in migration_files(directory):
+        files = migration_files(directory)
+        if files and await self.schema_version() >= files[-1][0]:
+            return await self.schema_version()  # up to date: the usual start
+        for number, path in files:
             async with self._pool.acquire() as connection, connection.transaction():
                 await connection.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
                 await connection.execute(
@@ -143,6 +146,15 @@ class PostgresDatabase(Database):
         for table, column in rows:
             found.setdefault(table, []).append(column)
         return found
+
+    async def identity_columns(self) -> list[tuple[str, str]]:
+        """``(table, column)`` of every identity column (what numbers new rows)."""
+        rows = await self._pool.fetch(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND is_identity = 'YES'"
+            " ORDER BY table_name"
+        )
+        return [(row[0], row[1]) for row in rows]
 
 
 def migration_statements(path: Path) -> list[str]:
