@@ -89,6 +89,13 @@ def ask(question: str) -> None:
 
 def back_up(settings: Settings, target: str, overwrite: bool) -> int:
     """Copy the database to ``target``; one line on stderr and exit code 2 if it can't."""
+    if settings.database_url:
+        print(
+            "Accord cannot back up: DATABASE_URL is set: the data is in PostgreSQL; back it"
+            " up with pg_dump (see README)",
+            file=sys.stderr,
+        )
+        return 2
     if not target.strip():
         print(
             "Accord cannot back up: the file name is empty; give the file to write,"

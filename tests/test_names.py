@@ -13,7 +13,9 @@ from app.context import services_of
 from app.lifecycle import feed
 from console.cast import Cast
 from localapi.world import BotApiError, SimChat, World
-from tests.helpers import foreign_keys_hold, introduce, press, say, toasts
+from tests.helpers import BOTH_BACKENDS, foreign_keys_hold, introduce, press, say, toasts
+
+pytestmark = BOTH_BACKENDS
 
 
 def people(world: World):

@@ -27,6 +27,7 @@ from storage.transfer import TransferError, copy_to_postgres
 from tests.helpers import say
 from tests.pgcluster import Cluster
 from tests.processes import ROOT, bot_command, bot_environment
+from tests.test_e2e import run_bot_briefly
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 BIG_CHAT = -1_001_234_567_890  # supergroup ids exceed 32 bits
@@ -250,3 +251,34 @@ async def test_a_copy_that_fails_keeps_nothing(tmp_path: Path, postgres_cluster:
         assert (await postgres.fetch_one("SELECT COUNT(*) FROM chats"))[0] == 0
     finally:
         await postgres.close()
+
+
+def test_an_unreachable_postgresql_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    url = "postgresql://accord:s3cret@127.0.0.1:1/accord"
+    result = run_bot_briefly(DATABASE_PATH=str(tmp_path / "a.sqlite3"), DATABASE_URL=url)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(
+        "Accord cannot start: DATABASE_URL: cannot use postgresql://accord:***@127.0.0.1:1/accord: "
+    )
+    assert "s3cret" not in result.stderr
+    assert not (tmp_path / "a.sqlite3").exists()  # the URL wins: no SQLite file is made
+
+
+def test_backup_is_refused_when_the_data_is_in_postgresql(tmp_path: Path) -> None:
+    result = subprocess.run(
+        bot_command("backup", str(tmp_path / "copy.sqlite3")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=bot_environment(
+            DATABASE_PATH=str(tmp_path / "a.sqlite3"),
+            DATABASE_URL="postgresql://accord@127.0.0.1:1/accord",
+        ),
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("Accord cannot back up: DATABASE_URL is set")

@@ -10,7 +10,9 @@ from app.clock import FrozenClock
 from app.context import services_of
 from console.cast import Cast
 from localapi.world import World
-from tests.helpers import say
+from tests.helpers import BOTH_BACKENDS, say
+
+pytestmark = BOTH_BACKENDS
 
 DECLINED = "That's outside what Accord knows."
 
