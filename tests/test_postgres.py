@@ -19,7 +19,7 @@ from localapi.world import SimChat, World
 from storage.actions import ActionRepository, NewAction
 from storage.charter import CharterRepository
 from storage.chats import ChatRepository
-from storage.database import Database, migration_files
+from storage.database import MIGRATIONS_DIR, Database, migration_files
 from storage.dialect import affected, migration_to_postgres, to_postgres
 from storage.health import HealthRepository
 from storage.people import PeopleRepository
@@ -282,3 +282,10 @@ def test_backup_is_refused_when_the_data_is_in_postgresql(tmp_path: Path) -> Non
     )
     assert result.returncode == 2
     assert result.stderr.startswith("Accord cannot back up: DATABASE_URL is set")
+
+
+def test_every_postgresql_migration_replaces_one_of_the_history() -> None:
+    """A ``.postgres.sql`` stands in for the SQLite migration of its name, never alone."""
+    names = {path.stem for _, path in migration_files()}
+    for override in MIGRATIONS_DIR.glob("*.postgres.sql"):
+        assert override.name.removesuffix(".postgres.sql") in names, override.name
