@@ -11,9 +11,7 @@ from telegram.ext import Application
 from console.cast import Cast
 from localapi.world import World
 from register.export import safe_cell
-from tests.helpers import BOTH_BACKENDS, introduce, say
-
-pytestmark = BOTH_BACKENDS
+from tests.helpers import introduce, say
 
 HOSTILE = (
     '=HYPERLINK("http://x")', "+SUM(1)", "@SUM(1)", "-1+2", "\t=1", "\r=1", " =1+1", "  \t+1",

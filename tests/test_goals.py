@@ -5,9 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from localapi.world import SimChat, World
-from tests.helpers import BOTH_BACKENDS, nothing_recorded, press, say
-
-pytestmark = BOTH_BACKENDS
+from tests.helpers import nothing_recorded, press, say
 
 
 async def add_goals(app: Application, world: World, group: SimChat) -> None:

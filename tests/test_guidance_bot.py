@@ -11,10 +11,8 @@ from app.context import services_of
 from app.lifecycle import feed
 from console.cast import Cast
 from localapi.world import World
-from tests.helpers import BOTH_BACKENDS, introduce, press, say, toasts
+from tests.helpers import introduce, press, say, toasts
 from tests.processes import ROOT, bot_command, bot_environment
-
-pytestmark = BOTH_BACKENDS
 
 
 async def test_ask_answers_with_source_related_topics_and_feedback(

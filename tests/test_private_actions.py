@@ -13,9 +13,7 @@ from app.lifecycle import feed
 from domain.model import Status
 from handlers.nudges import run_tick
 from localapi.world import Person, SentMessage, SimChat, World
-from tests.helpers import BOTH_BACKENDS, introduce, press, say, toasts
-
-pytestmark = BOTH_BACKENDS
+from tests.helpers import introduce, press, say, toasts
 
 TUESDAY_0900 = datetime(2026, 11, 24, 9, tzinfo=UTC)
 

@@ -10,9 +10,7 @@ from app.clock import FrozenClock
 from app.context import services_of
 from console.cast import Cast
 from localapi.world import World
-from tests.helpers import BOTH_BACKENDS, say
-
-pytestmark = BOTH_BACKENDS
+from tests.helpers import say
 
 DECLINED = "That's outside what Accord knows."
 
