@@ -1,9 +1,10 @@
-"""Accord's entry point: ``python bot.py [run|console|ask|backup]``.
+"""Accord's entry point: ``python bot.py [run|console|ask|backup|migrate-to-postgres]``.
 
 ``run`` (the default) long-polls Telegram when ``TELEGRAM_BOT_TOKEN`` is set (or takes
 its updates by webhook when ``TELEGRAM_WEBHOOK_URL`` is set too) and starts the local
 chat console when the token is not set; ``console`` always starts the console;
-``backup PATH`` copies the database, also while the bot runs.
+``backup PATH`` copies the database, also while the bot runs; ``migrate-to-postgres
+[SQLITE_PATH [POSTGRESQL_URL]]`` copies an SQLite database into an empty PostgreSQL one.
 """
 
 from __future__ import annotations
@@ -15,18 +16,29 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import asyncpg
 from telegram.error import InvalidToken
 
 from app.builder import build_application
 from app.serve import ListenError, WebhookRefusedError, serve
 from config.logs import configure_logging
-from config.settings import Settings, SettingsError, load_settings, log_level_number
+from config.settings import (
+    EXAMPLE_URL,
+    Settings,
+    SettingsError,
+    load_settings,
+    log_level_number,
+    redacted_url,
+    validate_database_url,
+)
 from console.terminal import run_console
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 from storage.backup import BackupError, backup
+from storage.transfer import TransferError, copy_to_postgres
 
 logger = logging.getLogger("accord")
+MIGRATE = "migrate-to-postgres"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -36,13 +48,18 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "mode",
         nargs="?",
         default="run",
-        choices=("run", "console", "ask", "backup"),
+        choices=("run", "console", "ask", "backup", MIGRATE),
         help="run: Telegram if a token is set, else the console (default); console: local "
         "chat; ask: answer a question from the knowledge base and show how it matched; "
-        "backup: copy the database to a file, also while the bot runs",
+        "backup: copy the database to a file, also while the bot runs; "
+        f"{MIGRATE}: copy an SQLite database (default DATABASE_PATH) into an empty "
+        "PostgreSQL one (default DATABASE_URL)",
     )
     parser.add_argument(
-        "question", nargs="*", help="for ask: the question; for backup: the file to write"
+        "question",
+        nargs="*",
+        help=f"for ask: the question; for backup: the file to write; for {MIGRATE}: "
+        "the SQLite file and the postgresql:// URL",
     )
     parser.add_argument(
         "--overwrite", action="store_true", help="for backup: replace the file if it exists"
@@ -52,6 +69,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         parser.error('ask needs a question, e.g. python bot.py ask "how do we build trust?"')
     if arguments.mode == "backup" and len(arguments.question) != 1:
         parser.error("backup needs a file to write, e.g. python bot.py backup accord.backup")
+    if arguments.mode == MIGRATE and len(arguments.question) > 2:
+        parser.error(f"{MIGRATE} takes at most an SQLite file and a postgresql:// URL")
     return arguments
 
 
@@ -71,6 +90,13 @@ def ask(question: str) -> None:
 
 def back_up(settings: Settings, target: str, overwrite: bool) -> int:
     """Copy the database to ``target``; one line on stderr and exit code 2 if it can't."""
+    if settings.database_url:
+        print(
+            "Accord cannot back up: DATABASE_URL is set: the data is in PostgreSQL; back it"
+            " up with pg_dump (see README)",
+            file=sys.stderr,
+        )
+        return 2
     if not target.strip():
         print(
             "Accord cannot back up: the file name is empty; give the file to write,"
@@ -96,6 +122,38 @@ def run_telegram(settings: Settings) -> None:
     asyncio.run(serve(application, settings))
 
 
+def migrate_to_postgres(settings: Settings, given: list[str]) -> int:
+    """Copy the SQLite database into an empty PostgreSQL one and print the row counts;
+    one line on stderr and exit code 2 if it can't."""
+    source = Path(given[0]).expanduser() if given else settings.database_path
+    url = given[1] if len(given) > 1 else settings.database_url
+    try:
+        if not url:
+            raise SettingsError("DATABASE_URL", f"give the PostgreSQL URL, e.g. {EXAMPLE_URL}")
+        url = validate_database_url(url)
+        assert url is not None
+        if not source.is_file():
+            raise TransferError(f"DATABASE_PATH: there is no SQLite database at {source}")
+        copied = asyncio.run(copy_to_postgres(source, url))
+    except (SettingsError, TransferError) as error:
+        print(f"Accord cannot migrate: {error}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        print(f"Accord cannot migrate: {_one_line(error)}", file=sys.stderr)
+        return 2
+    width = max(len(c.table) for c in copied)
+    for c in copied:
+        print(f"{c.table:<{width}}  {c.source:>8} rows in SQLite  {c.target:>8} in PostgreSQL")
+    total = sum(c.target for c in copied)
+    target = redacted_url(url)
+    print(f"Copied {source} to {target}: {len(copied)} tables, {total:,} rows, counts equal.")
+    return 0
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start Accord; return the process exit code."""
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
@@ -109,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if arguments.mode == "backup":
         return back_up(settings, arguments.question[0], arguments.overwrite)
+    if arguments.mode == MIGRATE:
+        return migrate_to_postgres(settings, arguments.question)
     console = arguments.mode == "console" or not settings.telegram_bot_token
     level = log_level_number(settings)
     if console and level > logging.DEBUG:
@@ -135,6 +195,15 @@ def main(argv: list[str] | None = None) -> int:
         # One line in the form of a settings error: the operator's fix is the same kind.
         print(
             f"Accord cannot start: DATABASE_PATH: cannot use {settings.database_path}: {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    except (asyncpg.PostgresError, OSError) as exc:
+        if not settings.database_url:
+            raise
+        print(
+            f"Accord cannot start: DATABASE_URL: cannot use {redacted_url(settings.database_url)}:"
+            f" {_one_line(exc)}",
             file=sys.stderr,
         )
         return 2

@@ -63,7 +63,7 @@ class Services:
     async def open(self) -> None:
         """Open the database (migrating it) and create the repositories."""
         if self._database is None:
-            self._database = await Database.open(self.settings.database_path)
+            self._database = await Database.open(self.settings.database)
             self._chats = ChatRepository(self._database)
             self._people = PeopleRepository(self._database)
             self._coordinators = CoordinatorRepository(self._database)

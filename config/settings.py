@@ -17,6 +17,7 @@ from dotenv import dotenv_values
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = "data/accord.sqlite3"
+EXAMPLE_URL = "postgresql://accord:secret@localhost:5432/accord"
 DEFAULT_TIMEZONE = "Europe/London"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Per person: changes allowed at once, then how many more a minute; per chat: open actions.
@@ -67,6 +68,13 @@ class Settings:
     webhook_max_connections: int = DEFAULT_WEBHOOK_MAX_CONNECTIONS
     health_listen: tuple[str, int] | None = None
 
+    database_url: str | None = None  # PostgreSQL; wins over database_path when set
+
+    @property
+    def database(self) -> Path | str:
+        """Where the database is: the PostgreSQL URL if set, else the SQLite file."""
+        return self.database_url or self.database_path
+
     @property
     def webhook_path(self) -> str:
         """The path Telegram posts updates to: the webhook URL's own ("/" when it has none)."""
@@ -82,9 +90,10 @@ class Settings:
         log (nor the webhook URL's path, which some people make secret too)."""
         token = "set" if self.telegram_bot_token else "unset"
         webhook = urlsplit(self.telegram_webhook_url).netloc if self.telegram_webhook_url else None
+        database = redacted_url(self.database_url) if self.database_url else self.database_path
         return (
             f"Settings(token={token}, api={self.telegram_api_base_url!r}, "
-            f"db={str(self.database_path)!r}, tz={self.default_timezone!r}, "
+            f"db={str(database)!r}, tz={self.default_timezone!r}, "
             f"log={self.log_level!r}, writes={self.write_burst}+{self.write_rate_per_minute}/min, "
             f"open={self.max_open_actions}, dates={self.date_order}, webhook={webhook!r}, "
             f"health={self.health_listen!r})"
@@ -213,6 +222,34 @@ def _validate_database_path(value: str) -> Path:
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise SettingsError("DATABASE_PATH", f"{value!r} is not writable")
     return path
+
+
+def validate_database_url(value: str) -> str | None:
+    """A PostgreSQL URL (``postgresql://`` or ``postgres://``), or ``None`` if unset."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres") or not value.startswith(f"{parts.scheme}://"):
+        raise SettingsError(
+            "DATABASE_URL",
+            f"{redacted_url(value)!r} is not a PostgreSQL URL like {EXAMPLE_URL}",
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise SettingsError("DATABASE_URL", f"{redacted_url(value)!r} has a bad port") from None
+    return value
+
+
+def redacted_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``: never logged nor shown."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    credentials, host = parts.netloc.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    secret = ":***" if ":" in credentials else ""
+    return parts._replace(netloc=f"{user}{secret}@{host}").geturl()
 
 
 def _validate_log_level(value: str) -> str:
@@ -354,6 +391,7 @@ def load_settings(
             100,
         ),
         health_listen=_validate_listen("HEALTH_LISTEN", health) if health else None,
+        database_url=validate_database_url(get("DATABASE_URL", "")),
     )
 
 

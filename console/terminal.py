@@ -23,7 +23,7 @@ from app.builder import build_application
 from app.clock import Clock
 from app.context import services_of
 from app.lifecycle import feed, running
-from config.settings import Settings
+from config.settings import Settings, redacted_url
 from console.cast import Cast, seed_world
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
@@ -430,9 +430,11 @@ async def run_console(
         images = settings.database_path.parent / "console-images"
         session = ConsoleSession(application, world, cast, out, images)
         await session.open()
+        url = settings.database_url
+        where = redacted_url(url) if url else settings.database_path
         print(
             f"Accord local console: no TELEGRAM_BOT_TOKEN, so Telegram is simulated here. "
-            f"Database: {settings.database_path}. Type :help for console commands.",
+            f"Database: {where}. Type :help for console commands.",
             file=out,
             flush=True,
         )

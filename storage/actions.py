@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from domain.due import Due
 from domain.model import OPEN_STATUSES, Action, ActionEvent, Status, Supporter
 from domain.recurrence import Recurrence
-from storage.database import Database
+from storage.database import Database, Transaction
 
 # The columns ``action_from_row`` reads, and the joins they need (aliases a, p, pt, c).
 ACTION_COLUMNS = """
@@ -20,11 +18,13 @@ ACTION_COLUMNS = """
     p.display_name, a.partner_id, pt.name, a.status, a.due_at, a.due_on,
     a.last_note, a.created_by, a.created_at, a.updated_at, a.closed_at, c.title, c.timezone,
     a.recurrence, a.series_id, (
-        SELECT group_concat(COALESCE(sp.display_name, '@' || s.handle, spt.name), char(31))
-        FROM action_supporters s
-        LEFT JOIN people sp ON sp.user_id = s.user_id
-        LEFT JOIN partners spt ON spt.partner_id = s.partner_id
-        WHERE s.action_id = a.action_id
+        SELECT group_concat(named.name, char(31)) FROM (
+            SELECT COALESCE(sp.display_name, '@' || s.handle, spt.name) AS name
+            FROM action_supporters s
+            LEFT JOIN people sp ON sp.user_id = s.user_id
+            LEFT JOIN partners spt ON spt.partner_id = s.partner_id
+            WHERE s.action_id = a.action_id ORDER BY s.position
+        ) named
     ), a.goal_id, (SELECT g.number FROM goals g WHERE g.goal_id = a.goal_id)
 """
 # How an action's supporters may be looked for (``in_chat``'s ``supporter``).
@@ -130,7 +130,7 @@ class ActionRepository:
         """Record several actions, numbered in order, in one transaction: all or none.
         Each already recorded from its source (message, or message and line) is returned
         with ``False`` instead."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(*{new.chat_id for new in news}) as tx:
             results = []
             for new in news:
                 existing = await _recorded(tx, new)
@@ -247,8 +247,8 @@ class ActionRepository:
         assignments = "".join(f"{column} = ?, " for column in columns)
         wanted = [status.value for status in statuses]
         expected = expect or {}
-        conditions = "".join(f" AND {column} IS ?" for column in expected)
-        async with self._db.transaction() as tx:
+        conditions = "".join(f" AND {column} IS NOT DISTINCT FROM ?" for column in expected)
+        async with self._db.transaction(action.chat_id) as tx:
             cursor = await tx.execute(
                 f"UPDATE actions SET {assignments}updated_at = ? WHERE action_id = ?"
                 f" AND status IN ({','.join('?' * len(wanted))}){conditions}",
@@ -287,17 +287,20 @@ class ActionRepository:
                 "WHERE owner_user_id IS NULL AND owner_handle = ?",
                 (handle,),
             )
-            pending = list(await cursor.fetchall())
-            for action_id, chat_id in pending:
-                await tx.execute(
+            linked = []
+            for action_id, chat_id in await cursor.fetchall():
+                changed = await tx.execute(  # unless another transaction linked it meanwhile
                     """
                     UPDATE actions SET owner_user_id = ?, updated_at = ?,
                         partner_id = COALESCE(partner_id, (SELECT partner_id FROM
                             partner_members WHERE chat_id = ? AND user_id = ?))
-                    WHERE action_id = ?
+                    WHERE action_id = ? AND owner_user_id IS NULL
                     """,
                     (user_id, _stamp(now), chat_id, user_id, action_id),
                 )
+                if changed.rowcount != 1:
+                    continue
+                linked.append(action_id)
                 await _write_events(
                     tx, action_id, None, now, [Change("linked", f"@{handle}", name)]
                 )
@@ -305,7 +308,7 @@ class ActionRepository:
                 "UPDATE action_supporters SET user_id = ?, handle = NULL WHERE handle = ?",
                 (user_id, handle),
             )
-            return [await self._get_in(tx, action_id) for action_id, _ in pending]
+            return [await self._get_in(tx, action_id) for action_id in linked]
 
     async def history(self, action: Action) -> list[ActionEvent]:
         """Every change to ``action``, oldest first."""
@@ -342,12 +345,12 @@ class ActionRepository:
             for r in rows
         ]
 
-    async def _get_in(self, tx: aiosqlite.Connection, action_id: int) -> Action:
+    async def _get_in(self, tx: Transaction, action_id: int) -> Action:
         cursor = await tx.execute(SELECT_ACTIONS + " WHERE a.action_id = ?", (action_id,))
         return action_from_row(await cursor.fetchone())  # type: ignore[arg-type]
 
 
-async def _recorded(tx: aiosqlite.Connection, new: NewAction) -> int | None:
+async def _recorded(tx: Transaction, new: NewAction) -> int | None:
     """The action already recorded from ``new``'s source message (or line), if any."""
     if new.source_key is not None:
         cursor = await tx.execute(
@@ -365,7 +368,7 @@ async def _recorded(tx: aiosqlite.Connection, new: NewAction) -> int | None:
     return int(row[0]) if row else None
 
 
-async def _continued(tx: aiosqlite.Connection, action: Action) -> bool:
+async def _continued(tx: Transaction, action: Action) -> bool:
     """Whether a later occurrence of ``action``'s series exists: done, reopened and done
     again, it is not created twice."""
     cursor = await tx.execute(
@@ -376,7 +379,7 @@ async def _continued(tx: aiosqlite.Connection, action: Action) -> bool:
 
 
 async def _insert(
-    tx: aiosqlite.Connection, new: NewAction, now: datetime, continues: int | None = None
+    tx: Transaction, new: NewAction, now: datetime, continues: int | None = None
 ) -> int:
     """Insert ``new`` with the chat's next number, its supporters and its history
     (``continues``: the number of the recurring action it follows)."""
@@ -390,6 +393,7 @@ async def _insert(
             partner_id, status, due_at, due_on, created_by, created_at,
             updated_at, source_message_id, source_key, recurrence, series_id, goal_id)
         VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        RETURNING action_id
         """,
         (
             new.chat_id,
@@ -409,8 +413,7 @@ async def _insert(
             new.goal[0] if new.goal else None,
         ),
     )
-    action_id = cursor.lastrowid
-    assert action_id is not None
+    action_id = int(cursor.rows[0][0])
     changes = [Change("created", None, new.title)]
     if new.recurrence is not None:
         previous = f"#{continues}" if continues is not None else None
@@ -419,8 +422,8 @@ async def _insert(
     if new.supporters_from is not None:
         await tx.execute(
             "INSERT INTO action_supporters (action_id, position, user_id, handle, partner_id)"
-            " SELECT ?, position, user_id, handle, partner_id FROM action_supporters"
-            " WHERE action_id = ?",
+            " SELECT CAST(? AS BIGINT), position, user_id, handle, partner_id"
+            " FROM action_supporters WHERE action_id = ?",
             (action_id, new.supporters_from),
         )
     if new.supporters:
@@ -432,9 +435,7 @@ async def _insert(
     return action_id
 
 
-async def _add_supporters(
-    tx: aiosqlite.Connection, action_id: int, supporters: Sequence[Supporter]
-) -> None:
+async def _add_supporters(tx: Transaction, action_id: int, supporters: Sequence[Supporter]) -> None:
     await tx.executemany(
         "INSERT INTO action_supporters (action_id, position, user_id, handle, partner_id)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -446,7 +447,7 @@ async def _add_supporters(
 
 
 async def _write_events(
-    tx: aiosqlite.Connection,
+    tx: Transaction,
     action_id: int,
     actor_user_id: int | None,
     now: datetime,

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from domain.charter import (
     Answer,
     CharterEvent,
@@ -18,7 +16,7 @@ from domain.charter import (
     Response,
     Role,
 )
-from storage.database import Database
+from storage.database import Database, Transaction
 
 _GOAL = "SELECT goal_id, chat_id, number, text, closed_at, created_at FROM goals"
 _ROLE = """
@@ -62,15 +60,14 @@ class CharterRepository:
 
     async def add_goal(self, chat_id: int, text: str, actor: int, now: datetime) -> Goal:
         """Record a goal with the chat's next number."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             number = await _next_number(tx, "goals", chat_id)
             cursor = await tx.execute(
                 "INSERT INTO goals (chat_id, number, text, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?) RETURNING goal_id",
                 (chat_id, number, text, actor, _stamp(now)),
             )
-            goal_id = cursor.lastrowid
-            assert goal_id is not None
+            goal_id = int(cursor.rows[0][0])
             await _event(tx, chat_id, "goal", goal_id, actor, now, "created", None, text)
             return _goal(await _one(tx, _GOAL + " WHERE goal_id = ?", goal_id))
 
@@ -126,7 +123,7 @@ class CharterRepository:
         """Give role ``name`` to ``holder`` (user id, pending handle or partner id) with
         what it ``covers``; the role as it was before, if it existed."""
         user_id, handle, partner_id = holder
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             row = await _maybe(
                 tx, _ROLE + " WHERE r.chat_id = ? AND r.name_key = ?", chat_id, name.casefold()
             )
@@ -192,7 +189,7 @@ class CharterRepository:
     ) -> tuple[Decision, bool]:
         """Record a decision with the chat's next number; ``(decision, False)`` if its
         message was recorded already (a redelivered update)."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             if source_message_id is not None:
                 row = await _maybe(
                     tx,
@@ -205,11 +202,11 @@ class CharterRepository:
             number = await _next_number(tx, "decisions", chat_id)
             cursor = await tx.execute(
                 "INSERT INTO decisions (chat_id, number, text, proposed_by, proposer_name,"
-                " recorded_by, created_at, source_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " recorded_by, created_at, source_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING decision_id",
                 (chat_id, number, text, *proposer, actor, _stamp(now), source_message_id),
             )
-            decision_id = cursor.lastrowid
-            assert decision_id is not None
+            decision_id = int(cursor.rows[0][0])
             await _event(tx, chat_id, "decision", decision_id, actor, now, "created", None, text)
             return await self._decision_in(tx, decision_id), True
 
@@ -246,7 +243,7 @@ class CharterRepository:
     ) -> bool | None:
         """Record ``user_id``'s answer while the decision is open: ``True`` if it changed,
         ``False`` if it was their answer already, ``None`` if the decision is not open."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(decision.chat_id) as tx:
             row = await _maybe(
                 tx, "SELECT status FROM decisions WHERE decision_id = ?", decision.decision_id
             )
@@ -316,7 +313,7 @@ class CharterRepository:
         )
         return [CharterEvent(r[0], r[1], r[2], _moment(r[3]), r[4], r[5], r[6]) for r in rows]  # type: ignore[arg-type]
 
-    async def _decision_in(self, tx: aiosqlite.Connection, decision_id: int) -> Decision:
+    async def _decision_in(self, tx: Transaction, decision_id: int) -> Decision:
         row = await _one(tx, _DECISION + " WHERE decision_id = ?", decision_id)
         cursor = await tx.execute(_RESPONSES, (decision_id,))
         return _decision(row, list(await cursor.fetchall()))
@@ -354,7 +351,7 @@ def _decision(row: Sequence[Any], responses: Sequence[Sequence[Any]]) -> Decisio
     )
 
 
-async def _next_number(tx: aiosqlite.Connection, table: str, chat_id: int) -> int:
+async def _next_number(tx: Transaction, table: str, chat_id: int) -> int:
     cursor = await tx.execute(
         f"SELECT COALESCE(MAX(number), 0) + 1 FROM {table} WHERE chat_id = ?", (chat_id,)
     )
@@ -362,19 +359,19 @@ async def _next_number(tx: aiosqlite.Connection, table: str, chat_id: int) -> in
     return int(number)
 
 
-async def _maybe(tx: aiosqlite.Connection, sql: str, *parameters: Any) -> Any:
+async def _maybe(tx: Transaction, sql: str, *parameters: Any) -> Any:
     cursor = await tx.execute(sql, parameters)
     return await cursor.fetchone()
 
 
-async def _one(tx: aiosqlite.Connection, sql: str, *parameters: Any) -> Any:
+async def _one(tx: Transaction, sql: str, *parameters: Any) -> Any:
     row = await _maybe(tx, sql, *parameters)
     assert row is not None
     return row
 
 
 async def _event(
-    tx: aiosqlite.Connection,
+    tx: Transaction,
     chat_id: int,
     subject: str,
     subject_id: int,

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.database import Database
+from storage.database import Database, Transaction
 from storage.lru import LruDict
 
 CHATS_CACHED = 10_000
@@ -123,7 +121,7 @@ class ChatRepository:
         if old_id == new_id:
             return None
         stamp = now.isoformat(timespec="seconds")
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(old_id, new_id) as tx:
             cursor = await tx.execute("SELECT 1 FROM chats WHERE chat_id = ?", (old_id,))
             if await cursor.fetchone() is None:
                 return None
@@ -139,9 +137,17 @@ class ChatRepository:
                 )
             await tx.execute("UPDATE nudge_log SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
             shift = next((new - old for old, new in merged.renumbered.items()), 0)
-            await tx.execute(  # a pending retry follows; a reminder's names the new number
-                "UPDATE OR REPLACE nudge_retries SET chat_id = ?, number = number"
-                " + CASE WHEN kind LIKE 'reminder-%' THEN ? ELSE 0 END WHERE chat_id = ?",
+            # A pending retry follows (replacing the supergroup's of the same nudge); a
+            # reminder's names the new number.
+            moved = "number + CASE WHEN kind LIKE 'reminder-%' THEN ? ELSE 0 END"
+            await tx.execute(
+                "DELETE FROM nudge_retries WHERE chat_id = ? AND EXISTS (SELECT 1 FROM"
+                f" (SELECT kind, {moved} AS number FROM nudge_retries WHERE chat_id = ?) o"
+                " WHERE o.kind = nudge_retries.kind AND o.number = nudge_retries.number)",
+                (new_id, shift, old_id),
+            )
+            await tx.execute(
+                f"UPDATE nudge_retries SET chat_id = ?, number = {moved} WHERE chat_id = ?",
                 (new_id, shift, old_id),
             )
         self._written.pop(old_id, None)
@@ -199,15 +205,18 @@ _SETTINGS = (
     "timezone", "quiet_start", "quiet_end", "quiet_weekends", "reminders_enabled",
     "last_digest_at", "healthcheck_quarterly", "healthcheck_next_at", "digest_chart",
 )  # fmt: skip
-# Rows that simply move (keyed by more than the chat): duplicates keep the supergroup's.
+# Rows that simply move, with the rest of their key: duplicates keep the supergroup's.
 # Every table with a chat_id is handled in _merge: a new one must be added there.
-_MOVED_TABLES = (
-    "coordinators", "partner_members", "unanswered_questions", "guidance_feedback",
-    "chat_people",
-)  # fmt: skip
+_MOVED_TABLES: dict[str, tuple[str, ...]] = {
+    "coordinators": ("user_id",),
+    "partner_members": ("user_id",),
+    "unanswered_questions": (),
+    "guidance_feedback": ("user_id", "entry_id"),
+    "chat_people": ("user_id",),
+}
 
 
-async def _merge_charter(tx: aiosqlite.Connection, old_id: int, new_id: int) -> None:
+async def _merge_charter(tx: Transaction, old_id: int, new_id: int) -> None:
     """The old group's goals and decisions are numbered after the supergroup's; a role
     both have keeps the supergroup's holder; the charter's history moves along."""
     # message ids are per chat: the old group's mean nothing in the supergroup
@@ -230,7 +239,7 @@ async def _merge_charter(tx: aiosqlite.Connection, old_id: int, new_id: int) -> 
         await tx.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
 
 
-async def _has_register(tx: aiosqlite.Connection, chat_id: int) -> bool:
+async def _has_register(tx: Transaction, chat_id: int) -> bool:
     for table in _REGISTER_TABLES:
         cursor = await tx.execute(f"SELECT 1 FROM {table} WHERE chat_id = ? LIMIT 1", (chat_id,))
         if await cursor.fetchone() is not None:
@@ -238,7 +247,7 @@ async def _has_register(tx: aiosqlite.Connection, chat_id: int) -> bool:
     return False
 
 
-async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
+async def _merge(tx: Transaction, old_id: int, new_id: int) -> Merged:
     """Move the old group's rows into the supergroup's register, in one transaction.
 
     Partners with the same name become one (the old one's actions and members move to
@@ -290,9 +299,12 @@ async def _merge(tx: aiosqlite.Connection, old_id: int, new_id: int) -> Merged:
         (new_id, offset, old_id),
     )  # message ids are per chat: the old group's mean nothing in the supergroup
     await _merge_charter(tx, old_id, new_id)
-    for table in _MOVED_TABLES:
+    for table, key in _MOVED_TABLES.items():
+        same = "".join(f" AND n.{column} = {table}.{column}" for column in key)
+        unless = f" AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.chat_id = ?{same})"
         await tx.execute(
-            f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+            f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?{unless if key else ''}",
+            (new_id, old_id, new_id) if key else (new_id, old_id),
         )
         await tx.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
     cursor = await tx.execute(  # FAQ entries too are numbered after the supergroup's

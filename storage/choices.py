@@ -45,11 +45,10 @@ class PendingChoices:
             )
             cursor = await tx.execute(
                 "INSERT INTO pending_choices (chat_id, user_id, payload, expires_at)"
-                " VALUES (?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?) RETURNING choice_id",
                 (chat_id, user_id, json.dumps(payload), _stamp(now + KEEP)),
             )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+            return int(cursor.rows[0][0])
 
     async def get(self, choice_id: int, chat_id: int) -> PendingChoice | None:
         """The question ``choice_id`` asked in ``chat_id``, if it is still unanswered."""

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from domain.faq import FaqEntry, FaqEvent
-from storage.database import Database
+from storage.database import Database, Transaction
 
 _ENTRY = (
     "SELECT f.chat_id, f.number, f.question, f.answer, p.display_name, f.created_at,"
@@ -63,7 +61,7 @@ class FaqRepository:
         """Add an entry numbered after every entry the group ever had; ``answered`` is
         the id of the unanswered question it answers, which leaves /unanswered with it."""
         stamp = now.isoformat(timespec="seconds")
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             cursor = await tx.execute(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM faq_entries WHERE chat_id = ?",
                 (chat_id,),
@@ -71,10 +69,10 @@ class FaqRepository:
             (number,) = await cursor.fetchone()  # type: ignore[misc]
             cursor = await tx.execute(
                 "INSERT INTO faq_entries (chat_id, number, question, answer, added_by,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING faq_id",
                 (chat_id, number, question, answer, actor[0], stamp, stamp),
             )
-            await _log(tx, cursor.lastrowid, actor, "added", stamp, None, (question, answer))
+            await _log(tx, int(cursor.rows[0][0]), actor, "added", stamp, None, (question, answer))
             if answered is not None:
                 await tx.execute(
                     "DELETE FROM unanswered_questions WHERE chat_id = ? AND question_id = ?",
@@ -95,7 +93,7 @@ class FaqRepository:
     ) -> FaqEntry | None:
         """Change an entry's question and answer; ``None`` if it doesn't exist."""
         stamp = now.isoformat(timespec="seconds")
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             found = await _current(tx, chat_id, number)
             if found is None:
                 return None
@@ -116,7 +114,7 @@ class FaqRepository:
         doesn't exist."""
         entry = await self.get(chat_id, number)
         stamp = now.isoformat(timespec="seconds")
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             found = await _current(tx, chat_id, number)
             if found is None or entry is None:
                 return None
@@ -150,9 +148,7 @@ class FaqRepository:
         return str(row[0]) if row else None
 
 
-async def _current(
-    tx: aiosqlite.Connection, chat_id: int, number: int
-) -> tuple[int, str, str] | None:
+async def _current(tx: Transaction, chat_id: int, number: int) -> tuple[int, str, str] | None:
     cursor = await tx.execute(
         "SELECT faq_id, question, answer FROM faq_entries"
         " WHERE chat_id = ? AND number = ? AND removed_at IS NULL",
@@ -163,7 +159,7 @@ async def _current(
 
 
 async def _log(
-    tx: aiosqlite.Connection,
+    tx: Transaction,
     faq_id: int | None,
     actor: tuple[int | None, str],
     kind: str,

@@ -51,7 +51,7 @@ class HealthRepository:
         opened_by_name: str | None,
     ) -> Round | None:
         """Open a round, unless one is open already (then ``None``): one at a time."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             cursor = await tx.execute(
                 "SELECT 1 FROM health_rounds WHERE chat_id = ? AND closed_at IS NULL"
                 " AND closes_at > ?",
@@ -61,14 +61,13 @@ class HealthRepository:
                 return None
             cursor = await tx.execute(
                 "INSERT INTO health_rounds (chat_id, salt, opened_at, closes_at, opened_by,"
-                " opened_by_name) VALUES (?, ?, ?, ?, ?, ?)",
+                " opened_by_name) VALUES (?, ?, ?, ?, ?, ?) RETURNING round_id",
                 (
                     chat_id, secrets.token_bytes(16), _stamp(now), _stamp(closes_at), opened_by,
                     opened_by_name,
                 ),
             )  # fmt: skip
-            round_id = cursor.lastrowid
-        assert round_id is not None
+            round_id = int(cursor.rows[0][0])
         return Round(round_id, chat_id, now, closes_at, None)
 
     async def get(self, round_id: int) -> Round | None:

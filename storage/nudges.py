@@ -71,16 +71,21 @@ class ScheduleRepository:
         """Create schedules that don't exist yet (a chat's defaults); keep existing ones."""
         async with self._db.transaction() as tx:
             await tx.executemany(
-                "INSERT OR IGNORE INTO schedules (chat_id, kind, enabled, frequency, weekday,"
-                " at_time, slot_at, next_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO schedules (chat_id, kind, enabled, frequency, weekday,"
+                " at_time, slot_at, next_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (chat_id, kind) DO NOTHING",
                 [_row(r) for r in rows],
             )
 
     async def save(self, row: StoredSchedule) -> None:
         """Create or replace one schedule."""
         await self._db.execute_write(
-            "INSERT OR REPLACE INTO schedules (chat_id, kind, enabled, frequency, weekday,"
-            " at_time, slot_at, next_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO schedules (chat_id, kind, enabled, frequency, weekday,"
+            " at_time, slot_at, next_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (chat_id, kind) DO UPDATE SET enabled = excluded.enabled,"
+            " frequency = excluded.frequency, weekday = excluded.weekday,"
+            " at_time = excluded.at_time, slot_at = excluded.slot_at,"
+            " next_fire_at = excluded.next_fire_at, last_sent_at = NULL",
             _row(row),
         )
 
@@ -180,8 +185,9 @@ class ScheduleRepository:
     async def add_retry(self, retry: Retry) -> None:
         """Try a failed nudge again at ``retry.retry_at`` (replacing an older retry of it)."""
         await self._db.execute_write(
-            "INSERT OR REPLACE INTO nudge_retries (chat_id, kind, number, slot_at, retry_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO nudge_retries (chat_id, kind, number, slot_at, retry_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind, number) DO UPDATE SET"
+            " slot_at = excluded.slot_at, retry_at = excluded.retry_at",
             (
                 retry.chat_id,
                 retry.kind,

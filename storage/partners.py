@@ -16,7 +16,7 @@ class PartnerRepository:
 
     async def add(self, chat_id: int, name: str, now: datetime) -> tuple[Partner, bool]:
         """Add (or restore) a partner; ``(partner, False)`` if it is already there."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(chat_id) as tx:
             cursor = await tx.execute(
                 "SELECT partner_id, removed_at FROM partners WHERE chat_id = ? AND name_key = ?",
                 (chat_id, name.casefold()),
@@ -33,10 +33,10 @@ class PartnerRepository:
             else:
                 cursor = await tx.execute(
                     "INSERT INTO partners (chat_id, name, name_key, created_at) "
-                    "VALUES (?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?) RETURNING partner_id",
                     (chat_id, name, name.casefold(), now.isoformat(timespec="seconds")),
                 )
-                partner_id = cursor.lastrowid
+                partner_id = cursor.rows[0][0]
         return await self._one(partner_id), True
 
     async def remove(self, partner: Partner, now: datetime) -> None:

@@ -68,7 +68,8 @@ class PeopleRepository:
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET
                     username = excluded.username, display_name = excluded.display_name,
-                    has_private_chat = MAX(people.has_private_chat, excluded.has_private_chat),
+                    has_private_chat = CASE WHEN excluded.has_private_chat = 1
+                        THEN 1 ELSE people.has_private_chat END,
                     updated_at = excluded.updated_at
                 """,
                 (user_id, handle, display_name, int(has_private_chat), stamp, stamp),
@@ -87,7 +88,8 @@ class PeopleRepository:
         if self._seen.get((chat_id, user_id)):
             return
         await self._db.execute_write(
-            "INSERT OR IGNORE INTO chat_people (chat_id, user_id, seen_at) VALUES (?, ?, ?)",
+            "INSERT INTO chat_people (chat_id, user_id, seen_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id, user_id) DO NOTHING",
             (chat_id, user_id, now.isoformat(timespec="seconds")),
         )
         self._seen[(chat_id, user_id)] = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,18 +17,56 @@ from console.cast import Cast, seed_world
 from localapi.request import WorldRequest
 from localapi.world import SimChat, World
 from tests.helpers import introduce
+from tests.pgcluster import Cluster
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_backends`` that open a database run once per backend."""
+    marked = metafunc.definition.get_closest_marker("both_backends")
+    if marked and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server for the whole run, started on first use."""
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    """Settings on a fresh database; a module or test changes others with
-    ``pytest.mark.settings(WRITE_BURST="50")`` (say, to fill a register fast)."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend: "sqlite" unless a test is parametrised with ``tests.helpers.BOTH_BACKENDS``."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def new_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[str], Path | str]:
+    """Where to open a fresh database on the test's backend: ``new_database("a")`` is a
+    new SQLite file, or a new PostgreSQL database (migrated) named after nothing."""
+    if backend == "postgres":
+        cluster: Cluster = request.getfixturevalue("postgres_cluster")
+        return lambda name: cluster.new_database()
+    return lambda name: tmp_path / f"{name}.sqlite3"
+
+
+@pytest.fixture
+def settings(
+    tmp_path: Path, request: pytest.FixtureRequest, new_database: Callable[[str], Path | str]
+) -> Settings:
+    """Settings on a fresh database (on the test's backend); a module or test changes
+    others with ``pytest.mark.settings(WRITE_BURST="50")`` (say, to fill a register fast)."""
     marker = request.node.get_closest_marker("settings")
     extra = marker.kwargs if marker else {}
+    target = new_database("accord")
+    where = {"DATABASE_URL": target} if isinstance(target, str) else {}
     return load_settings(
-        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), **extra}, env_file=None
+        {"DATABASE_PATH": str(tmp_path / "accord.sqlite3"), **where, **extra}, env_file=None
     )
 
 

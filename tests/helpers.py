@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import pytest
 from telegram.ext import Application
 
 from app.lifecycle import feed
 from localapi.world import Person, SentMessage, SimChat, World
+from storage.database import Database
+
+# Runs each test (of a module, as ``pytestmark``) that opens a database on SQLite and on
+# PostgreSQL (a throwaway server, see tests/pgcluster.py); tests/conftest.py parametrises.
+BOTH_BACKENDS = pytest.mark.both_backends
+
+
+async def foreign_keys_hold(database: Database) -> bool:
+    """Whether every reference points at a row: SQLite's ``foreign_key_check`` (its
+    foreign keys are checked as rows change too); PostgreSQL never lets one break."""
+    if database.dialect == "sqlite":
+        return await database.fetch_all("PRAGMA foreign_key_check") == []
+    return True
 
 
 async def say(

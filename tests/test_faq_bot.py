@@ -11,8 +11,10 @@ from app.clock import FrozenClock
 from app.lifecycle import feed
 from console.cast import Cast
 from localapi.world import World
-from tests.helpers import introduce, press, say, toasts
+from tests.helpers import BOTH_BACKENDS, introduce, press, say, toasts
 from tests.test_export import rows_of
+
+pytestmark = BOTH_BACKENDS
 
 MINUTES = "/faq add Where are the minutes kept? | In the shared drive, under Board/Minutes"
 

@@ -16,7 +16,9 @@ from app.lifecycle import feed
 from charts.health import health_chart_data
 from domain.health import MIN_ANSWERS, PRINCIPLES, HealthResults, Round, aggregate
 from localapi.world import Person, SentMessage, SimChat, World
-from tests.helpers import say, toasts
+from tests.helpers import BOTH_BACKENDS, say, toasts
+
+pytestmark = BOTH_BACKENDS
 
 OPENNESS, TRUST = 0, 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from storage.guidance import GuidanceRepository
 from storage.nudges import ScheduleRepository, StoredSchedule
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
-from tests.helpers import introduce, say
+from tests.helpers import BOTH_BACKENDS, foreign_keys_hold, introduce, say
 from tests.test_nudges import digests, tick_at
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -36,9 +37,12 @@ OLD, NEW = -4001, -1004001
 # --- storage ------------------------------------------------------------------------------
 
 
+pytestmark = BOTH_BACKENDS
+
+
 @pytest.fixture
-async def database(tmp_path: Path):
-    database = await Database.open(tmp_path / "merge.db")
+async def database(new_database: Callable[[str], Path | str]):
+    database = await Database.open(new_database("merge"))
     yield database
     await database.close()
 
@@ -94,7 +98,7 @@ async def test_merge_into_a_supergroup_that_has_its_own_register(database: Datab
                   "unanswered_questions", "guidance_feedback", "nudge_log"):  # fmt: skip
         row = await database.fetch_one(f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?", (OLD,))
         assert row[0] == 0, table  # type: ignore[index]
-    assert await database.fetch_all("PRAGMA foreign_key_check") == []
+    assert await foreign_keys_hold(database)
 
 
 async def test_a_person_in_a_partner_in_both_groups_keeps_the_supergroups(
@@ -247,7 +251,7 @@ async def test_a_groups_faq_follows_it_into_the_supergroup_numbered_after_its_ow
     ]  # fmt: skip
     assert [(e.number, e.kind) for e in await faq.history(NEW)] == [(2, "added"), (1, "added")]
     assert await faq.in_chat(OLD) == []
-    assert await database.fetch_all("PRAGMA foreign_key_check") == []
+    assert await foreign_keys_hold(database)
 
 
 async def test_merge_takes_the_charter_along_renumbered(database: Database) -> None:
@@ -278,4 +282,4 @@ async def test_merge_takes_the_charter_along_renumbered(database: Database) -> N
     for table in ("goals", "decisions", "roles", "charter_events"):
         row = await database.fetch_one(f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?", (OLD,))
         assert row[0] == 0, table  # type: ignore[index]
-    assert await database.fetch_all("PRAGMA foreign_key_check") == []
+    assert await foreign_keys_hold(database)

@@ -13,7 +13,9 @@ from app.context import services_of
 from app.lifecycle import feed
 from console.cast import Cast
 from localapi.world import BotApiError, SimChat, World
-from tests.helpers import introduce, press, say, toasts
+from tests.helpers import BOTH_BACKENDS, foreign_keys_hold, introduce, press, say, toasts
+
+pytestmark = BOTH_BACKENDS
 
 
 def people(world: World):
@@ -208,7 +210,7 @@ async def test_who_was_seen_follows_a_group_into_its_supergroup(tmp_path) -> Non
         assert row[0] == 0
         await chats.migrate(-2, -4, now)  # moved to one it doesn't
         assert [p.username for p in await people.known_in(-4)] == ["carol", "dave_k"]
-        assert await database.fetch_all("PRAGMA foreign_key_check") == []
+        assert await foreign_keys_hold(database)
     finally:
         await database.close()
 

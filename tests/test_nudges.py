@@ -12,7 +12,9 @@ from app.context import services_of
 from app.lifecycle import feed
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
-from tests.helpers import press, say, toasts
+from tests.helpers import BOTH_BACKENDS, press, say, toasts
+
+pytestmark = BOTH_BACKENDS
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # London is on GMT in November
 

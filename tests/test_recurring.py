@@ -14,7 +14,9 @@ from domain.model import OPEN_STATUSES
 from domain.recurrence import Recurrence
 from localapi.world import SimChat, World
 from register.recurrence import read_rule, split_recurrence
-from tests.helpers import press, say, toasts
+from tests.helpers import BOTH_BACKENDS, press, say, toasts
+
+pytestmark = BOTH_BACKENDS
 
 # The suite's clock starts on Monday 23 November 2026.
 

@@ -12,7 +12,9 @@ from app.context import services_of
 from console.cast import Cast
 from domain.model import Status
 from localapi.world import World
-from tests.helpers import press, say, toasts
+from tests.helpers import BOTH_BACKENDS, press, say, toasts
+
+pytestmark = BOTH_BACKENDS
 
 # Cast: in "partners" Alice is the creator, Bob an admin, Carol and Dave members.
 # In "steering" Carol is the creator and Alice a member.

@@ -10,8 +10,10 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from localapi.world import World
-from tests.helpers import say
+from tests.helpers import BOTH_BACKENDS, say
 from tests.test_nudges import digests, tick_at
+
+pytestmark = BOTH_BACKENDS
 
 WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 

@@ -22,6 +22,7 @@ from storage.chats import ChatRepository
 from storage.database import Database
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
+from tests.helpers import BOTH_BACKENDS
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 CHAT = -100123
@@ -54,9 +55,12 @@ class StaleReads(ActionRepository):
         return action
 
 
+pytestmark = BOTH_BACKENDS
+
+
 @pytest.fixture
-async def register(tmp_path: Path) -> AsyncIterator[Register]:
-    database = await Database.open(tmp_path / "races.db")
+async def register(new_database: Callable[[str], Path | str]) -> AsyncIterator[Register]:
+    database = await Database.open(new_database("races"))
     await ChatRepository(database).record(CHAT, "supergroup", "Partners", NOW)
     people = PeopleRepository(database)
     await people.record(ALICE.user_id, "alice", "Alice", NOW)

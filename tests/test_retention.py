@@ -21,7 +21,9 @@ from storage.database import Database, migration_files
 from storage.guidance import UNANSWERED_KEPT, GuidanceRepository
 from storage.lru import LruDict
 from storage.nudges import NUDGE_LOG_KEPT
-from tests.helpers import introduce, say
+from tests.helpers import BOTH_BACKENDS, introduce, say
+
+pytestmark = BOTH_BACKENDS
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

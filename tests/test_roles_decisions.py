@@ -6,7 +6,9 @@ from telegram.ext import Application
 
 from app.lifecycle import feed
 from localapi.world import SimChat, World
-from tests.helpers import press, say, toasts
+from tests.helpers import BOTH_BACKENDS, press, say, toasts
+
+pytestmark = BOTH_BACKENDS
 
 
 async def test_roles_for_people_and_partners(

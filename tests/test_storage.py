@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from storage.chats import ChatRepository
 from storage.database import Database, migration_files
 from storage.people import PeopleRepository
+from tests.helpers import BOTH_BACKENDS
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -102,8 +104,11 @@ def test_two_processes_starting_on_one_database(tmp_path: Path) -> None:
         assert connection.execute("SELECT COUNT(*) FROM chats").fetchone()[0] == 100
 
 
-async def test_failed_transaction_rolls_back_only_itself(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "a.db")
+@BOTH_BACKENDS
+async def test_failed_transaction_rolls_back_only_itself(
+    new_database: Callable[[str], Path | str],
+) -> None:
+    database = await Database.open(new_database("a"))
     chats = ChatRepository(database)
     await chats.record(1, "private", "Kept", NOW)
 
@@ -120,8 +125,11 @@ async def test_failed_transaction_rolls_back_only_itself(tmp_path: Path) -> None
     await database.close()
 
 
-async def test_chat_record_updates_and_deactivates(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "a.db")
+@BOTH_BACKENDS
+async def test_chat_record_updates_and_deactivates(
+    new_database: Callable[[str], Path | str],
+) -> None:
+    database = await Database.open(new_database("a"))
     chats = ChatRepository(database)
     await chats.record(-5, "group", "Old title", NOW)
     await chats.record(-5, "group", "New title", NOW)
@@ -133,8 +141,11 @@ async def test_chat_record_updates_and_deactivates(tmp_path: Path) -> None:
     await database.close()
 
 
-async def test_people_learn_usernames_case_insensitively(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "a.db")
+@BOTH_BACKENDS
+async def test_people_learn_usernames_case_insensitively(
+    new_database: Callable[[str], Path | str],
+) -> None:
+    database = await Database.open(new_database("a"))
     people = PeopleRepository(database)
     await people.record(7, "Alice_M", "Alice Moreno", NOW)
     found = await people.find_by_username("@alice_m")
@@ -148,8 +159,9 @@ async def test_people_learn_usernames_case_insensitively(tmp_path: Path) -> None
     await database.close()
 
 
-async def test_username_moves_to_its_new_holder(tmp_path: Path) -> None:
-    database = await Database.open(tmp_path / "a.db")
+@BOTH_BACKENDS
+async def test_username_moves_to_its_new_holder(new_database: Callable[[str], Path | str]) -> None:
+    database = await Database.open(new_database("a"))
     people = PeopleRepository(database)
     await people.record(1, "partner", "First", NOW)
     await people.record(2, "partner", "Second", NOW)

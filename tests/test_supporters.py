@@ -13,7 +13,9 @@ from app.context import services_of
 from domain.model import OPEN_STATUSES
 from handlers.nudges import run_tick
 from localapi.world import SimChat, World
-from tests.helpers import say
+from tests.helpers import BOTH_BACKENDS, say
+
+pytestmark = BOTH_BACKENDS
 
 
 async def setup(app: Application, world: World, group: SimChat) -> None:
