@@ -74,7 +74,7 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(MAX_WORKING_UPDATES, metrics))
         .rate_limiter(FanOutRateLimiter())
         .context_types(ContextTypes(context=AccordContext))
-        .post_init(_open_services)
+        .post_init(_open_services_and_tick if scheduled_jobs else _open_services)
         .post_shutdown(_close_services)
         .build()
     )
@@ -96,6 +96,13 @@ async def _member_here(application: Application, chat_id: int, user_id: int) -> 
     return found
 
 
+async def _open_services_and_tick(application: Application) -> None:
+    """Open the services, then have the tick run as soon as the application starts."""
+    await _open_services(application)
+    assert application.job_queue is not None
+    tick_at_start(application.job_queue)
+
+
 async def _open_services(application: Application) -> None:
     """Open the database, then publish the command menus (a failure there is not fatal)."""
     await services_of(application).open()
@@ -107,8 +114,6 @@ async def _open_services(application: Application) -> None:
         await publish_commands(application)
     except TelegramError as exc:
         logger.warning("Could not register the command menus with Telegram: %s", exc)
-    if application.job_queue is not None:
-        tick_at_start(application.job_queue)
 
 
 def settle_heap() -> None:

@@ -110,7 +110,7 @@ class Database(ABC):
         connection, of either backend, answers False rather than raising."""
         try:
             row = await self.fetch_one("SELECT 1")
-        except Exception:  # noqa: BLE001  # sqlite3, aiosqlite, asyncpg and OS errors alike
+        except Exception:  # sqlite3, aiosqlite, asyncpg and OS errors alike
             return False
         return row is not None and row[0] == 1
 
