@@ -93,6 +93,12 @@ class Database(ABC):
         """
 
     @abstractmethod
+    def chat_lock(self, key: int) -> AbstractAsyncContextManager[None]:
+        """Hold ``key`` (a chat) against every other process on this database, across
+        several transactions: one update's whole handling. Re-entrant per holder only;
+        SQLite has one process, so nothing to hold there."""
+
+    @abstractmethod
     async def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> Row | None:
         """The first row of a read query, or ``None``."""
 
@@ -110,7 +116,7 @@ class Database(ABC):
         connection, of either backend, answers False rather than raising."""
         try:
             row = await self.fetch_one("SELECT 1")
-        except Exception:  # noqa: BLE001  # sqlite3, aiosqlite, asyncpg and OS errors alike
+        except Exception:  # sqlite3, aiosqlite, asyncpg and OS errors alike
             return False
         return row is not None and row[0] == 1
 
