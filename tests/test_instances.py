@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from telegram import Update
@@ -17,8 +18,11 @@ from app.context import services_of
 from app.exactly_once import UpdateLedger
 from app.lifecycle import running
 from app.processor import PerChatUpdateProcessor
+from domain.model import Actor, ChatScope, OwnerRef
+from handlers.nudges import run_tick
 from localapi.request import WorldRequest
 from localapi.world import SimChat, World
+from register.parsing import AssignRequest
 from storage.database import Database
 from tests.helpers import BOTH_BACKENDS, say, toasts
 
@@ -126,3 +130,41 @@ async def _until_a_lock_is_awaited(database: Database) -> None:
             return
         await asyncio.sleep(0.005)
     raise AssertionError("nobody waited for the chat's lock")
+
+
+MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+async def partnerships(app: Application, world: World, count: int) -> list[int]:
+    """``count`` groups, each with an action due tomorrow (a digest and a reminder due)."""
+    services = services_of(app)
+    now, chats = services.clock.now(), []
+    for n in range(count):
+        person = world.add_person(30_000 + n, f"Owner{n}", f"owner{n:05d}")
+        chat = world.add_group(-1004000000000 - n, f"Partnership {n}", creator=person)
+        chat.members[world.bot.user_id] = "member"
+        await services.chats.record(chat.chat_id, "supergroup", chat.title, now)
+        await services.people.record(person.user_id, person.username, person.first_name, now)
+        await services.nudges.chat_seen(chat.chat_id, now)
+        scope = ChatScope(chat.chat_id, chat.title or "", services.settings.zone)
+        asked = AssignRequest(OwnerRef(is_me=True), f"Action {n}", "by tuesday")
+        await services.register.assign(
+            scope, Actor(person.user_id, person.first_name, True), asked, now
+        )
+        chats.append(chat.chat_id)
+    return chats
+
+
+@ON_POSTGRES
+async def test_two_instances_ticking_at_once_send_each_nudge_once(
+    app: Application, second: Application, world: World, clock: FrozenClock
+) -> None:
+    chats = await partnerships(app, world, 40)
+    for moment in (MONDAY_0900, datetime(2026, 11, 24, 9, 0, tzinfo=UTC)):  # digests, reminders
+        clock.advance(moment - clock.now())
+        await asyncio.gather(run_tick(app), run_tick(second))
+    for chat_id in chats:
+        texts = [m.text for m in world.bot_messages(chat_id)]
+        assert len([t for t in texts if t.startswith("Digest")]) == 1, texts
+        assert len([t for t in texts if "reminder" in t]) == 1, texts
+    assert len(world.bot_messages()) == 2 * len(chats)
