@@ -18,13 +18,11 @@ from app.context import services_of
 from app.exactly_once import UpdateLedger
 from app.lifecycle import running
 from app.processor import PerChatUpdateProcessor
-from domain.model import Actor, ChatScope, OwnerRef
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
 from localapi.world import SimChat, World
-from register.parsing import AssignRequest
 from storage.database import Database
-from tests.helpers import BOTH_BACKENDS, say, toasts
+from tests.helpers import BOTH_BACKENDS, partnerships, say, toasts
 
 ON_POSTGRES = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
@@ -135,31 +133,11 @@ async def _until_a_lock_is_awaited(database: Database) -> None:
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-async def partnerships(app: Application, world: World, count: int) -> list[int]:
-    """``count`` groups, each with an action due tomorrow (a digest and a reminder due)."""
-    services = services_of(app)
-    now, chats = services.clock.now(), []
-    for n in range(count):
-        person = world.add_person(30_000 + n, f"Owner{n}", f"owner{n:05d}")
-        chat = world.add_group(-1004000000000 - n, f"Partnership {n}", creator=person)
-        chat.members[world.bot.user_id] = "member"
-        await services.chats.record(chat.chat_id, "supergroup", chat.title, now)
-        await services.people.record(person.user_id, person.username, person.first_name, now)
-        await services.nudges.chat_seen(chat.chat_id, now)
-        scope = ChatScope(chat.chat_id, chat.title or "", services.settings.zone)
-        asked = AssignRequest(OwnerRef(is_me=True), f"Action {n}", "by tuesday")
-        await services.register.assign(
-            scope, Actor(person.user_id, person.first_name, True), asked, now
-        )
-        chats.append(chat.chat_id)
-    return chats
-
-
 @ON_POSTGRES
 async def test_two_instances_ticking_at_once_send_each_nudge_once(
     app: Application, second: Application, world: World, clock: FrozenClock
 ) -> None:
-    chats = await partnerships(app, world, 40)
+    chats = await partnerships(services_of(app), world, 40, due_text="by tuesday")
     for moment in (MONDAY_0900, datetime(2026, 11, 24, 9, 0, tzinfo=UTC)):  # digests, reminders
         clock.advance(moment - clock.now())
         await asyncio.gather(run_tick(app), run_tick(second))
