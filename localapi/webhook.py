@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from typing import Any
 
 import aiohttp
@@ -103,8 +104,10 @@ class WebhookPusher:
         """One chat's updates, in order, each until it is acknowledged."""
         while True:
             update = await queue.get()
-            while not await self._post(update):
-                await asyncio.sleep(self.retry_delay)
+            for _attempt in itertools.count():
+                if await self._post(update):
+                    break
+                await asyncio.sleep(self.retry_delay)  # as Telegram, after a pause
             self.acknowledged.append(update["update_id"])
             with contextlib.suppress(ValueError):
                 self.world.pending_updates.remove(update)
