@@ -34,7 +34,7 @@ from bench.harness import (
     ratio,
 )
 from bench.nudges import MONDAY_0900, TELEGRAM_RATE, FloodControlledWorld
-from bench.throughput import ACCORD_MESSAGES, plan, send_all
+from bench.throughput import plan, send_all
 from config.settings import load_settings
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
@@ -145,37 +145,41 @@ async def fan_out(cluster: Cluster, groups: int) -> tuple[float, int, int]:
     return elapsed, len(set(digests)), doubled
 
 
-async def main() -> None:
-    """Print the three comparisons as ratios."""
+def main() -> None:
+    """Start a throwaway PostgreSQL (outside the event loop), then measure."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--senders", type=int, default=100)
     parser.add_argument("--per-sender", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--groups", type=int, default=10_000)
     arguments = parser.parse_args()
-    burst = (arguments.senders, arguments.per_sender, arguments.latency)
-    assert set(ACCORD_MESSAGES)
     cluster = Cluster()
     try:
-        sqlite = await polling("SQLite, one instance (polling)", *burst)
-        postgres = await polling("PostgreSQL, one instance", *burst,
-                                 DATABASE_URL=cluster.new_database())  # fmt: skip
-        print(f"PostgreSQL / SQLite: throughput "
-              f"{ratio(postgres.replies_per_second, sqlite.replies_per_second)}, CPU per reply "
-              f"{ratio(postgres.cpu_ms_per_reply, sqlite.cpu_ms_per_reply)}")  # fmt: skip
-        one = await webhook("PostgreSQL, webhook, 1 instance", cluster, 1, *burst)
-        two = await webhook("PostgreSQL, webhook, 2 instances", cluster, 2, *burst)
-        print(f"two instances / one: throughput "
-              f"{ratio(two.replies_per_second, one.replies_per_second)}, CPU per reply "
-              f"{ratio(two.cpu_ms_per_reply, one.cpu_ms_per_reply)}")  # fmt: skip
-        elapsed, sent, doubled = await fan_out(cluster, arguments.groups)
-        floor = arguments.groups / TELEGRAM_RATE
-        print(f"fan-out, two instances, {arguments.groups} digests: {elapsed:.1f} s, "
-              f"{elapsed / floor:.2f}× the floor of {floor:.0f} s; sent {sent}, "
-              f"sent twice {doubled}")  # fmt: skip
+        asyncio.run(measure(cluster, arguments))
     finally:
         cluster.stop()
 
 
+async def measure(cluster: Cluster, arguments: argparse.Namespace) -> None:
+    """Print the three comparisons as ratios."""
+    burst = (arguments.senders, arguments.per_sender, arguments.latency)
+    sqlite = await polling("SQLite, one instance (polling)", *burst)
+    postgres = await polling("PostgreSQL, one instance", *burst,
+                             DATABASE_URL=cluster.new_database())  # fmt: skip
+    print(f"PostgreSQL / SQLite: throughput "
+          f"{ratio(postgres.replies_per_second, sqlite.replies_per_second)}, CPU per reply "
+          f"{ratio(postgres.cpu_ms_per_reply, sqlite.cpu_ms_per_reply)}")  # fmt: skip
+    one = await webhook("PostgreSQL, webhook, 1 instance", cluster, 1, *burst)
+    two = await webhook("PostgreSQL, webhook, 2 instances", cluster, 2, *burst)
+    print(f"two instances / one: throughput "
+          f"{ratio(two.replies_per_second, one.replies_per_second)}, CPU per reply "
+          f"{ratio(two.cpu_ms_per_reply, one.cpu_ms_per_reply)}")  # fmt: skip
+    elapsed, sent, doubled = await fan_out(cluster, arguments.groups)
+    floor = arguments.groups / TELEGRAM_RATE
+    print(f"fan-out, two instances, {arguments.groups} digests: {elapsed:.1f} s, "
+          f"{elapsed / floor:.2f}× the floor of {floor:.0f} s; sent {sent}, "
+          f"sent twice {doubled}")  # fmt: skip
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
