@@ -42,6 +42,7 @@ bench: $(VENV)/.dev  ## the benchmarks in bench/ (not part of make test)
 	$(BIN)/python -m bench.nudges
 	$(BIN)/python -m bench.adversarial
 	$(BIN)/python -m bench.charts
+	$(BIN)/python -m bench.scale
 
 lock: $(BIN)/python  ## re-pin requirements*.txt from requirements*.in (needs the network)
 	$(BIN)/pip install --disable-pip-version-check --quiet pip-tools==7.6.2

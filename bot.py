@@ -116,7 +116,7 @@ def back_up(settings: Settings, target: str, overwrite: bool) -> int:
 def run_telegram(settings: Settings) -> None:
     """Long-poll Telegram (or take its webhook) until stopped; network trouble is
     retried, never fatal."""
-    application = build_application(settings)
+    application = build_application(settings, exactly_once=True)
     mode = "webhook" if settings.telegram_webhook_url else "long polling"
     logger.info("Starting Accord against %s (%s)", settings.telegram_api_base_url, mode)
     asyncio.run(serve(application, settings))

@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 
 from app.clock import Clock
 from app.context import SERVICES_KEY, AccordContext, services_of
+from app.exactly_once import UpdateLedger
 from app.metrics import Metrics
 from app.processor import PerChatUpdateProcessor
 from app.ratelimit import FanOutRateLimiter
@@ -47,15 +48,23 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     scheduled_jobs: bool = True,
+    exactly_once: bool = False,
 ) -> Application:
     """Build the Application with every handler registered; the database opens in post_init.
 
     ``request``/``get_updates_request`` replace the HTTP transports (the console and the
     offline tests answer Bot API calls in memory). ``scheduled_jobs=False`` builds it
     without a JobQueue, so nothing ticks in the background: tests and benchmarks call
-    ``run_tick`` themselves at the times they choose.
+    ``run_tick`` themselves at the times they choose. ``exactly_once`` puts each update
+    through app/exactly_once.py (the chat's lock in the database, its update id checked
+    and recorded): for Telegram, whose update ids are unique per bot; the console and
+    the offline tests number theirs afresh each run.
     """
     metrics = Metrics()
+    services = Services(settings, clock or Clock(), metrics)
+    processor = PerChatUpdateProcessor(MAX_WORKING_UPDATES, metrics)
+    if exactly_once:
+        processor.gate = UpdateLedger(services)
     builder = ApplicationBuilder()
     if not scheduled_jobs:
         builder = builder.job_queue(None)  # type: ignore[arg-type]  # PTB documents None
@@ -71,14 +80,14 @@ def build_application(
                 tzinfo=settings.zone,
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor(MAX_WORKING_UPDATES, metrics))
+        .concurrent_updates(processor)
         .rate_limiter(FanOutRateLimiter())
         .context_types(ContextTypes(context=AccordContext))
         .post_init(_open_services_and_tick if scheduled_jobs else _open_services)
         .post_shutdown(_close_services)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = Services(settings, clock or Clock(), metrics)
+    application.bot_data[SERVICES_KEY] = services
     register_all(application)
     if scheduled_jobs:
         assert application.job_queue is not None  # the job-queue extra is a dependency

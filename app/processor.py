@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -21,6 +22,15 @@ class UpdateMetrics(Protocol):
 
     def update_handled(self, update: object, seconds: float) -> None:
         """``update`` was handled in ``seconds``."""
+        ...
+
+
+class UpdateGate(Protocol):
+    """What an update passes through once it has its turn (app/exactly_once.py's
+    ``UpdateLedger``: the chat's lock across instances, and redeliveries skipped)."""
+
+    def admit(self, update: object, key: int | None) -> AbstractAsyncContextManager[bool]:
+        """Held while the update is handled; yields whether to handle it at all."""
         ...
 
 
@@ -100,9 +110,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     updates are handled in arrival order.
     """
 
-    def __init__(self, max_working: int, metrics: UpdateMetrics | None = None) -> None:
+    def __init__(
+        self,
+        max_working: int,
+        metrics: UpdateMetrics | None = None,
+        gate: UpdateGate | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates=_QUEUED_UPDATES_BOUND)
         self._metrics = metrics
+        self.gate = gate
         self._working = asyncio.Semaphore(max_working)
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self.max_working = max_working
@@ -142,12 +158,30 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         token = _current_turn.set(turn)
         started = time.perf_counter()
         try:
-            await coroutine
+            if self.gate is None:
+                await coroutine
+            else:
+                await self._through_gate(self.gate, key, coroutine, update)
         finally:
             _current_turn.reset(token)
             turn.finish()
             if self._metrics is not None:
                 self._metrics.update_handled(update, time.perf_counter() - started)
+
+    @staticmethod
+    async def _through_gate(
+        gate: UpdateGate, key: int | None, coroutine: Awaitable[Any], update: object
+    ) -> None:
+        started = False
+        try:
+            async with gate.admit(update, key) as fresh:
+                if fresh:
+                    started = True
+                    await coroutine
+        finally:
+            close = getattr(coroutine, "close", None)
+            if not started and close is not None:
+                close()  # skipped, or the gate failed: never awaited, and never will be
 
     async def initialize(self) -> None:
         """Nothing to allocate."""

@@ -24,7 +24,7 @@ from storage.choices import PendingChoices
 from storage.database import Database
 from storage.faq import FaqRepository
 from storage.guidance import GuidanceRepository
-from storage.handled import HandledMessages
+from storage.handled import HandledMessages, HandledUpdates
 from storage.health import HealthRepository
 from storage.nudges import ScheduleRepository
 from storage.partners import CoordinatorRepository, PartnerRepository
@@ -56,6 +56,7 @@ class Services:
         self._faq: Faq | None = None
         self._nudges: NudgeEngine | None = None
         self._handled: HandledMessages | None = None
+        self._handled_updates: HandledUpdates | None = None
         self._choices: PendingChoices | None = None
         self._health: HealthChecks | None = None
         self._charter: Charter | None = None
@@ -77,6 +78,7 @@ class Services:
             )
             self._guidance = GuidanceRepository(self._database)
             self._handled = HandledMessages(self._database)
+            self._handled_updates = HandledUpdates(self._database)
             self._choices = PendingChoices(self._database)
             self._health = HealthChecks(HealthRepository(self._database), self._people)
             self._charter = Charter(CharterRepository(self._database), self._register)
@@ -103,7 +105,7 @@ class Services:
             await self._database.close()
             self._database = self._chats = self._people = None
             self._coordinators = self._register = self._guidance = self._nudges = None
-            self._handled = None
+            self._handled = self._handled_updates = None
             self._choices = None
             self._faq = None
             self._health = None
@@ -148,6 +150,11 @@ class Services:
     def handled(self) -> HandledMessages:
         """Messages already acted on (redelivered updates act once)."""
         return _opened(self._handled)
+
+    @property
+    def handled_updates(self) -> HandledUpdates:
+        """Update ids handled to their end (several instances handle each once)."""
+        return _opened(self._handled_updates)
 
     @property
     def choices(self) -> PendingChoices:

@@ -9,9 +9,14 @@ the Application handles it exactly as a polled update (the per-chat order includ
 aiohttp already is a dependency (the Bot API transport), so this adds no library and
 no second event-loop framework, where the extra would add tornado.
 
-A webhook request is answered as soon as its update is queued: Telegram waits for the
-answer before it sends more, and handling can take seconds (a flood wait). A request
-without the right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and is never read.
+A webhook request is answered once its update has been handled (200), or with 500 if
+it could not be (the database unreachable): "acknowledged" means handled, so an instance
+killed mid-update loses nothing acknowledged, and Telegram delivers the unanswered
+update again, to whichever instance the load balancer picks. The update goes through
+the Application's update processor exactly as a polled one (the per-chat order, and the
+database's chat lock and update-id check with several instances: app/exactly_once.py).
+Telegram waits for the answer before it sends that chat more. A request without the
+right ``X-Telegram-Bot-Api-Secret-Token`` gets 403 and is never read.
 """
 
 from __future__ import annotations
@@ -105,7 +110,15 @@ class HttpListener:
         except Exception as error:  # any malformed body is the sender's fault: 400
             logger.info("Refused a webhook request: not an update (%s)", type(error).__name__)
             raise web.HTTPBadRequest(text="not a Telegram update") from None
-        await self._application.update_queue.put(update)
+        application = self._application
+        try:
+            await application.update_processor.process_update(
+                update, application.process_update(update)
+            )
+        except Exception:
+            logger.exception("Update %s could not be handled; Telegram will send it again",
+                             update.update_id)  # fmt: skip
+            raise web.HTTPInternalServerError(text="not handled") from None
         return web.Response(text="ok")
 
     async def _healthz(self, request: web.Request) -> web.Response:

@@ -11,6 +11,10 @@ transport's retries) is logged ``failed`` and tried again, backing off from a mi
 an hour, while it is within ``LATE_LIMIT`` of its slot; the retry is claimed the same
 way. Each nudge is sent on its own, so one chat's failure never stops another chat's.
 
+Every instance on one database ticks; a claim taken by one is lost by the others (on
+PostgreSQL, ``FOR UPDATE SKIP LOCKED``: see ``ScheduleRepository``), so each nudge goes
+out once whichever instance wins, with the same at-most-once and retry rules.
+
 Owner reminders are the exception to one message a nudge: those due in one tick are
 claimed, logged and retried one by one, but sent together, one private message per
 owner and one group message per chat (split at Telegram's limits), so a flood of
@@ -306,12 +310,14 @@ class NudgeEngine:
                 async with gate:
                     await job
 
-            while due := await self.schedules.due(now):
-                claimed = []
+            progress = True
+            while progress and (due := await self.schedules.due(now)):
+                claimed, progress = [], False
                 for stored in due:
                     chat = await self.chats.get(stored.chat_id)
                     if chat is None or not chat.active:
                         await self.schedules.pause(stored.chat_id)
+                        progress = True
                         continue
                     after = max(now, stored.slot_at or now)
                     following = self._planned(chat, stored.schedule, after)
@@ -319,6 +325,9 @@ class NudgeEngine:
                         stored, following.slot_at, following.next_fire_at, now
                     ):
                         claimed.append((stored, chat))
+                        progress = True
+                # Nothing taken: what is still due is another instance's, being claimed
+                # (or comes next tick); don't read it again and again meanwhile.
                 await asyncio.gather(
                     *(run(self._fire(s, c, now, outbox, report)) for s, c in claimed)
                 )

@@ -93,6 +93,12 @@ class Database(ABC):
         """
 
     @abstractmethod
+    def chat_lock(self, key: int) -> AbstractAsyncContextManager[None]:
+        """Hold ``key`` (a chat) against every other process on this database, across
+        several transactions: one update's whole handling. Re-entrant per holder only;
+        SQLite has one process, so nothing to hold there."""
+
+    @abstractmethod
     async def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> Row | None:
         """The first row of a read query, or ``None``."""
 

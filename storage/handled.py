@@ -1,4 +1,4 @@
-"""Messages already acted on, so a redelivered update changes nothing twice."""
+"""Messages and updates already acted on, so a redelivered update changes nothing twice."""
 
 from __future__ import annotations
 
@@ -45,3 +45,37 @@ class HandledMessages:
         for chat_id, message_id in rows:
             last[int(chat_id)] = max(last.get(int(chat_id), 0), int(message_id))
         return last
+
+
+class HandledUpdates:
+    """Reads and writes ``handled_updates``: Telegram's update ids handled to their end.
+
+    Checked and recorded under the update's chat lock (:meth:`Database.chat_lock`), so
+    two instances given the same update never both handle it.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._pruned_at: datetime | None = None
+
+    async def seen(self, update_id: int) -> bool:
+        """Whether the update was handled already (this is a redelivery)."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM handled_updates WHERE update_id = ?", (update_id,)
+        )
+        return row is not None
+
+    async def record(self, update_id: int, now: datetime) -> None:
+        """Record the update as handled; forget those older than ``KEEP`` (hourly)."""
+        async with self._db.transaction() as tx:
+            if self._pruned_at is None or now - self._pruned_at > timedelta(hours=1):
+                await tx.execute(
+                    "DELETE FROM handled_updates WHERE handled_at < ?",
+                    ((now - KEEP).isoformat(timespec="seconds"),),
+                )
+                self._pruned_at = now
+            await tx.execute(
+                "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (update_id, now.isoformat(timespec="seconds")),
+            )

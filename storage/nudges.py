@@ -117,7 +117,9 @@ class ScheduleRepository:
         """
         changed = await self._db.execute_write(
             "UPDATE schedules SET slot_at = ?, next_fire_at = ?, last_sent_at = ?"
-            " WHERE chat_id = ? AND kind = ? AND next_fire_at = ?",
+            + self._claimed(
+                "schedules", "chat_id, kind", "chat_id = ? AND kind = ? AND next_fire_at = ?"
+            ),
             (
                 _stamp(slot_at),
                 _stamp(next_fire_at),
@@ -128,6 +130,21 @@ class ScheduleRepository:
             ),
         )
         return changed == 1
+
+    def _claimed(self, table: str, key: str, condition: str) -> str:
+        """The ``WHERE`` of a claim: the row still as it was read (``condition``).
+
+        Either way a row is claimed at most once: two claims of one row run one after
+        the other and the second finds it changed. PostgreSQL takes the row with
+        ``FOR UPDATE SKIP LOCKED``, so an instance never waits for a row another
+        instance is claiming; it moves on, and the row is that instance's.
+        """
+        if self._db.dialect == "postgres":
+            return (
+                f" WHERE ({key}) IN (SELECT {key} FROM {table} WHERE {condition}"
+                " FOR UPDATE SKIP LOCKED)"
+            )
+        return f" WHERE {condition}"
 
     async def pause(self, chat_id: int) -> None:
         """Stop a chat's nudges (the bot left or was removed)."""
@@ -157,8 +174,12 @@ class ScheduleRepository:
         column = "reminded_before_for" if kind == "before" else "reminded_overdue_for"
         key = "COALESCE(due_on, due_at)"
         changed = await self._db.execute_write(
-            f"UPDATE actions SET {column} = {key} WHERE action_id = ? AND {key} = ?"
-            f" AND ({column} IS NULL OR {column} != {key})",
+            f"UPDATE actions SET {column} = {key}"
+            + self._claimed(
+                "actions",
+                "action_id",
+                f"action_id = ? AND {key} = ? AND ({column} IS NULL OR {column} != {key})",
+            ),
             (action.action_id, action.due.key if action.due else None),
         )
         return changed == 1
@@ -210,8 +231,12 @@ class ScheduleRepository:
     async def claim_retry(self, retry: Retry) -> bool:
         """Take a retry before sending it (at most once); False if someone else did."""
         changed = await self._db.execute_write(
-            "DELETE FROM nudge_retries WHERE chat_id = ? AND kind = ? AND number = ?"
-            " AND retry_at = ?",
+            "DELETE FROM nudge_retries"
+            + self._claimed(
+                "nudge_retries",
+                "chat_id, kind, number",
+                "chat_id = ? AND kind = ? AND number = ? AND retry_at = ?",
+            ),
             (retry.chat_id, retry.kind, retry.number, _stamp(retry.retry_at)),
         )
         return changed == 1

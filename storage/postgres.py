@@ -4,8 +4,9 @@ translated by ``storage/dialect.py`` (or its ``.postgres.sql`` where it can't be
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,13 @@ VERSION_TABLE = "schema_version"  # one row: the number of the last migration ap
 # Advisory lock keys are chat ids (a transaction's ``chats``); Telegram never uses 0.
 MIGRATION_LOCK = 0
 POOL_SIZE = 10
+# Chat locks held for an update's handling (:meth:`PostgresDatabase.chat_lock`) live in
+# the two-key space, apart from the transactions' one-key chat locks: (this, hash of the
+# chat id). Two chats sharing a hash only wait for each other.
+UPDATE_LOCKS = 0x41636364  # "Accd"
+# Each held chat lock keeps a connection of its own pool, so handlers never wait for a
+# connection held by a lock; at most this many of an instance's updates run at once.
+LOCK_POOL_SIZE = 32
 
 
 class PostgresTransaction:
@@ -64,14 +72,17 @@ class PostgresDatabase(Database):
 
     dialect = "postgres"
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str = "") -> None:
         self._pool = pool
+        self._url = url
+        self._lock_pool: asyncpg.Pool | None = None
+        self._lock_pool_made = asyncio.Lock()
 
     @classmethod
     async def connect(cls, url: str, migrations: Path = MIGRATIONS_DIR) -> PostgresDatabase:
         """Connect to ``url`` and bring its schema up to date."""
         pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
-        database = cls(pool)
+        database = cls(pool, url)
         try:
             await database.migrate(migrations)
         except BaseException:
@@ -80,7 +91,10 @@ class PostgresDatabase(Database):
         return database
 
     async def close(self) -> None:
-        """Close every connection of the pool."""
+        """Close every connection of the pools (a held chat lock goes with its own)."""
+        if self._lock_pool is not None:
+            await self._lock_pool.close()
+            self._lock_pool = None
         await self._pool.close()
 
     async def schema_version(self) -> int:
@@ -120,6 +134,27 @@ class PostgresDatabase(Database):
             for chat_id in sorted(set(chats)):
                 await connection.execute("SELECT pg_advisory_xact_lock($1)", chat_id)
             yield PostgresTransaction(connection)
+
+    @asynccontextmanager
+    async def chat_lock(self, key: int) -> AsyncIterator[None]:
+        """A session-level advisory lock on a connection of its own, held to the end of
+        the block: an update's several transactions happen inside it. A process that
+        dies loses its connections, and PostgreSQL frees their locks at once."""
+        async with self._lock_pool_made:
+            if self._lock_pool is None:
+                self._lock_pool = await asyncpg.create_pool(
+                    self._url, min_size=0, max_size=LOCK_POOL_SIZE
+                )
+        async with self._lock_pool.acquire() as connection:
+            await connection.execute("SELECT pg_advisory_lock($1, hashint8($2))", UPDATE_LOCKS, key)
+            try:
+                yield
+            finally:
+                # The pool's reset unlocks all too, should this fail (a broken connection).
+                with suppress(Exception):
+                    await connection.execute(
+                        "SELECT pg_advisory_unlock($1, hashint8($2))", UPDATE_LOCKS, key
+                    )
 
     async def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> Row | None:
         """The first row of a read query, or ``None``."""

@@ -117,6 +117,11 @@ class SqliteDatabase(Database):
                 raise
             await self._connection.execute("COMMIT")
 
+    @asynccontextmanager
+    async def chat_lock(self, key: int) -> AsyncIterator[None]:
+        """Nothing to hold: one process serves an SQLite database."""
+        yield
+
     async def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> Row | None:
         """The first row of a read query, or ``None``."""
         async with self._connection.execute(sql, parameters) as cursor:

@@ -6,7 +6,10 @@ import pytest
 from telegram.ext import Application
 
 from app.lifecycle import feed
+from app.services import Services
+from domain.model import Actor, ChatScope, OwnerRef
 from localapi.world import Person, SentMessage, SimChat, World
+from register.parsing import AssignRequest
 from storage.database import Database
 
 # Runs each test (of a module, as ``pytestmark``) that opens a database on SQLite and on
@@ -64,3 +67,25 @@ async def nothing_recorded(app: Application, world: World, chat: SimChat) -> Non
     """Assert that ``chat`` has no open actions (a refused command recorded nothing)."""
     [listing] = await say(app, world, world.people[101], chat, "/actions")
     assert "none" in listing.text
+
+
+async def partnerships(
+    services: Services, world: World, count: int, due_text: str | None = None
+) -> list[int]:
+    """``count`` groups, each with its creator and one open action (due ``due_text``),
+    recorded straight in the database (for nudges at scale); their chat ids."""
+    now, chats = services.clock.now(), []
+    for n in range(count):
+        person = world.add_person(30_000 + n, f"Owner{n}", f"owner{n:05d}")
+        chat = world.add_group(-1004000000000 - n, f"Partnership {n}", creator=person)
+        chat.members[world.bot.user_id] = "member"
+        await services.chats.record(chat.chat_id, "supergroup", chat.title, now)
+        await services.people.record(person.user_id, person.username, person.first_name, now)
+        await services.nudges.chat_seen(chat.chat_id, now)
+        scope = ChatScope(chat.chat_id, chat.title or "", services.settings.zone)
+        asked = AssignRequest(OwnerRef(is_me=True), f"Action {n}", due_text)
+        await services.register.assign(
+            scope, Actor(person.user_id, person.first_name, True), asked, now
+        )
+        chats.append(chat.chat_id)
+    return chats
