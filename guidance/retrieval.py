@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import Stemmer
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from guidance.knowledge import Entry, KnowledgeBase
 
@@ -53,7 +53,24 @@ STOPWORDS = ENGLISH_STOPWORDS | {
     "today", "yesterday", "tomorrow", "tonight", "earlier", "later", "now", "soon", "recently",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    # fillers of chat: how someone talks, not what they ask about
+    "wants", "wanted", "always", "everyone", "everything", "normally", "usually", "meant",
+    "doing", "done", "made", "kind", "those", "genuinely", "asking", "ask", "supposed",
+    "surely", "obvious", "fine", "bit", "apart", "like", "feels", "feel", "nothing", "never",
+    "makes", "true", "vs", "bc", "cos", "coz", "she", "he", "her", "his", "him", "honestly",
+    "literally", "sort", "kinda", "sorta", "quite", "pretty", "lot", "lots", "loads",
+    "reckon", "guess", "wonder", "wondering", "anyway", "seem", "seems", "advice",
+    "suggestions", "ideas", "think", "mean", "means", "tho", "omg", "pls", "plz",
 }  # fmt: skip
+# Who is asking and where: the kind of organisation or place says nothing about which
+# entry answers ("the food bank", "the college", "rural powys"), so these words neither
+# score nor count as unknown; a question of nothing else is declined.
+CONTEXT = frozenset(
+    "association assoc food bank foodbank college colleges university uni school schools "
+    "jobcentre probation fire hospital hospitals ccg icb la surgery pcn "
+    "england scotland wales ireland northern london glasgow edinburgh cardiff belfast "
+    "manchester birmingham leeds liverpool bristol newcastle sheffield".split()
+)
 # Words that say a question is about partnership working at all, without saying which
 # entry answers it; they neither decide the answer nor make a question in-domain.
 GENERIC = frozenset(
@@ -224,7 +241,8 @@ class Retriever:
             for known in self._by_initial.get((word[0], length), ())
         ]
         found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=MIN_CORRECTION)
-        if found is None or Levenshtein.distance(word, found[0]) > allowed:
+        # Damerau distance: a swap of two letters ("dhssps", "dhspss") is one typo.
+        if found is None or OSA.distance(word, found[0]) > allowed:
             return word
         return found[0]
 
@@ -232,7 +250,7 @@ class Retriever:
         """Rank the entries for ``question``; ``best`` is set only when confident."""
         asked = self._words(question)[:MAX_QUESTION_WORDS]
         corrected = {word: self._correct(word) for word in set(asked)}
-        words = [corrected[word] for word in asked]
+        words = [corrected[word] for word in asked if not self._context(corrected[word])]
         specific = [word for word in words if word not in GENERIC]
         tokens = self._tokens(specific or words)
         known = [t for t in self._tokens(specific) if not t.startswith("syn")]
@@ -254,6 +272,13 @@ class Retriever:
             and _clear_winner(candidates)
         )
         return Answer(candidates[0] if confident else None, candidates, coverage)
+
+    def _context(self, word: str) -> bool:
+        """Whether ``word`` only sets the scene: a kind of organisation or a place, or a
+        number the knowledge base doesn't hold ("4 times in 18 months")."""
+        if word in CONTEXT:
+            return True
+        return word.isdigit() and self._stemmer.stemWord(word) not in self._known_stems
 
     def _nearest(self, tokens: list[str]) -> list[float]:
         """Each entry's closest phrasing to the question: idf-weighted cosine, 0 to 1."""
