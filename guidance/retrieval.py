@@ -55,21 +55,19 @@ STOPWORDS = ENGLISH_STOPWORDS | {
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     # fillers of chat: how someone talks, not what they ask about
     "wants", "wanted", "always", "everyone", "everything", "normally", "usually", "meant",
-    "doing", "done", "made", "kind", "those", "genuinely", "asking", "ask", "supposed",
+    "doing", "made", "kind", "those", "genuinely", "asking", "ask", "supposed",
     "surely", "obvious", "fine", "bit", "apart", "like", "feels", "feel", "nothing", "never",
     "makes", "true", "vs", "bc", "cos", "coz", "she", "he", "her", "his", "him", "honestly",
     "literally", "sort", "kinda", "sorta", "quite", "pretty", "lot", "lots", "loads",
     "reckon", "guess", "wonder", "wondering", "anyway", "seem", "seems", "advice",
-    "suggestions", "ideas", "think", "mean", "means", "tho", "omg", "pls", "plz",
+    "suggestions", "ideas", "think", "mean", "means", "tho", "omg", "plz",
 }  # fmt: skip
-# Who is asking and where: the kind of organisation or place says nothing about which
-# entry answers ("the food bank", "the college", "rural powys"), so these words neither
+# Who is asking: the kind of organisation says nothing about which entry answers ("the
+# food bank", "the college"), so these words neither
 # score nor count as unknown; a question of nothing else is declined.
 CONTEXT = frozenset(
     "association assoc food bank foodbank college colleges university uni school schools "
-    "jobcentre probation fire hospital hospitals ccg icb la surgery pcn "
-    "england scotland wales ireland northern london glasgow edinburgh cardiff belfast "
-    "manchester birmingham leeds liverpool bristol newcastle sheffield".split()
+    "jobcentre probation hospital hospitals ccg icb surgery pcn".split()
 )
 # Words that say a question is about partnership working at all, without saying which
 # entry answers it; they neither decide the answer nor make a question in-domain.
