@@ -174,12 +174,17 @@ class Retriever:
         self._corrections: dict[str, str] = {}
         self._bm25 = BM25(documents)
         # Each phrasing (title, example question, tag) is also matched on its own: a
-        # question close to any one of an entry's phrasings is near that entry.
+        # question close to any one of an entry's phrasings is near that entry. Indexed
+        # on the first question, not at load: a fresh process starts sooner.
+        self._phrasings = phrasings
         self._phrasing_of: list[int] = []
         self._phrasing_norm: list[float] = []
         self._phrasings_with: dict[str, list[int]] = {}
+
+    def _index_phrasings(self) -> None:
+        """Index each phrasing by its tokens, with its idf-weighted norm."""
         idf = self._bm25.idf
-        for index, tokens in phrasings:
+        for index, tokens in self._phrasings:
             if not tokens:
                 continue
             phrasing = len(self._phrasing_of)
@@ -187,6 +192,7 @@ class Retriever:
             self._phrasing_norm.append(math.sqrt(sum([idf(t) ** 2 for t in tokens])))
             for token in tokens:
                 self._phrasings_with.setdefault(token, []).append(phrasing)
+        self._phrasings = []
 
     def _lines_words(self, lines: list[str]) -> list[list[str]]:
         """``_words`` of each of ``lines`` (one line each), in one pass over them all."""
@@ -280,6 +286,8 @@ class Retriever:
 
     def _nearest(self, tokens: list[str]) -> list[float]:
         """Each entry's closest phrasing to the question: idf-weighted cosine, 0 to 1."""
+        if self._phrasings:
+            self._index_phrasings()
         query = set(tokens)
         weights = {t: self._bm25.idf(t) ** 2 for t in query}
         norm = math.sqrt(sum(weights.values()))
