@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import Stemmer
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from guidance.knowledge import Entry, KnowledgeBase
 
@@ -53,7 +53,22 @@ STOPWORDS = ENGLISH_STOPWORDS | {
     "today", "yesterday", "tomorrow", "tonight", "earlier", "later", "now", "soon", "recently",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    # fillers of chat: how someone talks, not what they ask about
+    "wants", "wanted", "always", "everyone", "everything", "normally", "usually", "meant",
+    "doing", "made", "kind", "those", "genuinely", "asking", "ask", "supposed",
+    "surely", "obvious", "fine", "bit", "apart", "like", "feels", "feel", "nothing", "never",
+    "makes", "true", "vs", "bc", "cos", "coz", "she", "he", "her", "his", "him", "honestly",
+    "literally", "sort", "kinda", "sorta", "quite", "pretty", "lot", "lots", "loads",
+    "reckon", "guess", "wonder", "wondering", "anyway", "seem", "seems", "advice",
+    "suggestions", "ideas", "think", "mean", "means", "tho", "omg", "plz",
 }  # fmt: skip
+# Who is asking: the kind of organisation says nothing about which entry answers ("the
+# food bank", "the college"), so these words neither
+# score nor count as unknown; a question of nothing else is declined.
+CONTEXT = frozenset(
+    "association assoc food bank foodbank college colleges university uni school schools "
+    "jobcentre probation hospital hospitals ccg icb surgery pcn".split()
+)
 # Words that say a question is about partnership working at all, without saying which
 # entry answers it; they neither decide the answer nor make a question in-domain.
 GENERIC = frozenset(
@@ -159,12 +174,17 @@ class Retriever:
         self._corrections: dict[str, str] = {}
         self._bm25 = BM25(documents)
         # Each phrasing (title, example question, tag) is also matched on its own: a
-        # question close to any one of an entry's phrasings is near that entry.
+        # question close to any one of an entry's phrasings is near that entry. Indexed
+        # on the first question, not at load: a fresh process starts sooner.
+        self._phrasings = phrasings
         self._phrasing_of: list[int] = []
         self._phrasing_norm: list[float] = []
         self._phrasings_with: dict[str, list[int]] = {}
+
+    def _index_phrasings(self) -> None:
+        """Index each phrasing by its tokens, with its idf-weighted norm."""
         idf = self._bm25.idf
-        for index, tokens in phrasings:
+        for index, tokens in self._phrasings:
             if not tokens:
                 continue
             phrasing = len(self._phrasing_of)
@@ -172,6 +192,7 @@ class Retriever:
             self._phrasing_norm.append(math.sqrt(sum([idf(t) ** 2 for t in tokens])))
             for token in tokens:
                 self._phrasings_with.setdefault(token, []).append(phrasing)
+        self._phrasings = []
 
     def _lines_words(self, lines: list[str]) -> list[list[str]]:
         """``_words`` of each of ``lines`` (one line each), in one pass over them all."""
@@ -224,7 +245,8 @@ class Retriever:
             for known in self._by_initial.get((word[0], length), ())
         ]
         found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=MIN_CORRECTION)
-        if found is None or Levenshtein.distance(word, found[0]) > allowed:
+        # Damerau distance: a swap of two letters ("dhssps", "dhspss") is one typo.
+        if found is None or OSA.distance(word, found[0]) > allowed:
             return word
         return found[0]
 
@@ -232,7 +254,7 @@ class Retriever:
         """Rank the entries for ``question``; ``best`` is set only when confident."""
         asked = self._words(question)[:MAX_QUESTION_WORDS]
         corrected = {word: self._correct(word) for word in set(asked)}
-        words = [corrected[word] for word in asked]
+        words = [corrected[word] for word in asked if not self._context(corrected[word])]
         specific = [word for word in words if word not in GENERIC]
         tokens = self._tokens(specific or words)
         known = [t for t in self._tokens(specific) if not t.startswith("syn")]
@@ -255,8 +277,17 @@ class Retriever:
         )
         return Answer(candidates[0] if confident else None, candidates, coverage)
 
+    def _context(self, word: str) -> bool:
+        """Whether ``word`` only sets the scene: a kind of organisation or a place, or a
+        number the knowledge base doesn't hold ("4 times in 18 months")."""
+        if word in CONTEXT:
+            return True
+        return word.isdigit() and self._stemmer.stemWord(word) not in self._known_stems
+
     def _nearest(self, tokens: list[str]) -> list[float]:
         """Each entry's closest phrasing to the question: idf-weighted cosine, 0 to 1."""
+        if self._phrasings:
+            self._index_phrasings()
         query = set(tokens)
         weights = {t: self._bm25.idf(t) ** 2 for t in query}
         norm = math.sqrt(sum(weights.values()))
