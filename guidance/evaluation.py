@@ -19,6 +19,7 @@ from guidance.routing import register_question
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DEV_SET = DATA / "guidance_dev.toml"
+DEV2_SET = DATA / "guidance_dev2.toml"
 HELD_OUT_SET = DATA / "guidance_heldout.toml"
 DECLINE = "decline"
 REGISTER = "register"
