@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from telegram.ext import Application
 
+from app.clock import FrozenClock
+from app.context import services_of
 from app.lifecycle import feed
+from domain.model import Status
+from handlers.nudges import run_tick
 from localapi.world import Person, SentMessage, SimChat, World
 from storage.database import Database
 
@@ -64,3 +70,15 @@ async def nothing_recorded(app: Application, world: World, chat: SimChat) -> Non
     """Assert that ``chat`` has no open actions (a refused command recorded nothing)."""
     [listing] = await say(app, world, world.people[101], chat, "/actions")
     assert "none" in listing.text
+
+
+async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
+    """Move the clock to ``moment`` and run the nudge tick there, as the job queue would."""
+    clock.advance(moment - clock.now())
+    await run_tick(app)
+
+
+async def status_of(app: Application, chat_id: int, number: int) -> Status | None:
+    """Action ``#number``'s status in the register of ``chat_id`` (None: no such action)."""
+    action = await services_of(app).register.actions.get(chat_id, number)
+    return action.status if action else None

@@ -10,8 +10,8 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from localapi.world import World
-from tests.helpers import BOTH_BACKENDS, say
-from tests.test_nudges import digests, tick_at
+from tests.helpers import BOTH_BACKENDS, say, tick_at
+from tests.test_nudges import digests
 
 WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 pytestmark = [BOTH_BACKENDS, pytest.mark.now(WEDNESDAY)]
