@@ -37,6 +37,16 @@ async def say(
     return world.bot_messages()[before:]
 
 
+async def reply_to(
+    app: Application, world: World, person: Person, chat: SimChat, text: str, message_id: int
+) -> list[SentMessage]:
+    """``person`` replies ``text`` to message ``message_id`` of ``chat``; return the bot
+    messages that it caused."""
+    before = len(world.bot_messages())
+    await feed(app, world.user_says(person, chat, text, reply_to=message_id))
+    return world.bot_messages()[before:]
+
+
 async def introduce(app: Application, world: World, chat: SimChat, *people: Person) -> None:
     """Each person writes something in ``chat``, so Accord learns their @username."""
     for person in people:

@@ -8,27 +8,17 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from telegram.ext import Application
 
 from app.context import services_of
 from app.lifecycle import feed
 from console.terminal import run_console
 from domain.model import Status
-from localapi.world import SentMessage, SimChat, World
-from tests.helpers import press, say, status_of, tick_at, toasts
+from localapi.world import SentMessage, World
+from tests.helpers import press, reply_to, say, status_of, tick_at, toasts
 
 THURSDAY_0900 = datetime(2026, 11, 26, 9, tzinfo=UTC)
 
 pytestmark = pytest.mark.settings(WRITE_BURST="100")
-
-
-async def reply_to(
-    app: Application, world: World, person, chat: SimChat, message: SentMessage, text: str
-) -> list[SentMessage]:
-    """``person`` replies ``text`` to ``message``; the bot messages that it caused."""
-    before = len(world.bot_messages())
-    await feed(app, world.user_says(person, chat, text, reply_to=message.message_id))
-    return world.bot_messages()[before:]
 
 
 # --- 1: a reply to a reminder after its Done button was pressed ------------------------
@@ -44,7 +34,12 @@ async def test_a_reply_to_a_group_reminder_after_done_says_it_is_done(
     await press(app, world, carol, reminder, "Done")
     assert toasts(world)[-1] == "#1 is done."
     [answer] = await reply_to(
-        app, world, carol, group, reminder, "sorry, pressed that by mistake - not done yet"
+        app,
+        world,
+        carol,
+        group,
+        "sorry, pressed that by mistake - not done yet",
+        reminder.message_id,
     )
     assert answer.text.startswith("#1 is already done. If it isn't, reopen it")
     assert [label for label, _ in answer.buttons()] == ["Reopen"]
@@ -63,10 +58,10 @@ async def test_a_reply_to_a_private_reminder_after_done_says_it_is_done(
     [reminder] = [m for m in world.bot_messages(private.chat_id) if "#1" in m.text]
     await press(app, world, dave, reminder, "Done")
     assert [label for label, _ in reminder.buttons()] == ["Reopen"]
-    [answer] = await reply_to(app, world, dave, private, reminder, "done, posted it")
+    [answer] = await reply_to(app, world, dave, private, "done, posted it", reminder.message_id)
     assert answer.text.startswith("#1 is already done.")
     [answer] = await reply_to(
-        app, world, dave, private, reminder, "actually still waiting on the printer"
+        app, world, dave, private, "actually still waiting on the printer", reminder.message_id
     )
     assert answer.text.startswith("#1 is already done. If it isn't, reopen it")
     await press(app, world, dave, answer, "Reopen")
@@ -212,7 +207,7 @@ async def test_pasted_minutes_name_a_line_skipped_for_a_first_name(app, world, g
     )
     await say(app, world, dave, group, minutes)
     pasted = next(m for m in world.messages if m.text == minutes)
-    [answer] = await reply_to(app, world, alice, group, pasted, "/assign")
+    [answer] = await reply_to(app, world, alice, group, "/assign", pasted.message_id)
     assert answer.text.startswith("Recorded 2 actions:")
     assert answer.text.endswith(
         "Line 3 (Dave to chase the invoice) was skipped: it doesn't start with @name or "
