@@ -41,6 +41,7 @@ from handlers.actions import (
 )
 from handlers.common import (
     STALE_BUTTON,
+    RepliesToAccord,
     chat_scope,
     current_actor,
     friendly_errors,
@@ -83,12 +84,19 @@ def register(application: Application) -> None:
     # An edited reply is not a second note.
     application.add_handler(
         MessageHandler(
-            _ReplyToUpdatePrompt() & ~filters.COMMAND & filters.UpdateType.MESSAGE, update_reply
+            RepliesToAccord(lambda replied: UPDATE_PROMPT.match(replied.text or ""))
+            & ~filters.COMMAND
+            & filters.UpdateType.MESSAGE,
+            update_reply,
         )
     )
     application.add_handler(
         MessageHandler(
-            _ReplyToGroupReminder()
+            # Accord's group reminder about one action, or any message of Accord's whose
+            # buttons are about one action (a reminder whose Done was pressed keeps a
+            # Reopen button, so a reply to it still reaches the action).
+            RepliesToAccord(lambda replied: replied_number(replied) is not None)
+            & filters.USER
             & filters.ChatType.GROUPS
             & ~filters.COMMAND
             & filters.UpdateType.MESSAGE,
@@ -97,7 +105,7 @@ def register(application: Application) -> None:
     )
     application.add_handler(
         MessageHandler(
-            _ReplyToReminder()
+            RepliesToAccord(lambda replied: targets(replied.reply_markup))
             & filters.ChatType.PRIVATE
             & ~filters.COMMAND
             & filters.UpdateType.MESSAGE,
@@ -145,37 +153,6 @@ def _actions_of(markup: InlineKeyboardMarkup | None) -> set[tuple[int, int | Non
     return {target for d in data if (target := button_target(d)) is not None}
 
 
-class _ReplyToReminder(filters.MessageFilter):
-    """Text replying to one of Accord's private messages with buttons about actions (a
-    reminder or a check-in)."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return bool(
-            message.text
-            and replied is not None
-            and replied.from_user is not None
-            and replied.from_user.is_bot
-            and bool(targets(replied.reply_markup))
-        )
-
-
-class _ReplyToGroupReminder(filters.MessageFilter):
-    """Text replying to Accord's group reminder about one action, or to any message of
-    Accord's whose buttons are about one action (a reminder whose Done was pressed keeps
-    a Reopen button, so a reply to it still reaches the action)."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        if not message.text or message.from_user is None or replied is None:
-            return False
-        return bool(
-            replied.from_user is not None
-            and replied.from_user.is_bot
-            and replied_number(replied) is not None
-        )
-
-
 def replied_number(replied: Message) -> int | None:
     """The one action a group message of Accord's is about: named by its text (a
     reminder) or by its buttons, when they are all about one action of this chat."""
@@ -198,20 +175,6 @@ def reminded_number(text: str) -> int | None:
         return None
     match = GROUP_REMINDER.match(rest)
     return int(match.group(1)) if match else None
-
-
-class _ReplyToUpdatePrompt(filters.MessageFilter):
-    """Text replying to one of Accord's "Update on #n" prompts."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return bool(
-            message.text
-            and replied is not None
-            and replied.from_user is not None
-            and replied.from_user.is_bot
-            and UPDATE_PROMPT.match(replied.text or "")
-        )
 
 
 @throttled

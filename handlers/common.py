@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Chat, ChatMember, Message, MessageEntity, Update
 from telegram.error import TelegramError
+from telegram.ext import filters
 
 from app.context import AccordContext
 from app.throttle import describe_wait
@@ -79,6 +80,28 @@ async def chat_scope(update: Update, context: AccordContext) -> ChatScope:
     zone_name = (stored.timezone if stored else None) or services.settings.default_timezone
     title = chat.title or chat.full_name or "this chat"
     return ChatScope(chat.id, title, ZoneInfo(zone_name), services.settings.date_order)
+
+
+class RepliesToAccord(filters.MessageFilter):
+    """Text replying to a message of Accord's that ``about`` recognises (a prompt by its
+    text, a reminder by its buttons): such a reply is meant for Accord, not the group."""
+
+    __slots__ = ("_about",)
+
+    def __init__(self, about: Callable[[Message], object]) -> None:
+        super().__init__()
+        self._about = about
+
+    def filter(self, message: Message) -> bool:
+        """Whether ``message`` is text replying to such a message of Accord's."""
+        replied = message.reply_to_message
+        return bool(
+            message.text
+            and replied is not None
+            and replied.from_user is not None
+            and replied.from_user.is_bot
+            and self._about(replied)
+        )
 
 
 def is_anonymous_admin(update: Update) -> bool:

@@ -40,45 +40,36 @@ async def export(update: Update, context: AccordContext) -> None:
     stamp = context.services.clock.now().astimezone(scope.zone).strftime("%Y-%m-%d")
     message = update.effective_message
     assert message is not None
-    await message.reply_document(
-        actions_csv(actions, scope.zone),
-        filename=f"register-{stamp}.csv",
-        caption=f"Register: {len(actions)} actions",
-    )
-    await message.reply_document(
-        events_csv(events, scope.zone),
-        filename=f"history-{stamp}.csv",
-        caption=f"History: {len(events)} changes",
-    )
+
+    async def send(name: str, data: bytes, caption: str) -> None:
+        """One dated CSV document, ``register-2026-05-04.csv``."""
+        await message.reply_document(data, filename=f"{name}-{stamp}.csv", caption=caption)
+
+    await send("register", actions_csv(actions, scope.zone), f"Register: {len(actions)} actions")
+    await send("history", events_csv(events, scope.zone), f"History: {len(events)} changes")
     faq_history = await context.services.faq.history(scope.chat_id)
     if faq_history:
         entries = await context.services.faq.entries(scope.chat_id)
-        await message.reply_document(
-            faq_csv(entries, scope.zone),
-            filename=f"faq-{stamp}.csv",
-            caption=f"This partnership's FAQ: {len(entries)} answers",
+        await send(
+            "faq", faq_csv(entries, scope.zone), f"This partnership's FAQ: {len(entries)} answers"
         )
-        await message.reply_document(
+        await send(
+            "faq-history",
             faq_events_csv(faq_history, scope.zone),
-            filename=f"faq-history-{stamp}.csv",
-            caption=f"FAQ history: {len(faq_history)} changes",
+            f"FAQ history: {len(faq_history)} changes",
         )
     rounds = await context.services.health.history(scope.chat_id, context.services.clock.now())
     if rounds:
-        await message.reply_document(
-            health_csv(rounds, scope.zone),
-            filename=f"healthcheck-{stamp}.csv",
-            caption=_rounds_caption(rounds),
-        )
+        await send("healthcheck", health_csv(rounds, scope.zone), _rounds_caption(rounds))
     charter = context.services.charter
     goals = await charter.progress(scope, context.services.clock.now(), closed=True)
     roles, decisions = await charter.roles(scope), await charter.decisions(scope)
     history = await charter.all_history(scope)
     if history:  # a chat with no charter gets no charter file
-        await message.reply_document(
+        await send(
+            "charter",
             charter_csv(goals, roles, decisions, history, scope.zone),
-            filename=f"charter-{stamp}.csv",
-            caption=f"Charter: {len(goals)} goals, {len(roles)} roles, {len(decisions)} decisions",
+            f"Charter: {len(goals)} goals, {len(roles)} roles, {len(decisions)} decisions",
         )
 
 

@@ -16,6 +16,7 @@ from formatting.html import clip, escape
 from guidance.faq import parse_pair
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
+    RepliesToAccord,
     chat_scope,
     command_arguments,
     current_actor,
@@ -52,22 +53,11 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(_PROMPT_REPLIES, prompt_reply))
 
 
-class _ReplyToPrompt(filters.MessageFilter):
-    """Text replying to one of Accord's "FAQ answer to question n" prompts."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return bool(
-            message.text
-            and replied is not None
-            and replied.from_user is not None
-            and replied.from_user.is_bot
-            and PROMPT.match(replied.text or "")
-        )
-
-
 _PROMPT_REPLIES = (
-    _ReplyToPrompt() & filters.ChatType.GROUPS & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    RepliesToAccord(lambda replied: PROMPT.match(replied.text or ""))
+    & filters.ChatType.GROUPS
+    & ~filters.COMMAND
+    & filters.UpdateType.MESSAGE
 )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from domain.due import Due
 from domain.model import OPEN_STATUSES, Action, ActionEvent, Status, Supporter
 from domain.recurrence import Recurrence
-from storage.database import Database, Transaction
+from storage.database import Database, Transaction, and_given
 
 # The columns ``action_from_row`` reads, and the joins they need (aliases a, p, pt, c).
 ACTION_COLUMNS = """
@@ -166,16 +166,14 @@ class ActionRepository:
         sql = (
             SELECT_ACTIONS + f" WHERE a.chat_id = ? AND a.status IN ({','.join('?' * len(wanted))})"
         )
-        parameters: list[Any] = [chat_id, *wanted]
-        if owner_user_id is not None:
-            sql += " AND a.owner_user_id = ?"
-            parameters.append(owner_user_id)
-        if owner_handle is not None:
-            sql += " AND a.owner_user_id IS NULL AND a.owner_handle = ?"
-            parameters.append(owner_handle)
-        if partner_id is not None:
-            sql += " AND a.partner_id = ?"
-            parameters.append(partner_id)
+        filters, values = and_given(
+            ("a.owner_user_id = ?", owner_user_id),
+            ("a.owner_user_id IS NULL AND a.owner_handle = ?", owner_handle),
+            ("a.partner_id = ?", partner_id),
+            ("a.goal_id = ?", goal_id),
+        )
+        sql += filters
+        parameters: list[Any] = [chat_id, *wanted, *values]
         if supporter is not None:
             column, value = supporter
             assert column in SUPPORTER_COLUMNS
@@ -184,9 +182,6 @@ class ActionRepository:
                 f" WHERE s.action_id = a.action_id AND s.{column} = ?)"
             )
             parameters.append(value)
-        if goal_id is not None:
-            sql += " AND a.goal_id = ?"
-            parameters.append(goal_id)
         if goal_number is not None:
             sql += " AND a.goal_id = (SELECT goal_id FROM goals WHERE chat_id = ? AND number = ?)"
             parameters.extend([chat_id, goal_number])

@@ -16,7 +16,7 @@ from domain.charter import (
     Response,
     Role,
 )
-from storage.database import Database, Transaction
+from storage.database import Database, Transaction, and_given
 
 _GOAL = "SELECT goal_id, chat_id, number, text, closed_at, created_at FROM goals"
 _ROLE = """
@@ -227,15 +227,12 @@ class CharterRepository:
         self, chat_id: int, since: datetime | None = None, status: DecisionStatus | None = None
     ) -> list[Decision]:
         """The chat's decisions, latest first (recorded after ``since``; in ``status``)."""
-        sql = _DECISION + " WHERE chat_id = ?"
-        parameters: list[Any] = [chat_id]
-        if since is not None:
-            sql += " AND created_at > ?"
-            parameters.append(_stamp(since))
-        if status is not None:
-            sql += " AND status = ?"
-            parameters.append(status.value)
-        rows = await self._db.fetch_all(sql + " ORDER BY number DESC", parameters)
+        filters, values = and_given(
+            ("created_at > ?", None if since is None else _stamp(since)),
+            ("status = ?", None if status is None else status.value),
+        )
+        sql = _DECISION + " WHERE chat_id = ?" + filters
+        rows = await self._db.fetch_all(sql + " ORDER BY number DESC", [chat_id, *values])
         return [await self._with_responses(row) for row in rows]
 
     async def respond(
@@ -291,14 +288,8 @@ class CharterRepository:
     ) -> list[CharterEvent]:
         """Every change to the chat's goals, roles and decisions, in order (only those of
         one ``subject``, "goal", "role" or "decision", and of one of them by id)."""
-        where = "e.chat_id = ?"
-        parameters: list[Any] = [chat_id]
-        if subject is not None:
-            where += " AND e.subject = ?"
-            parameters.append(subject)
-        if subject_id is not None:
-            where += " AND e.subject_id = ?"
-            parameters.append(subject_id)
+        filters, values = and_given(("e.subject = ?", subject), ("e.subject_id = ?", subject_id))
+        where = "e.chat_id = ?" + filters
         rows = await self._db.fetch_all(
             f"""
             SELECT e.subject, COALESCE(g.number, d.number, e.subject_id), p.display_name,
@@ -309,7 +300,7 @@ class CharterRepository:
             LEFT JOIN people p ON p.user_id = e.actor_user_id
             WHERE {where} ORDER BY e.event_id
             """,
-            parameters,
+            [chat_id, *values],
         )
         return [CharterEvent(r[0], r[1], r[2], _moment(r[3]), r[4], r[5], r[6]) for r in rows]  # type: ignore[arg-type]
 

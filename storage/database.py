@@ -162,3 +162,10 @@ def split_statements(script: str) -> Iterable[str]:
             pending = ""
     if pending.strip():
         raise RuntimeError(f"incomplete SQL statement at the end of a migration: {pending!r}")
+
+
+def and_given(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """A query's optional filters: `` AND …`` for each ``(condition, value)`` whose value
+    is given (not ``None``), each condition with one ``?``, and those values in order."""
+    given = [(condition, value) for condition, value in conditions if value is not None]
+    return "".join(f" AND {condition}" for condition, _ in given), [v for _, v in given]

@@ -81,8 +81,11 @@ def cast(world: World) -> Cast:
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(START)
+def clock(request: pytest.FixtureRequest) -> FrozenClock:
+    """Stopped at ``START``, or where a test or module says with ``pytest.mark.now(moment)``
+    (say, the day an issue's dates were read on)."""
+    marker = request.node.get_closest_marker("now")
+    return FrozenClock(marker.args[0] if marker else START)
 
 
 @pytest.fixture

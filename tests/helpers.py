@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from telegram.ext import Application
 
+from app.clock import FrozenClock
+from app.context import services_of
 from app.lifecycle import feed
 from app.services import Services
-from domain.model import Actor, ChatScope, OwnerRef
+from domain.model import Actor, ChatScope, OwnerRef, Status
+from handlers.nudges import run_tick
 from localapi.world import Person, SentMessage, SimChat, World
 from register.parsing import AssignRequest
 from storage.database import Database
@@ -31,6 +36,16 @@ async def say(
     """``person`` sends ``text`` in ``chat``; return the bot messages that it caused."""
     before = len(world.bot_messages())
     await feed(app, world.user_says(person, chat, text))
+    return world.bot_messages()[before:]
+
+
+async def reply_to(
+    app: Application, world: World, person: Person, chat: SimChat, text: str, message_id: int
+) -> list[SentMessage]:
+    """``person`` replies ``text`` to message ``message_id`` of ``chat``; return the bot
+    messages that it caused."""
+    before = len(world.bot_messages())
+    await feed(app, world.user_says(person, chat, text, reply_to=message_id))
     return world.bot_messages()[before:]
 
 
@@ -89,3 +104,15 @@ async def partnerships(
         )
         chats.append(chat.chat_id)
     return chats
+
+
+async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
+    """Move the clock to ``moment`` and run the nudge tick there, as the job queue would."""
+    clock.advance(moment - clock.now())
+    await run_tick(app)
+
+
+async def status_of(app: Application, chat_id: int, number: int) -> Status | None:
+    """Action ``#number``'s status in the register of ``chat_id`` (None: no such action)."""
+    action = await services_of(app).register.actions.get(chat_id, number)
+    return action.status if action else None

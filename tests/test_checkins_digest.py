@@ -7,14 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from telegram.ext import Application
 
-from app.clock import FrozenClock
 from app.context import services_of
 from domain.model import Status
-from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
-from tests.helpers import press, say, toasts
+from tests.helpers import press, say, tick_at, toasts
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
@@ -22,11 +19,6 @@ MONDAY_0900 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 pytestmark = pytest.mark.settings(
     WRITE_BURST="100000"
 )  # Some tests record many actions as one person; the flood limits have their own.
-
-
-async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
-    clock.advance(moment - clock.now())
-    await run_tick(app)
 
 
 def digests(world: World, chat_id: int) -> list[str]:

@@ -19,14 +19,8 @@ from tests.helpers import say
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 25 Nov 2026, as in the issue
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(WEDNESDAY)
-
-
-pytestmark = pytest.mark.settings(
-    WRITE_BURST="50"
-)  # Writes enough for one person's dozen /assigns in a row.
+# Writes enough for one person's dozen /assigns in a row.
+pytestmark = [pytest.mark.settings(WRITE_BURST="50"), pytest.mark.now(WEDNESDAY)]
 
 
 async def assign(app: Application, world: World, group, text: str) -> str:

@@ -18,8 +18,9 @@ TARGET_WRONG = 0.03
 TARGET_OFF_TOPIC_DECLINED = 0.95
 # Two of issue 10's targets are not met yet (measured 2026-11-26 with 15-25 phrasings an
 # entry, the phrase-level match and filler words ignored: 68.5% right, 6.1% wrong;
-# off-topic declined 97.7%, met). Each unmet target stays a strict expected failure until it is met, so meeting it
-# turns the run red until its mark goes; the ratchet keeps the figures from getting worse.
+# off-topic declined 97.7%, met). Each unmet target stays a strict expected failure until
+# it is met, so meeting it turns the run red until its mark goes; the ratchet keeps the
+# figures from getting worse.
 NOT_MET = pytest.mark.xfail(strict=True, reason="issue 10's held-out target not met yet")
 RATCHET_RIGHT, RATCHET_WRONG, RATCHET_OFF_TOPIC = 0.68, 0.07, 0.95
 

@@ -9,8 +9,7 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from localapi.world import SimChat, World
-from tests.helpers import say
-from tests.test_nudges import tick_at
+from tests.helpers import say, tick_at
 
 FIRST_MONDAY_OF_2027 = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # 09:00 in London (GMT)
 

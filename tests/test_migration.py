@@ -26,8 +26,8 @@ from storage.guidance import GuidanceRepository
 from storage.nudges import ScheduleRepository, StoredSchedule
 from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
-from tests.helpers import BOTH_BACKENDS, foreign_keys_hold, introduce, say
-from tests.test_nudges import digests, tick_at
+from tests.helpers import BOTH_BACKENDS, foreign_keys_hold, introduce, say, tick_at
+from tests.test_nudges import digests
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -12,9 +12,8 @@ from telegram.ext import Application
 from app.clock import FrozenClock
 from app.context import services_of
 from config.settings import load_settings
-from handlers.nudges import run_tick
 from localapi.world import BotApiError, Fault, TransportError, World
-from tests.helpers import say
+from tests.helpers import say, tick_at
 
 pytestmark = pytest.mark.settings(
     WRITE_BURST="100000"
@@ -36,11 +35,6 @@ FAULTS = {
 @pytest.fixture(params=list(FAULTS))
 def fault(request: pytest.FixtureRequest) -> Fault:
     return FAULTS[request.param]
-
-
-async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
-    clock.advance(moment - clock.now())
-    await run_tick(app)
 
 
 def texts(world: World, chat_id: int, start: str) -> list[str]:

@@ -5,23 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from telegram.ext import Application
 
-from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
 from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
-from tests.helpers import BOTH_BACKENDS, press, say, toasts
+from tests.helpers import BOTH_BACKENDS, press, say, tick_at, toasts
 
 pytestmark = BOTH_BACKENDS
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # London is on GMT in November
-
-
-async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
-    clock.advance(moment - clock.now())
-    await run_tick(app)
 
 
 def digests(world: World, chat_id: int) -> list[str]:

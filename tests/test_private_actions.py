@@ -5,31 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram.ext import Application
-
-from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
 from domain.model import Status
-from handlers.nudges import run_tick
 from localapi.world import Person, SentMessage, SimChat, World
-from tests.helpers import introduce, press, say, toasts
+from tests.helpers import introduce, press, reply_to, say, status_of, tick_at, toasts
 
 TUESDAY_0900 = datetime(2026, 11, 24, 9, tzinfo=UTC)
-
-
-async def reply_to(
-    app: Application, world: World, person: Person, chat: SimChat, text: str, message_id: int
-) -> list[SentMessage]:
-    """``person`` replies ``text`` to message ``message_id`` of ``chat``."""
-    before = len(world.bot_messages())
-    await feed(app, world.user_says(person, chat, text, reply_to=message_id))
-    return world.bot_messages()[before:]
-
-
-async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
-    clock.advance(moment - clock.now())
-    await run_tick(app)
 
 
 async def bobs_reminder(app, world: World, group: SimChat, clock) -> SentMessage:
@@ -40,12 +22,6 @@ async def bobs_reminder(app, world: World, group: SimChat, clock) -> SentMessage
     await tick_at(app, clock, TUESDAY_0900)
     [reminder] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Reminder")]
     return reminder
-
-
-async def status_of(app: Application, chat_id: int, number: int) -> Status:
-    action = await services_of(app).register.actions.get(chat_id, number)
-    assert action is not None
-    return action.status
 
 
 async def test_a_private_reminder_has_done_update_snooze(app, world, group, clock) -> None:

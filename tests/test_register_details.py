@@ -10,17 +10,11 @@ from telegram.ext import Application
 
 from app.clock import FrozenClock
 from localapi.world import World
-from tests.helpers import BOTH_BACKENDS, say
-from tests.test_nudges import digests, tick_at
-
-pytestmark = BOTH_BACKENDS
+from tests.helpers import BOTH_BACKENDS, say, tick_at
+from tests.test_nudges import digests
 
 WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(WEDNESDAY)
+pytestmark = [BOTH_BACKENDS, pytest.mark.now(WEDNESDAY)]
 
 
 async def test_due_to_the_date_it_already_has_records_nothing(

@@ -8,23 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.ext import Application
 
-from app.clock import FrozenClock
 from app.context import services_of
 from domain.model import Status
-from handlers.nudges import run_tick
 from localapi.world import BotApiError, World
-from tests.helpers import press, say
+from tests.helpers import press, say, tick_at
 
 TUESDAY_0900 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ATTEMPTS = 4  # the transport's attempts: an outage outlasts them all
 
 
 pytestmark = pytest.mark.settings(WRITE_BURST="100000")
-
-
-async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
-    clock.advance(moment - clock.now())
-    await run_tick(app)
 
 
 async def reminder_log(app: Application, chat_id: int) -> list[str]:

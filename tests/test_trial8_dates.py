@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from telegram.ext import Application
 
-from app.clock import FrozenClock
 from localapi.world import World
 from tests.helpers import assign_mine as assign
 from tests.helpers import nothing_recorded
@@ -16,12 +15,7 @@ from tests.helpers import nothing_recorded
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 25 Nov 2026, 10:00 in London
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(WEDNESDAY)
-
-
-pytestmark = pytest.mark.settings(WRITE_BURST="50")
+pytestmark = [pytest.mark.settings(WRITE_BURST="50"), pytest.mark.now(WEDNESDAY)]
 
 
 @pytest.mark.parametrize(

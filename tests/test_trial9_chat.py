@@ -8,40 +8,17 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from telegram.ext import Application
 
-from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
 from console.terminal import run_console
 from domain.model import Status
-from handlers.nudges import run_tick
-from localapi.world import SentMessage, SimChat, World
-from tests.helpers import press, say, toasts
+from localapi.world import SentMessage, World
+from tests.helpers import press, reply_to, say, status_of, tick_at, toasts
 
 THURSDAY_0900 = datetime(2026, 11, 26, 9, tzinfo=UTC)
 
 pytestmark = pytest.mark.settings(WRITE_BURST="100")
-
-
-async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
-    clock.advance(moment - clock.now())
-    await run_tick(app)
-
-
-async def status_of(app: Application, chat: SimChat, number: int) -> Status:
-    action = await services_of(app).register.actions.get(chat.chat_id, number)
-    assert action is not None
-    return action.status
-
-
-async def reply_to(
-    app: Application, world: World, person, chat: SimChat, message: SentMessage, text: str
-) -> list[SentMessage]:
-    """``person`` replies ``text`` to ``message``; the bot messages that it caused."""
-    before = len(world.bot_messages())
-    await feed(app, world.user_says(person, chat, text, reply_to=message.message_id))
-    return world.bot_messages()[before:]
 
 
 # --- 1: a reply to a reminder after its Done button was pressed ------------------------
@@ -57,12 +34,17 @@ async def test_a_reply_to_a_group_reminder_after_done_says_it_is_done(
     await press(app, world, carol, reminder, "Done")
     assert toasts(world)[-1] == "#1 is done."
     [answer] = await reply_to(
-        app, world, carol, group, reminder, "sorry, pressed that by mistake - not done yet"
+        app,
+        world,
+        carol,
+        group,
+        "sorry, pressed that by mistake - not done yet",
+        reminder.message_id,
     )
     assert answer.text.startswith("#1 is already done. If it isn't, reopen it")
     assert [label for label, _ in answer.buttons()] == ["Reopen"]
     await press(app, world, carol, answer, "Reopen")
-    assert await status_of(app, group, 1) is Status.OPEN
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
 
 
 async def test_a_reply_to_a_private_reminder_after_done_says_it_is_done(
@@ -76,14 +58,14 @@ async def test_a_reply_to_a_private_reminder_after_done_says_it_is_done(
     [reminder] = [m for m in world.bot_messages(private.chat_id) if "#1" in m.text]
     await press(app, world, dave, reminder, "Done")
     assert [label for label, _ in reminder.buttons()] == ["Reopen"]
-    [answer] = await reply_to(app, world, dave, private, reminder, "done, posted it")
+    [answer] = await reply_to(app, world, dave, private, "done, posted it", reminder.message_id)
     assert answer.text.startswith("#1 is already done.")
     [answer] = await reply_to(
-        app, world, dave, private, reminder, "actually still waiting on the printer"
+        app, world, dave, private, "actually still waiting on the printer", reminder.message_id
     )
     assert answer.text.startswith("#1 is already done. If it isn't, reopen it")
     await press(app, world, dave, answer, "Reopen")
-    assert await status_of(app, group, 1) is Status.OPEN
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
 
 
 # --- 4: a restarted console; "Already recorded" names the action's owner ---------------
@@ -130,7 +112,7 @@ async def test_a_private_done_message_points_to_closing_the_action(app, world, g
     )
     assert [label for label, _ in answer.buttons()] == ["Done"]
     await press(app, world, dave, answer, "Done")
-    assert await status_of(app, group, 2) is Status.DONE
+    assert await status_of(app, group.chat_id, 2) is Status.DONE
 
 
 async def test_a_private_done_message_with_several_actions_lists_them(app, world, group) -> None:
@@ -143,8 +125,8 @@ async def test_a_private_done_message_with_several_actions_lists_them(app, world
     assert answer.text.startswith("Which action is done? Press its button, or send /done")
     assert [label for label, _ in answer.buttons()] == ["#1 Done", "#2 Done"]
     await press(app, world, dave, answer, "#2 Done")
-    assert await status_of(app, group, 2) is Status.DONE
-    assert await status_of(app, group, 1) is Status.OPEN
+    assert await status_of(app, group.chat_id, 2) is Status.DONE
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
     assert [label for label, _ in answer.buttons()] == ["#1 Done"]
 
 
@@ -209,7 +191,7 @@ async def test_changes_refused_while_waiting_are_listed_when_the_limit_lifts(
         "Send them again if they're still needed."
     )
     assert recorded.text.startswith("Recorded #4 for Alice: Task 6")
-    assert await status_of(app, group, 1) is Status.OPEN
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
 
 
 # --- 9: pasted minutes: a skipped line is named; a line naming a first name -----------
@@ -225,7 +207,7 @@ async def test_pasted_minutes_name_a_line_skipped_for_a_first_name(app, world, g
     )
     await say(app, world, dave, group, minutes)
     pasted = next(m for m in world.messages if m.text == minutes)
-    [answer] = await reply_to(app, world, alice, group, pasted, "/assign")
+    [answer] = await reply_to(app, world, alice, group, "/assign", pasted.message_id)
     assert answer.text.startswith("Recorded 2 actions:")
     assert answer.text.endswith(
         "Line 3 (Dave to chase the invoice) was skipped: it doesn't start with @name or "
@@ -284,7 +266,7 @@ async def test_a_group_checkin_drops_answered_and_closed_rows(app, world, group)
     await press(app, world, carol, checkin, "#1 On track")
     assert toasts(world)[-1] == "#1: on track. Thanks!"
     assert labels(checkin) == []
-    assert await status_of(app, group, 2) is Status.DONE
+    assert await status_of(app, group.chat_id, 2) is Status.DONE
 
 
 async def test_a_private_checkin_drops_the_answered_row(app, world, group) -> None:
@@ -296,7 +278,7 @@ async def test_a_private_checkin_drops_the_answered_row(app, world, group) -> No
     [checkin] = [m for m in world.bot_messages(bob.user_id) if m.text.startswith("Check-in")]
     await press(app, world, bob, checkin, "#2 Done")
     assert labels(checkin) == ["#1 On track", "#1 At risk", "#1 Blocked", "#1 Done"]
-    assert await status_of(app, group, 2) is Status.DONE
+    assert await status_of(app, group.chat_id, 2) is Status.DONE
 
 
 # --- 13: a double tap on Snooze moves the date once ---------------------------------

@@ -19,12 +19,7 @@ from tests.helpers import nothing_recorded, say
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # Thu 26 Nov 2026, 10:00 in London
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(THURSDAY)
-
-
-pytestmark = pytest.mark.settings(WRITE_BURST="50")
+pytestmark = [pytest.mark.settings(WRITE_BURST="50"), pytest.mark.now(THURSDAY)]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from telegram.ext import Application
 
-from app.clock import FrozenClock
 from localapi.world import World
 from tests.helpers import assign_mine as assign
 from tests.helpers import say
@@ -16,12 +15,7 @@ from tests.helpers import say
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # Thu 26 Nov 2026, 10:00 in London
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(THURSDAY)
-
-
-pytestmark = pytest.mark.settings(WRITE_BURST="50")
+pytestmark = [pytest.mark.settings(WRITE_BURST="50"), pytest.mark.now(THURSDAY)]
 
 
 @pytest.mark.parametrize(

@@ -7,30 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from telegram.ext import Application
 
-from app.clock import FrozenClock
-from app.context import services_of
 from domain.model import Status
-from handlers.nudges import run_tick
-from localapi.world import SimChat
-from tests.helpers import introduce, press, say, toasts
+from tests.helpers import introduce, press, say, status_of, tick_at, toasts
 
 THURSDAY_0900 = datetime(2026, 11, 26, 9, tzinfo=UTC)
 MONDAY_0930 = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
 
 pytestmark = pytest.mark.settings(WRITE_BURST="100")
-
-
-async def tick_at(app: Application, clock: FrozenClock, moment: datetime) -> None:
-    clock.advance(moment - clock.now())
-    await run_tick(app)
-
-
-async def status_of(app: Application, chat: SimChat, number: int) -> Status:
-    action = await services_of(app).register.actions.get(chat.chat_id, number)
-    assert action is not None
-    return action.status
 
 
 # --- 6: a check-in says which actions are overdue -------------------------------------
@@ -62,11 +46,11 @@ async def test_a_group_reminder_has_buttons_checked_on_press(app, world, group, 
     assert [label for label, _ in reminder.buttons()] == ["Done", "Update", "Snooze 1 week"]
     await press(app, world, dave, reminder, "Done")  # not Dave's, and he coordinates nothing
     assert toasts(world)[-1] == "Only #1's owner (Carol) or a coordinator can close it."
-    assert await status_of(app, group, 1) is Status.OPEN
+    assert await status_of(app, group.chat_id, 1) is Status.OPEN
     await press(app, world, carol, reminder, "Snooze 1 week")
     assert toasts(world)[-1] == "#1 is now due Fri 4 Dec."
     await press(app, world, alice, reminder, "Done")  # a coordinator may
-    assert await status_of(app, group, 1) is Status.DONE
+    assert await status_of(app, group.chat_id, 1) is Status.DONE
     assert [label for label, _ in reminder.buttons()] == ["Reopen"]  # trial 9, finding 1
 
 
@@ -86,7 +70,7 @@ async def test_a_group_reminder_about_several_actions_numbers_its_buttons(
     await press(app, world, carol, reminder, "#2 Done")  # Dave's
     assert toasts(world)[-1] == "Only #2's owner (Dave) or a coordinator can close it."
     await press(app, world, dave, reminder, "#2 Done")
-    assert await status_of(app, group, 2) is Status.DONE
+    assert await status_of(app, group.chat_id, 2) is Status.DONE
     assert [label for label, _ in reminder.buttons()] == [
         "#1 Done",
         "#1 Update",
@@ -112,4 +96,4 @@ async def test_a_group_choice_for_a_closed_action_says_it_is_closed(app, world, 
     assert toasts(world)[-1] == "#1 is already done."
     assert question.text == "#1 is already done. (Partners for Health)"
     assert question.buttons() == []
-    assert await status_of(app, steering, 1) is Status.OPEN
+    assert await status_of(app, steering.chat_id, 1) is Status.OPEN

@@ -6,31 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram.ext import Application
-
 from app.clock import FrozenClock
 from app.context import services_of
 from app.lifecycle import feed
 from domain.model import Status
 from handlers.nudges import run_tick
-from localapi.world import Person, SentMessage, SimChat, World
-from tests.helpers import introduce, press, say, toasts
+from localapi.world import World
+from tests.helpers import introduce, press, reply_to, say, status_of, toasts
 
 TUESDAY_0900 = datetime(2026, 11, 24, 9, tzinfo=UTC)
-
-
-async def reply_to(
-    app: Application, world: World, person: Person, chat: SimChat, text: str, message_id: int
-) -> list[SentMessage]:
-    """``person`` replies ``text`` to message ``message_id`` of ``chat``."""
-    before = len(world.bot_messages())
-    await feed(app, world.user_says(person, chat, text, reply_to=message_id))
-    return world.bot_messages()[before:]
-
-
-async def status_of(app: Application, chat_id: int, number: int) -> Status | None:
-    action = await services_of(app).register.actions.get(chat_id, number)
-    return action.status if action else None
 
 
 def member_checks(world: World, user_id: int) -> int:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 from telegram.ext import Application
 
-from app.clock import FrozenClock
 from localapi.world import World
 from tests.helpers import assign_mine as assign
 from tests.helpers import nothing_recorded, say
@@ -17,12 +16,7 @@ from tests.helpers import nothing_recorded, say
 TRIAL_START = datetime(2026, 11, 26, 2, 42, tzinfo=UTC)  # Thu 26 Nov 2026, 02:42 in London
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(TRIAL_START)
-
-
-pytestmark = pytest.mark.settings(WRITE_BURST="50")
+pytestmark = [pytest.mark.settings(WRITE_BURST="50"), pytest.mark.now(TRIAL_START)]
 
 
 def lines(reply: str) -> tuple[str, list[str]]:
