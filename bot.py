@@ -154,6 +154,9 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+TRY_AGAIN = 75  # EX_TEMPFAIL: the database could not be reached; restarting may help
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start Accord; return the process exit code."""
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
@@ -206,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
             f" {_one_line(exc)}",
             file=sys.stderr,
         )
-        return 2
+        # Not reachable (down, starting, failing over) may mend itself: a supervisor
+        # should try again. Refused (a wrong password, no such database) will not.
+        return TRY_AGAIN if isinstance(exc, OSError | asyncpg.CannotConnectNowError) else 2
     except KeyboardInterrupt:
         pass
     return 0

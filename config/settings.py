@@ -224,6 +224,9 @@ def _validate_database_path(value: str) -> Path:
     return path
 
 
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):.*@")
+
+
 def validate_database_url(value: str) -> str | None:
     """A PostgreSQL URL (``postgresql://`` or ``postgres://``), or ``None`` if unset."""
     if not value:
@@ -237,19 +240,19 @@ def validate_database_url(value: str) -> str | None:
     try:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        raise SettingsError("DATABASE_URL", f"{redacted_url(value)!r} has a bad port") from None
+        raise SettingsError(
+            "DATABASE_URL",
+            f"{redacted_url(value)!r} has a bad port (a password with / : @ # ? or + in it "
+            "must be percent-encoded: / is %2F, @ is %40)",
+        ) from None
     return value
 
 
 def redacted_url(url: str) -> str:
-    """``url`` with its password replaced by ``***``: never logged nor shown."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    credentials, host = parts.netloc.rsplit("@", 1)
-    user = credentials.split(":", 1)[0]
-    secret = ":***" if ":" in credentials else ""
-    return parts._replace(netloc=f"{user}{secret}@{host}").geturl()
+    """``url`` with its password replaced by ``***``: never logged nor shown. Read from
+    the text itself, up to the last ``@``, not from a URL parser: a password with an
+    unencoded ``/`` or ``@`` in it would otherwise end the host part early and show."""
+    return _CREDENTIALS.sub(r"\1:***@", url, count=1)
 
 
 def _validate_log_level(value: str) -> str:

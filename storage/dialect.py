@@ -12,7 +12,7 @@ import functools
 import re
 
 # SQLite's names of functions PostgreSQL spells differently (same arguments).
-_FUNCTIONS = {"group_concat": "string_agg", "char": "chr"}
+_FUNCTIONS = {"group_concat": "string_agg", "char": "chr", "instr": "strpos"}
 _FUNCTION_CALL = re.compile(r"\b(" + "|".join(_FUNCTIONS) + r")\s*\(", re.IGNORECASE)
 _RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES)\b|\bRETURNING\b", re.IGNORECASE)
 # Columns holding Telegram's own ids: keys given, never generated.
