@@ -157,21 +157,23 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         turn = Turn(key, lock, self._working)
         token = _current_turn.set(turn)
         started = time.perf_counter()
+        handled = True
         try:
             if self.gate is None:
                 await coroutine
             else:
-                await self._through_gate(self.gate, key, coroutine, update)
+                handled = await self._through_gate(self.gate, key, coroutine, update)
         finally:
             _current_turn.reset(token)
             turn.finish()
-            if self._metrics is not None:
+            if self._metrics is not None and handled:  # a skipped redelivery is not counted
                 self._metrics.update_handled(update, time.perf_counter() - started)
 
     @staticmethod
     async def _through_gate(
         gate: UpdateGate, key: int | None, coroutine: Awaitable[Any], update: object
-    ) -> None:
+    ) -> bool:
+        """Run ``coroutine`` if the gate admits the update; whether it ran."""
         started = False
         try:
             async with gate.admit(update, key) as fresh:
@@ -182,6 +184,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             close = getattr(coroutine, "close", None)
             if not started and close is not None:
                 close()  # skipped, or the gate failed: never awaited, and never will be
+        return started
 
     async def initialize(self) -> None:
         """Nothing to allocate."""

@@ -96,6 +96,12 @@ def listener_for(application: Application, settings: Settings) -> HttpListener |
     """The webhook listener (with /healthz and /metrics), or in polling mode the health
     listener if ``HEALTH_LISTEN`` is set."""
     if settings.telegram_webhook_url:
+        if settings.health_listen:
+            logger.warning(
+                "HEALTH_LISTEN is not used in webhook mode: /healthz and /metrics are on "
+                "WEBHOOK_LISTEN (%s:%s)",
+                *settings.webhook_listen,
+            )
         host, port = settings.webhook_listen
         return HttpListener(
             application,

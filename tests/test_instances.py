@@ -74,6 +74,10 @@ async def test_a_redelivered_update_is_handled_once(
     await deliver(app, pressing)
     await deliver(app, pressing)
     assert toasts(world) == ["#1 is done."]
+    # /metrics counts what was handled: the two skipped deliveries are not among them
+    handled = services_of(app).metrics.registry.get_sample_value
+    assert handled("accord_updates_total", {"type": "message"}) == 1
+    assert handled("accord_updates_total", {"type": "callback_query"}) == 1
 
 
 @ON_POSTGRES
