@@ -32,8 +32,10 @@ def decline_text(*, topics: bool, in_group: bool) -> str:
     """The decline (Telegram HTML): outside what Accord knows, what it does cover, and
     how a coordinator teaches the partnership's own answer."""
     lines = [
-        "That's outside what Accord knows. Its guidance covers partnership working "
-        "(principles, benefits, challenges) and your partnership's register of actions."
+        "That's outside what Accord knows. Its guidance covers running a partnership "
+        "(principles, benefits and challenges; terms of reference, agreements, governance "
+        "and decisions; data sharing; meetings, risk, co-production, evaluation) and your "
+        "partnership's register of actions. Asking it another way may find it."
     ]
     if not topics:
         lines.append("Browse what it does cover: /principles, /benefits, /challenges.")
