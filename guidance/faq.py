@@ -160,9 +160,11 @@ def _entry_id(entry: FaqEntry) -> str:
 
 
 def _as_entry(entry: FaqEntry) -> Entry:
-    """A FAQ entry as the retrieval reads one: its question is title and example."""
+    """A FAQ entry as the retrieval reads one: its question is title and example, and its
+    answer is left out (shown from the FAQ, never matched): words in a careless answer
+    must not pull unrelated questions to it."""
     return Entry(
-        id=_entry_id(entry), category=FAQ_CATEGORY, title=entry.question, answer=entry.answer,
+        id=_entry_id(entry), category=FAQ_CATEGORY, title=entry.question, answer="",
         source="", tags=(), questions=(entry.question,), related=(), remedies=(), seed=(),
     )  # fmt: skip
 

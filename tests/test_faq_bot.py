@@ -45,6 +45,25 @@ async def test_a_local_answer_is_found_only_in_its_own_group_and_in_private_for_
     assert "Board/Minutes" not in declined.text
 
 
+async def test_a_local_answer_is_found_by_its_question_not_by_its_answers_words(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """A careless answer must not take over unrelated questions: an answer mentioning the
+    MoU template does not answer "what goes in an MoU" (the issue 10 trial)."""
+    partners = cast.groups["partners"]
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, partners, alice, carol)
+    await say(
+        app, world, alice, partners,
+        "/faq add Where are the minutes kept? | Next to the MoU template and the data "
+        "sharing agreement, on the drive",
+    )  # fmt: skip
+    [answer] = await say(app, world, carol, partners, "/ask what goes in an MoU")
+    assert "From this partnership's FAQ" not in answer.text
+    [minutes] = await say(app, world, carol, partners, "/ask where do we keep the minutes?")
+    assert minutes.text.startswith("From this partnership's FAQ (#1)")
+
+
 async def test_coordinators_change_the_faq_anyone_lists_it_and_history_is_exported(
     app: Application, world: World, cast: Cast
 ) -> None:
