@@ -8,11 +8,9 @@ errors, 429 waits, nudges and ticks in Prometheus' text format.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import aiohttp
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from telegram.ext import Application
 
@@ -20,29 +18,13 @@ from app.clock import FrozenClock
 from app.context import services_of
 from app.health import TICK_STALE_AFTER
 from app.ratelimit import FanOutRateLimiter
-from app.web import SECRET_HEADER, HttpListener
+from app.web import HttpListener
 from handlers.nudges import run_tick
 from localapi.server import wait_until
 from localapi.world import BotApiError, World
+from tests.test_webhook import HOOK, base, http, post
 
-SECRET = "metrics-test-secret"
-HOOK = "/hook"
-
-
-@pytest.fixture
-async def base(app: Application) -> AsyncIterator[str]:
-    listener = HttpListener(app, "127.0.0.1", 0, webhook_path=HOOK, secret=SECRET)
-    port = await listener.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await listener.stop()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+__all__ = ["base", "http"]  # the webhook tests' listener fixtures, used here too
 
 
 async def healthz(http: aiohttp.ClientSession, base: str) -> tuple[int, dict]:
@@ -119,8 +101,7 @@ async def test_health_listener_without_a_webhook(
     try:
         assert (await healthz(http, base))[0] == 200
         assert ("accord_nudges_total", "outcome=sent") in await metrics(http, base)
-        async with http.post(base + HOOK, data=b"{}", headers={SECRET_HEADER: SECRET}) as answer:
-            assert answer.status == 404
+        assert await post(http, base + HOOK, b"{}") == 404
     finally:
         await listener.stop()
 
@@ -143,9 +124,7 @@ async def test_metrics_count_updates_replies_errors_429_and_ticks(
     before = len(world.bot_messages())
     for person in (alice, bob):
         update = world.user_says(person, world.private_chat(person), "/start")
-        headers = {SECRET_HEADER: SECRET}
-        async with http.post(base + HOOK, json=update, headers=headers) as response:
-            assert response.status == 200
+        assert await post(http, base + HOOK, update) == 200
     registry = services_of(app).metrics.registry
     await wait_until(
         lambda: registry.get_sample_value("accord_updates_total", {"type": "message"}) == 2
