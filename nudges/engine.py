@@ -529,16 +529,17 @@ class NudgeEngine:
     async def _long_unseen(self, actions: list[Action], now: datetime) -> list[Action]:
         """The open actions whose owner is an @name not seen write here in the
         ``UNSEEN_AFTER`` since it was named their owner (at creation or a /reassign)."""
-        found = []
-        for action in actions:
-            if action.owner_user_id is not None or action.status.closed:
-                continue
-            if action.created_at > now - UNSEEN_AFTER:
-                continue
-            named = [e.at for e in await self.actions.history(action) if e.kind == "owner"]
-            if max(named, default=action.created_at) <= now - UNSEEN_AFTER:
-                found.append(action)
-        return found
+        candidates = [
+            a
+            for a in actions
+            if a.owner_user_id is None
+            and not a.status.closed
+            and a.created_at <= now - UNSEEN_AFTER
+        ]
+        if not candidates:
+            return []
+        named = await self.actions.owners_named_at(candidates[0].chat_id)
+        return [a for a in candidates if named.get(a.action_id, a.created_at) <= now - UNSEEN_AFTER]
 
     async def _owners(self, chat_id: int) -> dict[tuple[int | None, str], list[Action]]:
         """The chat's open actions by owner."""

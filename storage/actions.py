@@ -309,6 +309,24 @@ class ActionRepository:
         """Every change to ``action``, oldest first."""
         return await self._events("e.action_id = ?", (action.action_id,))
 
+    async def owners_named_at(self, chat_id: int) -> dict[int, datetime]:
+        """When each action of a chat last had its owner named (``owner`` events), by
+        action id: one query for a digest, not one per action."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT e.action_id, e.at FROM action_events e
+            JOIN actions a ON a.action_id = e.action_id
+            WHERE a.chat_id = ? AND e.kind = 'owner'
+            """,
+            (chat_id,),
+        )
+        named: dict[int, datetime] = {}
+        for action_id, text in rows:
+            at = datetime.fromisoformat(text)
+            if action_id not in named or at > named[action_id]:
+                named[action_id] = at
+        return named
+
     async def event_count(self, action: Action) -> int:
         """How many changes ``action``'s history holds."""
         row = await self._db.fetch_one(

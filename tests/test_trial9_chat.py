@@ -391,3 +391,17 @@ async def test_an_owner_unseen_for_a_week_is_left_out_of_group_checkins(
     assert "Not seen yet</b>: <code>@nobodyknown</code> (#1)" in checkin
     [message] = [m for m in world.bot_messages(group.chat_id) if m.text.startswith("Check-in")]
     assert not any(label.startswith("#1 ") for label in labels(message))
+
+
+async def test_an_owner_named_again_by_reassign_is_not_yet_unseen(app, world, group, clock) -> None:
+    """The week runs from the last time the owner was named, not from the action's
+    creation: a /reassign to another unseen name starts it again."""
+    alice = world.people[101]
+    await say(app, world, alice, group, "/assign @nobodyknown Chase the council by 31/12")
+    await say(app, world, alice, group, "/assign @stillunknown Book the room by 31/12")
+    clock.advance(timedelta(days=8))
+    await say(app, world, alice, group, "/reassign 1 @someoneelse")
+    await say(app, world, alice, group, "/digest")
+    [digest] = sent_html(world, group.chat_id, "<b>Digest")
+    assert "<b>Not seen yet</b>: <code>@stillunknown</code> (#2)" in digest
+    assert "someoneelse</code> (#1)" not in digest.split("<b>Not seen yet</b>")[1]
