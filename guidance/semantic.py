@@ -58,7 +58,7 @@ def start(knowledge: KnowledgeBase | None = None) -> None:
         if _layer.thread is None:
             _layer.thread = threading.Thread(target=_load, name="semantic-load", daemon=True)
             _layer.thread.start()
-        elif _layer.ready.is_set() and phrasings is not None:
+        elif _layer.model is not None and phrasings is not None:
             _embed_wanted()
 
 
