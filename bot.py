@@ -32,6 +32,7 @@ from config.settings import (
     validate_database_url,
 )
 from console.terminal import run_console
+from guidance import semantic
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 from storage.backup import BackupError, backup
@@ -77,6 +78,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def ask(question: str) -> None:
     """Print the answer, its entry id and score, for people who edit the knowledge base."""
     retriever = Retriever(load_knowledge())
+    semantic.start(retriever.knowledge)
+    semantic.wait()  # one question: answer it as the running bot would
     result = retriever.ask(question)
     if result.best is not None:
         entry = result.best.entry

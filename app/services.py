@@ -10,6 +10,7 @@ from app.metrics import Metrics
 from app.throttle import Throttle
 from charter.service import Charter
 from config.settings import Settings
+from guidance import semantic
 from guidance.faq import Faq
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
@@ -93,6 +94,9 @@ class Services:
             )
         if self._retriever is None:
             self._retriever = Retriever(load_knowledge())
+            # The semantic layer loads in the background (about 2 s): lexical answers
+            # until then, so start-up doesn't wait for it.
+            semantic.start(self._retriever.knowledge)
             # Off the event loop: loading dateparser's data on a user's first odd date
             # would stall every chat for a fraction of a second.
             await asyncio.to_thread(warm_up)

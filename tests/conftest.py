@@ -14,6 +14,8 @@ from app.clock import FrozenClock
 from app.lifecycle import feed, running
 from config.settings import Settings, load_settings
 from console.cast import Cast, seed_world
+from guidance import semantic
+from guidance.knowledge import load_knowledge
 from localapi.request import WorldRequest
 from localapi.world import SimChat, World
 from tests.helpers import introduce
@@ -27,6 +29,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marked = metafunc.definition.get_closest_marker("both_backends")
     if marked and "backend" in metafunc.fixturenames:
         metafunc.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def semantic_layer() -> None:
+    """Guidance's semantic layer loaded once for the run, before any test: the bot loads
+    it in the background, so without waiting an answer would depend on timing."""
+    semantic.start(load_knowledge())
+    assert semantic.wait(timeout=120), "the semantic layer failed to load"
 
 
 @pytest.fixture(scope="session")
