@@ -15,7 +15,6 @@ import signal
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from telegram import Update
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
@@ -23,11 +22,12 @@ from app.context import services_of
 from app.lifecycle import running
 from app.web import HttpListener
 from config.settings import Settings
+from handlers import UPDATE_TYPES
 
 logger = logging.getLogger(__name__)
 
-# Polling and the webhook ask for the same updates.
-ALLOWED_UPDATES = list(Update.ALL_TYPES)
+# Polling and the webhook ask for the same updates: those Accord's handlers take.
+ALLOWED_UPDATES = list(UPDATE_TYPES)
 RETRY_FIRST = 1.0  # seconds before trying Telegram again at start-up, doubling ...
 RETRY_MOST = 30.0  # ... up to this
 
