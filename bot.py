@@ -52,7 +52,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         default=None,
         choices=("run", "console", "ask", "backup", MIGRATE),
         help="run: Telegram (needs TELEGRAM_BOT_TOKEN); none given: Telegram if the token "
-        "is set, else the console; console: local chat; ask: answer a question from the knowledge base and show how it matched; "
+        "is set, else the console; console: local chat; ask: answer a question from the "
+        "knowledge base and show how it matched; "
         "backup: copy the database to a file, also while the bot runs; "
         f"{MIGRATE}: copy an SQLite database (default DATABASE_PATH) into an empty "
         "PostgreSQL one (default DATABASE_URL)",

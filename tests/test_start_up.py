@@ -135,7 +135,10 @@ async def test_a_start_stopped_while_telegram_answers_502_leaves_no_unclosed_ses
         if webhook
         else {}
     )
-    async with fake_telegram(world) as server, bot_process(server, tmp_path / "a.db", **settings) as bot:
+    async with (
+        fake_telegram(world) as server,
+        bot_process(server, tmp_path / "a.db", **settings) as bot,
+    ):
         assert bot.process.stderr is not None
         seen = await stop_when_retrying(bot.process.stderr)
         assert f"{'setWebhook' if webhook else 'Starting'}: Telegram unreachable" in seen
