@@ -14,6 +14,7 @@ from telegram.ext import Application
 
 from app.context import services_of
 from app.web import HttpListener
+from handlers.nudges import run_tick
 from tests.processes import ROOT
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -112,6 +113,7 @@ async def test_healthcheck_passes_on_200_and_fails_on_503(app: Application) -> N
     check = healthcheck()
     listener = HttpListener(app, "127.0.0.1", 0)
     port = await listener.start()
+    await run_tick(app)
     try:
         environ = {"HEALTH_LISTEN": f"127.0.0.1:{port}"}
         # urllib blocks: run it in a thread, so the listener on this loop can answer.
