@@ -56,7 +56,22 @@ def test_the_dockerfile_runs_as_non_root_with_the_database_on_a_volume() -> None
     [volume] = instructions("VOLUME")
     assert path == "/data/accord.sqlite3"
     assert path.startswith(volume + "/")
-    assert "chown accord:accord /data" in DOCKERFILE
+    assert re.search(r"chown accord:accord /data\b", DOCKERFILE)
+
+
+def test_matplotlib_writes_its_cache_where_the_non_root_user_may() -> None:
+    """HOME is /app, owned by root: without MPLCONFIGDIR the first chart would warn and
+    build the font cache in a fresh temporary directory every time."""
+    env = " ".join(instructions("ENV"))
+    [cache] = re.findall(r"MPLCONFIGDIR=(\S+)", env)
+    [setup] = [run for run in instructions("RUN") if "useradd" in run]
+    made = re.search(r"mkdir ([^&]+)", setup)
+    owned = re.search(r"chown accord:accord ([^&]+)", setup)
+    assert made is not None
+    assert owned is not None
+    assert cache in made[1].split()
+    assert cache in owned[1].split()
+    assert not cache.startswith("/app")  # the code stays the root's
     assert "8443" in instructions("EXPOSE")[0]
     [check] = instructions("HEALTHCHECK")
     assert "deploy/healthcheck.py" in check
