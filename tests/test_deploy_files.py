@@ -8,6 +8,7 @@ import asyncio
 import configparser
 import importlib.util
 import re
+from pathlib import Path
 from types import ModuleType
 
 from telegram.ext import Application
@@ -103,6 +104,37 @@ def test_the_systemd_unit_runs_the_make_venv_as_its_own_user_hardened() -> None:
     assert service["Environment"] == "DATABASE_PATH=/var/lib/accord/accord.sqlite3"
     assert service["StateDirectory"] == "accord"
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def unit_file(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read_string((ROOT / "deploy" / name).read_text())
+    return unit
+
+
+def test_the_backup_timer_and_service_agree_with_the_bot_unit_and_readme() -> None:
+    bot = unit_file("accord.service")["Service"]
+    backup = unit_file("accord-backup.service")["Service"]
+    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "Environment"):
+        assert backup[key] == bot[key], key  # the same database, the same settings
+    assert backup["Type"] == "oneshot"
+    command = backup["ExecStart"].split()
+    assert command[:3] == ["/opt/accord/.venv/bin/python", "bot.py", "backup"]
+    target = Path(command[3])
+    assert backup["ReadWritePaths"] == str(target.parent)  # where it may write, no more
+    assert backup["StateDirectory"] == bot["StateDirectory"]
+    assert backup["ProtectSystem"] == "strict"
+    timer = unit_file("accord-backup.timer")
+    assert timer["Timer"]["OnCalendar"] == "daily"
+    assert timer["Timer"]["Persistent"] == "true"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+    readme = (ROOT / "README.md").read_text()
+    assert f"`{target.parent}`" in readme  # the directory is documented ...
+    assert f"sudo install -d -o accord -g accord -m 700 {target.parent}" in readme  # ... made
+    assert f"install -o accord -g accord -m 600 {target} " in readme  # ... restored from
+    assert "enable --now accord-backup.timer" in readme
+    assert "deploy/accord-backup.service deploy/accord-backup.timer" in readme
 
 
 def healthcheck() -> ModuleType:
