@@ -13,10 +13,12 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir pip==26.3 \
     && pip install --no-cache-dir -r requirements.txt
 
+# HOME is /app, which the bot cannot write: matplotlib (the charts) keeps its font
+# cache in MPLCONFIGDIR instead, a directory the accord user owns.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin accord \
-    && mkdir /data \
-    && chown accord:accord /data \
-    && chmod 0700 /data
+    && mkdir /data /tmp/matplotlib \
+    && chown accord:accord /data /tmp/matplotlib \
+    && chmod 0700 /data /tmp/matplotlib
 
 # The code belongs to root: the bot can read it, not change it.
 COPY . .
@@ -24,7 +26,8 @@ COPY . .
 # DATABASE_PATH on the volume; HEALTH_LISTEN gives /healthz in polling mode too (in
 # webhook mode /healthz and /metrics are on WEBHOOK_LISTEN, 8443 by default).
 ENV DATABASE_PATH=/data/accord.sqlite3 \
-    HEALTH_LISTEN=0.0.0.0:8080
+    HEALTH_LISTEN=0.0.0.0:8080 \
+    MPLCONFIGDIR=/tmp/matplotlib
 VOLUME /data
 EXPOSE 8443 8080
 

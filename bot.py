@@ -1,8 +1,10 @@
 """Accord's entry point: ``python bot.py [run|console|ask|backup|migrate-to-postgres]``.
 
-``run`` (the default) long-polls Telegram when ``TELEGRAM_BOT_TOKEN`` is set (or takes
-its updates by webhook when ``TELEGRAM_WEBHOOK_URL`` is set too) and starts the local
-chat console when the token is not set; ``console`` always starts the console;
+``run`` long-polls Telegram (or takes its updates by webhook when
+``TELEGRAM_WEBHOOK_URL`` is set) and refuses to start without ``TELEGRAM_BOT_TOKEN``: a
+service or container asking for the bot must not get a console that ends at once.
+With no mode (what ``make run`` calls) it is ``run`` when the token is set and the local
+chat console when it is not; ``console`` always starts the console;
 ``backup PATH`` copies the database, also while the bot runs; ``migrate-to-postgres
 [SQLITE_PATH [POSTGRESQL_URL]]`` copies an SQLite database into an empty PostgreSQL one.
 """
@@ -48,10 +50,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "mode",
         nargs="?",
-        default="run",
+        default=None,
         choices=("run", "console", "ask", "backup", MIGRATE),
-        help="run: Telegram if a token is set, else the console (default); console: local "
-        "chat; ask: answer a question from the knowledge base and show how it matched; "
+        help="run: Telegram (needs TELEGRAM_BOT_TOKEN); none given: Telegram if the token "
+        "is set, else the console; console: local chat; ask: answer a question from the "
+        "knowledge base and show how it matched; "
         "backup: copy the database to a file, also while the bot runs; "
         f"{MIGRATE}: copy an SQLite database (default DATABASE_PATH) into an empty "
         "PostgreSQL one (default DATABASE_URL)",
@@ -157,6 +160,10 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set; `bot.py run` needs it"
+    " (use `bot.py console` for the local chat console)"
+)
 TRY_AGAIN = 75  # EX_TEMPFAIL: the database could not be reached; restarting may help
 
 
@@ -175,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         return back_up(settings, arguments.question[0], arguments.overwrite)
     if arguments.mode == MIGRATE:
         return migrate_to_postgres(settings, arguments.question)
+    if arguments.mode == "run" and not settings.telegram_bot_token:
+        print(f"Accord cannot start: {NO_TOKEN}", file=sys.stderr)
+        return 2
     console = arguments.mode == "console" or not settings.telegram_bot_token
     level = log_level_number(settings)
     if console and level > logging.DEBUG:
@@ -182,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(level, settings.telegram_bot_token, settings.telegram_webhook_secret)
     try:
         if console:
-            if arguments.mode == "run":
+            if arguments.mode is None:
                 print("No TELEGRAM_BOT_TOKEN set: starting the local chat console.", flush=True)
             asyncio.run(run_console(settings))
         else:

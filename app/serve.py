@@ -15,18 +15,19 @@ import signal
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from telegram import Update
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
+from app.context import services_of
 from app.lifecycle import running
 from app.web import HttpListener
 from config.settings import Settings
+from handlers import UPDATE_TYPES
 
 logger = logging.getLogger(__name__)
 
-# Polling and the webhook ask for the same updates.
-ALLOWED_UPDATES = list(Update.ALL_TYPES)
+# Polling and the webhook ask for the same updates: those Accord's handlers take.
+ALLOWED_UPDATES = list(UPDATE_TYPES)
 RETRY_FIRST = 1.0  # seconds before trying Telegram again at start-up, doubling ...
 RETRY_MOST = 30.0  # ... up to this
 
@@ -46,10 +47,14 @@ async def serve(application: Application, settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
+    services = services_of(application)
     listener = listener_for(application, settings)
     if listener is not None:  # first: a taken address stops start-up before anything else
         await _start(listener, settings)
     try:
+        # The database before any Bot API call (getMe, setWebhook): a bad one stops
+        # start-up at once, even while Telegram is unreachable. post_init finds it open.
+        await services.open()
         if not await _until_done(application.initialize, "Starting", stop):
             return
         async with running(application):
@@ -74,6 +79,10 @@ async def serve(application: Application, settings: Settings) -> None:
     finally:
         if listener is not None:
             await listener.stop()
+        # Stopped before getMe succeeded, the Application never initialised, so its
+        # shutdown would leave the bot's HTTP sessions open ("Unclosed client session").
+        await application.bot.shutdown()
+        await services.close()
 
 
 def _polling_failed(application: Application, error: TelegramError) -> None:

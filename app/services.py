@@ -116,6 +116,11 @@ class Services:
             self._charter = None
 
     @property
+    def is_open(self) -> bool:
+        """Whether the database has been opened (start-up has got that far)."""
+        return self._database is not None
+
+    @property
     def database(self) -> Database:
         """The open database."""
         return _opened(self._database)

@@ -359,12 +359,19 @@ def load_settings(
             "TELEGRAM_WEBHOOK_URL", "set, but TELEGRAM_BOT_TOKEN is not (a webhook needs the bot)"
         )
     health = get("HEALTH_LISTEN", "")
+    database_url = validate_database_url(get("DATABASE_URL", ""))
+    database_path = get("DATABASE_PATH", DEFAULT_DATABASE_PATH)
     return Settings(
         telegram_bot_token=token,
         telegram_api_base_url=_validate_base_url(
             get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)
         ),
-        database_path=_validate_database_path(get("DATABASE_PATH", DEFAULT_DATABASE_PATH)),
+        # Unused with DATABASE_URL (only migrate-to-postgres reads it then): no directory.
+        database_path=(
+            Path(database_path).expanduser()
+            if database_url
+            else _validate_database_path(database_path)
+        ),
         default_timezone=timezone,
         log_level=_validate_log_level(get("LOG_LEVEL", "INFO")),
         write_burst=_validate_count(
@@ -394,7 +401,7 @@ def load_settings(
             100,
         ),
         health_listen=_validate_listen("HEALTH_LISTEN", health) if health else None,
-        database_url=validate_database_url(get("DATABASE_URL", "")),
+        database_url=database_url,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import Application
 
 from handlers import (
@@ -52,6 +53,18 @@ FEATURES = (
     pages,
     fallback,
     errors,
+)
+
+# The update types these handlers take: polling and the webhook ask Telegram for these
+# only (``allowed_updates``), so it sends nothing Accord would drop. ``chat_member``
+# comes only when asked for. A handler for another kind (inline queries, reactions...)
+# needs its type here: tests/test_webhook.py checks this against the handlers.
+UPDATE_TYPES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
 )
 
 

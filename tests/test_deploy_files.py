@@ -8,12 +8,14 @@ import asyncio
 import configparser
 import importlib.util
 import re
+from pathlib import Path
 from types import ModuleType
 
 from telegram.ext import Application
 
 from app.context import services_of
 from app.web import HttpListener
+from handlers.nudges import run_tick
 from tests.processes import ROOT
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -55,7 +57,22 @@ def test_the_dockerfile_runs_as_non_root_with_the_database_on_a_volume() -> None
     [volume] = instructions("VOLUME")
     assert path == "/data/accord.sqlite3"
     assert path.startswith(volume + "/")
-    assert "chown accord:accord /data" in DOCKERFILE
+    assert re.search(r"chown accord:accord /data\b", DOCKERFILE)
+
+
+def test_matplotlib_writes_its_cache_where_the_non_root_user_may() -> None:
+    """HOME is /app, owned by root: without MPLCONFIGDIR the first chart would warn and
+    build the font cache in a fresh temporary directory every time."""
+    env = " ".join(instructions("ENV"))
+    [cache] = re.findall(r"MPLCONFIGDIR=(\S+)", env)
+    [setup] = [run for run in instructions("RUN") if "useradd" in run]
+    made = re.search(r"mkdir ([^&]+)", setup)
+    owned = re.search(r"chown accord:accord ([^&]+)", setup)
+    assert made is not None
+    assert owned is not None
+    assert cache in made[1].split()
+    assert cache in owned[1].split()
+    assert not cache.startswith("/app")  # the code stays the root's
     assert "8443" in instructions("EXPOSE")[0]
     [check] = instructions("HEALTHCHECK")
     assert "deploy/healthcheck.py" in check
@@ -89,6 +106,37 @@ def test_the_systemd_unit_runs_the_make_venv_as_its_own_user_hardened() -> None:
     assert unit["Install"]["WantedBy"] == "multi-user.target"
 
 
+def unit_file(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read_string((ROOT / "deploy" / name).read_text())
+    return unit
+
+
+def test_the_backup_timer_and_service_agree_with_the_bot_unit_and_readme() -> None:
+    bot = unit_file("accord.service")["Service"]
+    backup = unit_file("accord-backup.service")["Service"]
+    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "Environment"):
+        assert backup[key] == bot[key], key  # the same database, the same settings
+    assert backup["Type"] == "oneshot"
+    command = backup["ExecStart"].split()
+    assert command[:3] == ["/opt/accord/.venv/bin/python", "bot.py", "backup"]
+    target = Path(command[3])
+    assert backup["ReadWritePaths"] == str(target.parent)  # where it may write, no more
+    assert backup["StateDirectory"] == bot["StateDirectory"]
+    assert backup["ProtectSystem"] == "strict"
+    timer = unit_file("accord-backup.timer")
+    assert timer["Timer"]["OnCalendar"] == "daily"
+    assert timer["Timer"]["Persistent"] == "true"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+    readme = (ROOT / "README.md").read_text()
+    assert f"`{target.parent}`" in readme  # the directory is documented ...
+    assert f"sudo install -d -o accord -g accord -m 700 {target.parent}" in readme  # ... made
+    assert f"install -o accord -g accord -m 600 {target} " in readme  # ... restored from
+    assert "enable --now accord-backup.timer" in readme
+    assert "deploy/accord-backup.service deploy/accord-backup.timer" in readme
+
+
 def healthcheck() -> ModuleType:
     spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "deploy/healthcheck.py")
     assert spec is not None
@@ -112,6 +160,7 @@ async def test_healthcheck_passes_on_200_and_fails_on_503(app: Application) -> N
     check = healthcheck()
     listener = HttpListener(app, "127.0.0.1", 0)
     port = await listener.start()
+    await run_tick(app)
     try:
         environ = {"HEALTH_LISTEN": f"127.0.0.1:{port}"}
         # urllib blocks: run it in a thread, so the listener on this loop can answer.

@@ -14,12 +14,15 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 from telegram.ext import Application
 
+from app.builder import build_application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.health import TICK_STALE_AFTER
 from app.ratelimit import FanOutRateLimiter
 from app.web import HttpListener
+from config.settings import Settings
 from handlers.nudges import run_tick
+from localapi.request import WorldRequest
 from localapi.server import wait_until
 from localapi.world import BotApiError, World
 from tests.test_webhook import HOOK, base, http, post
@@ -49,7 +52,10 @@ async def test_healthz_ok_then_stale_tick_then_ok_again(
     app: Application, base: str, http: aiohttp.ClientSession, clock: FrozenClock
 ) -> None:
     status, body = await healthz(http, base)
-    assert (status, body["status"]) == (200, "ok")  # just started: no tick yet, not late
+    assert (status, body) == (  # just started: no tick yet, so not "tick ok" either
+        503,
+        {"status": "starting", "database": "ok", "tick": "none yet", "last_tick": None},
+    )
     await run_tick(app)
     status, body = await healthz(http, base)
     assert (status, body) == (
@@ -73,9 +79,38 @@ async def test_healthz_ok_then_stale_tick_then_ok_again(
 async def test_healthz_before_any_tick_goes_stale(
     base: str, http: aiohttp.ClientSession, clock: FrozenClock
 ) -> None:
-    clock.advance(TICK_STALE_AFTER + timedelta(seconds=1))
+    clock.advance(TICK_STALE_AFTER)
+    assert (await healthz(http, base))[1]["status"] == "starting"
+    clock.advance(timedelta(seconds=1))
     status, body = await healthz(http, base)
-    assert (status, body["tick"], body["last_tick"]) == (503, "stale", None)
+    assert (status, body["status"], body["tick"], body["last_tick"]) == (
+        503,
+        "unhealthy",
+        "stale",
+        None,
+    )
+
+
+async def test_healthz_says_starting_before_the_database_is_opened(
+    settings: Settings, world: World, http: aiohttp.ClientSession
+) -> None:
+    """Not "database not answering" while it has not been asked yet: start-up."""
+    request = WorldRequest(world)
+    app = build_application(settings, request=request, scheduled_jobs=False)
+    listener = HttpListener(app, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{await listener.start()}"
+    try:
+        status, body = await healthz(http, base)
+        assert (status, body) == (
+            503,
+            {"status": "starting", "database": "not opened", "tick": "none yet", "last_tick": None},
+        )
+        await services_of(app).open()  # as serve() does before asking Telegram anything
+        status, body = await healthz(http, base)
+        assert (status, body["status"], body["database"]) == (503, "starting", "ok")
+    finally:
+        await listener.stop()
+        await services_of(app).close()
 
 
 async def test_healthz_503_when_the_database_does_not_answer(
@@ -98,6 +133,7 @@ async def test_health_listener_without_a_webhook(
     """Polling mode with HEALTH_LISTEN: /healthz and /metrics, and no webhook path."""
     listener = HttpListener(app, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{await listener.start()}"
+    await run_tick(app)
     try:
         assert (await healthz(http, base))[0] == 200
         assert ("accord_nudges_total", "outcome=sent") in await metrics(http, base)

@@ -96,3 +96,13 @@ def test_repr_hides_the_token(tmp_path: Path) -> None:
     )
     assert TOKEN not in repr(settings)
     assert "token=set" in repr(settings)
+
+
+def test_the_sqlite_directory_is_made_only_when_sqlite_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "accord.sqlite3"
+    url = "postgresql://accord@127.0.0.1:5432/accord"
+    settings = load_settings({"DATABASE_PATH": str(path), "DATABASE_URL": url}, env_file=None)
+    assert settings.database_path == path
+    assert not path.parent.exists()  # DATABASE_URL wins: DATABASE_PATH is unused
+    load_settings({"DATABASE_PATH": str(path)}, env_file=None)
+    assert path.parent.is_dir()

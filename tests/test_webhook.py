@@ -15,7 +15,14 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+)
 
 from app.builder import build_application
 from app.context import services_of
@@ -146,7 +153,10 @@ async def test_set_webhook_parameters(app: Application, world: World) -> None:
     assert params["url"] == f"https://bot.example.org{HOOK}"
     assert params["secret_token"] == SECRET
     assert int(params["max_connections"]) == 12
-    assert params["allowed_updates"] == ALLOWED_UPDATES == list(Update.ALL_TYPES)
+    assert params["allowed_updates"] == ALLOWED_UPDATES
+    assert set(ALLOWED_UPDATES) == {
+        "message", "edited_message", "callback_query", "my_chat_member", "chat_member"
+    }  # fmt: skip
     assert params["drop_pending_updates"] in (False, "false", "False")
     assert world.pending_updates  # nothing dropped
     info = await app.bot.get_webhook_info()
@@ -173,3 +183,28 @@ async def test_not_running_yet_503_so_telegram_tries_again(
     finally:
         await listener.stop()
         await listener.stop()  # idempotent: serve() stops it on every way out
+
+
+def test_allowed_updates_are_the_types_the_handlers_take(app: Application) -> None:
+    """Every registered handler's update types, and nothing more, are asked for: a new
+    kind of handler with its type missing would never be sent anything."""
+    chat_member_kinds = {
+        ChatMemberHandler.MY_CHAT_MEMBER: {Update.MY_CHAT_MEMBER},
+        ChatMemberHandler.CHAT_MEMBER: {Update.CHAT_MEMBER},
+        ChatMemberHandler.ANY_CHAT_MEMBER: {Update.MY_CHAT_MEMBER, Update.CHAT_MEMBER},
+    }
+    taken: set[str] = set()
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, TypeHandler):
+                continue  # tracking: records whatever comes
+            if isinstance(handler, CallbackQueryHandler):
+                taken.add(Update.CALLBACK_QUERY)
+            elif isinstance(handler, ChatMemberHandler):
+                taken |= chat_member_kinds[handler.chat_member_types]
+            elif isinstance(handler, MessageHandler | CommandHandler):
+                taken |= {Update.MESSAGE, Update.EDITED_MESSAGE}  # edits get a notice
+            else:
+                raise AssertionError(f"which updates does {handler!r} take?")
+    assert set(ALLOWED_UPDATES) == taken
+    assert len(ALLOWED_UPDATES) == len(set(ALLOWED_UPDATES))

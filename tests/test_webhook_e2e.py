@@ -10,6 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from app.serve import ALLOWED_UPDATES
 from app.web import SECRET_HEADER
 from console.cast import seed_world
 from localapi.server import wait_until
@@ -47,6 +48,7 @@ async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:
         await wait_until(lambda: world.webhook is not None)  # the listener is up first
         assert world.webhook is not None
         assert world.webhook["secret_token"] == SECRET
+        assert world.webhook["allowed_updates"] == ALLOWED_UPDATES  # not every type
         forged = world.user_says(alice, chat, "/start")
         async with http.post(base + "/tg", json=forged) as response:
             assert response.status == 403
@@ -86,7 +88,9 @@ async def test_polling_with_a_health_listener(tmp_path: Path) -> None:
             assert response.status in (404, 405)  # no webhook in polling mode
     assert bot.process.returncode == 0, bot.stderr
     assert world.webhook is None
-    assert [name for name, _ in world.calls if name == "getUpdates"]
+    polls = [params for name, params in world.calls if name == "getUpdates"]
+    assert polls
+    assert all(poll["allowed_updates"] == ALLOWED_UPDATES for poll in polls)
 
 
 async def test_a_taken_listen_address_stops_start_up_with_one_line(tmp_path: Path) -> None:
