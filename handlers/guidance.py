@@ -20,7 +20,7 @@ from app.context import AccordContext
 from charter.render import role_line
 from domain.model import ChatScope
 from formatting.html import clip, escape
-from guidance.decline import decline_text, plausible
+from guidance.decline import decline_text, plausible, suggestion, suggestion_text
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, faq_answer_text, related_entries
 from guidance.routing import RegisterQuestion, is_small_talk, register_question
@@ -166,10 +166,15 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     in_group = chat.type != Chat.PRIVATE
     if in_group:  # only a group's /unanswered shows them
         await _log_unanswered(update, context, question)
+    guess = suggestion(result)
     topics = plausible(result)
+    if guess is not None:  # a plausible match: offered as a guess, first, not as outside
+        topics = [guess, *(e for e in topics if e.id != guess.id)]
     keyboard = [[InlineKeyboardButton(_label(e), callback_data=f"kb:open:{e.id}")] for e in topics]
     await message.reply_text(
-        decline_text(topics=bool(topics), in_group=in_group),
+        suggestion_text(guess)
+        if guess is not None
+        else decline_text(topics=bool(topics), in_group=in_group),
         reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None,
     )
 
