@@ -86,3 +86,26 @@ def decline_text(*, topics: bool, in_group: bool) -> str:
     if topics:
         lines.append("\nThese topics may be related:")
     return "\n".join(lines)
+
+
+def local_fact_text(*, coordinator: bool, in_group: bool) -> str:
+    """The decline of a question only the partnership can answer ("who is our IG
+    lead?"): general guidance can't, so no guidance is offered; a coordinator is told
+    how to add the answer, anyone else to ask one."""
+    lines = [
+        "That's for your partnership to answer: Accord's general guidance can't know it, "
+        "and your partnership's FAQ doesn't have it yet."
+    ]
+    if not in_group:
+        lines.append(
+            "A coordinator can add the answer in your group: /faq add &lt;question&gt; | "
+            "&lt;answer&gt;. Then I answer it here too."
+        )
+    elif coordinator:
+        lines.append(
+            "Add it and I'll answer it from now on: /faq add &lt;question&gt; | &lt;answer&gt;, "
+            "or answer it from /unanswered."
+        )
+    else:
+        lines.append("Please ask a coordinator to add it: it is waiting in their /unanswered.")
+    return "\n".join(lines)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guidance.retrieval import Retriever
-from guidance.routing import register_question
+from guidance.routing import asks_local_fact, register_question
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DEV_SET = DATA / "guidance_dev.toml"
@@ -39,6 +39,8 @@ def accord_label(retriever: Retriever) -> Labeller:
     def label(question: str) -> str:
         if register_question(question):
             return REGISTER
+        if asks_local_fact(question):  # the partnership's FAQ's to answer, not guidance's
+            return DECLINE
         answer = retriever.ask(question)
         return answer.best.entry.id if answer.best else DECLINE
 

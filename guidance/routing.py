@@ -99,6 +99,31 @@ def _subject(words: str) -> str:
     return _LEADING.sub("", _ACTION.sub("", words.strip()))
 
 
+# A fact only this partnership has: "who is our IG lead?", "where are our minutes?",
+# "when is our next meeting?", "what's our budget code?". General guidance can't answer
+# it; the partnership's FAQ can. A general question that merely says "our" ("how do we
+# make our meetings better") is not one: it asks how, not who, where or when.
+_LOCAL_FACT = re.compile(
+    r"^\s*(?:who|where|when)\s*(?:is|are|was|does|do)\s+(?:our|the partnership's)\s+\S"
+    r"|^\s*where\s+(?:do|can)\s+(?:we|i)\s+(?:keep|find|get|put|store|save)\s+(?:our|the)\s+"
+    r"(?:minutes|papers|agendas?|documents?|files?|drive|notes|templates?|folder)\b"
+    r"|^\s*(?:what|which)\s*(?:is|are)\s+(?:our|the partnership's)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:code|number|address|email|e-mail|phone|postcode|login|password|link|url|account|"
+    r"deadline|date|time|venue|room|contact|name|reference|ref)s?\s*$"
+    r"|^\s*when\s*(?:is|are)\s+(?:our\s+next|the\s+next\s+(?:partnership\s+|board\s+)?"
+    r"(?:meeting|board|steering|session|catch-?up|call|forum)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_local_fact(text: str) -> bool:
+    """Whether ``text`` asks for a fact only this partnership has (who holds a post
+    here, where its papers are, when it next meets, its codes and contacts)."""
+    question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
+    question = re.sub(r"^(\s*(?:what|who|where|when))['’]?s\b", r"\1 is", question, flags=re.I)
+    return bool(_LOCAL_FACT.search(question))
+
+
 _SMALL_TALK = frozenset(
     "hi hello hey hiya morning afternoon evening good thanks thank you cheers ok okay great "
     "bye yes no".split()

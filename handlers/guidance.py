@@ -20,10 +20,16 @@ from app.context import AccordContext
 from charter.render import role_line
 from domain.model import ChatScope
 from formatting.html import clip, escape
-from guidance.decline import decline_text, plausible, suggestion, suggestion_text
+from guidance.decline import (
+    decline_text,
+    local_fact_text,
+    plausible,
+    suggestion,
+    suggestion_text,
+)
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, faq_answer_text, related_entries
-from guidance.routing import RegisterQuestion, is_small_talk, register_question
+from guidance.routing import RegisterQuestion, asks_local_fact, is_small_talk, register_question
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -153,6 +159,13 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         return
     if await _answer_from_faq(update, context, question):
         return
+    in_group = chat.type != Chat.PRIVATE
+    if asks_local_fact(question):  # "who is our IG lead?": not general guidance's to say
+        coordinator = in_group and (await current_actor(update, context)).is_coordinator
+        if in_group:
+            await _log_unanswered(update, context, question)
+        await message.reply_text(local_fact_text(coordinator=coordinator, in_group=in_group))
+        return
     services = context.services
     result = services.retriever.ask(question)
     if result.best is not None and result.best.entry.category == ACCORD:
@@ -163,7 +176,6 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     if result.best is not None:
         await send_entry(message, context, result.best.entry)
         return
-    in_group = chat.type != Chat.PRIVATE
     if in_group:  # only a group's /unanswered shows them
         await _log_unanswered(update, context, question)
     guess = suggestion(result)

@@ -66,3 +66,36 @@ def test_the_acronym_table_holds_the_sectors_common_acronyms() -> None:
     acronyms = load_knowledge().acronyms
     for acronym in "ig dpia dsa mou tor vcse icb ics la sla kpi raci gdpr".split():
         assert acronyms[acronym], acronym
+
+
+async def test_a_question_for_a_local_fact_is_declined_with_how_to_add_it(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """ "who is our IG lead" with no FAQ entry got the general data-sharing entry: a local
+    fact is the partnership's own (a FAQ answers it, general guidance cannot)."""
+    group = cast.groups["partners"]
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, group, alice, carol)
+    for question in (
+        "who is our IG lead",
+        "where are our minutes",
+        "when is our next meeting",
+        "what's our budget code",
+    ):
+        [coordinator] = await say(app, world, alice, group, f"/ask {question}")
+        assert coordinator.text.startswith("That's for your partnership to answer"), question
+        assert "/faq add" in coordinator.text
+        assert "Sharing data" not in coordinator.text
+        [member] = await say(app, world, carol, group, f"/ask {question}")
+        assert "ask a coordinator to add it" in member.text
+        assert "/faq add" not in member.text
+    [report] = await say(app, world, alice, group, "/unanswered")
+    assert "who is our IG lead" in report.text  # one tap to answer it
+    # A FAQ entry answers it; general questions that merely say "our" are still answered.
+    await say(app, world, alice, group, "/faq add Who is our IG lead? | Priya, Health Board")
+    [faq] = await say(app, world, carol, group, "/ask who is our IG lead")
+    assert faq.text.startswith("From this partnership's FAQ (#1)")
+    [general] = await say(app, world, carol, group, "/ask how do we make our meetings better")
+    assert "That's for your partnership to answer" not in general.text
+    [private] = await say(app, world, carol, world.private_chat(carol), "where are our minutes")
+    assert private.text.startswith("That's for your partnership to answer")
