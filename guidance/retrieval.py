@@ -51,6 +51,7 @@ STOPWORDS = ENGLISH_STOPWORDS | {
     "where", "here", "whether", "while", "though", "although", "again", "already", "both",
     # when something is asked says nothing about what it is about
     "today", "yesterday", "tomorrow", "tonight", "earlier", "later", "now", "soon", "recently",
+    "todays", "yesterdays", "tomorrows", "tonights",  # "today's" typed on a phone
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     # fillers of chat: how someone talks, not what they ask about

@@ -99,3 +99,26 @@ async def test_a_question_for_a_local_fact_is_declined_with_how_to_add_it(
     assert "That's for your partnership to answer" not in general.text
     [private] = await say(app, world, carol, world.private_chat(carol), "where are our minutes")
     assert private.text.startswith("That's for your partnership to answer")
+
+
+async def test_a_mention_a_reply_and_a_private_question_get_the_same_answer(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """ "@accordbot summarise today's meeting" was declined; /ask with the same words got
+    the accord-meeting-actions answer."""
+    group = cast.groups["partners"]
+    alice = world.people[101]
+    await introduce(app, world, group, alice)
+    [asked] = await say(app, world, alice, group, "/ask summarise today's meeting")
+    assert asked.text.startswith("I don't summarise meetings or take minutes")
+    for text in (
+        "@accord_bot summarise today's meeting",
+        "@accord_bot summarise today’s meeting",
+        "summarise today's meeting @accord_bot",
+        "@Accord_Bot, summarise today's meeting",
+        "@accord_bot summarise todays meeting",
+    ):
+        [mentioned] = await say(app, world, alice, group, text)
+        assert mentioned.text == asked.text, text
+    [private] = await say(app, world, alice, world.private_chat(alice), "summarise todays meeting")
+    assert private.text == asked.text
