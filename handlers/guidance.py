@@ -4,7 +4,6 @@ browsing with /principles, /benefits and /challenges, feedback, and /unanswered.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from telegram import (
     Chat,
@@ -38,7 +37,6 @@ from handlers.common import (
     friendly_errors,
     group_only,
     reply,
-    sender_key,
     throttled,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
@@ -47,6 +45,7 @@ from register.render import matches_lines
 from register.service import RegisterError
 from register.text import clean_text
 from register.usage import usage_text
+from storage.guidance import UNANSWERED_KEPT
 
 COMMANDS = (
     CommandInfo("ask", "Ask about partnership working", "/ask how do we build trust?"),
@@ -59,7 +58,6 @@ COMMANDS = (
 OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 ANSWER_BUTTONS = 5  # the newest unanswered questions get a button to answer them
-REPEAT_WINDOW = timedelta(days=1)  # a question asked again within it is logged once
 ACCORD = "accord"  # the category of entries about Accord itself (config/knowledge/accord.toml)
 
 
@@ -210,19 +208,15 @@ async def _answer_from_faq(update: Update, context: AccordContext, question: str
 
 
 async def _log_unanswered(update: Update, context: AccordContext, question: str) -> None:
-    """Log a question for /unanswered, unless it repeats one logged here within a day or
-    its asker has logged their share (``Services.questions``): one member's flood must
-    not push the others' questions out. Answering is not limited."""
+    """Log a question for /unanswered: every one is kept (a repeat is counted on its
+    row), so a coordinator never loses one; the chat keeps its newest
+    ``UNANSWERED_KEPT``, as /unanswered says."""
     services, chat, user = context.services, update.effective_chat, update.effective_user
     assert chat is not None
-    now = services.clock.now()
     question = " ".join(clean_text(question).split())  # no bidi tricks in /unanswered
-    if await services.guidance.asked_since(chat.id, question, now - REPEAT_WINDOW):
-        return
-    key = sender_key(update)
-    if key is not None and services.questions.take(key, now) is not None:
-        return
-    await services.guidance.log_unanswered(chat.id, user.id if user else None, question, now)
+    await services.guidance.log_unanswered(
+        chat.id, user.id if user else None, question, services.clock.now()
+    )
 
 
 async def _answer_from_register(
@@ -398,15 +392,18 @@ async def unanswered_text(update: Update, context: AccordContext, _: str) -> str
     lines = []
     if questions:
         lines.append(f"<b>Questions I could not answer in {escape(scope.title)}</b>")
-    for question in questions:
+    for number, question in enumerate(questions, 1):
         when = question.asked_at.astimezone(scope.zone).strftime("%d %b %H:%M")
         text = question.text if len(question.text) <= 300 else question.text[:297] + "…"
+        times = f" <i>(asked {question.times} times)</i>" if question.times > 1 else ""
         lines.append(
-            f"{when} · {escape(question.asker or 'someone')}: {escape(text)}"
-            f" <i>(/faq answer {question.question_id})</i>"
+            f"{number}. {when} · {escape(question.asker or 'someone')}: {escape(text)}{times}"
         )
     if questions:
-        lines.append("Answer one for this partnership's FAQ: its button, or /faq answer &lt;n&gt;.")
+        lines.append(
+            "Answer one for this partnership's FAQ: its button, or /faq answer &lt;n&gt;. "
+            f"Newest first; the newest {UNANSWERED_KEPT} are kept, older ones dropped."
+        )
     if unhelpful:
         knowledge = context.services.retriever.knowledge
         lines.append("\n<b>Answers marked not helpful</b>")
@@ -426,8 +423,9 @@ async def answer_buttons(
     assert chat is not None
     questions = await context.services.guidance.unanswered(chat.id, ANSWER_BUTTONS)
     buttons = []
-    for question in questions:
-        label, data = f"✍️ Answer: {clip(question.text, 40)}", answer_data(question.question_id)
+    for number, question in enumerate(questions, 1):  # numbered as the list is
+        label = f"✍️ Answer {number}: {clip(question.text, 40)}"
+        data = answer_data(question.question_id)
         buttons.append([InlineKeyboardButton(label, callback_data=data)])
     return buttons
 

@@ -122,3 +122,31 @@ async def test_a_mention_a_reply_and_a_private_question_get_the_same_answer(
         assert mentioned.text == asked.text, text
     [private] = await say(app, world, alice, world.private_chat(alice), "summarise todays meeting")
     assert private.text == asked.text
+
+
+async def test_unanswered_keeps_every_question_and_numbers_list_and_buttons_alike(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """/unanswered kept 3 questions per person an hour, and its list ran opposite to its
+    buttons: every question is kept (a repeat counted), newest first, 1..n in both."""
+    group = cast.groups["partners"]
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, group, alice, carol)
+    asked = [f"where do we book room {n} for the forum?" for n in range(1, 7)]
+    for question in asked:
+        await say(app, world, carol, group, f"/ask {question}")
+    await say(app, world, carol, group, f"/ask {asked[0].upper()}")  # the same, again
+    [report] = await say(app, world, alice, group, "/unanswered")
+    lines = [line for line in report.text.splitlines() if ". " in line[:4]]
+    assert [line.split(". ", 1)[0] for line in lines] == [str(n) for n in range(1, 7)]
+    assert "room 6" in lines[0]  # newest first
+    assert "room 1" in lines[5]  # a repeat keeps its place, counted
+    assert "(asked 2 times)" in lines[5]
+    assert "newest 100" in report.text
+    labels = [label for label, _ in report.buttons()]
+    assert labels[0].startswith("✍️ Answer 1: where do we book room 6")
+    assert labels[4].startswith("✍️ Answer 5: where do we book room 2")
+    [prompt] = await press(app, world, alice, report, labels[0])
+    assert "room 6" in prompt.text
+    [by_number] = await say(app, world, alice, group, "/faq answer 6")
+    assert "room 1" in by_number.text
