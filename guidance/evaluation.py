@@ -37,7 +37,11 @@ def accord_label(retriever: Retriever) -> Labeller:
     """What Accord does with a question, as a label: the register, an entry, or decline."""
 
     def label(question: str) -> str:
-        if register_question(question):
+        routed = register_question(question)
+        # "who is the data controller?", "who chairs?": a role is answered from the
+        # partnership's /roles when it names one there, else by guidance; a set has no
+        # roles, so guidance answers (issue 10 trial).
+        if routed is not None and routed.kind != "role":
             return REGISTER
         if asks_local_fact(question):  # the partnership's FAQ's to answer, not guidance's
             return DECLINE

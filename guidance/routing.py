@@ -26,6 +26,13 @@ _ROLE = re.compile(
     r"|^\s*who\s+(?:does|covers|looks after)\s+(?:the |our )?(?P<does>[^?]+)$",
     re.IGNORECASE,
 )
+# "Who is supposed to write the DPIA?", "who should chair?": what a role is for in
+# general (guidance), not who holds an action here (the register).
+_IN_GENERAL = re.compile(
+    r"^\s*who\s+(?:(?:is|are)\s+)?(?:supposed|meant|expected|should|ought|normally|usually"
+    r"|typically|generally)\b",
+    re.IGNORECASE,
+)
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
 # "What is HSCB responsible for?", "what does Bob own?", "which actions has the council got?"
@@ -72,6 +79,8 @@ def register_question(text: str) -> RegisterQuestion | None:
     """The register question ``text`` asks, if it asks one."""
     question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
     question = re.sub(r"^(\s*(?:what|who))['’]?s\b", r"\1 is", question, flags=re.I)
+    if _IN_GENERAL.match(question):  # "who is supposed to write the DPIA": a role in general
+        return None
     if _MINE.search(question):
         return RegisterQuestion("mine")
     if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):

@@ -150,3 +150,32 @@ async def test_unanswered_keeps_every_question_and_numbers_list_and_buttons_alik
     assert "room 6" in prompt.text
     [by_number] = await say(app, world, alice, group, "/faq answer 6")
     assert "room 1" in by_number.text
+
+
+async def test_a_question_about_a_role_in_general_gets_guidance_not_the_register(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """ "who is supposed to write the DPIA" and "who is the data controller" were answered
+    from the register's actions; only a question naming an action, a partner or a person
+    goes there."""
+    group = cast.groups["partners"]
+    alice, bob = world.people[101], world.people[102]
+    await introduce(app, world, group, alice, bob)
+    await say(app, world, alice, group, "/assign @bobby_p Write up the DPIA data notes")
+    [dpia] = await say(app, world, alice, group, "/ask who is supposed to write the DPIA")
+    assert dpia.text.startswith("Data protection impact assessments (DPIAs)")
+    [controller] = await say(app, world, alice, group, "/ask who should be the data controller")
+    assert controller.text.startswith("Controllers, joint controllers and processors")
+    [named] = await say(app, world, alice, group, "/ask who is doing the DPIA data notes")
+    assert named.text.startswith("Who owns")
+
+
+def test_the_evaluation_labels_general_role_questions_as_guidance() -> None:
+    from guidance.evaluation import REGISTER, accord_label
+    from guidance.knowledge import load_knowledge
+    from guidance.retrieval import Retriever
+
+    label = accord_label(Retriever(load_knowledge()))
+    assert label("who is the data controller") == "data-protection-roles"
+    assert label("who is supposed to write the DPIA") == "dpia"
+    assert label("who is doing the funding bid?") == REGISTER
