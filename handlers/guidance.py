@@ -79,7 +79,8 @@ def register(application: Application) -> None:
 
 
 def entry_keyboard(entry: Entry, related: list[Entry]) -> InlineKeyboardMarkup:
-    """Buttons for up to three related entries, then helpful / not helpful."""
+    """Buttons for the related entries (the overview's main topics), then helpful / not
+    helpful."""
     rows = [[InlineKeyboardButton(_label(r), callback_data=f"kb:open:{r.id}")] for r in related]
     rows.append(
         [

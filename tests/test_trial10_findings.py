@@ -179,3 +179,33 @@ def test_the_evaluation_labels_general_role_questions_as_guidance() -> None:
     assert label("who is the data controller") == "data-protection-roles"
     assert label("who is supposed to write the DPIA") == "dpia"
     assert label("who is doing the funding bid?") == REGISTER
+
+
+async def test_a_generic_question_gets_the_overview_with_the_main_topics_as_buttons(
+    app: Application, world: World, cast: Cast
+) -> None:
+    alice = world.people[101]
+    private = world.private_chat(alice)
+    for question in ("tell me about partnerships", "partnership working?"):
+        [overview] = await say(app, world, alice, private, question)
+        assert overview.text.startswith("What partnership working is\n"), question
+        labels = [label for label, _ in overview.buttons()]
+        for topic in (
+            "The key principles of partnership working",
+            "Benefits of partnership working",
+            "Challenges of partnership working",
+            "Terms of reference",
+            "Governance and chairing",
+            "Sharing data between partners",
+        ):
+            assert topic in labels, topic
+        assert labels[-2:] == ["👍 Helpful", "👎 Not helpful"]
+    [terms] = await press(app, world, alice, overview, "Terms of reference")
+    assert terms.text.startswith("Terms of reference\n")
+
+
+def test_the_overviews_main_topics_are_entries() -> None:
+    from guidance.knowledge import load_knowledge
+    from guidance.render import MAIN_TOPICS
+
+    assert set(MAIN_TOPICS) <= set(load_knowledge().entries)
