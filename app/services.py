@@ -32,10 +32,6 @@ from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
 T = TypeVar("T")
-# Unanswered questions logged per person: a few at once, then a few an hour (answers are
-# not limited), so one member cannot push everyone else's out of /unanswered.
-QUESTIONS_BURST = 3
-QUESTIONS_PER_HOUR = 3
 
 
 class Services:
@@ -46,7 +42,6 @@ class Services:
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
-        self.questions = Throttle(QUESTIONS_BURST, QUESTIONS_PER_HOUR / 60)
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None

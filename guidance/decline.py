@@ -5,6 +5,8 @@ retrieval like any other.)"""
 
 from __future__ import annotations
 
+import html
+
 from guidance.knowledge import Entry
 from guidance.retrieval import MIN_COVERAGE, Answer
 
@@ -14,6 +16,15 @@ from guidance.retrieval import MIN_COVERAGE, Answer
 # questions score up to 3.4 (one of 30 above 2.4), on-topic ones declined 2.5 and up.
 PLAUSIBLE_CONFIDENCE = 2.4
 PLAUSIBLE_COVERAGE = MIN_COVERAGE
+# A declined question is offered its best match as a guess ("did you mean …?") when that
+# match is near the confidence rule (score times coverage), one of its phrasings shares
+# the question's words (nearest times coverage) and it leads the runner-up clearly
+# (the runner-up scores at most SUGGEST_LEAD of it; a lone match rests on one shared
+# phrase: "what is 2 plus 2" finds "plus side"). Chosen on the development sets: no
+# off-topic question there is suggested anything.
+SUGGEST_CONFIDENCE = 3.1
+SUGGEST_NEAREST = 0.4
+SUGGEST_LEAD = 0.55
 
 
 def plausible(answer: Answer) -> list[Entry]:
@@ -26,6 +37,33 @@ def plausible(answer: Answer) -> list[Entry]:
         for match in answer.candidates
         if match.score * answer.coverage >= PLAUSIBLE_CONFIDENCE
     ]
+
+
+def suggestion(answer: Answer) -> Entry | None:
+    """The entry to offer as "did you mean …?" when a declined question's best match is
+    plausible (near the threshold, clearly ahead, sharing the question's words); ``None``
+    when it is weak: then the plain decline."""
+    if answer.best is not None or not answer.candidates or answer.coverage < MIN_COVERAGE:
+        return None
+    if len(answer.candidates) < 2:
+        return None
+    best, second, *_ = answer.candidates
+    if best.score * answer.coverage < SUGGEST_CONFIDENCE:
+        return None
+    if best.nearest * answer.coverage < SUGGEST_NEAREST:
+        return None
+    if second.score > SUGGEST_LEAD * best.score:
+        return None
+    return best.entry
+
+
+def suggestion_text(entry: Entry) -> str:
+    """The guess (Telegram HTML): it says it is a guess and answers nothing itself; the
+    entry's button (first) answers."""
+    return (
+        f"I'm not sure I've understood — did you mean: {html.escape(entry.title, quote=False)}?\n"
+        "Tap it to read it, or ask another way."
+    )
 
 
 def decline_text(*, topics: bool, in_group: bool) -> str:
@@ -47,4 +85,27 @@ def decline_text(*, topics: bool, in_group: bool) -> str:
     )
     if topics:
         lines.append("\nThese topics may be related:")
+    return "\n".join(lines)
+
+
+def local_fact_text(*, coordinator: bool, in_group: bool) -> str:
+    """The decline of a question only the partnership can answer ("who is our IG
+    lead?"): general guidance can't, so no guidance is offered; a coordinator is told
+    how to add the answer, anyone else to ask one."""
+    lines = [
+        "That's for your partnership to answer: Accord's general guidance can't know it, "
+        "and your partnership's FAQ doesn't have it yet."
+    ]
+    if not in_group:
+        lines.append(
+            "A coordinator can add the answer in your group: /faq add &lt;question&gt; | "
+            "&lt;answer&gt;. Then I answer it here too."
+        )
+    elif coordinator:
+        lines.append(
+            "Add it and I'll answer it from now on: /faq add &lt;question&gt; | &lt;answer&gt;, "
+            "or answer it from /unanswered."
+        )
+    else:
+        lines.append("Please ask a coordinator to add it: it is waiting in their /unanswered.")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guidance.retrieval import Retriever
-from guidance.routing import register_question
+from guidance.routing import asks_local_fact, register_question
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DEV_SET = DATA / "guidance_dev.toml"
@@ -37,8 +37,14 @@ def accord_label(retriever: Retriever) -> Labeller:
     """What Accord does with a question, as a label: the register, an entry, or decline."""
 
     def label(question: str) -> str:
-        if register_question(question):
+        routed = register_question(question)
+        # "who is the data controller?", "who chairs?": a role is answered from the
+        # partnership's /roles when it names one there, else by guidance; a set has no
+        # roles, so guidance answers (issue 10 trial).
+        if routed is not None and routed.kind != "role":
             return REGISTER
+        if asks_local_fact(question):  # the partnership's FAQ's to answer, not guidance's
+            return DECLINE
         answer = retriever.ask(question)
         return answer.best.entry.id if answer.best else DECLINE
 

@@ -140,7 +140,9 @@ class _Ranking:
         combined = dict(knowledge.entries)
         combined.update((_entry_id(e), _as_entry(e)) for e in entries)
         self._retriever = Retriever(
-            KnowledgeBase(combined, knowledge.synonyms, knowledge.general_question)
+            KnowledgeBase(
+                combined, knowledge.synonyms, knowledge.general_question, knowledge.acronyms
+            )
         )
 
     def ask(self, question: str) -> FaqEntry | None:

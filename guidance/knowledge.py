@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +41,14 @@ class Entry:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Every entry by id, in file order, and the synonym groups."""
+    """Every entry by id, in file order, the synonym groups and the acronyms' words."""
 
     entries: dict[str, Entry]
     synonyms: tuple[tuple[str, ...], ...]
     general_question: str
+    acronyms: Mapping[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # "ig": "information governance"
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with ``entry_id``, if there is one."""
@@ -86,7 +91,8 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
                 remedies=tuple(raw.get("remedies", ())),
                 seed=tuple(raw["seed"]),
             )
-    return KnowledgeBase(entries, synonyms, settings["general_question"])
+    acronyms = {key.lower(): words for key, words in settings.get("acronyms", {}).items()}
+    return KnowledgeBase(entries, synonyms, settings["general_question"], acronyms)
 
 
 def problems(knowledge: KnowledgeBase) -> list[str]:

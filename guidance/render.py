@@ -17,8 +17,18 @@ def answer_text(entry: Entry) -> str:
     )
 
 
+# The overview (the answer to "tell me about partnerships") offers the main topics.
+MAIN_TOPICS = (
+    "key-principles", "benefits", "challenges", "terms-of-reference",
+    "governance-chairing", "decision-making", "data-sharing", "meetings",
+)  # fmt: skip
+
+
 def related_entries(knowledge: KnowledgeBase, entry: Entry, limit: int = 3) -> list[Entry]:
-    """What to offer next: a challenge's remedies first, then its related entries."""
+    """What to offer next: a challenge's remedies first, then its related entries; after
+    the overview (a question naming only partnership), the main topics."""
+    if entry.id == knowledge.general_question:
+        return [knowledge.entries[i] for i in MAIN_TOPICS if i in knowledge.entries]
     ids = list(dict.fromkeys((*entry.remedies, *entry.related)))
     return [knowledge.entries[i] for i in ids if i in knowledge.entries][:limit]
 

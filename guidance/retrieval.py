@@ -52,6 +52,7 @@ STOPWORDS = ENGLISH_STOPWORDS | {
     "where", "here", "whether", "while", "though", "although", "again", "already", "both",
     # when something is asked says nothing about what it is about
     "today", "yesterday", "tomorrow", "tonight", "earlier", "later", "now", "soon", "recently",
+    "todays", "yesterdays", "tomorrows", "tonights",  # "today's" typed on a phone
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     # fillers of chat: how someone talks, not what they ask about
@@ -153,6 +154,12 @@ class Retriever:
         for index, group in enumerate(knowledge.synonyms):
             for word in group:
                 self._group_of[self._stemmer.stemWord(word)] = index
+        # An acronym also stands for its words (retrieval.toml), on both sides.
+        self._acronyms = {
+            acronym: [w for w in _WORD.findall(words.lower()) if w not in STOPWORDS]
+            for acronym, words in knowledge.acronyms.items()
+            if acronym not in CONTEXT
+        }
         self._entries = list(knowledge.entries.values())
         # The key of this knowledge base's embeddings, when the semantic layer has them.
         self._meanings = semantic.phrasings_of(knowledge)
@@ -220,12 +227,19 @@ class Retriever:
                 found.append([])
             elif word not in STOPWORDS:
                 found[-1].append(word)
-        return found
+        return [self._expand(words) for words in found]
 
     def _words(self, text: str) -> list[str]:
         """The content words: a possessive loses its "'s" ("today's" is "today")."""
         text = _POSSESSIVE.sub("", text.lower().replace("’", "'"))
-        return [w for w in _WORD.findall(text) if w not in STOPWORDS]
+        return self._expand([w for w in _WORD.findall(text) if w not in STOPWORDS])
+
+    def _expand(self, words: list[str]) -> list[str]:
+        """Each acronym followed by its words: "ig lead" is also "information governance
+        lead", so a question and an entry (or a FAQ) meet whichever one spells out."""
+        if not self._acronyms or not any(w in self._acronyms for w in words):
+            return words
+        return [x for w in words for x in (w, *self._acronyms.get(w, ()))]
 
     def _tokens(self, words: list[str]) -> list[str]:
         """Stems, plus a synonym-group token for each word that belongs to a group."""

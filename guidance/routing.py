@@ -26,6 +26,13 @@ _ROLE = re.compile(
     r"|^\s*who\s+(?:does|covers|looks after)\s+(?:the |our )?(?P<does>[^?]+)$",
     re.IGNORECASE,
 )
+# "Who is supposed to write the DPIA?", "who should chair?": what a role is for in
+# general (guidance), not who holds an action here (the register).
+_IN_GENERAL = re.compile(
+    r"^\s*who\s+(?:(?:is|are)\s+)?(?:supposed|meant|expected|should|ought|normally|usually"
+    r"|typically|generally)\b",
+    re.IGNORECASE,
+)
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
 # "What is HSCB responsible for?", "what does Bob own?", "which actions has the council got?"
@@ -72,6 +79,8 @@ def register_question(text: str) -> RegisterQuestion | None:
     """The register question ``text`` asks, if it asks one."""
     question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
     question = re.sub(r"^(\s*(?:what|who))['’]?s\b", r"\1 is", question, flags=re.I)
+    if _IN_GENERAL.match(question):  # "who is supposed to write the DPIA": a role in general
+        return None
     if _MINE.search(question):
         return RegisterQuestion("mine")
     if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):
@@ -97,6 +106,31 @@ def register_question(text: str) -> RegisterQuestion | None:
 def _subject(words: str) -> str:
     """What a question is about, without a leading "the", "a" or "our" or "the action on"."""
     return _LEADING.sub("", _ACTION.sub("", words.strip()))
+
+
+# A fact only this partnership has: "who is our IG lead?", "where are our minutes?",
+# "when is our next meeting?", "what's our budget code?". General guidance can't answer
+# it; the partnership's FAQ can. A general question that merely says "our" ("how do we
+# make our meetings better") is not one: it asks how, not who, where or when.
+_LOCAL_FACT = re.compile(
+    r"^\s*(?:who|where|when)\s*(?:is|are|was|does|do)\s+(?:our|the partnership's)\s+\S"
+    r"|^\s*where\s+(?:do|can)\s+(?:we|i)\s+(?:keep|find|get|put|store|save)\s+(?:our|the)\s+"
+    r"(?:minutes|papers|agendas?|documents?|files?|drive|notes|templates?|folder)\b"
+    r"|^\s*(?:what|which)\s*(?:is|are)\s+(?:our|the partnership's)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:code|number|address|email|e-mail|phone|postcode|login|password|link|url|account|"
+    r"deadline|date|time|venue|room|contact|name|reference|ref)s?\s*$"
+    r"|^\s*when\s*(?:is|are)\s+(?:our\s+next|the\s+next\s+(?:partnership\s+|board\s+)?"
+    r"(?:meeting|board|steering|session|catch-?up|call|forum)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_local_fact(text: str) -> bool:
+    """Whether ``text`` asks for a fact only this partnership has (who holds a post
+    here, where its papers are, when it next meets, its codes and contacts)."""
+    question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
+    question = re.sub(r"^(\s*(?:what|who|where|when))['’]?s\b", r"\1 is", question, flags=re.I)
+    return bool(_LOCAL_FACT.search(question))
 
 
 _SMALL_TALK = frozenset(

@@ -133,10 +133,16 @@ async def answer_press(update: Update, context: AccordContext) -> None:
 
 
 async def ask_for_answer(
-    message: Message, context: AccordContext, question_id: int, update: Update
+    message: Message, context: AccordContext, number: int, update: Update
 ) -> None:
-    """/faq answer <n>: the same prompt as the button."""
-    prompt = await _prompt(update, context, question_id)
+    """/faq answer <n>: the same prompt as the button "Answer <n>" (question n of
+    /unanswered, newest first)."""
+    chat = update.effective_chat
+    assert chat is not None
+    questions = await context.services.guidance.unanswered(chat.id)
+    if not 1 <= number <= len(questions):
+        raise RegisterError(f"/unanswered has no question {number} here.")
+    prompt = await _prompt(update, context, questions[number - 1].question_id)
     await message.reply_text(prompt, reply_markup=_force_reply())
 
 

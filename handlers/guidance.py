@@ -4,7 +4,6 @@ browsing with /principles, /benefits and /challenges, feedback, and /unanswered.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from telegram import (
     Chat,
@@ -20,10 +19,16 @@ from app.context import AccordContext
 from charter.render import role_line
 from domain.model import ChatScope
 from formatting.html import clip, escape
-from guidance.decline import decline_text, plausible
+from guidance.decline import (
+    decline_text,
+    local_fact_text,
+    plausible,
+    suggestion,
+    suggestion_text,
+)
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, faq_answer_text, related_entries
-from guidance.routing import RegisterQuestion, is_small_talk, register_question
+from guidance.routing import RegisterQuestion, asks_local_fact, is_small_talk, register_question
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -32,7 +37,6 @@ from handlers.common import (
     friendly_errors,
     group_only,
     reply,
-    sender_key,
     throttled,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
@@ -41,6 +45,7 @@ from register.render import matches_lines
 from register.service import RegisterError
 from register.text import clean_text
 from register.usage import usage_text
+from storage.guidance import UNANSWERED_KEPT
 
 COMMANDS = (
     CommandInfo("ask", "Ask about partnership working", "/ask how do we build trust?"),
@@ -53,7 +58,6 @@ COMMANDS = (
 OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 ANSWER_BUTTONS = 5  # the newest unanswered questions get a button to answer them
-REPEAT_WINDOW = timedelta(days=1)  # a question asked again within it is logged once
 ACCORD = "accord"  # the category of entries about Accord itself (config/knowledge/accord.toml)
 
 
@@ -75,7 +79,8 @@ def register(application: Application) -> None:
 
 
 def entry_keyboard(entry: Entry, related: list[Entry]) -> InlineKeyboardMarkup:
-    """Buttons for up to three related entries, then helpful / not helpful."""
+    """Buttons for the related entries (the overview's main topics), then helpful / not
+    helpful."""
     rows = [[InlineKeyboardButton(_label(r), callback_data=f"kb:open:{r.id}")] for r in related]
     rows.append(
         [
@@ -153,6 +158,13 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         return
     if await _answer_from_faq(update, context, question):
         return
+    in_group = chat.type != Chat.PRIVATE
+    if asks_local_fact(question):  # "who is our IG lead?": not general guidance's to say
+        coordinator = in_group and (await current_actor(update, context)).is_coordinator
+        if in_group:
+            await _log_unanswered(update, context, question)
+        await message.reply_text(local_fact_text(coordinator=coordinator, in_group=in_group))
+        return
     services = context.services
     result = services.retriever.ask(question)
     if result.best is not None and result.best.entry.category == ACCORD:
@@ -163,13 +175,17 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     if result.best is not None:
         await send_entry(message, context, result.best.entry)
         return
-    in_group = chat.type != Chat.PRIVATE
     if in_group:  # only a group's /unanswered shows them
         await _log_unanswered(update, context, question)
+    guess = suggestion(result)
     topics = plausible(result)
+    if guess is not None:  # a plausible match: offered as a guess, first, not as outside
+        topics = [guess, *(e for e in topics if e.id != guess.id)]
     keyboard = [[InlineKeyboardButton(_label(e), callback_data=f"kb:open:{e.id}")] for e in topics]
     await message.reply_text(
-        decline_text(topics=bool(topics), in_group=in_group),
+        suggestion_text(guess)
+        if guess is not None
+        else decline_text(topics=bool(topics), in_group=in_group),
         reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None,
     )
 
@@ -193,19 +209,15 @@ async def _answer_from_faq(update: Update, context: AccordContext, question: str
 
 
 async def _log_unanswered(update: Update, context: AccordContext, question: str) -> None:
-    """Log a question for /unanswered, unless it repeats one logged here within a day or
-    its asker has logged their share (``Services.questions``): one member's flood must
-    not push the others' questions out. Answering is not limited."""
+    """Log a question for /unanswered: every one is kept (a repeat is counted on its
+    row), so a coordinator never loses one; the chat keeps its newest
+    ``UNANSWERED_KEPT``, as /unanswered says."""
     services, chat, user = context.services, update.effective_chat, update.effective_user
     assert chat is not None
-    now = services.clock.now()
     question = " ".join(clean_text(question).split())  # no bidi tricks in /unanswered
-    if await services.guidance.asked_since(chat.id, question, now - REPEAT_WINDOW):
-        return
-    key = sender_key(update)
-    if key is not None and services.questions.take(key, now) is not None:
-        return
-    await services.guidance.log_unanswered(chat.id, user.id if user else None, question, now)
+    await services.guidance.log_unanswered(
+        chat.id, user.id if user else None, question, services.clock.now()
+    )
 
 
 async def _answer_from_register(
@@ -381,15 +393,18 @@ async def unanswered_text(update: Update, context: AccordContext, _: str) -> str
     lines = []
     if questions:
         lines.append(f"<b>Questions I could not answer in {escape(scope.title)}</b>")
-    for question in questions:
+    for number, question in enumerate(questions, 1):
         when = question.asked_at.astimezone(scope.zone).strftime("%d %b %H:%M")
         text = question.text if len(question.text) <= 300 else question.text[:297] + "…"
+        times = f" <i>(asked {question.times} times)</i>" if question.times > 1 else ""
         lines.append(
-            f"{when} · {escape(question.asker or 'someone')}: {escape(text)}"
-            f" <i>(/faq answer {question.question_id})</i>"
+            f"{number}. {when} · {escape(question.asker or 'someone')}: {escape(text)}{times}"
         )
     if questions:
-        lines.append("Answer one for this partnership's FAQ: its button, or /faq answer &lt;n&gt;.")
+        lines.append(
+            "Answer one for this partnership's FAQ: its button, or /faq answer &lt;n&gt;. "
+            f"Newest first; the newest {UNANSWERED_KEPT} are kept, older ones dropped."
+        )
     if unhelpful:
         knowledge = context.services.retriever.knowledge
         lines.append("\n<b>Answers marked not helpful</b>")
@@ -409,8 +424,9 @@ async def answer_buttons(
     assert chat is not None
     questions = await context.services.guidance.unanswered(chat.id, ANSWER_BUTTONS)
     buttons = []
-    for question in questions:
-        label, data = f"✍️ Answer: {clip(question.text, 40)}", answer_data(question.question_id)
+    for number, question in enumerate(questions, 1):  # numbered as the list is
+        label = f"✍️ Answer {number}: {clip(question.text, 40)}"
+        data = answer_data(question.question_id)
         buttons.append([InlineKeyboardButton(label, callback_data=data)])
     return buttons
 

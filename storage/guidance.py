@@ -7,7 +7,7 @@ from datetime import datetime
 
 from storage.database import Database
 
-# Per chat: /unanswered shows the newest 30; older ones are kept a while beyond that.
+# Per chat, the newest questions kept (older ones are dropped; /unanswered says so).
 UNANSWERED_KEPT = 100
 
 
@@ -18,7 +18,8 @@ class UnansweredQuestion:
     asked_at: datetime
     asker: str | None
     text: str
-    question_id: int = 0  # what /faq answer and its button name it by
+    question_id: int = 0  # what its button names it by
+    times: int = 1  # how often it was asked
 
 
 class GuidanceRepository:
@@ -30,9 +31,18 @@ class GuidanceRepository:
     async def log_unanswered(
         self, chat_id: int, user_id: int | None, text: str, now: datetime
     ) -> None:
-        """Remember a question that got no confident answer (the chat's newest
-        ``UNANSWERED_KEPT``)."""
+        """Remember a question that got no confident answer: asked again (ignoring case
+        and spacing), it is counted on its row; the chat keeps its newest
+        ``UNANSWERED_KEPT``."""
+        text = " ".join(text.split())
         async with self._db.transaction() as tx:
+            repeated = await tx.execute(
+                "UPDATE unanswered_questions SET times = times + 1"
+                " WHERE chat_id = ? AND lower(text) = lower(?)",
+                (chat_id, text),
+            )
+            if repeated.rowcount:
+                return
             await tx.execute(
                 "INSERT INTO unanswered_questions (chat_id, user_id, asked_at, text) "
                 "VALUES (?, ?, ?, ?)",
@@ -45,25 +55,20 @@ class GuidanceRepository:
                 (chat_id, chat_id, UNANSWERED_KEPT),
             )
 
-    async def asked_since(self, chat_id: int, text: str, since: datetime) -> bool:
-        """Whether ``text`` (ignoring case and spacing) was logged in the chat since ``since``."""
-        row = await self._db.fetch_one(
-            "SELECT 1 FROM unanswered_questions WHERE chat_id = ? AND asked_at >= ?"
-            " AND lower(text) = lower(?) LIMIT 1",
-            (chat_id, since.isoformat(timespec="seconds"), " ".join(text.split())),
-        )
-        return row is not None
-
-    async def unanswered(self, chat_id: int, limit: int = 30) -> list[UnansweredQuestion]:
-        """The chat's most recent unanswered questions, newest first."""
+    async def unanswered(
+        self, chat_id: int, limit: int = UNANSWERED_KEPT
+    ) -> list[UnansweredQuestion]:
+        """The chat's unanswered questions, newest first (as /unanswered numbers them)."""
         rows = await self._db.fetch_all(
-            "SELECT q.asked_at, p.display_name, q.text, q.question_id FROM unanswered_questions q "
+            "SELECT q.asked_at, p.display_name, q.text, q.question_id, q.times"
+            " FROM unanswered_questions q "
             "LEFT JOIN people p ON p.user_id = q.user_id WHERE q.chat_id = ? "
             "ORDER BY q.question_id DESC LIMIT ?",
             (chat_id, limit),
         )
         return [
-            UnansweredQuestion(datetime.fromisoformat(r[0]), r[1], r[2], int(r[3])) for r in rows
+            UnansweredQuestion(datetime.fromisoformat(r[0]), r[1], r[2], int(r[3]), int(r[4]))
+            for r in rows
         ]
 
     async def record_feedback(

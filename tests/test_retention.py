@@ -130,8 +130,12 @@ async def test_questions_kept_from_private_chats_before_are_dropped(tmp_path: Pa
     chats, guidance = ChatRepository(database), GuidanceRepository(database)
     await chats.record(103, "private", "Carol", NOW)
     await chats.record(-100, "supergroup", "Partners", NOW)
-    await guidance.log_unanswered(103, 103, "asked in private", NOW)
-    await guidance.log_unanswered(-100, 103, "asked in the group", NOW)
+    for chat_id, text in ((103, "asked in private"), (-100, "asked in the group")):
+        await database.execute_write(  # as the schema of then held them
+            "INSERT INTO unanswered_questions (chat_id, user_id, asked_at, text)"
+            " VALUES (?, ?, ?, ?)",
+            (chat_id, 103, NOW.isoformat(timespec="seconds"), text),
+        )
     await database.close()
     database = await Database.open(tmp_path / "a.db")
     guidance = GuidanceRepository(database)
