@@ -9,7 +9,9 @@ from dataclasses import dataclass
 _WHO = re.compile(
     r"^\s*who(?:'s|s| is| are)?\s+"
     r"(?:responsible|accountable|in charge|doing|handling|owns?|owning|leading|looking after"
-    r"|working on|on|got|has|took|taking)\b(?:\s+(?:for|of|on|with))?\s*(?P<subject>.+)$",
+    r"|working on|on|got|has|took|taking|writing|drafting|sorting|organising|arranging"
+    r"|booking|chasing|picked up|picking up|took on)\b(?:\s+(?:for|of|on|with))?"
+    r"\s*(?P<subject>.+)$",
     re.IGNORECASE,
 )
 _MINE = re.compile(
@@ -36,11 +38,26 @@ _IN_GENERAL = re.compile(
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
 # "What is HSCB responsible for?", "what does Bob own?", "which actions has the council got?"
+# When, and from where, is said after: "at the minute", "on its plate from the action list".
+_WHEN = (
+    r"(?:\s+(?:on (?:the|our) (?:action list|register|list)|from (?:the|our) (?:action list|list)"
+    r"|on (?:its|their|his|her) plate|at the (?:moment|minute)|right now|now|currently|atm"
+    r"|these days|this week|this month|so far|due(?: this week| this month)?))*"
+)
 _OWNS = re.compile(
     r"^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
-    r"(?P<subject>.+?)\s+(?:responsible for|accountable for|in charge of|owns?|owning|got|"
-    r"doing|do|handling|working on|on)"
-    r"(?:\s+(?:on the (?:action list|register)|at the moment|right now|now|currently|atm))?$"
+    r"(?P<subject>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:responsible for|accountable for|"
+    r"in charge of|owns?|owning|got|doing|do|handling|working on|on)" + _WHEN + r"$"
+    # "(tell me) what Sandra owns", "what Bob is doing": the question asked inside another
+    r"|^\s*what\s+(?P<embedded>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:owns|is responsible for"
+    r"|is accountable for|is in charge of|is doing|is handling|is working on|has got)"
+    + _WHEN
+    + r"$"
+    # "what actions are on probation's name?", "what's on Stoke Homes' list of actions?"
+    r"|^\s*what\s+(?:actions?|tasks?)\s+(?:is|are)\s+(?:on|under|against)\s+"
+    r"(?P<named>.+?)(?:'s|')\s+name" + _WHEN + r"$"
+    r"|^\s*what\s+is\s+on\s+(?P<listed>.+?)(?:'s|')\s+(?:list of actions|action list|list"
+    r"|plate)" + _WHEN + r"$"
     # "what's still open for the police?"
     r"|^\s*what\s+is\s+(?:still\s+)?open\s+(?:for|with)\s+(?P<holder>.+)$",
     re.IGNORECASE,
@@ -54,6 +71,11 @@ _OVERDUE_FOR = re.compile(
 _ANYONE = re.compile(
     r"^\s*is\s+(?:any|some)(?:one|body)\s+(?:on|doing|handling|leading|looking after)\s+"
     r"(?P<subject>.+)$"
+    r"|^\s*(?:has|have)\s+(?:any|some)(?:one|body)\s+(?:picked up|taken on|taken|sorted|"
+    r"done|started)\s+(?P<picked>.+)$"
+    # "is the ICB still holding the data mapping action?": an action, named as one
+    r"|^\s*is\s+.+?\s+(?:still\s+)?(?:holding|doing|handling|leading|on|looking after|"
+    r"covering)\s+(?:the\s+)?(?P<held>.+?)\s+(?:action|task)$"
     r"|^\s*(?:has|have)\s+.+?\s+done\s+(?:their|his|her|its|our)\s+(?:bit|part)\s+"
     r"(?:on|for|with)\s+(?P<task>.+?)(?:\s+yet)?$",
     re.IGNORECASE,
@@ -63,6 +85,16 @@ _ACTION = re.compile(r"^(?:the\s+)?(?:action|task)s?\s+(?:on|for|about)\s+", re.
 # A leading mention or address: "@accord who's got…", "accord, what's overdue".
 _ADDRESS = re.compile(r"^\s*(?:@\w+|accord\b)[,:]?\s*", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:the|a|an|our)\s+", re.IGNORECASE)
+# "Please could you tell me what…", "can you tell me who…": the question inside.
+_POLITE = re.compile(
+    r"^\s*(?:(?:please|pls|hi|morning)[,!]?\s+)*(?:(?:can|could|would)\s+(?:you|u)\s+"
+    r"(?:please\s+)?(?:tell|remind|let)\s+me(?:\s+know)?|(?:please\s+)?(?:tell|remind)\s+me"
+    r"|do (?:you|u) know)\s+",
+    re.IGNORECASE,
+)
+# "who is actually doing…", "who's still on…": the hedge says nothing about what.
+_HEDGE = re.compile(r"^(\s*who(?: is| are)?\s+)(?:actually|really|still|currently)\s+", re.I)
+_SENTENCES = re.compile(r"(?<=[?!])\s+")  # not ".": "Dr. Patel"
 
 
 @dataclass(frozen=True)
@@ -76,9 +108,20 @@ class RegisterQuestion:
 
 
 def register_question(text: str) -> RegisterQuestion | None:
-    """The register question ``text`` asks, if it asks one."""
+    """The register question ``text`` asks, if it asks one: in a message of several
+    sentences, the first that asks one ("Could you tell me what Sandra owns? I've lost
+    track.")."""
+    for sentence in _SENTENCES.split(text.strip()):
+        if routed := _routed(sentence):
+            return routed
+    return None
+
+
+def _routed(text: str) -> RegisterQuestion | None:
     question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
+    question = _POLITE.sub("", question)
     question = re.sub(r"^(\s*(?:what|who))['’]?s\b", r"\1 is", question, flags=re.I)
+    question = _HEDGE.sub(r"\1", question)
     if _IN_GENERAL.match(question):  # "who is supposed to write the DPIA": a role in general
         return None
     if _MINE.search(question):
@@ -86,12 +129,10 @@ def register_question(text: str) -> RegisterQuestion | None:
     if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):
         whose = _OVERDUE_FOR.search(question)
         return RegisterQuestion("overdue", _subject(whose.group("subject")) if whose else "")
-    owns = _OWNS.match(question)
-    if owns and _subject(owns.group("subject") or owns.group("holder")):
-        return RegisterQuestion("owns", _subject(owns.group("subject") or owns.group("holder")))
-    anyone = _ANYONE.match(question)
-    if anyone and _subject(anyone.group("subject") or anyone.group("task")):
-        return RegisterQuestion("who", _subject(anyone.group("subject") or anyone.group("task")))
+    if (owns := _OWNS.match(question)) and (subject := _subject(_found(owns))):
+        return RegisterQuestion("owns", subject)
+    if (anyone := _ANYONE.match(question)) and (subject := _subject(_found(anyone))):
+        return RegisterQuestion("who", subject)
     match = _WHO.match(question)
     if match:
         subject = _subject(match.group("subject"))
@@ -101,6 +142,11 @@ def register_question(text: str) -> RegisterQuestion | None:
         words = role.group("role") or role.group("verb") or role.group("does")
         return RegisterQuestion("role", words.strip())
     return None
+
+
+def _found(match: re.Match[str]) -> str:
+    """The one named group of ``match``'s alternatives that matched."""
+    return next((words for words in match.groupdict().values() if words), "")
 
 
 def _subject(words: str) -> str:
