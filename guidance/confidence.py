@@ -75,6 +75,14 @@ class Model:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    min_coverage: float  # below it the question is declined whatever P is
+
+    def answers(self, evidence: Evidence) -> tuple[float, bool]:
+        """P(the candidate is right), and whether to answer with it."""
+        probability = self.probability(evidence)
+        return probability, (
+            probability >= self.threshold and evidence.coverage >= self.min_coverage
+        )
 
     def probability(self, evidence: Evidence) -> float:
         """The fitted probability that the candidate is the right answer."""
@@ -98,6 +106,7 @@ def parse(text: str) -> Model:
         weights=tuple(data["weights"]),
         bias=float(data["bias"]),
         threshold=float(data["threshold"]),
+        min_coverage=float(data["min_coverage"]),
     )
 
 

@@ -317,8 +317,8 @@ class Retriever:
             )  # fmt: skip
             calibrated = confidence.model() if self._calibrated else None
             if calibrated is not None:
-                probability = calibrated.probability(evidence)
-                chosen = candidate if probability >= calibrated.threshold else None
+                probability, answer = calibrated.answers(evidence)
+                chosen = candidate if answer else None
         if chosen is None:
             return Answer(None, candidates, coverage, probability, evidence)
         ranked = (chosen, *(c for c in candidates if c is not chosen))
