@@ -24,7 +24,7 @@ import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from guidance import semantic
+from guidance import confidence, semantic
 from guidance.knowledge import Entry, KnowledgeBase
 
 # Lucene's English stop words (bm25s uses the same list).
@@ -142,13 +142,20 @@ class Answer:
     best: Match | None
     candidates: tuple[Match, ...]
     coverage: float
+    # The calibrated probability that the entry considered is right (guidance/confidence.py),
+    # when the model decided; a middling one may become "did you mean".
+    probability: float | None = None
+    evidence: confidence.Evidence | None = None  # what it was decided on, when known
 
 
 class Retriever:
     """Answers questions from one knowledge base."""
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, *, calibrated: bool = True) -> None:
         self.knowledge = knowledge
+        # Whether the calibrated model decides when it can (False: the hand rule, which
+        # the fitting script compares with).
+        self._calibrated = calibrated
         self._stemmer = Stemmer.Stemmer("english")
         self._group_of: dict[str, int] = {}
         for index, group in enumerate(knowledge.synonyms):
@@ -303,18 +310,60 @@ class Retriever:
             for i in order
             if scores[i] > 0
         )
-        confident = (
-            bool(candidates)
-            and _confident(candidates[0], coverage, self._matched(specific, order[0]))
-            and _clear_winner(candidates)
-        )
-        if confident:
-            return Answer(candidates[0], candidates, coverage)
-        chosen = _by_meaning(candidates, meaning) if meaning and candidates else None
-        if chosen is None:
+        if not candidates:
             return Answer(None, candidates, coverage)
+        matched = self._matched(specific, order[0])
+        chosen: Match | None = None
+        if _confident(candidates[0], coverage, matched) and _clear_winner(candidates):
+            chosen = candidates[0]
+        elif meaning:
+            chosen = _by_meaning(candidates, meaning)
+        # With the semantic layer, the calibrated model decides for the entry the rule
+        # would answer with (the best-scoring, or the tie-break's pick); without it (while
+        # it loads, or a FAQ's retriever) the hand rule does.
+        evidence = probability = None
+        if meaning is not None:
+            candidate = chosen or candidates[0]
+            index = order[[c.entry for c in candidates].index(candidate.entry)]
+            evidence = self.evidence(
+                index, scores, nearest, meaning, coverage, len(set(specific)),
+                matched if candidate is candidates[0] else self._matched(specific, index),
+            )  # fmt: skip
+            calibrated = confidence.model() if self._calibrated else None
+            if calibrated is not None:
+                probability, answer = calibrated.answers(evidence)
+                chosen = candidate if answer else None
+        if chosen is None:
+            return Answer(None, candidates, coverage, probability, evidence)
         ranked = (chosen, *(c for c in candidates if c is not chosen))
-        return Answer(chosen, ranked, coverage)
+        return Answer(chosen, ranked, coverage, probability, evidence)
+
+    def evidence(
+        self,
+        index: int,
+        scores: list[float],
+        nearest: list[float],
+        meaning: list[float],
+        coverage: float,
+        words: int,
+        matched: float,
+    ) -> confidence.Evidence:
+        """What the calibrated model weighs about entry ``index`` as the answer."""
+        others = [i for i in range(len(scores)) if i != index]
+        rival = max(others, key=lambda i: scores[i], default=None)
+        entry = self._entries[index]
+        return confidence.Evidence(
+            entry=entry.id,
+            score=scores[index],
+            nearest=nearest[index],
+            coverage=coverage,
+            matched=matched,
+            rival=scores[rival] if rival is not None else 0.0,
+            rival_related=rival is not None and _linked(entry, self._entries[rival]),
+            meaning=meaning[index],
+            meaning_rival=max((meaning[i] for i in others), default=0.0),
+            words=words,
+        )
 
     def _context(self, word: str) -> bool:
         """Whether ``word`` only sets the scene: a kind of organisation or a place, or a
@@ -384,11 +433,12 @@ def _clear_winner(candidates: tuple[Match, ...]) -> bool:
     best, second = candidates[0], candidates[1]
     if best.score - second.score >= MIN_MARGIN * best.score:
         return True
-    return any(
-        other.entry.id in (*best.entry.related, *best.entry.remedies)
-        or best.entry.id in (*other.entry.related, *other.entry.remedies)
-        for other in candidates[1:]
-    )
+    return any(_linked(best.entry, other.entry) for other in candidates[1:])
+
+
+def _linked(one: Entry, other: Entry) -> bool:
+    """Whether either entry links to the other (related or remedies)."""
+    return other.id in (*one.related, *one.remedies) or one.id in (*other.related, *other.remedies)
 
 
 def _by_meaning(candidates: tuple[Match, ...], meaning: list[float]) -> Match | None:
