@@ -124,11 +124,27 @@ class Fit:
 
 
 def logistic(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mean, scale, [bias, *weights]) of a ridge logistic regression by Newton's method."""
+    """(mean, scale, [bias, *weights]) of a ridge logistic regression by Newton's method,
+    every weight non-negative: each feature is evidence FOR an answer, and two that say
+    much the same (a score and its closest phrasing) must not cancel into a negative
+    weight that reads "a closer phrasing makes the answer less likely". A feature whose
+    weight comes out negative is left out (weight 0) and the rest fitted again."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    used = np.ones(z.shape[1], dtype=bool)
+    while True:
+        beta = np.zeros(z.shape[1])
+        beta[used] = _newton(z[:, used], y, l2)
+        negative = np.flatnonzero(beta[1:] < 0) + 1
+        if not len(negative):
+            return mean, scale, beta
+        used[negative[np.argmin(beta[negative])]] = False
+
+
+def _newton(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """Ridge logistic regression's coefficients (the first, the bias, unpenalised)."""
     beta = np.zeros(z.shape[1])
     ridge = np.eye(z.shape[1]) * l2
     ridge[0, 0] = 0.0
@@ -140,7 +156,7 @@ def logistic(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, np.nd
         beta -= step
         if np.abs(step).max() < 1e-10:
             break
-    return mean, scale, beta
+    return beta
 
 
 def outcome(o: Observed, answer: bool) -> tuple[int, int]:

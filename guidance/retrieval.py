@@ -108,6 +108,9 @@ MIN_MATCHED = 0.35
 # one topic and the best is a fair answer. Two unrelated entries scoring alike mean the
 # question falls between topics.
 MIN_MARGIN = 0.10
+# A one-word question is answered only when its word is one of the entry's ways of asking
+# (title, tag or example question) whole: its closest phrasing this similar.
+WHOLE_PHRASING = 0.99
 # When the lexical rule declines, the semantic layer (guidance/semantic.py: embeddings of
 # each entry's phrasings) may still answer, chosen on the same tuning rows (dev, dev2's
 # even rows, the seed set: 381 right and 14 wrong of 413 before; 389 and 15 after; dev2's
@@ -332,7 +335,7 @@ class Retriever:
             calibrated = confidence.model() if self._calibrated else None
             if calibrated is not None:
                 probability, answer = calibrated.answers(evidence)
-                chosen = candidate if answer else None
+                chosen = candidate if answer and not part_of_a_phrase(evidence) else None
         if chosen is None:
             return Answer(None, candidates, coverage, probability, evidence)
         ranked = (chosen, *(c for c in candidates if c is not chosen))
@@ -423,6 +426,13 @@ def _confident(match: Match, coverage: float, matched: float) -> bool:
             or match.score * coverage * matched >= MIN_EVIDENCE
         )
     )
+
+
+def part_of_a_phrase(evidence: confidence.Evidence) -> bool:
+    """A one-word question whose word is only part of one of the entry's ways of asking
+    ("what is 2 plus 2" shares "plus" with "plus side"): too little to answer on. One
+    word that is a way of asking on its own ("ToR?", "benefits?") is enough."""
+    return evidence.words == 1 and evidence.nearest < WHOLE_PHRASING
 
 
 def _clear_winner(candidates: tuple[Match, ...]) -> bool:

@@ -33,7 +33,7 @@ def test_the_model_file_names_the_codes_features_and_is_monotone() -> None:
     assert model.features == confidence.FEATURES
     assert 0.0 < model.threshold < 1.0
     # Every feature is "more is surer": a negative weight would mean the fit learnt noise.
-    assert all(weight > 0 for weight in model.weights)
+    assert all(weight >= 0 for weight in model.weights)
 
 
 def test_a_model_file_with_other_features_is_refused() -> None:

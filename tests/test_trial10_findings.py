@@ -24,16 +24,23 @@ async def test_a_plausible_best_match_is_suggested_not_declined_as_outside(
     [mou] = await say(app, world, carol, group, "/ask wot goes in an MOU")
     assert mou.text.startswith(MOU)
     [guess] = await say(
-        app, world, carol, group, "/ask should we get the uni to evaluate us or do it ourselves"
+        app,
+        world,
+        carol,
+        group,
+        "/ask if one partner blocks every proposal does consensus even work",
     )
     assert guess.text.startswith(
-        "I'm not sure I've understood — did you mean: Evaluating the partnership?"
+        "I'm not sure I've understood — did you mean: Making decisions together?"
     )
     assert "outside what Accord knows" not in guess.text
     labels = [label for label, _ in guess.buttons()]
-    assert labels[0] == "Evaluating the partnership"
+    assert labels[0] == "Making decisions together"
     [answer] = await press(app, world, carol, guess, labels[0])
-    assert answer.text.startswith("Evaluating the partnership\n")
+    assert answer.text.startswith("Making decisions together\n")
+    # "what is 2 plus 2" shares only "plus" with "plus side": no answer, and no guess.
+    [sums] = await say(app, world, alice, group, "/ask what is 2 plus 2")
+    assert sums.text.startswith("That's outside what Accord knows.")
     # A question whose best match is weak keeps the plain decline and its hint.
     [declined] = await say(app, world, alice, group, "/ask where do we book the community hall?")
     assert declined.text.startswith("That's outside what Accord knows.")
