@@ -1,7 +1,7 @@
 """Guidance quality and speed: Accord's answers beside plain BM25 over the knowledge
-base's own text, scored the same way (right / wrong / declined) on three question sets:
-the seed set, the development sets (dev tuned on; dev2's even rows tuned on, its odd
-rows only counted) and the held-out set (never tuned on).
+base's own text, scored the same way (right / wrong / declined) on the question sets:
+the seed set, the development sets (dev, dev2's even rows and dev3 tuned on; dev2's odd
+rows and dev4 only counted) and the held-out set (never tuned on).
 
 Accord answers with its semantic layer (guidance/semantic.py) loaded: the benchmark
 starts it as the bot does and reports how long it takes to be ready.
@@ -24,6 +24,8 @@ from guidance import semantic
 from guidance.evaluation import (
     DECLINE,
     DEV2_SET,
+    DEV3_SET,
+    DEV4_SET,
     DEV_SET,
     HELD_OUT_SET,
     REGISTER,
@@ -120,7 +122,10 @@ def main() -> None:
     sets = {
         "seed": seed_set(),
         "dev": load_set(DEV_SET),
-        "dev2": load_set(DEV2_SET),
+        "dev2 even (tuned on)": load_set(DEV2_SET)[0::2],
+        "dev2 odd": load_set(DEV2_SET)[1::2],
+        "dev3 (tuned on)": load_set(DEV3_SET),
+        "dev4": load_set(DEV4_SET),
         "held-out": load_set(HELD_OUT_SET),
     }
     for set_name, rows in sets.items():

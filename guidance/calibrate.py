@@ -29,14 +29,21 @@ from pathlib import Path
 import numpy as np
 
 from guidance import confidence, semantic
-from guidance.evaluation import DATA, DECLINE, DEV2_SET, DEV_SET, REGISTER, load_set
+from guidance.evaluation import (
+    DATA,
+    DECLINE,
+    DEV2_SET,
+    DEV3_SET,
+    DEV4_SET,
+    DEV_SET,
+    REGISTER,
+    load_set,
+)
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import MIN_COVERAGE, Retriever
 from guidance.routing import register_question
 
 SEED_SET = DATA / "guidance_questions.toml"
-DEV3_SET = DATA / "guidance_dev3.toml"
-DEV4_SET = DATA / "guidance_dev4.toml"
 PENALTY = 3  # a wrong answer costs as much as three right ones gain
 FOLDS = 5
 # Ridge strengths on the standardised weights (not the bias); k-fold cross-validation on

@@ -20,6 +20,8 @@ from guidance.routing import asks_local_fact, register_question
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DEV_SET = DATA / "guidance_dev.toml"
 DEV2_SET = DATA / "guidance_dev2.toml"
+DEV3_SET = DATA / "guidance_dev3.toml"  # tuned on (written after the entries)
+DEV4_SET = DATA / "guidance_dev4.toml"  # only counted, never tuned on
 HELD_OUT_SET = DATA / "guidance_heldout.toml"
 DECLINE = "decline"
 REGISTER = "register"
