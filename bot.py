@@ -45,36 +45,53 @@ MIGRATE = "migrate-to-postgres"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    """Read the command line."""
+    """Read the command line: one sub-command each with its own arguments and --help."""
     parser = argparse.ArgumentParser(prog="bot.py", description="Accord, a bot for partnerships.")
-    parser.add_argument(
-        "mode",
+    modes = parser.add_subparsers(
+        dest="mode",
+        metavar="MODE",
+        help="none given: Telegram if TELEGRAM_BOT_TOKEN is set, else the console",
+    )
+    modes.add_parser("run", help="Telegram (needs TELEGRAM_BOT_TOKEN)")
+    modes.add_parser("console", help="the local chat console")
+    ask_mode = modes.add_parser(
+        "ask", help="answer a question from the knowledge base and show how it matched"
+    )
+    ask_mode.add_argument("question", nargs="+", help="the question, e.g. how do we build trust?")
+    backup_mode = modes.add_parser(
+        "backup",
+        usage="bot.py backup [-h] [--overwrite] FILE",
+        help="copy the database to a file, also while the bot runs",
+        description="Copy the SQLite database (DATABASE_PATH) to FILE, also while the bot runs.",
+    )
+    # "*" and a check of our own: "needs one file" rather than argparse's own words
+    backup_mode.add_argument("file", nargs="*", metavar="FILE", help="the backup file to write")
+    backup_mode.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    migrate_mode = modes.add_parser(
+        MIGRATE,
+        help="copy an SQLite database into an empty PostgreSQL one",
+        description="Copy an SQLite database into an empty PostgreSQL one and check the"
+        " row counts.",
+    )
+    migrate_mode.add_argument(
+        "source", nargs="?", metavar="SQLITE_PATH", help="the SQLite file (default DATABASE_PATH)"
+    )
+    migrate_mode.add_argument(
+        "url",
         nargs="?",
-        default=None,
-        choices=("run", "console", "ask", "backup", MIGRATE),
-        help="run: Telegram (needs TELEGRAM_BOT_TOKEN); none given: Telegram if the token "
-        "is set, else the console; console: local chat; ask: answer a question from the "
-        "knowledge base and show how it matched; "
-        "backup: copy the database to a file, also while the bot runs; "
-        f"{MIGRATE}: copy an SQLite database (default DATABASE_PATH) into an empty "
-        "PostgreSQL one (default DATABASE_URL)",
+        metavar="POSTGRESQL_URL",
+        help=f"the empty PostgreSQL database, e.g. {EXAMPLE_URL} (default DATABASE_URL)",
     )
-    parser.add_argument(
-        "question",
-        nargs="*",
-        help=f"for ask: the question; for backup: the file to write; for {MIGRATE}: "
-        "the SQLite file and the postgresql:// URL",
-    )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="for backup: replace the file if it exists"
-    )
-    arguments = parser.parse_args(argv)
-    if arguments.mode == "ask" and not arguments.question:
-        parser.error('ask needs a question, e.g. python bot.py ask "how do we build trust?"')
-    if arguments.mode == "backup" and len(arguments.question) != 1:
-        parser.error("backup needs a file to write, e.g. python bot.py backup accord.backup")
-    if arguments.mode == MIGRATE and len(arguments.question) > 2:
-        parser.error(f"{MIGRATE} takes at most an SQLite file and a postgresql:// URL")
+    arguments, extra = parser.parse_known_args(argv)
+    if extra and arguments.mode == MIGRATE:
+        migrate_mode.error(f"{MIGRATE} takes at most an SQLite file and a postgresql:// URL")
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if arguments.mode == "backup" and len(arguments.file) != 1:
+        backup_mode.error(
+            f"backup takes one file to write ({len(arguments.file)} given),"
+            " e.g. python bot.py backup accord.backup"
+        )
     return arguments
 
 
@@ -128,11 +145,11 @@ def run_telegram(settings: Settings) -> None:
     asyncio.run(serve(application, settings))
 
 
-def migrate_to_postgres(settings: Settings, given: list[str]) -> int:
+def migrate_to_postgres(settings: Settings, source_given: str | None, url_given: str | None) -> int:
     """Copy the SQLite database into an empty PostgreSQL one and print the row counts;
     one line on stderr and exit code 2 if it can't."""
-    source = Path(given[0]).expanduser() if given else settings.database_path
-    url = given[1] if len(given) > 1 else settings.database_url
+    source = Path(source_given).expanduser() if source_given else settings.database_path
+    url = url_given or settings.database_url
     try:
         if not url:
             raise SettingsError("DATABASE_URL", f"give the PostgreSQL URL, e.g. {EXAMPLE_URL}")
@@ -179,9 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
     if arguments.mode == "backup":
-        return back_up(settings, arguments.question[0], arguments.overwrite)
+        return back_up(settings, arguments.file[0], arguments.overwrite)
     if arguments.mode == MIGRATE:
-        return migrate_to_postgres(settings, arguments.question)
+        return migrate_to_postgres(settings, arguments.source, arguments.url)
     if arguments.mode == "run" and not settings.telegram_bot_token:
         print(f"Accord cannot start: {NO_TOKEN}", file=sys.stderr)
         return 2

@@ -112,7 +112,39 @@ def test_backup_without_a_database_or_a_path_says_so(tmp_path: Path) -> None:
     assert not (tmp_path / "none.sqlite3").exists()
     no_path = run_backup(tmp_path / "none.sqlite3")
     assert no_path.returncode == 2
-    assert "backup needs a file to write" in no_path.stderr
+    assert "backup takes one file to write (0 given)" in no_path.stderr
+
+
+async def test_backup_arguments_in_either_order_and_one_file_only(tmp_path: Path) -> None:
+    """Trial 12b, 11: ``backup --overwrite FILE`` was "unrecognized arguments", and
+    ``backup a b`` said it "needs a file" when two were given."""
+    source, copy = tmp_path / "accord.sqlite3", tmp_path / "copy.sqlite3"
+    await make_database(source, 3)
+    assert run_backup(source, str(copy)).returncode == 0
+    await make_database(source, 7)
+    first = run_backup(source, "--overwrite", str(copy))
+    assert first.returncode == 0, first.stderr
+    assert people_in(copy) == 7
+    two = run_backup(source, "a", "b")
+    assert two.returncode == 2
+    assert "backup takes one file to write (2 given)" in two.stderr
+    assert not (ROOT / "a").exists()
+
+
+@pytest.mark.parametrize(
+    ("mode", "described"),
+    [
+        ("backup", ["FILE", "the backup file to write", "--overwrite"]),
+        ("migrate-to-postgres", ["SQLITE_PATH", "POSTGRESQL_URL", "default DATABASE_URL"]),
+    ],
+)
+def test_help_of_a_mode_describes_its_positional_arguments(mode: str, described: list[str]) -> None:
+    helped = subprocess.run(
+        bot_command(mode, "--help"), capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert helped.returncode == 0
+    for words in described:
+        assert words in helped.stdout
 
 
 async def test_backup_into_a_missing_directory_is_refused(tmp_path: Path) -> None:
