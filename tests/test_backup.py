@@ -135,7 +135,7 @@ async def test_backup_arguments_in_either_order_and_one_file_only(tmp_path: Path
     ("mode", "described"),
     [
         ("backup", ["FILE", "the backup file to write", "--overwrite"]),
-        ("migrate-to-postgres", ["SQLITE_PATH", "POSTGRESQL_URL", "default DATABASE_URL"]),
+        ("migrate-to-postgres", ["SQLITE_PATH", "POSTGRESQL_URL", "the empty PostgreSQL database"]),
     ],
 )
 def test_help_of_a_mode_describes_its_positional_arguments(mode: str, described: list[str]) -> None:
