@@ -235,3 +235,28 @@ async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
     assert (tmp_path / "victim").read_text() == "victim"
     assert people_in(copy) == 2
     assert [name for name in names_in(tmp_path) if name.startswith(".copy")] == [planted.name]
+
+
+def damage(path: Path) -> None:
+    """Scribble over the pages after the first: the header still says SQLite."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = b"\xa5" * (len(data) - page)
+    path.write_bytes(bytes(data))
+
+
+async def test_a_damaged_live_database_is_named_not_the_backup(tmp_path: Path) -> None:
+    """Trial 12b, 5: backing up a damaged live database said the BACKUP file was broken."""
+    source, copy = tmp_path / "accord.sqlite3", tmp_path / "a.sqlite3"
+    await make_database(source, 300)
+    assert run_backup(source, str(copy)).returncode == 0
+    kept = copy.read_bytes()
+    damage(source)
+    result = run_backup(source, str(copy), "--overwrite")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Accord cannot back up: DATABASE_PATH: {source} is damaged"), line
+    assert f"{copy} was left untouched" in line
+    assert "restore it from a backup" in line
+    assert copy.read_bytes() == kept
+    assert not [name for name in names_in(tmp_path) if "partial" in name]
