@@ -157,7 +157,7 @@ def migrate_to_postgres(settings: Settings, source_given: str | None, url_given:
         assert url is not None
         if not source.is_file():
             raise TransferError(f"DATABASE_PATH: there is no SQLite database at {source}")
-        copied = asyncio.run(copy_to_postgres(source, url))
+        copied = asyncio.run(copy_to_postgres(source, url, redacted_url(url)))
     except (SettingsError, TransferError) as error:
         print(f"Accord cannot migrate: {error}", file=sys.stderr)
         return 2
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         ask(" ".join(arguments.question))
         return 0
     try:
-        settings = load_settings()
+        settings = load_settings(make_directory=arguments.mode != MIGRATE)
     except SettingsError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2

@@ -332,10 +332,15 @@ def _validate_webhook_secret(value: str, url: str | None) -> str | None:
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+    environ: Mapping[str, str] | None = None,
+    env_file: str | Path | None = ".env",
+    *,
+    make_directory: bool = True,
 ) -> Settings:
     """Read settings from ``environ`` (default ``os.environ``) over an optional ``.env`` file.
 
+    ``make_directory=False``: DATABASE_PATH is only read, never created (a command that
+    reads an SQLite file it is given must leave no empty ``data/`` behind).
     Raises ``SettingsError`` naming the first bad setting.
     """
     values: dict[str, str] = {}
@@ -369,7 +374,7 @@ def load_settings(
         # Unused with DATABASE_URL (only migrate-to-postgres reads it then): no directory.
         database_path=(
             Path(database_path).expanduser()
-            if database_url
+            if database_url or not make_directory
             else _validate_database_path(database_path)
         ),
         default_timezone=timezone,

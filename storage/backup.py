@@ -36,7 +36,7 @@ def backup(source: Path, target: Path, overwrite: bool = False) -> int:
     os.close(handle)
     partial = Path(name)
     try:
-        _copy(source, partial)
+        snapshot(source, partial)
         os.replace(partial, target)  # renames over a symlink, never writes through one
     except sqlite3.DatabaseError as error:
         if not _damaged(error):
@@ -93,8 +93,9 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def _copy(source: Path, partial: Path) -> None:
-    """The online backup into the empty ``partial``, in rollback-journal mode, checked."""
+def snapshot(source: Path, partial: Path) -> None:
+    """The online backup of ``source`` (opened read-only: neither its content nor its
+    mode changes) into the empty ``partial``, in rollback-journal mode, checked."""
     with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as origin:
         origin.execute("PRAGMA busy_timeout = 10000")
         with closing(sqlite3.connect(partial)) as copy:
