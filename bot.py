@@ -38,6 +38,7 @@ from guidance import semantic
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 from storage.backup import BackupError, backup
+from storage.postgres import may_mend
 from storage.transfer import TransferError, copy_to_postgres
 
 logger = logging.getLogger("accord")
@@ -240,8 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         # Not reachable (down, starting, failing over) may mend itself: a supervisor
-        # should try again. Refused (a wrong password, no such database) will not.
-        return TRY_AGAIN if isinstance(exc, OSError | asyncpg.CannotConnectNowError) else 2
+        # should try again. Refused (a wrong password, no such database, no SSL) will not.
+        return TRY_AGAIN if may_mend(exc) else 2
     except KeyboardInterrupt:
         pass
     return 0

@@ -224,7 +224,7 @@ def _validate_database_path(value: str) -> Path:
     return path
 
 
-_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):.*@")
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/]*):.*@")
 
 
 def validate_database_url(value: str) -> str | None:
@@ -236,6 +236,15 @@ def validate_database_url(value: str) -> str | None:
         raise SettingsError(
             "DATABASE_URL",
             f"{redacted_url(value)!r} is not a PostgreSQL URL like {EXAMPLE_URL}",
+        )
+    if parts.netloc.count("@") > 1:
+        # Else the part after the first @ is looked up as the host (part2@db), and the
+        # masked URL shown (up to the last @) would name another host than the one tried.
+        raise SettingsError(
+            "DATABASE_URL",
+            "has more than one @ before the host (not shown: the password may be in any"
+            " part): a password with @ / : # ? or + in it must be percent-encoded:"
+            " @ is %40, / is %2F, : is %3A",
         )
     try:
         parts.port  # noqa: B018 - raises on a bad port

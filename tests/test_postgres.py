@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import ssl
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 from telegram.ext import Application
 
@@ -25,6 +28,7 @@ from storage.dialect import affected, migration_to_postgres, to_postgres
 from storage.handled import HandledMessages
 from storage.health import HealthRepository
 from storage.people import PeopleRepository
+from storage.postgres import may_mend
 from storage.transfer import TransferError, copy_to_postgres
 from tests.helpers import say
 from tests.pgcluster import Cluster
@@ -357,3 +361,22 @@ async def test_migrate_refusals_name_what_failed_and_change_nothing(tmp_path: Pa
     assert junk.read_text() == "not a database" * 500
     left = await asyncio.to_thread(os.listdir, tmp_path)
     assert {name for name in left if "-" not in name} == {"a.sqlite3", "notes.txt"}
+
+
+@pytest.mark.parametrize(
+    ("error", "mends"),
+    [
+        (ConnectionRefusedError(111, "Connect call failed"), True),
+        (TimeoutError(), True),
+        (socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"), True),
+        (asyncpg.CannotConnectNowError("the database system is starting up"), True),
+        (ConnectionError('PostgreSQL server at "db:5432" rejected SSL upgrade'), False),
+        (ssl.SSLCertVerificationError("certificate verify failed"), False),
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), False),
+        (asyncpg.InvalidPasswordError("password authentication failed"), False),
+        (asyncpg.InvalidCatalogNameError('database "x" does not exist'), False),
+    ],
+)
+def test_only_failures_that_may_mend_are_tried_again(error: BaseException, mends: bool) -> None:
+    """Trial 12b, 4: exit 75 (a supervisor restarts) only when waiting may help."""
+    assert may_mend(error) is mends

@@ -9,6 +9,8 @@ import asyncio
 import signal
 import socket
 import subprocess
+import threading
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,35 @@ async def test_database_url_set_makes_no_sqlite_directory(
         bot.process.send_signal(signal.SIGTERM)
     assert bot.process.returncode == 0, bot.stderr
     assert not unused.parent.exists()
+
+
+class NoSslServer:
+    """A 127.0.0.1 port that answers PostgreSQL's SSLRequest with "N" (no SSL here), as a
+    server without SSL does, on every connection."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.socket.getsockname()[1])
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with suppress(OSError):
+            while True:
+                connection, _ = self.socket.accept()
+                with connection:
+                    connection.recv(8)
+                    connection.sendall(b"N")
+
+
+def test_ssl_refused_by_the_server_is_permanent() -> None:
+    """Trial 12b, 4: sslmode=require against a server without SSL exited 75 (try again),
+    though no restart can change the server's answer."""
+    server = NoSslServer()
+    url = f"postgresql://accord:s3cret@127.0.0.1:{server.port}/accord?sslmode=require"
+    result = start_against_unreachable_telegram(DATABASE_URL=url)
+    server.socket.close()
+    assert result.returncode == 2, result.stderr
+    [line] = problems(result.stderr)
+    assert line.startswith("Accord cannot start: DATABASE_URL: cannot use postgresql://"), line
+    assert "SSL" in line
+    assert "s3cret" not in line
