@@ -101,9 +101,23 @@ def test_the_systemd_unit_runs_the_make_venv_as_its_own_user_hardened() -> None:
     assert service["RestartPreventExitStatus"] == "2"  # a bad setting: no restart loop
     assert service["ProtectSystem"] == "strict"
     assert service["NoNewPrivileges"] == "yes"
-    assert service["Environment"] == "DATABASE_PATH=/var/lib/accord/accord.sqlite3"
+    assert "DATABASE_PATH=/var/lib/accord/accord.sqlite3" in unit_environment()
     assert service["StateDirectory"] == "accord"
+    # Trial 12b, 8: HOME (/opt/accord) is read-only under ProtectSystem=strict, so
+    # matplotlib rebuilt its font cache in a fresh temporary directory after each restart.
+    assert service["CacheDirectory"] == "accord/matplotlib"
+    assert "MPLCONFIGDIR=/var/cache/accord/matplotlib" in unit_environment()
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def unit_environment(name: str = "accord.service") -> list[str]:
+    """Every ``Environment=`` assignment of the unit (configparser keeps the last line)."""
+    return [
+        assignment
+        for line in (ROOT / "deploy" / name).read_text().splitlines()
+        if line.startswith("Environment=")
+        for assignment in line.removeprefix("Environment=").split()
+    ]
 
 
 def unit_file(name: str) -> configparser.ConfigParser:
@@ -116,8 +130,9 @@ def unit_file(name: str) -> configparser.ConfigParser:
 def test_the_backup_timer_and_service_agree_with_the_bot_unit_and_readme() -> None:
     bot = unit_file("accord.service")["Service"]
     backup = unit_file("accord-backup.service")["Service"]
-    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "Environment"):
+    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile"):
         assert backup[key] == bot[key], key  # the same database, the same settings
+    assert set(unit_environment("accord-backup.service")) <= set(unit_environment())
     assert backup["Type"] == "oneshot"
     command = backup["ExecStart"].split()
     assert command[:3] == ["/opt/accord/.venv/bin/python", "bot.py", "backup"]
