@@ -7,14 +7,18 @@ from __future__ import annotations
 import asyncio
 import configparser
 import importlib.util
+import logging
 import re
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from telegram.ext import Application
 
 from app.context import services_of
+from app.serve import listener_for
 from app.web import HttpListener
+from config.settings import load_settings
 from handlers.nudges import run_tick
 from tests.processes import ROOT
 
@@ -185,3 +189,33 @@ async def test_healthcheck_passes_on_200_and_fails_on_503(app: Application) -> N
     finally:
         await listener.stop()
     assert await asyncio.to_thread(check.main, environ) == 1  # nobody listening
+
+
+def test_the_image_health_listen_in_webhook_mode_is_one_info_line(
+    app: Application, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Trial 12b, 7: the image (and compose) set HEALTH_LISTEN for polling mode, so every
+    webhook-mode start logged a WARNING the operator could do nothing about."""
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg",
+            "TELEGRAM_WEBHOOK_SECRET": "a_secret",
+            "HEALTH_LISTEN": "0.0.0.0:8080",
+            "DATABASE_PATH": str(tmp_path / "a.sqlite3"),
+        },
+        env_file=None,
+    )
+    with caplog.at_level(logging.DEBUG, logger="app.serve"):
+        listener = listener_for(app, settings)
+    assert listener is not None
+    assert listener.address == "0.0.0.0:8443"
+    found = [r for r in caplog.records if "HEALTH_LISTEN" in r.getMessage()]
+    assert [r.levelno for r in found] == [logging.INFO]
+
+
+def test_compose_publishes_only_the_port_of_its_mode() -> None:
+    compose = (ROOT / "compose.yaml").read_text()
+    published = re.findall(r'^\s+- "(127\.0\.0\.1:\d+:\d+)"', compose, re.M)
+    assert published == ["127.0.0.1:8443:8443"]  # webhook mode's; polling's is commented
+    assert re.search(r'^\s+# - "127\.0\.0\.1:8080:8080"', compose, re.M)
