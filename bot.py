@@ -37,6 +37,7 @@ from console.terminal import run_console
 from guidance import semantic
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
+from storage import single
 from storage.backup import BackupError, backup
 from storage.postgres import may_mend
 from storage.transfer import TransferError, copy_to_postgres
@@ -140,6 +141,8 @@ def back_up(settings: Settings, target: str, overwrite: bool) -> int:
 def run_telegram(settings: Settings) -> None:
     """Long-poll Telegram (or take its webhook) until stopped; network trouble is
     retried, never fatal."""
+    if not settings.database_url:
+        single.hold(settings.database_path)  # SQLite: one bot process per file
     application = build_application(settings, exactly_once=True)
     mode = "webhook" if settings.telegram_webhook_url else "long polling"
     logger.info("Starting Accord against %s (%s)", settings.telegram_api_base_url, mode)
@@ -221,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     except WebhookRefusedError as exc:
         print(f"Accord cannot start: TELEGRAM_WEBHOOK_URL: Telegram refused it: {exc}",
               file=sys.stderr)  # fmt: skip
+        return 2
+    except single.InUseError as exc:
+        print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
     except ListenError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
