@@ -219,3 +219,18 @@ def test_compose_publishes_only_the_port_of_its_mode() -> None:
     published = re.findall(r'^\s+- "(127\.0\.0\.1:\d+:\d+)"', compose, re.M)
     assert published == ["127.0.0.1:8443:8443"]  # webhook mode's; polling's is commented
     assert re.search(r'^\s+# - "127\.0\.0\.1:8080:8080"', compose, re.M)
+
+
+def test_compose_says_which_passwords_work_in_both_the_image_and_the_url() -> None:
+    """Trial 12b, 3: "or percent-encode it" gave a password the image stored literally
+    and Accord decoded, so they never matched."""
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "percent-encode it" not in compose
+    assert "A-Z a-z 0-9 - _ . ~" in compose
+    assert "token_urlsafe" in compose
+    readme = (ROOT / "README.md").read_text()
+    assert "Restarting (2)" in readme  # what exit 2 looks like under Docker
+    assert "WEBHOOK_LISTEN=127.0.0.1:8443" in readme
+    assert '"not\nopened"' not in readme
+    assert '"not opened"' not in readme
+    assert "-p 127.0.0.1:8443:8443" in readme
