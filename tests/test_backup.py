@@ -217,7 +217,7 @@ async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
     planted.symlink_to(tmp_path / "victim")
     (tmp_path / "victim").write_text("victim")
     seen: list[str] = []
-    original = storage.backup._copy
+    original = storage.backup.snapshot
 
     def spy(origin: Path, partial: Path) -> None:
         seen.append(partial.name)
@@ -226,7 +226,7 @@ async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
         assert not partial.is_symlink()
         original(origin, partial)
 
-    monkeypatch.setattr(storage.backup, "_copy", spy)
+    monkeypatch.setattr(storage.backup, "snapshot", spy)
     backup(source, copy)
     backup(source, copy, overwrite=True)
     assert len(set(seen)) == 2
