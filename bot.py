@@ -37,7 +37,9 @@ from console.terminal import run_console
 from guidance import semantic
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
+from storage import single
 from storage.backup import BackupError, backup
+from storage.postgres import may_mend
 from storage.transfer import TransferError, copy_to_postgres
 
 logger = logging.getLogger("accord")
@@ -45,36 +47,53 @@ MIGRATE = "migrate-to-postgres"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    """Read the command line."""
+    """Read the command line: one sub-command each with its own arguments and --help."""
     parser = argparse.ArgumentParser(prog="bot.py", description="Accord, a bot for partnerships.")
-    parser.add_argument(
-        "mode",
+    modes = parser.add_subparsers(
+        dest="mode",
+        metavar="MODE",
+        help="none given: Telegram if TELEGRAM_BOT_TOKEN is set, else the console",
+    )
+    modes.add_parser("run", help="Telegram (needs TELEGRAM_BOT_TOKEN)")
+    modes.add_parser("console", help="the local chat console")
+    ask_mode = modes.add_parser(
+        "ask", help="answer a question from the knowledge base and show how it matched"
+    )
+    ask_mode.add_argument("question", nargs="+", help="the question, e.g. how do we build trust?")
+    backup_mode = modes.add_parser(
+        "backup",
+        usage="bot.py backup [-h] [--overwrite] FILE",
+        help="copy the database to a file, also while the bot runs",
+        description="Copy the SQLite database (DATABASE_PATH) to FILE, also while the bot runs.",
+    )
+    # "*" and a check of our own: "needs one file" rather than argparse's own words
+    backup_mode.add_argument("file", nargs="*", metavar="FILE", help="the backup file to write")
+    backup_mode.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    migrate_mode = modes.add_parser(
+        MIGRATE,
+        help="copy an SQLite database into an empty PostgreSQL one",
+        description="Copy an SQLite database into an empty PostgreSQL one and check the"
+        " row counts.",
+    )
+    migrate_mode.add_argument(
+        "source", nargs="?", metavar="SQLITE_PATH", help="the SQLite file (default DATABASE_PATH)"
+    )
+    migrate_mode.add_argument(
+        "url",
         nargs="?",
-        default=None,
-        choices=("run", "console", "ask", "backup", MIGRATE),
-        help="run: Telegram (needs TELEGRAM_BOT_TOKEN); none given: Telegram if the token "
-        "is set, else the console; console: local chat; ask: answer a question from the "
-        "knowledge base and show how it matched; "
-        "backup: copy the database to a file, also while the bot runs; "
-        f"{MIGRATE}: copy an SQLite database (default DATABASE_PATH) into an empty "
-        "PostgreSQL one (default DATABASE_URL)",
+        metavar="POSTGRESQL_URL",
+        help=f"the empty PostgreSQL database, e.g. {EXAMPLE_URL} (default DATABASE_URL)",
     )
-    parser.add_argument(
-        "question",
-        nargs="*",
-        help=f"for ask: the question; for backup: the file to write; for {MIGRATE}: "
-        "the SQLite file and the postgresql:// URL",
-    )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="for backup: replace the file if it exists"
-    )
-    arguments = parser.parse_args(argv)
-    if arguments.mode == "ask" and not arguments.question:
-        parser.error('ask needs a question, e.g. python bot.py ask "how do we build trust?"')
-    if arguments.mode == "backup" and len(arguments.question) != 1:
-        parser.error("backup needs a file to write, e.g. python bot.py backup accord.backup")
-    if arguments.mode == MIGRATE and len(arguments.question) > 2:
-        parser.error(f"{MIGRATE} takes at most an SQLite file and a postgresql:// URL")
+    arguments, extra = parser.parse_known_args(argv)
+    if extra and arguments.mode == MIGRATE:
+        migrate_mode.error(f"{MIGRATE} takes at most an SQLite file and a postgresql:// URL")
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if arguments.mode == "backup" and len(arguments.file) != 1:
+        backup_mode.error(
+            f"backup takes one file to write ({len(arguments.file)} given),"
+            " e.g. python bot.py backup accord.backup"
+        )
     return arguments
 
 
@@ -122,17 +141,19 @@ def back_up(settings: Settings, target: str, overwrite: bool) -> int:
 def run_telegram(settings: Settings) -> None:
     """Long-poll Telegram (or take its webhook) until stopped; network trouble is
     retried, never fatal."""
+    if not settings.database_url:
+        single.hold(settings.database_path)  # SQLite: one bot process per file
     application = build_application(settings, exactly_once=True)
     mode = "webhook" if settings.telegram_webhook_url else "long polling"
     logger.info("Starting Accord against %s (%s)", settings.telegram_api_base_url, mode)
     asyncio.run(serve(application, settings))
 
 
-def migrate_to_postgres(settings: Settings, given: list[str]) -> int:
+def migrate_to_postgres(settings: Settings, source_given: str | None, url_given: str | None) -> int:
     """Copy the SQLite database into an empty PostgreSQL one and print the row counts;
     one line on stderr and exit code 2 if it can't."""
-    source = Path(given[0]).expanduser() if given else settings.database_path
-    url = given[1] if len(given) > 1 else settings.database_url
+    source = Path(source_given).expanduser() if source_given else settings.database_path
+    url = url_given or settings.database_url
     try:
         if not url:
             raise SettingsError("DATABASE_URL", f"give the PostgreSQL URL, e.g. {EXAMPLE_URL}")
@@ -140,7 +161,7 @@ def migrate_to_postgres(settings: Settings, given: list[str]) -> int:
         assert url is not None
         if not source.is_file():
             raise TransferError(f"DATABASE_PATH: there is no SQLite database at {source}")
-        copied = asyncio.run(copy_to_postgres(source, url))
+        copied = asyncio.run(copy_to_postgres(source, url, redacted_url(url)))
     except (SettingsError, TransferError) as error:
         print(f"Accord cannot migrate: {error}", file=sys.stderr)
         return 2
@@ -174,14 +195,14 @@ def main(argv: list[str] | None = None) -> int:
         ask(" ".join(arguments.question))
         return 0
     try:
-        settings = load_settings()
+        settings = load_settings(make_directory=arguments.mode != MIGRATE)
     except SettingsError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
     if arguments.mode == "backup":
-        return back_up(settings, arguments.question[0], arguments.overwrite)
+        return back_up(settings, arguments.file[0], arguments.overwrite)
     if arguments.mode == MIGRATE:
-        return migrate_to_postgres(settings, arguments.question)
+        return migrate_to_postgres(settings, arguments.source, arguments.url)
     if arguments.mode == "run" and not settings.telegram_bot_token:
         print(f"Accord cannot start: {NO_TOKEN}", file=sys.stderr)
         return 2
@@ -204,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Accord cannot start: TELEGRAM_WEBHOOK_URL: Telegram refused it: {exc}",
               file=sys.stderr)  # fmt: skip
         return 2
+    except single.InUseError as exc:
+        print(f"Accord cannot start: {exc}", file=sys.stderr)
+        return 2
     except ListenError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
@@ -223,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         # Not reachable (down, starting, failing over) may mend itself: a supervisor
-        # should try again. Refused (a wrong password, no such database) will not.
-        return TRY_AGAIN if isinstance(exc, OSError | asyncpg.CannotConnectNowError) else 2
+        # should try again. Refused (a wrong password, no such database, no SSL) will not.
+        return TRY_AGAIN if may_mend(exc) else 2
     except KeyboardInterrupt:
         pass
     return 0

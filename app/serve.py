@@ -106,7 +106,9 @@ def listener_for(application: Application, settings: Settings) -> HttpListener |
     listener if ``HEALTH_LISTEN`` is set."""
     if settings.telegram_webhook_url:
         if settings.health_listen:
-            logger.warning(
+            # INFO, not WARNING: the image and compose set it for polling mode, so a
+            # webhook deployment has it through no fault of its own.
+            logger.info(
                 "HEALTH_LISTEN is not used in webhook mode: /healthz and /metrics are on "
                 "WEBHOOK_LISTEN (%s:%s)",
                 *settings.webhook_listen,

@@ -224,7 +224,7 @@ def _validate_database_path(value: str) -> Path:
     return path
 
 
-_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):.*@")
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/]*):.*@")
 
 
 def validate_database_url(value: str) -> str | None:
@@ -236,6 +236,15 @@ def validate_database_url(value: str) -> str | None:
         raise SettingsError(
             "DATABASE_URL",
             f"{redacted_url(value)!r} is not a PostgreSQL URL like {EXAMPLE_URL}",
+        )
+    if parts.netloc.count("@") > 1:
+        # Else the part after the first @ is looked up as the host (part2@db), and the
+        # masked URL shown (up to the last @) would name another host than the one tried.
+        raise SettingsError(
+            "DATABASE_URL",
+            "has more than one @ before the host (not shown: the password may be in any"
+            " part): a password with @ / : # ? or + in it must be percent-encoded:"
+            " @ is %40, / is %2F, : is %3A",
         )
     try:
         parts.port  # noqa: B018 - raises on a bad port
@@ -332,10 +341,15 @@ def _validate_webhook_secret(value: str, url: str | None) -> str | None:
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+    environ: Mapping[str, str] | None = None,
+    env_file: str | Path | None = ".env",
+    *,
+    make_directory: bool = True,
 ) -> Settings:
     """Read settings from ``environ`` (default ``os.environ``) over an optional ``.env`` file.
 
+    ``make_directory=False``: DATABASE_PATH is only read, never created (a command that
+    reads an SQLite file it is given must leave no empty ``data/`` behind).
     Raises ``SettingsError`` naming the first bad setting.
     """
     values: dict[str, str] = {}
@@ -369,7 +383,7 @@ def load_settings(
         # Unused with DATABASE_URL (only migrate-to-postgres reads it then): no directory.
         database_path=(
             Path(database_path).expanduser()
-            if database_url
+            if database_url or not make_directory
             else _validate_database_path(database_path)
         ),
         default_timezone=timezone,

@@ -16,6 +16,10 @@ import tempfile
 from contextlib import closing, suppress
 from pathlib import Path
 
+from storage.sqlite import RESTORE_HINT
+
+CHECK_FAILED = "the copy failed its check"
+
 
 class BackupError(Exception):
     """A backup that can't be made; the message says why."""
@@ -27,14 +31,22 @@ def backup(source: Path, target: Path, overwrite: bool = False) -> int:
         raise BackupError(f"DATABASE_PATH: there is no database at {source}")
     if not target.parent.is_dir():
         raise BackupError(f"there is no directory {target.parent}")
-    _check_target(source, target, overwrite)
+    existed = _check_target(source, target, overwrite)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(handle)
     partial = Path(name)
     try:
-        _copy(source, partial)
+        snapshot(source, partial)
         os.replace(partial, target)  # renames over a symlink, never writes through one
-    except (sqlite3.Error, OSError) as error:
+    except sqlite3.DatabaseError as error:
+        if not _damaged(error):
+            raise BackupError(f"{target}: {error}") from None
+        # The copy is a fresh file: its pages are the live database's, so is the damage.
+        kept = f"{target} was left untouched" if existed else f"nothing was written to {target}"
+        raise BackupError(
+            f"DATABASE_PATH: {source} is damaged ({error}); {kept}; {RESTORE_HINT}"
+        ) from None
+    except OSError as error:
         raise BackupError(f"{target}: {error}") from None
     finally:
         for leftover in (partial, Path(f"{partial}-journal")):
@@ -43,12 +55,19 @@ def backup(source: Path, target: Path, overwrite: bool = False) -> int:
     return target.stat().st_size
 
 
-def _check_target(source: Path, target: Path, overwrite: bool) -> None:
-    """Refuse an existing target that isn't a regular file, or any without ``overwrite``."""
+def _damaged(error: sqlite3.DatabaseError) -> bool:
+    """Whether ``error`` says a database file is corrupt (not a full disk, not busy)."""
+    name = getattr(error, "sqlite_errorname", None)
+    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or str(error).startswith(CHECK_FAILED)
+
+
+def _check_target(source: Path, target: Path, overwrite: bool) -> bool:
+    """Refuse an existing target that isn't a regular file, or any without ``overwrite``;
+    say whether there is one (an earlier backup, kept if this one fails)."""
     try:
         found = os.lstat(target)  # lstat: a symlink is judged as itself
     except FileNotFoundError:
-        return
+        return False
     if not stat.S_ISREG(found.st_mode):
         raise BackupError(
             f"{target} is a {_kind(found.st_mode)}, not a regular file;"
@@ -58,6 +77,7 @@ def _check_target(source: Path, target: Path, overwrite: bool) -> None:
         raise BackupError(f"{target} already exists (add --overwrite to replace it)")
     if os.path.samefile(target, source):
         raise BackupError(f"{target} is the database itself")
+    return True
 
 
 def _kind(mode: int) -> str:
@@ -73,8 +93,9 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def _copy(source: Path, partial: Path) -> None:
-    """The online backup into the empty ``partial``, in rollback-journal mode, checked."""
+def snapshot(source: Path, partial: Path) -> None:
+    """The online backup of ``source`` (opened read-only: neither its content nor its
+    mode changes) into the empty ``partial``, in rollback-journal mode, checked."""
     with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as origin:
         origin.execute("PRAGMA busy_timeout = 10000")
         with closing(sqlite3.connect(partial)) as copy:
@@ -83,4 +104,4 @@ def _copy(source: Path, partial: Path) -> None:
             copy.execute("PRAGMA journal_mode = DELETE")
             problems = [row[0] for row in copy.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
-                raise sqlite3.DatabaseError(f"the copy failed its check: {problems[:3]}")
+                raise sqlite3.DatabaseError(f"{CHECK_FAILED}: {problems[:3]}")

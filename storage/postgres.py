@@ -5,6 +5,8 @@ translated by ``storage/dialect.py`` (or its ``.postgres.sql`` where it can't be
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -190,6 +192,20 @@ class PostgresDatabase(Database):
             " ORDER BY table_name"
         )
         return [(row[0], row[1]) for row in rows]
+
+
+def may_mend(error: BaseException) -> bool:
+    """Whether a failure to reach PostgreSQL may mend by itself, so a supervisor should
+    try again: refused, timed out, unreachable, DNS failing for now, the server starting
+    up or full. An SSL refusal, a name that does not exist, a wrong password or a missing
+    database will not."""
+    if isinstance(error, asyncpg.CannotConnectNowError | asyncpg.TooManyConnectionsError):
+        return True
+    if not isinstance(error, OSError) or isinstance(error, ssl.SSLError):
+        return False
+    if isinstance(error, socket.gaierror):
+        return error.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None))
+    return "SSL" not in str(error)  # asyncpg's "rejected SSL upgrade" is a ConnectionError
 
 
 def migration_statements(path: Path) -> list[str]:

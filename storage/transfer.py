@@ -1,18 +1,24 @@
 """``bot.py migrate-to-postgres``: copy an SQLite database into an empty PostgreSQL one,
 so a group that started small moves without losing its history.
 
-Both are brought to the current schema first; every table is copied in dependency order
+The source is read through a snapshot (SQLite's online backup, read-only), so the file
+given is never written nor its mode changed; the snapshot and PostgreSQL are brought to
+the current schema first; every table is copied in dependency order
 inside one PostgreSQL transaction, identity sequences are moved past the copied ids, and
 the row counts of every table are compared before it commits: all or nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 
+from storage.backup import snapshot
 from storage.database import Database
 from storage.postgres import PostgresDatabase
 from storage.sqlite import SqliteDatabase
@@ -31,21 +37,36 @@ class Copied:
     target: int
 
 
-async def copy_to_postgres(source: Path, url: str) -> list[Copied]:
-    """Copy the SQLite database at ``source`` (which must exist: opening would create it)
-    into the empty PostgreSQL database at ``url``; the row counts per table, equal (else
-    ``TransferError`` and nothing kept)."""
-    sqlite = await Database.open(source)
-    try:
-        postgres = await Database.open(url)
+async def copy_to_postgres(source: Path, url: str, shown_url: str) -> list[Copied]:
+    """Copy the SQLite database at ``source`` into the empty PostgreSQL database at
+    ``url`` (``shown_url`` in messages: its password masked); the row counts per table,
+    equal (else ``TransferError`` and nothing kept)."""
+    with tempfile.TemporaryDirectory(prefix="accord-migrate-") as scratch:
+        copy = Path(scratch) / "source.sqlite3"
         try:
-            assert isinstance(sqlite, SqliteDatabase)
-            assert isinstance(postgres, PostgresDatabase)
-            return await _copy(sqlite, postgres)
+            await asyncio.to_thread(snapshot, source, copy)
+        except sqlite3.Error as error:
+            raise TransferError(f"DATABASE_PATH: cannot use {source}: {_one_line(error)}") from None
+        sqlite = await Database.open(copy)
+        try:
+            try:
+                postgres = await Database.open(url)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                raise TransferError(
+                    f"DATABASE_URL: cannot use {shown_url}: {_one_line(error)}"
+                ) from None
+            try:
+                assert isinstance(sqlite, SqliteDatabase)
+                assert isinstance(postgres, PostgresDatabase)
+                return await _copy(sqlite, postgres)
+            finally:
+                await postgres.close()
         finally:
-            await postgres.close()
-    finally:
-        await sqlite.close()
+            await sqlite.close()
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 async def _copy(sqlite: SqliteDatabase, postgres: PostgresDatabase) -> list[Copied]:

@@ -112,7 +112,39 @@ def test_backup_without_a_database_or_a_path_says_so(tmp_path: Path) -> None:
     assert not (tmp_path / "none.sqlite3").exists()
     no_path = run_backup(tmp_path / "none.sqlite3")
     assert no_path.returncode == 2
-    assert "backup needs a file to write" in no_path.stderr
+    assert "backup takes one file to write (0 given)" in no_path.stderr
+
+
+async def test_backup_arguments_in_either_order_and_one_file_only(tmp_path: Path) -> None:
+    """Trial 12b, 11: ``backup --overwrite FILE`` was "unrecognized arguments", and
+    ``backup a b`` said it "needs a file" when two were given."""
+    source, copy = tmp_path / "accord.sqlite3", tmp_path / "copy.sqlite3"
+    await make_database(source, 3)
+    assert run_backup(source, str(copy)).returncode == 0
+    await make_database(source, 7)
+    first = run_backup(source, "--overwrite", str(copy))
+    assert first.returncode == 0, first.stderr
+    assert people_in(copy) == 7
+    two = run_backup(source, "a", "b")
+    assert two.returncode == 2
+    assert "backup takes one file to write (2 given)" in two.stderr
+    assert not (ROOT / "a").exists()
+
+
+@pytest.mark.parametrize(
+    ("mode", "described"),
+    [
+        ("backup", ["FILE", "the backup file to write", "--overwrite"]),
+        ("migrate-to-postgres", ["SQLITE_PATH", "POSTGRESQL_URL", "the empty PostgreSQL database"]),
+    ],
+)
+def test_help_of_a_mode_describes_its_positional_arguments(mode: str, described: list[str]) -> None:
+    helped = subprocess.run(
+        bot_command(mode, "--help"), capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert helped.returncode == 0
+    for words in described:
+        assert words in helped.stdout
 
 
 async def test_backup_into_a_missing_directory_is_refused(tmp_path: Path) -> None:
@@ -185,7 +217,7 @@ async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
     planted.symlink_to(tmp_path / "victim")
     (tmp_path / "victim").write_text("victim")
     seen: list[str] = []
-    original = storage.backup._copy
+    original = storage.backup.snapshot
 
     def spy(origin: Path, partial: Path) -> None:
         seen.append(partial.name)
@@ -194,7 +226,7 @@ async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
         assert not partial.is_symlink()
         original(origin, partial)
 
-    monkeypatch.setattr(storage.backup, "_copy", spy)
+    monkeypatch.setattr(storage.backup, "snapshot", spy)
     backup(source, copy)
     backup(source, copy, overwrite=True)
     assert len(set(seen)) == 2
@@ -203,3 +235,28 @@ async def test_backup_writes_its_temporary_file_under_a_fresh_random_name(
     assert (tmp_path / "victim").read_text() == "victim"
     assert people_in(copy) == 2
     assert [name for name in names_in(tmp_path) if name.startswith(".copy")] == [planted.name]
+
+
+def damage(path: Path) -> None:
+    """Scribble over the pages after the first: the header still says SQLite."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = b"\xa5" * (len(data) - page)
+    path.write_bytes(bytes(data))
+
+
+async def test_a_damaged_live_database_is_named_not_the_backup(tmp_path: Path) -> None:
+    """Trial 12b, 5: backing up a damaged live database said the BACKUP file was broken."""
+    source, copy = tmp_path / "accord.sqlite3", tmp_path / "a.sqlite3"
+    await make_database(source, 300)
+    assert run_backup(source, str(copy)).returncode == 0
+    kept = copy.read_bytes()
+    damage(source)
+    result = run_backup(source, str(copy), "--overwrite")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Accord cannot back up: DATABASE_PATH: {source} is damaged"), line
+    assert f"{copy} was left untouched" in line
+    assert "restore it from a backup" in line
+    assert copy.read_bytes() == kept
+    assert not [name for name in names_in(tmp_path) if "partial" in name]

@@ -7,14 +7,18 @@ from __future__ import annotations
 import asyncio
 import configparser
 import importlib.util
+import logging
 import re
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from telegram.ext import Application
 
 from app.context import services_of
+from app.serve import listener_for
 from app.web import HttpListener
+from config.settings import load_settings
 from handlers.nudges import run_tick
 from tests.processes import ROOT
 
@@ -101,9 +105,23 @@ def test_the_systemd_unit_runs_the_make_venv_as_its_own_user_hardened() -> None:
     assert service["RestartPreventExitStatus"] == "2"  # a bad setting: no restart loop
     assert service["ProtectSystem"] == "strict"
     assert service["NoNewPrivileges"] == "yes"
-    assert service["Environment"] == "DATABASE_PATH=/var/lib/accord/accord.sqlite3"
+    assert "DATABASE_PATH=/var/lib/accord/accord.sqlite3" in unit_environment()
     assert service["StateDirectory"] == "accord"
+    # Trial 12b, 8: HOME (/opt/accord) is read-only under ProtectSystem=strict, so
+    # matplotlib rebuilt its font cache in a fresh temporary directory after each restart.
+    assert service["CacheDirectory"] == "accord/matplotlib"
+    assert "MPLCONFIGDIR=/var/cache/accord/matplotlib" in unit_environment()
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def unit_environment(name: str = "accord.service") -> list[str]:
+    """Every ``Environment=`` assignment of the unit (configparser keeps the last line)."""
+    return [
+        assignment
+        for line in (ROOT / "deploy" / name).read_text().splitlines()
+        if line.startswith("Environment=")
+        for assignment in line.removeprefix("Environment=").split()
+    ]
 
 
 def unit_file(name: str) -> configparser.ConfigParser:
@@ -116,8 +134,9 @@ def unit_file(name: str) -> configparser.ConfigParser:
 def test_the_backup_timer_and_service_agree_with_the_bot_unit_and_readme() -> None:
     bot = unit_file("accord.service")["Service"]
     backup = unit_file("accord-backup.service")["Service"]
-    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "Environment"):
+    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile"):
         assert backup[key] == bot[key], key  # the same database, the same settings
+    assert set(unit_environment("accord-backup.service")) <= set(unit_environment())
     assert backup["Type"] == "oneshot"
     command = backup["ExecStart"].split()
     assert command[:3] == ["/opt/accord/.venv/bin/python", "bot.py", "backup"]
@@ -170,3 +189,48 @@ async def test_healthcheck_passes_on_200_and_fails_on_503(app: Application) -> N
     finally:
         await listener.stop()
     assert await asyncio.to_thread(check.main, environ) == 1  # nobody listening
+
+
+def test_the_image_health_listen_in_webhook_mode_is_one_info_line(
+    app: Application, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Trial 12b, 7: the image (and compose) set HEALTH_LISTEN for polling mode, so every
+    webhook-mode start logged a WARNING the operator could do nothing about."""
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg",
+            "TELEGRAM_WEBHOOK_SECRET": "a_secret",
+            "HEALTH_LISTEN": "0.0.0.0:8080",
+            "DATABASE_PATH": str(tmp_path / "a.sqlite3"),
+        },
+        env_file=None,
+    )
+    with caplog.at_level(logging.DEBUG, logger="app.serve"):
+        listener = listener_for(app, settings)
+    assert listener is not None
+    assert listener.address == "0.0.0.0:8443"
+    found = [r for r in caplog.records if "HEALTH_LISTEN" in r.getMessage()]
+    assert [r.levelno for r in found] == [logging.INFO]
+
+
+def test_compose_publishes_only_the_port_of_its_mode() -> None:
+    compose = (ROOT / "compose.yaml").read_text()
+    published = re.findall(r'^\s+- "(127\.0\.0\.1:\d+:\d+)"', compose, re.M)
+    assert published == ["127.0.0.1:8443:8443"]  # webhook mode's; polling's is commented
+    assert re.search(r'^\s+# - "127\.0\.0\.1:8080:8080"', compose, re.M)
+
+
+def test_compose_says_which_passwords_work_in_both_the_image_and_the_url() -> None:
+    """Trial 12b, 3: "or percent-encode it" gave a password the image stored literally
+    and Accord decoded, so they never matched."""
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "percent-encode it" not in compose
+    assert "A-Z a-z 0-9 - _ . ~" in compose
+    assert "token_urlsafe" in compose
+    readme = (ROOT / "README.md").read_text()
+    assert "Restarting (2)" in readme  # what exit 2 looks like under Docker
+    assert "WEBHOOK_LISTEN=127.0.0.1:8443" in readme
+    assert '"not\nopened"' not in readme
+    assert '"not opened"' not in readme
+    assert "-p 127.0.0.1:8443:8443" in readme

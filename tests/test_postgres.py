@@ -5,10 +5,14 @@ database over with ``bot.py migrate-to-postgres``. Runs a real server (tests/pgc
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import ssl
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 from telegram.ext import Application
 
@@ -24,6 +28,7 @@ from storage.dialect import affected, migration_to_postgres, to_postgres
 from storage.handled import HandledMessages
 from storage.health import HealthRepository
 from storage.people import PeopleRepository
+from storage.postgres import may_mend
 from storage.transfer import TransferError, copy_to_postgres
 from tests.helpers import say
 from tests.pgcluster import Cluster
@@ -267,7 +272,7 @@ async def test_a_copy_that_fails_keeps_nothing(tmp_path: Path, postgres_cluster:
     await sqlite.close()
     url = postgres_cluster.new_database(migrated=False)
     with pytest.raises(TransferError, match=r"^nudge_log: .*'not a number'.*nothing was kept"):
-        await copy_to_postgres(source, url)
+        await copy_to_postgres(source, url, url)
     postgres = await Database.open(url)
     try:
         assert (await postgres.fetch_one("SELECT COUNT(*) FROM chats"))[0] == 0
@@ -311,3 +316,67 @@ def test_every_postgresql_migration_replaces_one_of_the_history() -> None:
     names = {path.stem for _, path in migration_files()}
     for override in MIGRATIONS_DIR.glob("*.postgres.sql"):
         assert override.name.removesuffix(".postgres.sql") in names, override.name
+
+
+def migrate_in(directory: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """migrate-to-postgres run from ``directory``, with no DATABASE_PATH set."""
+    return subprocess.run(
+        bot_command("migrate-to-postgres", *arguments),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=directory,
+        env=bot_environment(),
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+async def test_migrate_refusals_name_what_failed_and_change_nothing(tmp_path: Path) -> None:
+    """Trial 12b, 14: ./data/ was made although both arguments were given; an unreachable
+    PostgreSQL was "[Errno 111] Connect call failed" with no URL; a junk file was not
+    named, and its mode was changed to 0600."""
+    source = tmp_path / "a.sqlite3"
+    await (await Database.open(source)).close()
+    source.chmod(0o644)
+    unreachable = migrate_in(tmp_path, str(source), "postgresql://accord:s3cret@127.0.0.1:1/x")
+    assert unreachable.returncode == 2
+    [line] = unreachable.stderr.splitlines()
+    assert line.startswith(
+        "Accord cannot migrate: DATABASE_URL: cannot use postgresql://accord:***@127.0.0.1:1/x: "
+    ), line
+    assert "s3cret" not in line
+    assert not (tmp_path / "data").exists()
+    assert source.stat().st_mode & 0o777 == 0o644
+
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database" * 500)
+    junk.chmod(0o644)
+    refused = migrate_in(tmp_path, str(junk), "postgresql://accord:s3cret@127.0.0.1:1/x")
+    assert refused.returncode == 2
+    [line] = refused.stderr.splitlines()
+    assert line.startswith(f"Accord cannot migrate: DATABASE_PATH: cannot use {junk}: "), line
+    assert "not a database" in line
+    assert junk.stat().st_mode & 0o777 == 0o644
+    assert junk.read_text() == "not a database" * 500
+    left = await asyncio.to_thread(os.listdir, tmp_path)
+    assert {name for name in left if "-" not in name} == {"a.sqlite3", "notes.txt"}
+
+
+@pytest.mark.parametrize(
+    ("error", "mends"),
+    [
+        (ConnectionRefusedError(111, "Connect call failed"), True),
+        (TimeoutError(), True),
+        (socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"), True),
+        (asyncpg.CannotConnectNowError("the database system is starting up"), True),
+        (ConnectionError('PostgreSQL server at "db:5432" rejected SSL upgrade'), False),
+        (ssl.SSLCertVerificationError("certificate verify failed"), False),
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), False),
+        (asyncpg.InvalidPasswordError("password authentication failed"), False),
+        (asyncpg.InvalidCatalogNameError('database "x" does not exist'), False),
+    ],
+)
+def test_only_failures_that_may_mend_are_tried_again(error: BaseException, mends: bool) -> None:
+    """Trial 12b, 4: exit 75 (a supervisor restarts) only when waiting may help."""
+    assert may_mend(error) is mends

@@ -106,3 +106,33 @@ def test_the_sqlite_directory_is_made_only_when_sqlite_is_used(tmp_path: Path) -
     assert not path.parent.exists()  # DATABASE_URL wins: DATABASE_PATH is unused
     load_settings({"DATABASE_PATH": str(path)}, env_file=None)
     assert path.parent.is_dir()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://accord:SeCrEt@part2@127.0.0.1:55432/accord",
+        "postgresql://accord:a@b@c@db/accord",
+        "postgres://acc@rd:pw@db:5432/accord",
+    ],
+)
+def test_an_unencoded_at_in_database_url_is_refused_with_the_encoding_hint(
+    tmp_path: Path, url: str
+) -> None:
+    """Trial 12b, 4: an unencoded "@" was looked up as a host (part2@127.0.0.1), shown as
+    ***@127.0.0.1, and exited 75 (try again) for a mistake that never mends."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DATABASE_URL": url, "DATABASE_PATH": str(tmp_path / "a")}, env_file=None)
+    message = str(caught.value)
+    assert message.startswith("DATABASE_URL: ")
+    assert "more than one @" in message
+    assert "@ is %40" in message
+    assert "SeCrEt" not in message
+    assert "pw" not in message.split("%40")[0].split("***")[-1]
+    assert "part2" not in message
+
+
+def test_a_percent_encoded_at_in_database_url_is_accepted(tmp_path: Path) -> None:
+    url = "postgresql://accord:SeCrEt%40part2@127.0.0.1:55432/accord"
+    settings = load_settings({"DATABASE_URL": url, "DATABASE_PATH": str(tmp_path / "a")}, None)
+    assert settings.database_url == url

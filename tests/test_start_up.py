@@ -6,9 +6,12 @@ starting the console, and ``data/`` is made only when SQLite is used."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import signal
 import socket
 import subprocess
+import threading
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -208,3 +211,86 @@ async def test_database_url_set_makes_no_sqlite_directory(
         bot.process.send_signal(signal.SIGTERM)
     assert bot.process.returncode == 0, bot.stderr
     assert not unused.parent.exists()
+
+
+class NoSslServer:
+    """A 127.0.0.1 port that answers PostgreSQL's SSLRequest with "N" (no SSL here), as a
+    server without SSL does, on every connection."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.socket.getsockname()[1])
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with suppress(OSError):
+            while True:
+                connection, _ = self.socket.accept()
+                with connection:
+                    connection.recv(8)
+                    connection.sendall(b"N")
+
+
+def test_ssl_refused_by_the_server_is_permanent() -> None:
+    """Trial 12b, 4: sslmode=require against a server without SSL exited 75 (try again),
+    though no restart can change the server's answer."""
+    server = NoSslServer()
+    url = f"postgresql://accord:s3cret@127.0.0.1:{server.port}/accord?sslmode=require"
+    result = start_against_unreachable_telegram(DATABASE_URL=url)
+    server.socket.close()
+    assert result.returncode == 2, result.stderr
+    [line] = problems(result.stderr)
+    assert line.startswith("Accord cannot start: DATABASE_URL: cannot use postgresql://"), line
+    assert "SSL" in line
+    assert "s3cret" not in line
+
+
+# --- trial 12b, 10: one process per SQLite file ----------------------------------------------
+
+
+def run_beside(
+    database: Path, server: FakeBotApiServer, *arguments: str
+) -> subprocess.CompletedProcess[str]:
+    """Another ``bot.py`` on the same SQLite file, against the same fake Telegram."""
+    return subprocess.run(
+        bot_command(*arguments),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=bot_environment(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            DATABASE_PATH=str(database),
+        ),
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+async def test_a_second_bot_on_the_same_sqlite_file_is_refused_but_backup_works(
+    tmp_path: Path,
+) -> None:
+    """Both processes started and served the same file; SQLite is single-process."""
+    database = tmp_path / "accord.sqlite3"
+    world = World()
+    async with fake_telegram(world) as server, bot_process(server, database) as bot:
+        await wait_until(lambda: "all_group_chats" in world.commands, limit=40)
+        second = await asyncio.to_thread(run_beside, database, server, "run")
+        assert second.returncode == 2, second.stderr
+        [line] = problems(second.stderr)
+        assert line == (
+            f"Accord cannot start: DATABASE_PATH: {database} is in use by another Accord"
+            f" process (it holds {database}.lock); stop it first, or give this one its own"
+            " DATABASE_PATH"
+        )
+        copied = await asyncio.to_thread(
+            run_beside, database, server, "backup", str(tmp_path / "copy.sqlite3")
+        )
+        assert copied.returncode == 0, copied.stderr
+        assert bot.process.returncode is None  # the first carries on
+        bot.process.send_signal(signal.SIGTERM)
+    assert bot.process.returncode == 0, bot.stderr
+    # The lock goes with the process: a new start is not refused.
+    with (tmp_path / "accord.sqlite3.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
