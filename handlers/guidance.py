@@ -166,6 +166,7 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         await message.reply_text(local_fact_text(coordinator=coordinator, in_group=in_group))
         return
     services = context.services
+    await services.guidance_ready()
     result = services.retriever.ask(question)
     if result.best is not None and result.best.entry.category == ACCORD:
         # A request Accord can't do as asked: its own help, not guidance (no source, no
