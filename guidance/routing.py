@@ -191,3 +191,13 @@ def is_small_talk(text: str) -> bool:
     """Greetings and thanks: answered kindly, not searched or logged as questions."""
     words = re.findall(r"[a-z]+", text.lower())
     return bool(words) and all(word in _SMALL_TALK for word in words)
+
+
+_HELP = re.compile(
+    r"^\s*(?:help|help me|need help|pls help|please help)\s*[?!.]*\s*$", re.IGNORECASE
+)
+
+
+def asks_for_help(text: str) -> bool:
+    """A bare "help" or "help?": pointed to /help, not searched or logged as a question."""
+    return bool(_HELP.match(text))

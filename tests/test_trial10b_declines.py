@@ -126,7 +126,8 @@ async def test_help_alone_points_to_help(app: Application, world: World, cast: C
     await introduce(app, world, group, alice)
     for text in ("help", "help?", "Help!"):
         [pointer] = await say(app, world, alice, world.private_chat(alice), text)
-        assert "/help" in pointer.text and OUTSIDE not in pointer.text, text
+        assert "/help" in pointer.text, text
+        assert OUTSIDE not in pointer.text, text
     [asked] = await say(app, world, alice, group, "/ask help")
     assert "/help" in asked.text
     assert OUTSIDE not in asked.text
