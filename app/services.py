@@ -32,6 +32,9 @@ from storage.partners import CoordinatorRepository, PartnerRepository
 from storage.people import PeopleRepository
 
 T = TypeVar("T")
+# How long a question waits for the semantic layer while it loads (about 2 s); past it,
+# the question is answered on its words alone.
+SEMANTIC_WAIT = 10.0
 
 
 class Services:
@@ -184,6 +187,13 @@ class Services:
     def retriever(self) -> Retriever:
         """Answers questions from the knowledge base."""
         return _opened(self._retriever)
+
+    async def guidance_ready(self) -> None:
+        """Wait (off the event loop, at most ``SEMANTIC_WAIT`` seconds) for the semantic
+        layer still loading, so a question asked just after start-up is decided as every
+        later one is, and as ``bot.py ask`` decides it; a layer that failed doesn't wait."""
+        if not semantic.is_ready():
+            await asyncio.to_thread(semantic.wait, SEMANTIC_WAIT)
 
 
 def _opened(value: T | None) -> T:

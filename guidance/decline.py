@@ -37,6 +37,8 @@ def plausible(answer: Answer) -> list[Entry]:
     question is mostly words the knowledge base doesn't know or nothing scores well."""
     if answer.coverage < PLAUSIBLE_COVERAGE:
         return []
+    if answer.evidence is not None and part_of_a_phrase(answer.evidence):
+        return []  # "what is 2 plus 2" shares only "plus" with "plus side": not related
     return [
         match.entry
         for match in answer.candidates
@@ -77,24 +79,25 @@ def suggestion_text(entry: Entry) -> str:
 
 
 def decline_text(*, topics: bool, in_group: bool) -> str:
-    """The decline (Telegram HTML): outside what Accord knows, what it does cover, and
-    how a coordinator teaches the partnership's own answer."""
-    lines = [
-        "That's outside what Accord knows. Its guidance covers running a partnership "
-        "(principles, benefits and challenges; terms of reference, agreements, governance "
-        "and decisions; data sharing; meetings, risk, co-production, evaluation) and your "
-        "partnership's register of actions. Asking it another way may find it."
-    ]
-    if not topics:
-        lines.append("Browse what it does cover: /principles, /benefits, /challenges.")
+    """The decline (Telegram HTML): with plausible ``topics`` (buttons below), which of
+    them is meant; without, plainly outside what Accord knows and what it does cover.
+    Either way, how a coordinator teaches the partnership's own answer."""
+    if topics:  # offering related topics while calling the question outside contradicts
+        lines = ["I'm not sure which of these you mean: tap one to read it, or ask another way."]
+    else:
+        lines = [
+            "That's outside what Accord knows. Its guidance covers running a partnership "
+            "(principles, benefits and challenges; terms of reference, agreements, governance "
+            "and decisions; data sharing; meetings, risk, co-production, evaluation) and your "
+            "partnership's register of actions. Asking it another way may find it.",
+            "Browse what it does cover: /principles, /benefits, /challenges.",
+        ]
     where = "" if in_group else " in your group"
     lines.append(
         f"\nIf it's about how your partnership works, a coordinator can add the answer{where}: "
         "/faq add &lt;question&gt; | &lt;answer&gt;"
         + (", or answer it from /unanswered." if in_group else ".")
     )
-    if topics:
-        lines.append("\nThese topics may be related:")
     return "\n".join(lines)
 
 

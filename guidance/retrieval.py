@@ -55,6 +55,7 @@ STOPWORDS = ENGLISH_STOPWORDS | {
     "todays", "yesterdays", "tomorrows", "tonights",  # "today's" typed on a phone
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "mondays", "tuesdays", "wednesdays", "thursdays", "fridays",  # "friday's" on a phone
     # fillers of chat: how someone talks, not what they ask about
     "wants", "wanted", "always", "everyone", "everything", "normally", "usually", "meant",
     "doing", "made", "kind", "those", "genuinely", "asking", "ask", "supposed",
@@ -78,6 +79,10 @@ GENERIC = frozenset(
     "organisations orgs org council councils charity charities agency agencies nhs "
     "department departments".split()
 )
+# Of those, the words that name partnership itself: a question of generic words only is
+# answered with the overview ("what is partnership working") only when it holds one of
+# these; "how do we know if this is actually working" is not about what partnership is.
+PARTNERSHIP = frozenset("partnership partnerships partner partners partnering partnered".split())
 WEIGHTS = {"title": 3, "tags": 2, "questions": 2, "answer": 1}
 MIN_CORRECTION = 80  # rapidfuzz ratio for a typo to be corrected to a known word
 CORRECTIONS_CACHED = 4096  # misspellings remembered, so a repeated typo costs one lookup
@@ -302,6 +307,8 @@ class Retriever:
         if not tokens:
             return Answer(None, (), 0.0)
         if not specific:  # only "partnership" and the like: what partnership working is
+            if not _names_partnership(question, words):  # "is it actually working"
+                return Answer(None, (), 0.0)
             general = Match(self.knowledge.entries[self.knowledge.general_question], 0.0)
             return Answer(general, (general,), 1.0)
         nearest = self._nearest(tokens)
@@ -411,6 +418,20 @@ class Retriever:
             if any(token in document for token in tokens):
                 held += weight
         return held / total if total else 0.0
+
+
+_WORKS = re.compile(r"\bwork(?:s|ing)?\b")
+_PARTNERSHIP_WORKING = re.compile(r"\bpartner\w*\s+work(?:s|ing)?\b")
+
+
+def _names_partnership(question: str, words: list[str]) -> bool:
+    """Whether a question of generic words only asks what partnership is: it names
+    partnership, and any "working" is "partnership working" ("is the partnership actually
+    working" asks whether it works, not what it is)."""
+    if not PARTNERSHIP.intersection(words):
+        return False
+    text = question.lower()
+    return not _WORKS.search(text) or bool(_PARTNERSHIP_WORKING.search(text))
 
 
 def _confident(match: Match, coverage: float, matched: float) -> bool:

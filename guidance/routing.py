@@ -162,6 +162,8 @@ _LOCAL_FACT = re.compile(
     r"^\s*(?:who|where|when)\s*(?:is|are|was|does|do)\s+(?:our|the partnership's)\s+\S"
     r"|^\s*where\s+(?:do|can)\s+(?:we|i)\s+(?:keep|find|get|put|store|save)\s+(?:our|the)\s+"
     r"(?:minutes|papers|agendas?|documents?|files?|drive|notes|templates?|folder)\b"
+    # "where do we book the community hall?": how it's done here, not a request to book
+    r"|^\s*where\s+(?:do|can|should)\s+(?:we|i)\s+book\b"
     r"|^\s*(?:what|which)\s*(?:is|are)\s+(?:our|the partnership's)\s+(?:[\w-]+\s+){0,3}"
     r"(?:code|number|address|email|e-mail|phone|postcode|login|password|link|url|account|"
     r"deadline|date|time|venue|room|contact|name|reference|ref)s?\s*$"
@@ -189,3 +191,13 @@ def is_small_talk(text: str) -> bool:
     """Greetings and thanks: answered kindly, not searched or logged as questions."""
     words = re.findall(r"[a-z]+", text.lower())
     return bool(words) and all(word in _SMALL_TALK for word in words)
+
+
+_HELP = re.compile(
+    r"^\s*(?:help|help me|need help|pls help|please help)\s*[?!.]*\s*$", re.IGNORECASE
+)
+
+
+def asks_for_help(text: str) -> bool:
+    """A bare "help" or "help?": pointed to /help, not searched or logged as a question."""
+    return bool(_HELP.match(text))

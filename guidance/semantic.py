@@ -65,6 +65,11 @@ def wait(timeout: float | None = None) -> bool:
     return _layer.model is not None
 
 
+def is_ready() -> bool:
+    """Whether loading has ended (loaded, or failed: then it never will be)."""
+    return _layer.ready.is_set()
+
+
 def ready_seconds() -> float | None:
     """How long the layer took to load and embed, once it is ready."""
     return _layer.seconds if _layer.model is not None else None

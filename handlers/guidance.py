@@ -28,7 +28,13 @@ from guidance.decline import (
 )
 from guidance.knowledge import Entry
 from guidance.render import BROWSE, answer_text, faq_answer_text, related_entries
-from guidance.routing import RegisterQuestion, asks_local_fact, is_small_talk, register_question
+from guidance.routing import (
+    RegisterQuestion,
+    asks_for_help,
+    asks_local_fact,
+    is_small_talk,
+    register_question,
+)
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     chat_scope,
@@ -153,6 +159,12 @@ async def answer_question(update: Update, context: AccordContext, question: str)
             "between partners? Send /help for everything I can do."
         )
         return
+    if asks_for_help(question):
+        await message.reply_text(
+            "Send /help for everything I can do here. Or ask me about partnership working in "
+            "your own words, e.g. how do we build trust between partners?"
+        )
+        return
     routed = register_question(question)
     if routed is not None and await _answer_from_register(update, context, routed):
         return
@@ -166,6 +178,7 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         await message.reply_text(local_fact_text(coordinator=coordinator, in_group=in_group))
         return
     services = context.services
+    await services.guidance_ready()
     result = services.retriever.ask(question)
     if result.best is not None and result.best.entry.category == ACCORD:
         # A request Accord can't do as asked: its own help, not guidance (no source, no
@@ -175,6 +188,11 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     if result.best is not None:
         await send_entry(message, context, result.best.entry)
         return
+    if routed is not None and routed.kind == "owns":  # "what does bob own": not here
+        scope = await _register_scope(update, context)
+        if scope is not None:
+            await _reply_unknown(update, context, routed.subject, scope)
+            return
     if in_group:  # only a group's /unanswered shows them
         await _log_unanswered(update, context, question)
     guess = suggestion(result)
@@ -307,7 +325,10 @@ async def _answer_responsibilities(
         await reply(update, escape(str(error)))
         return True
     if found is None:
-        return False
+        if overdue:  # never guidance's: "whats overdue for the council" asks the register
+            await _reply_unknown(update, context, routed.subject, scope)
+            return True
+        return False  # "what does the chair do": guidance may answer, else _reply_unknown
     label, open_actions = found
     actions = (
         [a for a in open_actions if a.is_overdue(now, scope.zone)] if overdue else open_actions
@@ -327,6 +348,27 @@ async def _answer_responsibilities(
         lines.append(f"\n<i>Also: /actions with {escape(label)} (what they support)</i>")
     await reply(update, "\n".join(lines))
     return True
+
+
+async def _reply_unknown(
+    update: Update, context: AccordContext, subject: str, scope: ChatScope
+) -> None:
+    """A register question naming no partner or person known in the group: say so,
+    with the partners it does know, rather than decline or answer with guidance."""
+    chat = update.effective_chat
+    where = "this group's" if chat is not None and chat.type != Chat.PRIVATE else None
+    where = where or f"{escape(scope.title)}'s"
+    partners = await context.services.register.partners.in_chat(scope.chat_id)
+    known = (
+        f"partners: {', '.join(escape(p.name) for p in partners)}; see /partners"
+        if partners
+        else "No partners here yet: a coordinator adds them with /partner add &lt;Name&gt;"
+    )
+    await reply(
+        update,
+        f"I don't know “{escape(clip(subject))}” in {where} register ({known}). A person "
+        "is known once they have written in the group; ask by @name, e.g. what does @name own?",
+    )
 
 
 async def browse(update: Update, context: AccordContext) -> None:

@@ -197,7 +197,12 @@ def test_requests_accord_cannot_meet_say_so_and_what_it_can_do(
 
 def test_accord_entries_name_only_commands_and_filters_that_exist() -> None:
     accord = load_knowledge().in_category("accord")
-    expected = {"accord-meeting-actions", "accord-progress", "accord-local-faq"}
+    expected = {
+        "accord-meeting-actions",
+        "accord-progress",
+        "accord-local-faq",
+        "accord-reminders-messages",
+    }
     assert {e.id for e in accord} == expected
     for entry in accord:
         assert entry.source == "Accord's help"

@@ -42,7 +42,7 @@ async def test_a_plausible_best_match_is_suggested_not_declined_as_outside(
     [sums] = await say(app, world, alice, group, "/ask what is 2 plus 2")
     assert sums.text.startswith("That's outside what Accord knows.")
     # A question whose best match is weak keeps the plain decline and its hint.
-    [declined] = await say(app, world, alice, group, "/ask where do we book the community hall?")
+    [declined] = await say(app, world, alice, group, "/ask what time does the library open?")
     assert declined.text.startswith("That's outside what Accord knows.")
     assert "/faq add" in declined.text
 
