@@ -51,7 +51,7 @@ class Metrics:
         self.api_errors = Counter(
             "accord_bot_api_errors",
             "Bot API calls that failed, by HTTP status (Telegram's error code) or "
-            "'network'/'timeout'; every attempt counts, retries included",
+            "'network'/'timeout'; every attempt counts, retries and getUpdates included",
             ["code"],
             registry=self.registry,
         )
@@ -80,6 +80,8 @@ class Metrics:
         )
         for outcome in ("sent", "late", "skipped", "failed"):
             self.nudges.labels(outcome)  # present at 0 before the first nudge
+        for kind in ("network", "timeout"):
+            self.api_errors.labels(kind)  # present at 0: an alert rule finds the series
 
     # --- the update processor ------------------------------------------------------------
 

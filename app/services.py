@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from app.clock import Clock
 from app.metrics import Metrics
+from app.polling import PollingHealth
 from app.throttle import Throttle
 from charter.service import Charter
 from config.settings import Settings
@@ -42,6 +43,7 @@ class Services:
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
+        self.polling = PollingHealth()  # getUpdates' answers, for /healthz
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None

@@ -61,6 +61,7 @@ class HttpListener:
         self._host = host
         self._port = port
         self._secret = (secret or "").encode()
+        self._polling = webhook_path is None  # the health listener of polling mode
         self._started_at: datetime | None = None
         web_app = web.Application(client_max_size=MAX_BODY_BYTES)
         web_app.router.add_get("/healthz", self._healthz)
@@ -123,7 +124,9 @@ class HttpListener:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         services = services_of(self._application)
-        health = await check_health(services, self._started_at or services.clock.now())
+        health = await check_health(
+            services, self._started_at or services.clock.now(), polling=self._polling
+        )
         return web.json_response(health.to_json(), status=200 if health.ok else 503)
 
     async def _metrics(self, request: web.Request) -> web.Response:
