@@ -65,6 +65,13 @@ class Metrics:
             "Seconds Telegram asked Accord to wait, summed over the 429 answers",
             registry=self.registry,
         )
+        self.webhook_refused = Counter(
+            "accord_webhook_refused",
+            "Webhook requests refused: no_secret, wrong_secret (403), or wrong_path (the "
+            "right secret on a path that is not the webhook's: 404, a set-up mistake)",
+            ["reason"],
+            registry=self.registry,
+        )
         self.nudges = Counter(
             "accord_nudges",
             "Nudges by outcome: sent (late ones included), late, skipped (too late), "
@@ -82,6 +89,8 @@ class Metrics:
             self.nudges.labels(outcome)  # present at 0 before the first nudge
         for kind in ("network", "timeout"):
             self.api_errors.labels(kind)  # present at 0: an alert rule finds the series
+        for reason in ("no_secret", "wrong_secret", "wrong_path"):
+            self.webhook_refused.labels(reason)
 
     # --- the update processor ------------------------------------------------------------
 

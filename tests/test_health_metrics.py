@@ -103,7 +103,13 @@ async def test_healthz_says_starting_before_the_database_is_opened(
         status, body = await healthz(http, base)
         assert (status, body) == (
             503,
-            {"status": "starting", "database": "not opened", "tick": "none yet", "last_tick": None},
+            {
+                "status": "starting",
+                "database": "not opened",
+                "tick": "none yet",
+                "last_tick": None,
+                "telegram": "ok",  # polling mode: getUpdates' answers (none failed yet)
+            },
         )
         await services_of(app).open()  # as serve() does before asking Telegram anything
         status, body = await healthz(http, base)
