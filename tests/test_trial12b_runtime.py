@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import aiohttp
 import pytest
 
 from localapi.server import wait_until
 from localapi.world import World
-from tests.e2e import bot_process, fake_telegram
+from tests.e2e import TOKEN, bot_process, fake_telegram
+from tests.processes import ROOT, bot_command, bot_environment
 from tests.test_webhook_e2e import free_port
 
 pytestmark = pytest.mark.e2e
@@ -59,3 +63,49 @@ async def test_failed_polls_are_counted_logged_as_polling_and_shown_on_healthz(
     # 15: stopped while Telegram is down, one line, not PTB's chained tracebacks
     assert "Traceback" not in bot.stderr
     assert " ERROR " not in bot.stderr
+
+
+# --- 6, 12, 13: one line, in the house style, exit code 2 -------------------------------
+
+
+def run_bot(*arguments: str, stdin_closed: bool = False, **settings: str) -> CompletedProcess:
+    """bot.py with ``settings`` only, on empty input (or none at all)."""
+    return subprocess.run(
+        bot_command(*arguments),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=bot_environment(**settings),
+        check=False,
+        stdin=None if stdin_closed else subprocess.DEVNULL,
+        preexec_fn=(lambda: os.close(0)) if stdin_closed else None,
+    )
+
+
+def test_stdin_closed_and_no_token_is_one_line(tmp_path: Path) -> None:
+    result = run_bot(stdin_closed=True, DATABASE_PATH=str(tmp_path / "a.sqlite3"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "Accord cannot start: the local chat console needs input, and stdin is closed"
+        " (set TELEGRAM_BOT_TOKEN to run against Telegram)"
+    ]
+
+
+def test_a_webhook_secret_without_its_url_refuses_to_start(tmp_path: Path) -> None:
+    result = run_bot(
+        "run",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_WEBHOOK_SECRET="a_secret",
+        DATABASE_PATH=str(tmp_path / "a.sqlite3"),
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Accord cannot start: TELEGRAM_WEBHOOK_SECRET: set, but")
+
+
+def test_the_console_with_a_token_set_does_not_say_there_is_none(tmp_path: Path) -> None:
+    result = run_bot("console", TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_PATH=str(tmp_path / "a.db"))
+    assert result.returncode == 0, result.stderr
+    assert "no TELEGRAM_BOT_TOKEN" not in result.stdout
+    assert "Telegram is simulated here, though TELEGRAM_BOT_TOKEN is set" in result.stdout
