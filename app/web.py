@@ -33,6 +33,7 @@ from telegram.ext import Application
 from app.context import services_of
 from app.health import check_health
 from app.metrics import CONTENT_TYPE
+from app.outage import is_unreachable
 from app.refusals import EVERY, RefusalTally
 
 logger = logging.getLogger(__name__)
@@ -137,10 +138,15 @@ class HttpListener:
             await application.update_processor.process_update(
                 update, application.process_update(update)
             )
-        except Exception:
-            logger.exception("Update %s could not be handled; Telegram will send it again",
-                             update.update_id)  # fmt: skip
+        except Exception as error:
+            services = services_of(application)
+            if is_unreachable(error):
+                services.outage.failed(error, services.clock.now())
+            else:
+                logger.exception("Update %s could not be handled; Telegram will send it again",
+                                 update.update_id)  # fmt: skip
             raise web.HTTPInternalServerError(text="not handled") from None
+        services_of(application).outage.answered(services_of(application).clock.now())
         return web.Response(text="ok")
 
     async def _elsewhere(self, request: web.Request) -> web.Response:

@@ -50,6 +50,18 @@ def _one_line_for_the_last_poll(record: logging.LogRecord) -> bool:
     return True
 
 
+def _one_line_for_the_pool(record: logging.LogRecord) -> bool:
+    """asyncpg retries its pool's connections while PostgreSQL is down (waiting up to a
+    minute between tries) with a traceback each time: keep the line, drop the traceback."""
+    if record.name == "asyncpg.pool" and record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        detail = " ".join(str(error).split()) or "no detail"
+        record.msg = f"{record.getMessage()} ({type(error).__name__}: {detail})"
+        record.args = None
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
 def configure_logging(level: int, token: str | None, *others: str | None) -> None:
     """Send logs to stderr at ``level``, redacting ``token`` (and its secret half) and
     the ``others`` (the webhook secret: PTB logs setWebhook's parameters at DEBUG)."""
@@ -61,6 +73,7 @@ def configure_logging(level: int, token: str | None, *others: str | None) -> Non
     )
     handler.addFilter(_not_an_invalid_token_report)
     handler.addFilter(_one_line_for_the_last_poll)
+    handler.addFilter(_one_line_for_the_pool)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
