@@ -185,6 +185,10 @@ NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set; `bot.py run` needs it"
     " (use `bot.py console` for the local chat console)"
 )
+NO_INPUT = (
+    "the local chat console needs input, and stdin is closed"
+    " (set TELEGRAM_BOT_TOKEN to run against Telegram)"
+)
 TRY_AGAIN = 75  # EX_TEMPFAIL: the database could not be reached; restarting may help
 
 
@@ -207,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Accord cannot start: {NO_TOKEN}", file=sys.stderr)
         return 2
     console = arguments.mode == "console" or not settings.telegram_bot_token
+    if console and sys.stdin is None:  # started with stdin closed (`bot.py <&-`)
+        print(f"Accord cannot start: {NO_INPUT}", file=sys.stderr)
+        return 2
     level = log_level_number(settings)
     if console and level > logging.DEBUG:
         level = max(level, logging.WARNING)  # keep the chat readable; DEBUG shows all
@@ -219,7 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             run_telegram(settings)
     except InvalidToken:
-        logger.error("TELEGRAM_BOT_TOKEN: Telegram rejected the token; ask @BotFather for it")
+        print(
+            "Accord cannot start: TELEGRAM_BOT_TOKEN: Telegram rejected the token;"
+            " ask @BotFather for it",
+            file=sys.stderr,
+        )
         return 2
     except WebhookRefusedError as exc:
         print(f"Accord cannot start: TELEGRAM_WEBHOOK_URL: Telegram refused it: {exc}",

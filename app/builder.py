@@ -72,7 +72,15 @@ def build_application(
         builder.token(settings.telegram_bot_token or OFFLINE_TOKEN)
         .base_url(settings.telegram_api_base_url)
         .request(RetryingRequest(request or default_request(), metrics=metrics))
-        .get_updates_request(get_updates_request or AiohttpRequest(pool_size=1))
+        # Wrapped too, though never retried here (PTB's polling loop retries it): its
+        # failures count in the metrics and show on /healthz (app/polling.py).
+        .get_updates_request(
+            RetryingRequest(
+                get_updates_request or AiohttpRequest(pool_size=1),
+                metrics=metrics,
+                outcome=lambda answered: services.polling.record(answered, services.clock.now()),
+            )
+        )
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

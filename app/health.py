@@ -29,6 +29,9 @@ class Health:
     database: str  # OK, NOT_OPENED or NOT_ANSWERING
     tick: str  # OK, NONE_YET or STALE
     last_tick: datetime | None
+    # Polling mode only: "ok" or "failing since <time>". Not part of ``ok``: restarting
+    # Accord cannot mend Telegram, so an orchestrator must not be told to.
+    telegram: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -46,20 +49,27 @@ class Health:
 
     def to_json(self) -> dict[str, object]:
         """A short JSON body: enough for an operator to see which part failed."""
-        return {
+        body: dict[str, object] = {
             "status": self.status,
             "database": self.database,
             "tick": self.tick,
             "last_tick": self.last_tick.isoformat() if self.last_tick else None,
         }
+        if self.telegram is not None:
+            body["telegram"] = self.telegram
+        return body
 
 
-async def check_health(services: Services, started_at: datetime) -> Health:
+async def check_health(
+    services: Services, started_at: datetime, *, polling: bool = False
+) -> Health:
     """The database answers ``SELECT 1`` and a tick ran within three tick intervals, by
     the application's clock. Before the database is opened, or before the first tick
-    within three intervals of ``started_at``, it is starting; after that, stale."""
+    within three intervals of ``started_at``, it is starting; after that, stale.
+    ``polling``: say too whether ``getUpdates`` is getting answers."""
+    telegram = services.polling.describe() if polling else None
     if not services.is_open:
-        return Health(NOT_OPENED, NONE_YET, None)
+        return Health(NOT_OPENED, NONE_YET, None, telegram)
     now = services.clock.now()
     try:
         answered = await asyncio.wait_for(services.database.ping(), PING_TIMEOUT)
@@ -72,4 +82,4 @@ async def check_health(services: Services, started_at: datetime) -> Health:
         last_tick = None
     late = now - (last_tick or started_at) > TICK_STALE_AFTER
     tick = STALE if late else OK if last_tick is not None else NONE_YET
-    return Health(database, tick, last_tick)
+    return Health(database, tick, last_tick, telegram)

@@ -51,7 +51,7 @@ class Metrics:
         self.api_errors = Counter(
             "accord_bot_api_errors",
             "Bot API calls that failed, by HTTP status (Telegram's error code) or "
-            "'network'/'timeout'; every attempt counts, retries included",
+            "'network'/'timeout'; every attempt counts, retries and getUpdates included",
             ["code"],
             registry=self.registry,
         )
@@ -63,6 +63,13 @@ class Metrics:
         self.flood_wait_seconds = Counter(
             "accord_flood_wait_seconds",
             "Seconds Telegram asked Accord to wait, summed over the 429 answers",
+            registry=self.registry,
+        )
+        self.webhook_refused = Counter(
+            "accord_webhook_refused",
+            "Webhook requests refused: no_secret, wrong_secret (403), or wrong_path (the "
+            "right secret on a path that is not the webhook's: 404, a set-up mistake)",
+            ["reason"],
             registry=self.registry,
         )
         self.nudges = Counter(
@@ -80,6 +87,10 @@ class Metrics:
         )
         for outcome in ("sent", "late", "skipped", "failed"):
             self.nudges.labels(outcome)  # present at 0 before the first nudge
+        for kind in ("network", "timeout"):
+            self.api_errors.labels(kind)  # present at 0: an alert rule finds the series
+        for reason in ("no_secret", "wrong_secret", "wrong_path"):
+            self.webhook_refused.labels(reason)
 
     # --- the update processor ------------------------------------------------------------
 

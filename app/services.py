@@ -7,6 +7,8 @@ from typing import TypeVar
 
 from app.clock import Clock
 from app.metrics import Metrics
+from app.outage import DatabaseOutage
+from app.polling import PollingHealth
 from app.throttle import Throttle
 from charter.service import Charter
 from config.settings import Settings
@@ -45,6 +47,8 @@ class Services:
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
+        self.polling = PollingHealth()  # getUpdates' answers, for /healthz
+        self.outage = DatabaseOutage()  # one line when the database stops answering
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None

@@ -40,9 +40,11 @@ class RetryingRequest(BaseRequest):
         max_delay: float = 8.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         metrics: Metrics | None = None,
+        outcome: Callable[[bool], None] | None = None,
     ) -> None:
         self._inner = inner
         self._metrics = metrics
+        self._outcome = outcome  # told of each attempt: answered with 200, or not
         self._attempts = attempts
         self.first_delay = first_delay
         self._max_delay = max_delay
@@ -91,12 +93,16 @@ class RetryingRequest(BaseRequest):
                     self._metrics.api_unreachable(
                         "timeout" if isinstance(exc, TimedOut) else "network"
                     )
+                if self._outcome is not None:
+                    self._outcome(False)
                 if last_try:
                     raise
                 logger.warning("%s failed (%s); retry %d in %.1fs", endpoint, exc, attempt, delay)
             else:
                 if self._metrics is not None:
                     self._metrics.api_answered(endpoint, code, _retry_after(code, payload))
+                if self._outcome is not None:
+                    self._outcome(code == 200)
                 if code not in RETRYABLE_STATUS or last_try:
                     return code, payload
                 logger.warning("%s got HTTP %d; retry %d in %.1fs", endpoint, code, attempt, delay)

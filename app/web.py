@@ -33,6 +33,8 @@ from telegram.ext import Application
 from app.context import services_of
 from app.health import check_health
 from app.metrics import CONTENT_TYPE
+from app.outage import is_unreachable
+from app.refusals import EVERY, RefusalTally
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +63,18 @@ class HttpListener:
         self._host = host
         self._port = port
         self._secret = (secret or "").encode()
+        self._webhook_path = webhook_path
+        self._refusals = RefusalTally()
+        self._wrong_path_told_at: datetime | None = None
+        self._polling = webhook_path is None  # the health listener of polling mode
         self._started_at: datetime | None = None
         web_app = web.Application(client_max_size=MAX_BODY_BYTES)
         web_app.router.add_get("/healthz", self._healthz)
         web_app.router.add_get("/metrics", self._metrics)
         if webhook_path is not None:
             web_app.router.add_post(webhook_path, self._webhook)
+            # After it, so it gets only what the webhook's path did not match.
+            web_app.router.add_post("/{elsewhere:.*}", self._elsewhere)
         # No access log: the request line carries the webhook path, which may be private.
         self._runner = web.AppRunner(web_app, access_log=None)
         self.port: int | None = None
@@ -91,11 +99,26 @@ class HttpListener:
         """Stop taking requests (those in flight finish first); idempotent."""
         if self._runner.server is not None:
             await self._runner.cleanup()
+            if line := self._refusals.flush(services_of(self._application).clock.now()):
+                logger.info("%s", line)
+
+    def _secret_given(self, request: web.Request) -> bool | None:
+        """True for the right secret, False for a wrong one, None for none at all."""
+        if SECRET_HEADER not in request.headers:
+            return None
+        given = request.headers[SECRET_HEADER].encode()
+        return hmac.compare_digest(given, self._secret)
 
     async def _webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self._secret):
-            logger.info("Refused a webhook request from %s: wrong secret", request.remote)
+        right = self._secret_given(request)
+        if not right:
+            reason = "no secret" if right is None else "wrong secret"
+            services_of(self._application).metrics.webhook_refused.labels(
+                reason.replace(" ", "_")
+            ).inc()
+            now = services_of(self._application).clock.now()
+            if line := self._refusals.refused(reason, now):
+                logger.info("%s (the latest from %s)", line, _sender(request))
             raise web.HTTPForbidden(text="forbidden")
         if not self._application.running:
             # Starting or stopping: Telegram tries again later, so nothing acknowledged
@@ -115,17 +138,52 @@ class HttpListener:
             await application.update_processor.process_update(
                 update, application.process_update(update)
             )
-        except Exception:
-            logger.exception("Update %s could not be handled; Telegram will send it again",
-                             update.update_id)  # fmt: skip
+        except Exception as error:
+            services = services_of(application)
+            if is_unreachable(error):
+                services.outage.failed(error, services.clock.now())
+            else:
+                logger.exception("Update %s could not be handled; Telegram will send it again",
+                                 update.update_id)  # fmt: skip
             raise web.HTTPInternalServerError(text="not handled") from None
+        services_of(application).outage.answered(services_of(application).clock.now())
         return web.Response(text="ok")
+
+    async def _elsewhere(self, request: web.Request) -> web.Response:
+        """A POST beside the webhook's path: 404. With the right secret it is Telegram
+        (or the proxy) using another path, and every update is lost until the URL or the
+        proxy is mended: a WARNING, at most one a minute."""
+        if self._secret_given(request):
+            services = services_of(self._application)
+            services.metrics.webhook_refused.labels("wrong_path").inc()
+            now = services.clock.now()
+            told = self._wrong_path_told_at
+            if told is None or now - told >= EVERY:
+                self._wrong_path_told_at = now
+                logger.warning(
+                    "A webhook request with the right secret came to %s, but the webhook's "
+                    "path is %s (from TELEGRAM_WEBHOOK_URL): answered 404, so Telegram's "
+                    "updates are not arriving; make the URL and the proxy agree",
+                    request.path,
+                    self._webhook_path,
+                )
+        raise web.HTTPNotFound()
 
     async def _healthz(self, request: web.Request) -> web.Response:
         services = services_of(self._application)
-        health = await check_health(services, self._started_at or services.clock.now())
+        health = await check_health(
+            services, self._started_at or services.clock.now(), polling=self._polling
+        )
         return web.json_response(health.to_json(), status=200 if health.ok else 503)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         body = services_of(self._application).metrics.exposition()
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+
+def _sender(request: web.Request) -> str:
+    """The peer's address, and the address a proxy says it forwarded for (which the
+    sender may have forged: shown, never trusted)."""
+    forwarded = request.headers.get("X-Forwarded-For")
+    peer = request.remote or "?"
+    return f"{peer}, forwarded for {forwarded}" if forwarded else peer

@@ -33,6 +33,35 @@ def _not_an_invalid_token_report(record: logging.LogRecord) -> bool:
     return not isinstance(error, InvalidToken)
 
 
+def _one_line_for_the_last_poll(record: logging.LogRecord) -> bool:
+    """Stopping while Telegram is down, PTB's last getUpdates (marking fetched updates
+    read) fails and it logs an ERROR with chained tracebacks. Nothing is wrong with
+    Accord, and nothing is lost (a handled update delivered again is skipped): say so
+    in one WARNING line."""
+    if record.name == "telegram.ext.Updater" and "one more time" in str(record.msg):
+        error = record.exc_info[1] if record.exc_info else None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.msg = (
+            "Stopping while Telegram is unreachable (%s): the last updates fetched may be "
+            "sent again at the next start, and those already handled are skipped"
+        )
+        record.args = (type(error).__name__ if error else "no answer",)
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
+def _one_line_for_the_pool(record: logging.LogRecord) -> bool:
+    """asyncpg retries its pool's connections while PostgreSQL is down (waiting up to a
+    minute between tries) with a traceback each time: keep the line, drop the traceback."""
+    if record.name == "asyncpg.pool" and record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        detail = " ".join(str(error).split()) or "no detail"
+        record.msg = f"{record.getMessage()} ({type(error).__name__}: {detail})"
+        record.args = None
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
 def configure_logging(level: int, token: str | None, *others: str | None) -> None:
     """Send logs to stderr at ``level``, redacting ``token`` (and its secret half) and
     the ``others`` (the webhook secret: PTB logs setWebhook's parameters at DEBUG)."""
@@ -43,6 +72,8 @@ def configure_logging(level: int, token: str | None, *others: str | None) -> Non
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
     handler.addFilter(_not_an_invalid_token_report)
+    handler.addFilter(_one_line_for_the_last_poll)
+    handler.addFilter(_one_line_for_the_pool)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -290,6 +290,12 @@ def _validate_date_order(value: str) -> str:
     return order
 
 
+# What a webhook path may hold and still be matched as written: RFC 3986's path
+# characters less "%" (the listener compares the decoded path, so an encoded character
+# never matches) and less what aiohttp's routes read as patterns ("{", "}").
+_WEBHOOK_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]*$")
+
+
 def _validate_webhook_url(value: str) -> str | None:
     if not value:
         return None
@@ -301,30 +307,60 @@ def _validate_webhook_url(value: str) -> str | None:
     if parts.scheme != "https" or not parts.hostname:
         problem = "is not an https URL like https://bot.example.org/telegram (Telegram needs https)"
     elif port not in WEBHOOK_PORTS:
-        problem = f"Telegram only calls ports {', '.join(map(str, WEBHOOK_PORTS))}"
+        problem = f"has a port Telegram never calls: it calls only {_ports()}"
     elif parts.query or parts.fragment:
         problem = "must have no query or fragment (the secret goes in TELEGRAM_WEBHOOK_SECRET)"
     elif (parts.path or "/") in RESERVED_PATHS:
-        problem = f"its path cannot be {parts.path}, which Accord serves itself"
+        problem = f"cannot have the path {parts.path}, which Accord serves itself"
+    elif not _WEBHOOK_PATH.match(parts.path):
+        problem = (
+            "has a path the listener could never match: use letters, digits and - . _ ~ /"
+            " only (no %-encoded characters, spaces or other characters)"
+        )
     else:
         return value
     # The host only: the path may be meant as a secret.
-    raise SettingsError("TELEGRAM_WEBHOOK_URL", f"{parts.scheme}://{parts.netloc}/… {problem}")
+    raise SettingsError("TELEGRAM_WEBHOOK_URL", f"{_host_part(value)}/… {problem}")
+
+
+def _ports() -> str:
+    """Telegram's webhook ports in words: "443, 80, 88 or 8443"."""
+    *first, last = map(str, WEBHOOK_PORTS)
+    return f"{', '.join(first)} or {last}"
+
+
+def _host_part(url: str) -> str:
+    """What was given up to its path: "https://host:port", or for a URL without a scheme
+    ("bot.example.org/telegram") its first part as written."""
+    parts = urlsplit(url)
+    if parts.scheme and url.startswith(f"{parts.scheme}://"):
+        return f"{parts.scheme}://{parts.netloc}"
+    return url.split("/", 1)[0]
 
 
 def _validate_listen(setting: str, value: str) -> tuple[str, int]:
     host, colon, port = value.rpartition(":")
     host = host.removeprefix("[").removesuffix("]")  # [::]:8443
-    if not colon or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+    if not colon or not host or not port.isdigit():
         raise SettingsError(
             setting, f"{value!r} is not host:port, like 0.0.0.0:8443 or 127.0.0.1:9090"
         )
+    if not 1 <= int(port) <= 65535:
+        raise SettingsError(setting, f"{value!r}: port {int(port)} is out of range (1 to 65535)")
     return host, int(port)
 
 
 def _validate_webhook_secret(value: str, url: str | None) -> str | None:
     if not url:
-        return value or None
+        if value:
+            # Most likely a misspelt or forgotten URL variable on a webhook deployment:
+            # polling would start with deleteWebhook and quietly remove the webhook.
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET",
+                "set, but TELEGRAM_WEBHOOK_URL is not: webhook mode needs both; without the "
+                "URL Accord would poll, which removes the webhook (unset the secret to poll)",
+            )
+        return None
     if not value:
         raise SettingsError(
             "TELEGRAM_WEBHOOK_SECRET",

@@ -432,9 +432,15 @@ async def run_console(
         await session.open()
         url = settings.database_url
         where = redacted_url(url) if url else settings.database_path
+        simulated = (
+            "Telegram is simulated here, though TELEGRAM_BOT_TOKEN is set (the console never"
+            " uses it)"
+            if settings.telegram_bot_token
+            else "no TELEGRAM_BOT_TOKEN, so Telegram is simulated here"
+        )
         print(
-            f"Accord local console: no TELEGRAM_BOT_TOKEN, so Telegram is simulated here. "
-            f"Database: {where}. Type :help for console commands.",
+            f"Accord local console: {simulated}. Database: {where}. "
+            "Type :help for console commands.",
             file=out,
             flush=True,
         )

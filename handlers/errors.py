@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
 from app.context import AccordContext
+from app.outage import is_unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,10 @@ async def on_error(update: object, context: AccordContext) -> None:
         logger.info("Telegram refused the answer to %s (%s): Accord was removed or blocked",
                     where, type(error).__name__)  # fmt: skip
         return
-    logger.error("%s while handling %s\n%s", type(error).__name__, where, frames(error))
+    if is_unreachable(error):  # the database: one line per outage, not one per failure
+        context.services.outage.failed(error, context.services.clock.now())
+    else:
+        logger.error("%s while handling %s\n%s", type(error).__name__, where, frames(error))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:

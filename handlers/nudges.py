@@ -176,6 +176,7 @@ async def run_tick(application: Application) -> None:
     link = functools.partial(deep_link, application.bot.username)
     if opened := await services.health.tick(now, outbox, link, services.nudges):
         logger.info("Tick: %s quarterly health checks opened", opened)
+    services.outage.answered(services.clock.now())
 
 
 async def tick_job(context: AccordContext) -> None:

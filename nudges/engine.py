@@ -216,7 +216,8 @@ class NudgeEngine:
         self.charter = charter  # what the digest opens with: goals and decisions
         self._tick_lock = asyncio.Lock()
         self._metrics = metrics
-        # When the last tick started (its ``now``): /healthz says a stalled tick is unhealthy.
+        # When the last tick that finished started (its ``now``): /healthz says a stalled
+        # or failing tick is unhealthy, so a tick that raised (the database down) leaves it.
         self.last_tick_at: datetime | None = None
 
     # --- settings ------------------------------------------------------------------------
@@ -302,7 +303,6 @@ class NudgeEngine:
         """Send every digest, check-in and reminder that is due at ``now``."""
         report = TickReport()
         async with self._tick_lock:
-            self.last_tick_at = now
             started = timer.perf_counter()
             gate = asyncio.Semaphore(self._concurrency)
 
@@ -341,6 +341,7 @@ class NudgeEngine:
             retried = [await self._retried_reminder(r) for r in retries if r not in others]
             await self._reminders(now, outbox, report, run, [r for r in retried if r])
             await self.schedules.prune_log(now)
+            self.last_tick_at = now
             if self._metrics is not None:
                 self._metrics.tick_done(report, timer.perf_counter() - started)
         return report

@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from telegram.ext import Application
 
@@ -103,7 +104,13 @@ async def test_healthz_says_starting_before_the_database_is_opened(
         status, body = await healthz(http, base)
         assert (status, body) == (
             503,
-            {"status": "starting", "database": "not opened", "tick": "none yet", "last_tick": None},
+            {
+                "status": "starting",
+                "database": "not opened",
+                "tick": "none yet",
+                "last_tick": None,
+                "telegram": "ok",  # polling mode: getUpdates' answers (none failed yet)
+            },
         )
         await services_of(app).open()  # as serve() does before asking Telegram anything
         status, body = await healthz(http, base)
@@ -191,3 +198,26 @@ async def test_each_application_counts_on_its_own(app: Application) -> None:
     sample = ("accord_updates_total", {"type": "message"})
     assert services_of(app).metrics.registry.get_sample_value(*sample) == 1
     assert services_of(other).metrics.registry.get_sample_value(*sample) is None
+
+
+async def test_a_failed_tick_does_not_count_as_a_tick(
+    app: Application, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database outage makes the tick raise: last_tick (/healthz's freshness) must
+    stay at the last tick that did its work."""
+    await run_tick(app)
+    engine = services_of(app).nudges
+    done = engine.last_tick_at
+    assert done == clock.now()
+
+    async def down(now: object) -> list[object]:
+        raise ConnectionError("the database is down")
+
+    monkeypatch.setattr(engine.schedules, "due", down)
+    clock.advance(timedelta(minutes=5))
+    with pytest.raises(ConnectionError):
+        await run_tick(app)
+    assert engine.last_tick_at == done
+    monkeypatch.undo()
+    await run_tick(app)
+    assert engine.last_tick_at == clock.now()

@@ -62,17 +62,28 @@ def test_a_url_without_a_path_takes_updates_at_the_root(tmp_path: Path) -> None:
         ({"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/t"}, "TELEGRAM_WEBHOOK_URL", "https"),
         ({"TELEGRAM_WEBHOOK_URL": "bot.example.org/t"}, "TELEGRAM_WEBHOOK_URL", "https"),
         ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org:9000/t"}, "TELEGRAM_WEBHOOK_URL",
-         "443, 80, 88, 8443"),
+         "https://bot.example.org:9000/… has a port Telegram never calls: it calls only "
+         "443, 80, 88 or 8443"),
+        ({"TELEGRAM_WEBHOOK_URL": "bot.example.org/t"}, "TELEGRAM_WEBHOOK_URL",
+         "TELEGRAM_WEBHOOK_URL: bot.example.org/… is not an https URL"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/a%20b"}, "TELEGRAM_WEBHOOK_URL",
+         "could never match"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/a b"}, "TELEGRAM_WEBHOOK_URL",
+         "could never match"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/{x}"}, "TELEGRAM_WEBHOOK_URL",
+         "could never match"),
         ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/t?k=v"}, "TELEGRAM_WEBHOOK_URL",
          "no query"),
         ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/healthz"}, "TELEGRAM_WEBHOOK_URL",
-         "cannot be /healthz"),
+         "cannot have the path /healthz"),
         ({"TELEGRAM_WEBHOOK_SECRET": ""}, "TELEGRAM_WEBHOOK_SECRET", "required"),
         ({"TELEGRAM_WEBHOOK_SECRET": "has spaces in it"}, "TELEGRAM_WEBHOOK_SECRET", "malformed"),
         ({"TELEGRAM_WEBHOOK_SECRET": "x" * 257}, "TELEGRAM_WEBHOOK_SECRET", "malformed"),
         ({"TELEGRAM_WEBHOOK_SECRET": "sécret"}, "TELEGRAM_WEBHOOK_SECRET", "malformed"),
         ({"WEBHOOK_LISTEN": "8443"}, "WEBHOOK_LISTEN", "host:port"),
-        ({"WEBHOOK_LISTEN": "0.0.0.0:70000"}, "WEBHOOK_LISTEN", "host:port"),
+        ({"WEBHOOK_LISTEN": "0.0.0.0:99999"}, "WEBHOOK_LISTEN",
+         "'0.0.0.0:99999': port 99999 is out of range (1 to 65535)"),
+        ({"HEALTH_LISTEN": "127.0.0.1:0"}, "HEALTH_LISTEN", "out of range"),
         ({"WEBHOOK_MAX_CONNECTIONS": "0"}, "WEBHOOK_MAX_CONNECTIONS", "between 1 and 100"),
         ({"WEBHOOK_MAX_CONNECTIONS": "101"}, "WEBHOOK_MAX_CONNECTIONS", "between 1 and 100"),
         ({"HEALTH_LISTEN": "localhost"}, "HEALTH_LISTEN", "host:port"),
@@ -97,9 +108,28 @@ def test_bad_values_name_the_setting_and_never_the_secret(
         assert secret not in str(caught.value)
 
 
-def test_a_secret_without_a_url_is_polling(tmp_path: Path) -> None:
+def test_a_secret_without_a_url_refuses_to_start(tmp_path: Path) -> None:
+    """A misspelt URL variable on a webhook deployment must not start polling, whose
+    deleteWebhook would quietly remove the production webhook."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            {"DATABASE_PATH": str(tmp_path / "a.db"), "TELEGRAM_WEBHOOK_SECRET": SECRET},
+            env_file=None,
+        )
+    assert caught.value.setting == "TELEGRAM_WEBHOOK_SECRET"
+    assert "TELEGRAM_WEBHOOK_URL is not: webhook mode needs both" in str(caught.value)
+    assert "removes the webhook" in str(caught.value)
+    assert SECRET not in str(caught.value)
+
+
+def test_a_plain_webhook_path_is_accepted(tmp_path: Path) -> None:
     settings = load_settings(
-        {"DATABASE_PATH": str(tmp_path / "a.db"), "TELEGRAM_WEBHOOK_SECRET": "bad secret!"},
+        {
+            "DATABASE_PATH": str(tmp_path / "a.db"),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook/v1_a-b.c~d/",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        },
         env_file=None,
     )
-    assert settings.telegram_webhook_url is None
+    assert settings.webhook_path == "/hook/v1_a-b.c~d/"
