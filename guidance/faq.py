@@ -14,6 +14,7 @@ from datetime import datetime
 
 from domain.faq import MAX_FAQ_ANSWER, MAX_FAQ_ENTRIES, MAX_FAQ_QUESTION, FaqEntry, FaqEvent
 from domain.model import Actor, ChatScope
+from guidance.asking import LOCAL_FACT_WORDS, normalise, question_word
 from guidance.knowledge import Entry, KnowledgeBase
 from guidance.retrieval import MIN_COVERAGE, Retriever
 from register.parsing import UsageError
@@ -30,6 +31,15 @@ CANDIDATES = 5  # how far down the closest entries a confident FAQ entry is look
 # close to it is usually about that: it keeps the knowledge base's threshold from before
 # the guidance entries were broadened (issue 10), which raised theirs.
 FAQ_MIN_CONFIDENCE = 1.2
+# How much a FAQ entry must outscore a confident general answer to be given instead.
+FAQ_MARGIN = 1.25
+# The share of a FAQ question's distinctive words a question must hold (and of its own
+# the FAQ's question must hold) to be asking it: "whens the next board" holds two of
+# "next board meeting"; "who is on the board" one.
+MIN_FAQ_WORDS = 0.5
+# A new FAQ question holding this much of an entry's words (and it of the new one's)
+# asks the same thing.
+SAME_QUESTION = 0.75
 
 
 def parse_pair(text: str, command: str = "faq add") -> tuple[str, str]:
@@ -146,15 +156,75 @@ class _Ranking:
         )
 
     def ask(self, question: str) -> FaqEntry | None:
+        question = normalise(question)
         result = self._retriever.ask(question, limit=CANDIDATES)
         if result.coverage < MIN_COVERAGE:
             return None
         for match in result.candidates:
             if match.score * result.coverage < FAQ_MIN_CONFIDENCE:
                 return None
-            if match.entry.category == FAQ_CATEGORY:
-                return self._faq[match.entry.id]
+            if match.entry.category != FAQ_CATEGORY:
+                continue
+            entry = self._faq[match.entry.id]
+            if not self._asks(question, entry.question):
+                return None
+            best, asked = result.best, question_word(question)
+            local = asked in LOCAL_FACT_WORDS and asked == question_word(entry.question)
+            # General guidance is confident: the FAQ must beat it clearly, unless the
+            # question asks the FAQ's own local fact (who, where, when), which general
+            # guidance can't know.
+            if (
+                best is not None
+                and best.entry.category != FAQ_CATEGORY
+                and not local
+                and match.score < FAQ_MARGIN * best.score
+            ):
+                return None
+            return entry
         return None
+
+    def matching(self, question: str) -> FaqEntry | None:
+        """The entry whose question ``question`` asks again, if any (for duplicates)."""
+        question = normalise(question)
+        words = self._retriever.content_tokens(question)
+        for entry in self._faq.values():
+            theirs = self._retriever.content_tokens(entry.question)
+            if (
+                _share(theirs, words) >= SAME_QUESTION
+                and _share(words, theirs) >= SAME_QUESTION
+                and _same_kind(question_word(question), question_word(entry.question))
+            ):
+                return entry
+        return None
+
+    def _asks(self, question: str, faq_question: str) -> bool:
+        """Whether ``question`` asks what ``faq_question`` does, not merely shares a word
+        with it: the FAQ's distinctive words mostly in it and its own mostly in the FAQ's;
+        asked with another question word ("how often should the board meet" of "when is
+        the next board meeting?"), only when every one of the FAQ's words is there ("how
+        do I book the community hall" of "where do we book the community hall?")."""
+        asked = self._retriever.content_tokens(question)
+        theirs = self._retriever.content_tokens(faq_question)
+        if _share(asked, theirs) < MIN_FAQ_WORDS:
+            return False
+        held = _share(theirs, asked)
+        if _same_kind(question_word(question), question_word(faq_question)):
+            return held >= MIN_FAQ_WORDS
+        return held == 1.0
+
+
+def _share(words: list[frozenset[str]], others: list[frozenset[str]]) -> float:
+    """The share of ``words`` (each a stem and its synonym group) found among ``others``."""
+    if not words:
+        return 0.0
+    pool = frozenset().union(*others)
+    return sum(bool(word & pool) for word in words) / len(words)
+
+
+def _same_kind(asked: str | None, faq: str | None) -> bool:
+    """A FAQ asked "when/where/who" answers questions asked the same way, or with no
+    question word; another FAQ, questions asked with any."""
+    return faq not in LOCAL_FACT_WORDS or asked in (None, faq)
 
 
 def _entry_id(entry: FaqEntry) -> str:

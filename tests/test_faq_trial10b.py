@@ -35,6 +35,25 @@ async def test_a_faq_entry_does_not_take_over_general_questions_sharing_a_word(
         assert found.text.startswith("From this partnership's FAQ (#1)"), question
 
 
+async def test_a_confident_general_answer_keeps_its_question_unless_the_faq_asks_it(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """Both directions: a FAQ sharing a general question's words does not take it when
+    guidance answers it confidently; its own question still finds it."""
+    group = cast.groups["partners"]
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, group, alice, carol)
+    general = "what goes in a data sharing agreement"
+    [before] = await say(app, world, carol, group, f"/ask {general}")
+    assert "Source: " in before.text  # a confident guidance answer
+    await say(app, world, alice, group,
+              "/faq add What is our data sharing agreement reference? | DSA-42")  # fmt: skip
+    [after] = await say(app, world, carol, group, f"/ask {general}")
+    assert after.text == before.text
+    [own] = await say(app, world, carol, group, "/ask whats our data sharing agreement reference")
+    assert own.text.startswith("From this partnership's FAQ (#1)")
+
+
 async def test_chat_spellings_find_the_faq_and_are_not_told_it_is_missing(
     app: Application, world: World, cast: Cast
 ) -> None:
@@ -63,7 +82,8 @@ async def test_adding_a_question_the_faq_already_has_warns_and_adds_only_when_co
     assert "#2 looks like the same question" in warned.text
     assert "/faq edit 2" in warned.text
     [listing] = await say(app, world, alice, group, "/faq")
-    assert "#3" not in listing.text and "dup" not in listing.text
+    assert "#3" not in listing.text
+    assert "dup" not in listing.text
     labels = [label for label, _ in warned.buttons()]
     assert labels == ["Add anyway", "Edit #2"]
     # A member can't confirm it.
@@ -126,7 +146,8 @@ async def test_unanswered_pages_with_an_answer_button_for_every_question_on_the_
     turned = world.bot_messages(group.chat_id)[-1]  # edited in place
     assert turned.message_id == report.message_id
     second = [line.split(". ", 1)[0] for line in turned.text.splitlines() if ". " in line[:4]]
-    assert second and second[0] == str(len(listed) + 1)
+    assert second
+    assert second[0] == str(len(listed) + 1)
     labels = [label for label, _ in turned.buttons() if label.startswith("✍️")]
     assert [label.split(":")[0].split()[-1] for label in labels] == second
 
@@ -142,9 +163,11 @@ async def test_a_coordinator_dismisses_an_off_topic_question(
     [refused] = await say(app, world, carol, group, "/unanswered dismiss 1")
     assert refused.text.startswith("Only coordinators")
     [dismissed] = await say(app, world, alice, group, "/unanswered dismiss 1")
-    assert "pizza" in dismissed.text and dismissed.text.startswith("Dismissed")
+    assert "pizza" in dismissed.text
+    assert dismissed.text.startswith("Dismissed")
     [report] = await say(app, world, alice, group, "/unanswered")
-    assert "pizza" not in report.text and "hall" in report.text
+    assert "pizza" not in report.text
+    assert "hall" in report.text
     [missing] = await say(app, world, alice, group, "/unanswered dismiss 7")
     assert "no question 7" in missing.text
     labels = [label for label, _ in report.buttons() if label.startswith("🗑")]
