@@ -81,10 +81,18 @@ class Faq:
         answer: str,
         now: datetime,
         answered: int | None = None,
+        confirmed: bool = False,
     ) -> FaqEntry:
-        """Add an entry (coordinators); ``answered``: the /unanswered question it answers."""
+        """Add an entry (coordinators); ``answered``: the /unanswered question it answers.
+        One asking what an entry already asks is refused (``SameQuestionError``) unless
+        ``confirmed``: two answers to one question would contradict each other."""
         Register.require_coordinator(actor, "add to this partnership's FAQ")
-        if len(await self.repository.in_chat(scope.chat_id)) >= MAX_FAQ_ENTRIES:
+        entries = await self.repository.in_chat(scope.chat_id)
+        if not confirmed:
+            same = self.same_as(entries, scope.chat_id, question)
+            if same is not None:
+                raise SameQuestionError(same)
+        if len(entries) >= MAX_FAQ_ENTRIES:
             raise RegisterError(
                 f"This partnership's FAQ holds {MAX_FAQ_ENTRIES} answers, its most. "
                 "Remove one first (/faq remove <n>), or edit one (/faq edit <n> …)."
@@ -128,18 +136,51 @@ class Faq:
             )
         return text
 
+    async def dismiss(self, scope: ChatScope, actor: Actor, question_id: int, now: datetime) -> str:
+        """Take an off-topic question out of /unanswered (coordinators), recorded."""
+        Register.require_coordinator(actor, "dismiss questions from /unanswered")
+        text = await self.repository.dismiss(scope.chat_id, question_id, _who(actor), now)
+        if text is None:
+            raise RegisterError(
+                "That question is no longer in /unanswered here (answered or dismissed)."
+            )
+        return text
+
+    def same_as(self, entries: list[FaqEntry], chat_id: int, question: str) -> FaqEntry | None:
+        """The entry of ``entries`` (a group's) that ``question`` asks again, if any."""
+        return self._ranking([chat_id], entries).matching(question) if entries else None
+
+    async def unanswered_id(self, chat_id: int, text: str) -> int | None:
+        """The id of the /unanswered question with this text, while it is listed."""
+        return await self.repository.unanswered_id(chat_id, text)
+
     async def answer(self, chat_ids: Sequence[int], question: str) -> FaqEntry | None:
         """The FAQ entry of these groups that confidently answers ``question``, if any."""
         entries = await self.repository.in_chats(chat_ids)
         if not entries:
             return None
+        return self._ranking(chat_ids, entries).ask(question)
+
+    def _ranking(self, chat_ids: Sequence[int], entries: list[FaqEntry]) -> _Ranking:
+        """These groups' entries ranked with the knowledge base, cached per version."""
         key = tuple(sorted(chat_ids))
         version = tuple((e.chat_id, e.number, e.updated_at) for e in entries)
         cached = self._rankings.get(key)
         if cached is None or cached[0] != version:
             cached = (version, _Ranking(self._knowledge, entries))
             self._rankings[key] = cached
-        return cached[1].ask(question)
+        return cached[1]
+
+
+class SameQuestionError(RegisterError):
+    """A new FAQ question asks what entry ``entry`` already asks."""
+
+    def __init__(self, entry: FaqEntry) -> None:
+        super().__init__(
+            f"#{entry.number} looks like the same question: “{entry.question}”. To change "
+            f"its answer: /faq edit {entry.number} <question> | <answer>"
+        )
+        self.entry = entry
 
 
 class _Ranking:
