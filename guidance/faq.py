@@ -37,9 +37,6 @@ FAQ_MARGIN = 1.25
 # the FAQ's question must hold) to be asking it: "whens the next board" holds two of
 # "next board meeting"; "who is on the board" one.
 MIN_FAQ_WORDS = 0.5
-# A new FAQ question holding this much of an entry's words (and it of the new one's)
-# asks the same thing.
-SAME_QUESTION = 0.75
 
 
 def parse_pair(text: str, command: str = "faq add") -> tuple[str, str]:
@@ -225,18 +222,8 @@ class _Ranking:
         return None
 
     def matching(self, question: str) -> FaqEntry | None:
-        """The entry whose question ``question`` asks again, if any (for duplicates)."""
-        question = normalise(question)
-        words = self._retriever.content_tokens(question)
-        for entry in self._faq.values():
-            theirs = self._retriever.content_tokens(entry.question)
-            if (
-                _share(theirs, words) >= SAME_QUESTION
-                and _share(words, theirs) >= SAME_QUESTION
-                and _same_kind(question_word(question), question_word(entry.question))
-            ):
-                return entry
-        return None
+        """The entry a new FAQ question asks again: the one that already answers it."""
+        return self.ask(question)
 
     def _asks(self, question: str, faq_question: str) -> bool:
         """Whether ``question`` asks what ``faq_question`` does, not merely shares a word

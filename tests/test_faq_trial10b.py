@@ -170,11 +170,7 @@ async def test_a_coordinator_dismisses_an_off_topic_question(
     assert "hall" in report.text
     [missing] = await say(app, world, alice, group, "/unanswered dismiss 7")
     assert "no question 7" in missing.text
-    labels = [label for label, _ in report.buttons() if label.startswith("🗑")]
-    assert labels == ["🗑 Dismiss 1"]
-    await press(app, world, carol, report, labels[0])
-    assert toasts(world)[-1].startswith("Only coordinators")
-    await press(app, world, alice, report, labels[0])
+    await say(app, world, alice, group, "/unanswered dismiss 1")
     [empty] = await say(app, world, alice, group, "/unanswered")
     assert empty.text == "No unanswered questions in this chat."
 
