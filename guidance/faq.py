@@ -14,6 +14,7 @@ from datetime import datetime
 
 from domain.faq import MAX_FAQ_ANSWER, MAX_FAQ_ENTRIES, MAX_FAQ_QUESTION, FaqEntry, FaqEvent
 from domain.model import Actor, ChatScope
+from guidance.asking import LOCAL_FACT_WORDS, normalise, question_word
 from guidance.knowledge import Entry, KnowledgeBase
 from guidance.retrieval import MIN_COVERAGE, Retriever
 from register.parsing import UsageError
@@ -30,6 +31,12 @@ CANDIDATES = 5  # how far down the closest entries a confident FAQ entry is look
 # close to it is usually about that: it keeps the knowledge base's threshold from before
 # the guidance entries were broadened (issue 10), which raised theirs.
 FAQ_MIN_CONFIDENCE = 1.2
+# How much a FAQ entry must outscore a confident general answer to be given instead.
+FAQ_MARGIN = 1.25
+# The share of a FAQ question's distinctive words a question must hold (and of its own
+# the FAQ's question must hold) to be asking it: "whens the next board" holds two of
+# "next board meeting"; "who is on the board" one.
+MIN_FAQ_WORDS = 0.5
 
 
 def parse_pair(text: str, command: str = "faq add") -> tuple[str, str]:
@@ -71,10 +78,18 @@ class Faq:
         answer: str,
         now: datetime,
         answered: int | None = None,
+        confirmed: bool = False,
     ) -> FaqEntry:
-        """Add an entry (coordinators); ``answered``: the /unanswered question it answers."""
+        """Add an entry (coordinators); ``answered``: the /unanswered question it answers.
+        One asking what an entry already asks is refused (``SameQuestionError``) unless
+        ``confirmed``: two answers to one question would contradict each other."""
         Register.require_coordinator(actor, "add to this partnership's FAQ")
-        if len(await self.repository.in_chat(scope.chat_id)) >= MAX_FAQ_ENTRIES:
+        entries = await self.repository.in_chat(scope.chat_id)
+        if not confirmed:
+            same = self.same_as(entries, scope.chat_id, question)
+            if same is not None:
+                raise SameQuestionError(same)
+        if len(entries) >= MAX_FAQ_ENTRIES:
             raise RegisterError(
                 f"This partnership's FAQ holds {MAX_FAQ_ENTRIES} answers, its most. "
                 "Remove one first (/faq remove <n>), or edit one (/faq edit <n> …)."
@@ -118,18 +133,51 @@ class Faq:
             )
         return text
 
+    async def dismiss(self, scope: ChatScope, actor: Actor, question_id: int, now: datetime) -> str:
+        """Take an off-topic question out of /unanswered (coordinators), recorded."""
+        Register.require_coordinator(actor, "dismiss questions from /unanswered")
+        text = await self.repository.dismiss(scope.chat_id, question_id, _who(actor), now)
+        if text is None:
+            raise RegisterError(
+                "That question is no longer in /unanswered here (answered or dismissed)."
+            )
+        return text
+
+    def same_as(self, entries: list[FaqEntry], chat_id: int, question: str) -> FaqEntry | None:
+        """The entry of ``entries`` (a group's) that ``question`` asks again, if any."""
+        return self._ranking([chat_id], entries).matching(question) if entries else None
+
+    async def unanswered_id(self, chat_id: int, text: str) -> int | None:
+        """The id of the /unanswered question with this text, while it is listed."""
+        return await self.repository.unanswered_id(chat_id, text)
+
     async def answer(self, chat_ids: Sequence[int], question: str) -> FaqEntry | None:
         """The FAQ entry of these groups that confidently answers ``question``, if any."""
         entries = await self.repository.in_chats(chat_ids)
         if not entries:
             return None
+        return self._ranking(chat_ids, entries).ask(question)
+
+    def _ranking(self, chat_ids: Sequence[int], entries: list[FaqEntry]) -> _Ranking:
+        """These groups' entries ranked with the knowledge base, cached per version."""
         key = tuple(sorted(chat_ids))
         version = tuple((e.chat_id, e.number, e.updated_at) for e in entries)
         cached = self._rankings.get(key)
         if cached is None or cached[0] != version:
             cached = (version, _Ranking(self._knowledge, entries))
             self._rankings[key] = cached
-        return cached[1].ask(question)
+        return cached[1]
+
+
+class SameQuestionError(RegisterError):
+    """A new FAQ question asks what entry ``entry`` already asks."""
+
+    def __init__(self, entry: FaqEntry) -> None:
+        super().__init__(
+            f"#{entry.number} looks like the same question: “{entry.question}”. To change "
+            f"its answer: /faq edit {entry.number} <question> | <answer>"
+        )
+        self.entry = entry
 
 
 class _Ranking:
@@ -146,15 +194,65 @@ class _Ranking:
         )
 
     def ask(self, question: str) -> FaqEntry | None:
+        question = normalise(question)
         result = self._retriever.ask(question, limit=CANDIDATES)
         if result.coverage < MIN_COVERAGE:
             return None
         for match in result.candidates:
             if match.score * result.coverage < FAQ_MIN_CONFIDENCE:
                 return None
-            if match.entry.category == FAQ_CATEGORY:
-                return self._faq[match.entry.id]
+            if match.entry.category != FAQ_CATEGORY:
+                continue
+            entry = self._faq[match.entry.id]
+            if not self._asks(question, entry.question):
+                return None
+            best, asked = result.best, question_word(question)
+            local = asked in LOCAL_FACT_WORDS and asked == question_word(entry.question)
+            # General guidance is confident: the FAQ must beat it clearly, unless the
+            # question asks the FAQ's own local fact (who, where, when), which general
+            # guidance can't know.
+            if (
+                best is not None
+                and best.entry.category != FAQ_CATEGORY
+                and not local
+                and match.score < FAQ_MARGIN * best.score
+            ):
+                return None
+            return entry
         return None
+
+    def matching(self, question: str) -> FaqEntry | None:
+        """The entry a new FAQ question asks again: the one that already answers it."""
+        return self.ask(question)
+
+    def _asks(self, question: str, faq_question: str) -> bool:
+        """Whether ``question`` asks what ``faq_question`` does, not merely shares a word
+        with it: the FAQ's distinctive words mostly in it and its own mostly in the FAQ's;
+        asked with another question word ("how often should the board meet" of "when is
+        the next board meeting?"), only when every one of the FAQ's words is there ("how
+        do I book the community hall" of "where do we book the community hall?")."""
+        asked = self._retriever.content_tokens(question)
+        theirs = self._retriever.content_tokens(faq_question)
+        if _share(asked, theirs) < MIN_FAQ_WORDS:
+            return False
+        held = _share(theirs, asked)
+        if _same_kind(question_word(question), question_word(faq_question)):
+            return held >= MIN_FAQ_WORDS
+        return held == 1.0
+
+
+def _share(words: list[frozenset[str]], others: list[frozenset[str]]) -> float:
+    """The share of ``words`` (each a stem and its synonym group) found among ``others``."""
+    if not words:
+        return 0.0
+    pool = frozenset().union(*others)
+    return sum(bool(word & pool) for word in words) / len(words)
+
+
+def _same_kind(asked: str | None, faq: str | None) -> bool:
+    """A FAQ asked "when/where/who" answers questions asked the same way, or with no
+    question word; another FAQ, questions asked with any."""
+    return faq not in LOCAL_FACT_WORDS or asked in (None, faq)
 
 
 def _entry_id(entry: FaqEntry) -> str:

@@ -265,6 +265,12 @@ class Retriever:
                 tokens.append(f"syn{self._group_of[stem]}")
         return tokens
 
+    def content_tokens(self, text: str) -> list[frozenset[str]]:
+        """Each distinct content word of ``text`` (a typo corrected) as its stem and
+        synonym group: what a FAQ's question and a question asking it are compared by."""
+        words = dict.fromkeys(self._correct(word) for word in self._words(text))
+        return [frozenset(self._tokens([word])) for word in words]
+
     def _correct(self, word: str) -> str:
         """A misspelt word becomes the closest vocabulary word, if one is close."""
         cached = self._corrections.get(word)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from guidance.asking import normalise
+
 _WHO = re.compile(
     r"^\s*who(?:'s|s| is| are)?\s+"
     r"(?:responsible|accountable|in charge|doing|handling|owns?|owning|leading|looking after"
@@ -175,8 +177,9 @@ _LOCAL_FACT = re.compile(
 
 def asks_local_fact(text: str) -> bool:
     """Whether ``text`` asks for a fact only this partnership has (who holds a post
-    here, where its papers are, when it next meets, its codes and contacts)."""
-    question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
+    here, where its papers are, when it next meets, its codes and contacts), in chat
+    spellings too ("whens the next board")."""
+    question = normalise(_ADDRESS.sub("", text.strip().rstrip("?!. ")))
     question = re.sub(r"^(\s*(?:what|who|where|when))['’]?s\b", r"\1 is", question, flags=re.I)
     return bool(_LOCAL_FACT.search(question))
 

@@ -28,8 +28,10 @@ ADMIN_CACHE = timedelta(minutes=5)
 # What a press of a button Accord no longer knows (or never made) is answered.
 STALE_BUTTON = "This button no longer works."
 ADMIN_CACHE_SIZE = 10_000  # (chat, person) answers kept
-# Input quoted back in an error message ('…' or "…", as repr writes it), when long.
-_LONG_QUOTE = re.compile(rf"'[^'\n]{{{ECHO_LIMIT},}}'|\"[^\"\n]{{{ECHO_LIMIT},}}\"")
+# Input quoted back in an error message ('…' or "…", as repr writes it), when long. A
+# quote opens and closes outside a word: the apostrophes of "the group's admins … this
+# partnership's FAQ" are not one, and the text between them is not clipped.
+_LONG_QUOTE = re.compile(rf"(?<!\w)'[^'\n]{{{ECHO_LIMIT},}}'(?!\w)|\"[^\"\n]{{{ECHO_LIMIT},}}\"")
 
 Handler = Callable[[Update, AccordContext], Coroutine[Any, Any, None]]
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 
-from telegram import ForceReply, Message, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 from telegram.helpers import mention_html
 
 from app.context import AccordContext
 from domain.faq import MAX_FAQ_QUESTION
 from formatting.html import clip, escape
-from guidance.faq import parse_pair
+from guidance.faq import SameQuestionError, parse_pair
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
     RepliesToAccord,
@@ -30,7 +30,7 @@ from handlers.common import (
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from register.parsing import UsageError
-from register.service import NotAllowedError, RegisterError
+from register.service import COORDINATORS, NotAllowedError, RegisterError
 from register.text import clean_text
 from register.usage import usage_text
 
@@ -39,8 +39,14 @@ COMMANDS = (
                 writes=True, bare_reads=True),
 )  # fmt: skip
 ANSWER = re.compile(r"^faq:ans:(\d{1,18})$")
-# The prompt a coordinator replies to; its text names the question by its number.
-PROMPT = re.compile(r"^FAQ answer to question (\d{1,18})\b")
+# "Add anyway" / "Edit #n" under a warning that a new question is already in the FAQ.
+SAME = re.compile(r"^faq:same:(add|edit):(\d{1,9})$")
+# The prompt a coordinator replies to: it names the question by its number in the
+# /unanswered list and quotes it, and the reply finds it by its words (the list's
+# numbers move as questions come in). Prompts from before named it by its id.
+PROMPT = re.compile(r"^FAQ answer to (?:/unanswered question \d{1,9}|question (\d{1,18}))\b")
+PENDING_KEY = "faq.same"  # chat_data: additions waiting for "Add anyway", by token
+PENDING_KEPT = 20
 _NUMBERED = re.compile(r"^(edit|remove|answer)\s+#?(\d{1,9})\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -50,6 +56,7 @@ def register(application: Application) -> None:
     add_commands(application, (COMMANDS[0], faq))
     listings_of(application)["faq"] = Listing(faq_text, "/faq", export_hint=False)
     application.add_handler(CallbackQueryHandler(answer_press, pattern=ANSWER))
+    application.add_handler(CallbackQueryHandler(same_press, pattern=SAME))
     application.add_handler(MessageHandler(_PROMPT_REPLIES, prompt_reply))
 
 
@@ -77,9 +84,7 @@ async def faq(update: Update, context: AccordContext) -> None:
     services, now = context.services, context.services.clock.now()
     if verb == "add":
         question, answer = parse_pair(text.split(maxsplit=1)[1] if " " in text.strip() else "")
-        entry = await services.faq.add(scope, actor, question, answer, now)
-        await reply(update, f"Added to this partnership's FAQ as #{entry.number}: "
-                    f"{escape(entry.question)}")  # fmt: skip
+        await _add(update, context, question, answer, None)
         return
     numbered = _NUMBERED.match(text.strip())
     if numbered is None:
@@ -123,8 +128,11 @@ async def answer_press(update: Update, context: AccordContext) -> None:
     if pressed is None:
         return
     query, match, message = pressed
+    question_id = int(match.group(1))
+    listed = await context.services.guidance.unanswered(message.chat.id)
+    number = next((n for n, q in enumerate(listed, 1) if q.question_id == question_id), 0)
     try:
-        prompt = await _prompt(update, context, int(match.group(1)))
+        prompt = await _prompt(update, context, question_id, number)
     except RegisterError as error:
         await query.answer(str(error), show_alert=isinstance(error, NotAllowedError))
         return
@@ -142,18 +150,20 @@ async def ask_for_answer(
     questions = await context.services.guidance.unanswered(chat.id)
     if not 1 <= number <= len(questions):
         raise RegisterError(f"/unanswered has no question {number} here.")
-    prompt = await _prompt(update, context, questions[number - 1].question_id)
+    prompt = await _prompt(update, context, questions[number - 1].question_id, number)
     await message.reply_text(prompt, reply_markup=_force_reply())
 
 
-async def _prompt(update: Update, context: AccordContext, question_id: int) -> str:
-    """The prompt asking the coordinator for the answer to an /unanswered question."""
+async def _prompt(update: Update, context: AccordContext, question_id: int, number: int) -> str:
+    """The prompt asking the coordinator for the answer to /unanswered question
+    ``number`` (as the list and its button name it), quoting it."""
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     question = await context.services.faq.unanswered(scope, actor, question_id)
     return (
-        f"FAQ answer to question {question_id} — {mention_html(actor.user_id, actor.name)}, "
-        f"reply to this message with the answer to:\n“{escape(clip(question, 300))}”"
+        f"FAQ answer to /unanswered question {number} — "
+        f"{mention_html(actor.user_id, actor.name)}, reply to this message with the "
+        f"answer to:\n“{escape(clip(question, 300))}”"
     )
 
 
@@ -174,19 +184,90 @@ async def prompt_reply(update: Update, context: AccordContext) -> None:
     if match is None or replied.from_user.id != context.bot.id:  # type: ignore[union-attr]
         nothing_changed(context)
         return
-    question_id = int(match.group(1))
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     services = context.services
-    question = clean_text(await services.faq.unanswered(scope, actor, question_id))
+    if match.group(1):  # a prompt from before, naming the question by its id
+        question_id: int | None = int(match.group(1))
+    else:  # the question quoted at the prompt's end
+        quoted = match.string.rpartition("“")[2].removesuffix("”")
+        question_id = await services.faq.unanswered_id(scope.chat_id, quoted)
+    question = clean_text(await services.faq.unanswered(scope, actor, question_id or 0))
     if len(question) > MAX_FAQ_QUESTION:
         raise UsageError(
             f"That question is longer than a FAQ question's {MAX_FAQ_QUESTION} characters: "
             "add it shorter with /faq add <question> | <answer>."
         )
     _, answer = parse_pair(f"{question} | {message.text or ''}")
-    entry = await services.faq.add(
-        scope, actor, question, answer, services.clock.now(), answered=question_id
-    )
+    await _add(update, context, question, answer, question_id)
+
+
+async def _add(
+    update: Update,
+    context: AccordContext,
+    question: str,
+    answer: str,
+    answered: int | None,
+    confirmed: bool = False,
+) -> None:
+    """Add an entry; when the FAQ already asks it, warn and offer "Add anyway" (kept
+    for the button) or "Edit #n" instead of adding a second answer."""
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    services = context.services
+    try:
+        entry = await services.faq.add(
+            scope, actor, question, answer, services.clock.now(), answered, confirmed
+        )
+    except SameQuestionError as same:
+        nothing_changed(context)
+        pending: dict[int, tuple[str, str, int | None]] = context.chat_data.setdefault(  # type: ignore[union-attr]
+            PENDING_KEY, {}
+        )
+        token = max(pending, default=0) + 1
+        pending[token] = (question, answer, answered)
+        for old in sorted(pending)[:-PENDING_KEPT]:
+            del pending[old]
+        number = same.entry.number
+        buttons = [
+            InlineKeyboardButton("Add anyway", callback_data=f"faq:same:add:{token}"),
+            InlineKeyboardButton(f"Edit #{number}", callback_data=f"faq:same:edit:{token}"),
+        ]
+        await reply(update, escape(str(same)), reply_markup=InlineKeyboardMarkup([buttons]))
+        return
     await reply(update, f"Added to this partnership's FAQ as #{entry.number}: "
                 f"{escape(entry.question)}")  # fmt: skip
+
+
+async def same_press(update: Update, context: AccordContext) -> None:
+    """ "Add anyway" or "Edit #n" under a same-question warning: coordinators only."""
+    pressed = await read_press(update, SAME)
+    if pressed is None:
+        return
+    query, match, message = pressed
+    pending = (context.chat_data or {}).get(PENDING_KEY, {})
+    waiting = pending.get(int(match.group(2)))
+    if waiting is None:
+        await query.answer("This button no longer works. Send /faq add again.")
+        return
+    question, answer, answered = waiting
+    actor = await current_actor(update, context)
+    if not actor.is_coordinator:
+        await query.answer(f"Only {COORDINATORS} can change this partnership's FAQ.",
+                           show_alert=True)  # fmt: skip
+        return
+    await query.answer()
+    if match.group(1) == "add":
+        del pending[int(match.group(2))]
+        try:
+            await _add(update, context, question, answer, answered, confirmed=True)
+        except RegisterError as error:
+            await message.reply_text(escape(str(error)))
+        return
+    entries = await context.services.faq.entries(message.chat.id)
+    same = context.services.faq.same_as(entries, message.chat.id, question)
+    number = same.number if same else "&lt;n&gt;"
+    await message.reply_text(
+        f"To change #{number} instead, send:\n/faq edit {number} {escape(question)} | "
+        f"{escape(answer)}"
+    )

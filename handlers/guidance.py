@@ -42,11 +42,13 @@ from handlers.common import (
     current_actor,
     friendly_errors,
     group_only,
+    nothing_changed,
     reply,
     throttled,
 )
 from handlers.pages import Listing, listings_of, page_words, reply_page
 from handlers.remote import group_scope
+from register.parsing import UsageError
 from register.render import matches_lines
 from register.service import RegisterError
 from register.text import clean_text
@@ -59,11 +61,12 @@ COMMANDS = (
     CommandInfo("benefits", "Browse the benefits of partnership working", "/benefits"),
     CommandInfo("challenges", "Browse the challenges and what helps", "/challenges"),
     CommandInfo("unanswered", "Questions I could not answer", "/unanswered", in_private=False,
-                coordinators_only=True),
+                coordinators_only=True, writes=True, bare_reads=True),
 )  # fmt: skip
 OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
-ANSWER_BUTTONS = 5  # the newest unanswered questions get a button to answer them
+_DISMISS = re.compile(r"^dismiss\s+#?(\d{1,9})$", re.IGNORECASE)  # /unanswered dismiss 3
+_LISTED = re.compile(r"^(\d{1,3})\. ", re.MULTILINE)  # a question's line in /unanswered
 ACCORD = "accord"  # the category of entries about Accord itself (config/knowledge/accord.toml)
 
 
@@ -419,8 +422,26 @@ async def feedback(update: Update, context: AccordContext) -> None:
 async def unanswered(update: Update, context: AccordContext) -> None:
     """/unanswered (coordinators): questions Accord declined here, newest first, and the
     answers people marked not helpful; what the knowledge base's editors need."""
-    _, page = page_words(command_arguments(update.effective_message)[0])  # type: ignore[arg-type]
-    await reply_page(update, context, "unanswered", "", page)
+    words, page = page_words(command_arguments(update.effective_message)[0])  # type: ignore[arg-type]
+    dismiss = _DISMISS.match(words)
+    if dismiss is None:
+        if words:
+            raise UsageError(usage_text("unanswered"))
+        nothing_changed(context)  # "/unanswered page 2" only reads
+        await reply_page(update, context, "unanswered", "", page)
+        return
+    number = int(dismiss.group(1))
+    scope = await chat_scope(update, context)
+    actor = await current_actor(update, context)
+    services = context.services
+    services.register.require_coordinator(actor, "dismiss questions from /unanswered")
+    questions = await services.guidance.unanswered(scope.chat_id)
+    if not 1 <= number <= len(questions):
+        raise RegisterError(f"/unanswered has no question {number} here.")
+    text = await services.faq.dismiss(
+        scope, actor, questions[number - 1].question_id, services.clock.now()
+    )
+    await reply(update, f"Dismissed from /unanswered: {escape(clip(text, 300))}")
 
 
 async def unanswered_text(update: Update, context: AccordContext, _: str) -> str:
@@ -458,15 +479,18 @@ async def unanswered_text(update: Update, context: AccordContext, _: str) -> str
 
 
 async def answer_buttons(
-    update: Update, context: AccordContext, _: str
+    update: Update, context: AccordContext, page: str
 ) -> list[list[InlineKeyboardButton]]:
-    """A button for each of the newest unanswered questions: it asks the coordinator who
-    presses it for the answer, which becomes a FAQ entry (checked on press)."""
+    """For each question on this page of /unanswered, numbered as the list is, a button
+    to answer it: the answer becomes a FAQ entry (checked on press)."""
     chat = update.effective_chat
     assert chat is not None
-    questions = await context.services.guidance.unanswered(chat.id, ANSWER_BUTTONS)
+    shown = {int(n) for n in _LISTED.findall(page)}
+    questions = await context.services.guidance.unanswered(chat.id)
     buttons = []
-    for number, question in enumerate(questions, 1):  # numbered as the list is
+    for number, question in enumerate(questions, 1):
+        if number not in shown:
+            continue
         label = f"✍️ Answer {number}: {clip(question.text, 40)}"
         data = answer_data(question.question_id)
         buttons.append([InlineKeyboardButton(label, callback_data=data)])

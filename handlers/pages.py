@@ -41,7 +41,7 @@ class Listing:
 
     ``command`` is the typed form with ``{arg}`` (None: no typed form); a ``personal``
     listing's argument is its owner's user id, and only they may turn its pages.
-    ``buttons``: rows shown above the page buttons on every page (called after
+    ``buttons``: rows shown above the page buttons, given the page's text (called after
     ``render``, which checks who may see the listing).
     """
 
@@ -76,7 +76,8 @@ async def reply_page(
     """Reply with one page of the listing and the way to the others."""
     listing = listings_of(context.application)[kind]
     full = await listing.render(update, context, arg)
-    extra = await listing.buttons(update, context, arg) if listing.buttons else []
+    shown = page_of(full, page)[0]
+    extra = await listing.buttons(update, context, shown) if listing.buttons else []
     text, markup = _page(listing, kind, arg, full, page, extra)
     await reply(update, text, reply_markup=markup)
 
@@ -96,7 +97,8 @@ async def turn_page(update: Update, context: AccordContext) -> None:
         return
     try:
         full = await listing.render(update, context, arg)
-        extra = await listing.buttons(update, context, arg) if listing.buttons else []
+        shown = page_of(full, page)[0]
+        extra = await listing.buttons(update, context, shown) if listing.buttons else []
     except (RegisterError, UsageError) as error:
         await query.answer(
             clip(str(error), TOAST_LIMIT), show_alert=isinstance(error, NotAllowedError)

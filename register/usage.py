@@ -207,7 +207,14 @@ USAGE: dict[str, Usage] = {
     "principles": Usage(("/principles",), ("/principles",)),
     "benefits": Usage(("/benefits",), ("/benefits",)),
     "challenges": Usage(("/challenges",), ("/challenges",)),
-    "unanswered": Usage(("/unanswered",), ("/unanswered",), COORDINATORS),
+    "unanswered": Usage(
+        (
+            "/unanswered: the questions I could not answer here",
+            "/unanswered dismiss <n>: take an off-topic question off the list",
+        ),
+        ("/unanswered", "/unanswered dismiss 3"),
+        COORDINATORS,
+    ),
     "faq": Usage(
         (
             "/faq: this partnership's own answers",

@@ -211,6 +211,7 @@ _MOVED_TABLES: dict[str, tuple[str, ...]] = {
     "coordinators": ("user_id",),
     "partner_members": ("user_id",),
     "unanswered_questions": (),
+    "unanswered_dismissals": (),
     "guidance_feedback": ("user_id", "entry_id"),
     "chat_people": ("user_id",),
 }

@@ -139,6 +139,36 @@ class FaqRepository:
             for r in rows
         ]
 
+    async def unanswered_id(self, chat_id: int, text: str) -> int | None:
+        """The id of the group's /unanswered question with this text (any case), if there."""
+        row = await self._db.fetch_one(
+            "SELECT question_id FROM unanswered_questions WHERE chat_id = ?"
+            " AND lower(text) = lower(?)",
+            (chat_id, " ".join(text.split())),
+        )
+        return int(row[0]) if row else None
+
+    async def dismiss(
+        self, chat_id: int, question_id: int, actor: tuple[int | None, str], now: datetime
+    ) -> str | None:
+        """Take a question out of /unanswered, recording who did; its text, or None if
+        it was no longer there."""
+        async with self._db.transaction(chat_id) as tx:
+            cursor = await tx.execute(
+                "DELETE FROM unanswered_questions WHERE chat_id = ? AND question_id = ?"
+                " RETURNING text",
+                (chat_id, question_id),
+            )
+            if not cursor.rows:
+                return None
+            text = str(cursor.rows[0][0])
+            await tx.execute(
+                "INSERT INTO unanswered_dismissals (chat_id, text, user_id, actor_name,"
+                " dismissed_at) VALUES (?, ?, ?, ?, ?)",
+                (chat_id, text, actor[0], actor[1], now.isoformat(timespec="seconds")),
+            )
+        return text
+
     async def unanswered_question(self, chat_id: int, question_id: int) -> str | None:
         """The text of a question logged for the group's /unanswered, if still there."""
         row = await self._db.fetch_one(

@@ -124,7 +124,7 @@ async def test_an_unanswered_question_is_answered_in_one_tap_by_a_coordinator(
     await press(app, world, carol, report, label)
     assert toasts(world)[-1].startswith("Only coordinators")
     [prompt] = await press(app, world, alice, report, label)
-    assert prompt.text.startswith("FAQ answer to question ")
+    assert prompt.text.startswith("FAQ answer to /unanswered question 1 ")
     await feed(
         app,
         world.user_says(carol, group, "At the library", reply_to=prompt.message_id),

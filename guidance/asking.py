@@ -1,0 +1,41 @@
+"""How a question is asked, apart from what it is about: chat spellings read as words
+("whens the next board", "where r the minutes") and the question word it asks with."""
+
+from __future__ import annotations
+
+import re
+
+# Chat spellings of the words a question is asked with; a FAQ question is written out.
+_SPELLINGS = {
+    "whens": "when is", "wheres": "where is", "whos": "who is", "whats": "what is",
+    "hows": "how is", "r": "are", "u": "you", "ur": "your", "wot": "what",
+}  # fmt: skip
+_SPELLING = re.compile(
+    r"\b(?:(when|where|who|what|how)['’]s|(" + "|".join(_SPELLINGS) + r"))\b", re.IGNORECASE
+)
+_QUESTION_WORD = re.compile(r"\b(who|whom|whose|where|when|what|which|how|why)\b", re.IGNORECASE)
+# The question words that ask for a fact only the partnership has: its people, places
+# and dates. A FAQ asked with one answers questions asked the same way (or with none).
+LOCAL_FACT_WORDS = frozenset({"who", "where", "when"})
+
+
+def normalise(text: str) -> str:
+    """``text`` with chat spellings written out: "whens" and "when's" are "when is",
+    "r" is "are", "u" is "you"."""
+
+    def written(match: re.Match[str]) -> str:
+        if match.group(1):
+            return f"{match.group(1)} is"
+        return _SPELLINGS[match.group(2).lower()]
+
+    return _SPELLING.sub(written, text)
+
+
+def question_word(text: str) -> str | None:
+    """The first question word of ``text`` ("who", "how"…; "whom"/"whose" are "who"), or
+    None for a question without one ("next board meeting?")."""
+    found = _QUESTION_WORD.search(normalise(text))
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    return "who" if word.startswith("who") else word
