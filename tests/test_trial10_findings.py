@@ -24,7 +24,7 @@ async def test_a_plausible_best_match_is_suggested_not_declined_as_outside(
     [mou] = await say(app, world, carol, group, "/ask wot goes in an MOU")
     assert mou.text.startswith(MOU)
     [guess] = await say(
-        app, world, carol, group, "/ask should we get the uni to evaluate us or do it ourselves"
+        app, world, carol, group, "/ask should we get an outside evaluator or do it ourselves"
     )
     assert guess.text.startswith(
         "I'm not sure I've understood — did you mean: Evaluating the partnership?"
