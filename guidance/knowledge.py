@@ -49,6 +49,8 @@ class KnowledgeBase:
     acronyms: Mapping[str, str] = dataclasses.field(
         default_factory=dict
     )  # "ig": "information governance"
+    # The entry that answers a request Accord can't carry out ("send a reminder to…").
+    requests_entry: str | None = None
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with ``entry_id``, if there is one."""
@@ -92,7 +94,9 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
                 seed=tuple(raw["seed"]),
             )
     acronyms = {key.lower(): words for key, words in settings.get("acronyms", {}).items()}
-    return KnowledgeBase(entries, synonyms, settings["general_question"], acronyms)
+    return KnowledgeBase(
+        entries, synonyms, settings["general_question"], acronyms, settings.get("requests_entry")
+    )
 
 
 def problems(knowledge: KnowledgeBase) -> list[str]:
@@ -100,6 +104,8 @@ def problems(knowledge: KnowledgeBase) -> list[str]:
     found = []
     if knowledge.general_question not in knowledge.entries:
         found.append(f"general_question {knowledge.general_question!r} is not an entry")
+    if knowledge.requests_entry and knowledge.requests_entry not in knowledge.entries:
+        found.append(f"requests_entry {knowledge.requests_entry!r} is not an entry")
     for entry in knowledge.entries.values():
         where = f"entry {entry.id!r}"
         if entry.category not in CATEGORIES:

@@ -184,6 +184,24 @@ def asks_local_fact(text: str) -> bool:
     return bool(_LOCAL_FACT.search(question))
 
 
+# "send a reminder to Bob about the DSA", "can you email all partners the MoU", "book a
+# room": asking Accord to do something it can't (it has no email, calendar or rooms).
+# Answered by what it does instead, whatever the topic words: not "remind me what…",
+# "how do we book…", "can you explain…".
+_REQUEST = re.compile(
+    r"^\s*(?:(?:please|pls|plz|hi|hey)[,!]?\s+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+"
+    r"(?:please\s+|pls\s+)?)?(?:send|remind|email|e-mail|message|text|ping|forward|book"
+    r"|schedule|arrange|organise|organize|circulate|notify|invite|chase|post)\b"
+    r"(?!\s+me\s+(?:what|how|why|who|when|where|which|of|about)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_accord_to_act(text: str) -> bool:
+    """Whether ``text`` asks Accord to send, remind, email, book or schedule something."""
+    return bool(_REQUEST.match(_ADDRESS.sub("", text.strip())))
+
+
 _SMALL_TALK = frozenset(
     "hi hello hey hiya morning afternoon evening good thanks thank you cheers ok okay great "
     "bye yes no".split()

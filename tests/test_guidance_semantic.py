@@ -15,7 +15,7 @@ from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 
 # From the tuning rows (dev): declined on words alone, right with the layer.
-PARAPHRASE = ("is there any evidence partnerships cut duplication", "benefit-efficiency")
+PARAPHRASE = ("can we stop paying twice for the same outreach", "benefit-efficiency")
 OFF_TOPIC = ["is the m62 closed again??", "whats a good recipe for a quick veggie lasagne"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from guidance.routing import RegisterQuestion, register_question
+from guidance.routing import RegisterQuestion, asks_accord_to_act, register_question
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,35 @@ def test_register_questions_in_coordinators_words(question: str, routed: Registe
 def test_general_questions_stay_with_guidance(question: str) -> None:
     routed = register_question(question)
     assert routed is None or routed.kind == "role", routed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "send a reminder to bob about the DSA",
+        "@accord_bot remind everyone about the DPIA deadline",
+        "can you email all partners the MoU",
+        "could u book a room for the ToR workshop",
+        "please message the council about the data sharing agreement",
+        "accord, schedule a meeting with the ICB",
+        "pls circulate the terms of reference",
+    ],
+)
+def test_requests_to_act_get_what_accord_does_instead(question: str) -> None:
+    """A request to send, remind, email, book or schedule is answered by what Accord does
+    instead, however strongly its topic words ("DSA", "MoU") match a guidance entry."""
+    assert asks_accord_to_act(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "remind me what a ToR is",
+        "what should we send partners before a meeting",
+        "how do we book time with the chair",
+        "can you explain the DSA",
+        "should we email the minutes or put them on teams",
+    ],
+)
+def test_questions_about_doing_things_are_not_requests(question: str) -> None:
+    assert not asks_accord_to_act(question)

@@ -66,7 +66,9 @@ async def test_the_bot_waits_for_the_semantic_layer_before_deciding(
     )
     assert waited
     assert waited[0] is not None
-    assert answer.text.startswith("Bringing a new partner on board\n")
+    # Decided on meaning too: the onboarding entry, answered or offered as the guess
+    # (since the decision keeps wrong answers within 3%, it is offered), never declined.
+    assert "Bringing a new partner on board" in answer.text.split("\n")[0]
 
 
 @pytest.mark.parametrize(
