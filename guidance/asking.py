@@ -39,3 +39,17 @@ def question_word(text: str) -> str | None:
         return None
     word = found.group(1).lower()
     return "who" if word.startswith("who") else word
+
+
+# Asking for advice, not a fact: "how often should a steering group meet", "what's the
+# best way to…", "do we need a…".
+_ADVICE = re.compile(
+    r"\b(?:should|shld|shud|ought|best\s+way|good\s+way|tips?|need\s+to|do\s+we\s+need)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_advice(text: str) -> bool:
+    """Whether ``text`` asks what is best to do in general rather than a fact of ours:
+    general guidance answers it when it can, before a FAQ sharing its words."""
+    return bool(_ADVICE.search(text))

@@ -9,6 +9,7 @@ rebuilt when an entry changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from domain.faq import MAX_FAQ_ANSWER, MAX_FAQ_ENTRIES, MAX_FAQ_QUESTION, FaqEnt
 from domain.model import Actor, ChatScope
 from guidance.asking import LOCAL_FACT_WORDS, normalise, question_word
 from guidance.knowledge import Entry, KnowledgeBase
-from guidance.retrieval import MIN_COVERAGE, Retriever
+from guidance.retrieval import Retriever
 from register.parsing import UsageError
 from register.service import Register, RegisterError
 from register.text import clean_text
@@ -26,17 +27,21 @@ from storage.lru import LruDict
 
 FAQ_CATEGORY = "faq"
 RETRIEVERS_CACHED = 200  # groups (or a member's set of groups) whose ranking is kept
-CANDIDATES = 5  # how far down the closest entries a confident FAQ entry is looked for
-# A FAQ entry is one question a coordinator wrote for their own partnership, so a question
-# close to it is usually about that: it keeps the knowledge base's threshold from before
-# the guidance entries were broadened (issue 10), which raised theirs.
-FAQ_MIN_CONFIDENCE = 1.2
-# How much a FAQ entry must outscore a confident general answer to be given instead.
-FAQ_MARGIN = 1.25
-# The share of a FAQ question's distinctive words a question must hold (and of its own
-# the FAQ's question must hold) to be asking it: "whens the next board" holds two of
-# "next board meeting"; "who is on the board" one.
-MIN_FAQ_WORDS = 0.5
+# A FAQ entry answers a question close to its own question as a whole (_Ranking._closeness):
+# a word at least this distinctive (idf) in the question and not in the FAQ's question
+# names another thing ("health" 1.8 of "health board" against "foodbank"); "board" (1.2)
+# and "partnership" are too common to.
+DISTINCTIVE = 1.5
+MIN_ASKED_HELD = 0.7  # idf-weighted share of the question's words in the FAQ's question
+MIN_FAQ_HELD = 0.75  # and of the FAQ's in the question (unless it asks the same local fact)
+MIN_KEYLESS_HELD = 0.6  # without the FAQ's most distinctive word, how much else it needs
+# The partnership's own bodies: "how often do we meet" asks "How often does the steering
+# group meet?", "we" being the group (stems, as the retrieval's tokens are).
+_OWN_BODIES = frozenset("board steer group committe partnership forum exec execut panel".split())
+# Verbs of asking where a thing is: "where do we keep the minutes" and "Where are the
+# board minutes kept?" ask the same (stems, as the retrieval's tokens are).
+_FORM_WORDS = frozenset("keep kept store stored locat held hold find found".split())
+_OURS = re.compile(r"\b(?:we|our|us|ours)\b", re.IGNORECASE)
 
 
 def parse_pair(text: str, command: str = "faq add") -> tuple[str, str]:
@@ -152,11 +157,23 @@ class Faq:
         return await self.repository.unanswered_id(chat_id, text)
 
     async def answer(self, chat_ids: Sequence[int], question: str) -> FaqEntry | None:
-        """The FAQ entry of these groups that confidently answers ``question``, if any."""
+        """The FAQ entry of these groups that answers ``question``, if any."""
+        found = await self.answers(chat_ids, question)
+        return found[0] if found else None
+
+    async def answers(self, chat_ids: Sequence[int], question: str) -> list[FaqEntry]:
+        """The entry of each of these groups that answers ``question``, closest first:
+        asked in private, each of the person's groups may have its own answer."""
         entries = await self.repository.in_chats(chat_ids)
         if not entries:
-            return None
-        return self._ranking(chat_ids, entries).ask(question)
+            return []
+        return self._ranking(chat_ids, entries).answers(question)
+
+    async def nearest(self, chat_ids: Sequence[int], question: str) -> FaqEntry | None:
+        """The entry closest to ``question`` without asking it, to offer as "did you
+        mean"; None when none shares a distinctive word with it."""
+        entries = await self.repository.in_chats(chat_ids)
+        return self._ranking(chat_ids, entries).nearest(question) if entries else None
 
     def _ranking(self, chat_ids: Sequence[int], entries: list[FaqEntry]) -> _Ranking:
         """These groups' entries ranked with the knowledge base, cached per version."""
@@ -181,7 +198,8 @@ class SameQuestionError(RegisterError):
 
 
 class _Ranking:
-    """The knowledge base and some groups' FAQ entries, ranked together."""
+    """Some groups' FAQ entries, each compared with a question as a whole question (the
+    knowledge base's tokens, synonyms, acronyms and idf, the FAQs' words counted in)."""
 
     def __init__(self, knowledge: KnowledgeBase, entries: list[FaqEntry]) -> None:
         self._faq = {_entry_id(e): e for e in entries}
@@ -192,67 +210,112 @@ class _Ranking:
                 combined, knowledge.synonyms, knowledge.general_question, knowledge.acronyms
             )
         )
+        self._questions = [(e, self._tokens(e.question)) for e in entries]
 
     def ask(self, question: str) -> FaqEntry | None:
+        """The closest entry asking ``question``, if any."""
+        found = self.answers(question)
+        return found[0] if found else None
+
+    def answers(self, question: str) -> list[FaqEntry]:
+        """Every entry asking ``question``, closest first, at most one per group."""
+        return self._closest(question)
+
+    def nearest(self, question: str) -> FaqEntry | None:
+        """The entry asked the same way (who, where, when…) sharing the most of the
+        question's distinctive words: a guess, not an answer."""
         question = normalise(question)
-        result = self._retriever.ask(question, limit=CANDIDATES)
-        if result.coverage < MIN_COVERAGE:
-            return None
-        for match in result.candidates:
-            if match.score * result.coverage < FAQ_MIN_CONFIDENCE:
-                return None
-            if match.entry.category != FAQ_CATEGORY:
+        asked = [word for word in self._tokens(question) if self._weight(word) >= DISTINCTIVE]
+        kind = question_word(question)
+        best: tuple[float, FaqEntry] | None = None
+        for entry, theirs in self._questions:
+            if question_word(entry.question) not in (kind, None) or not theirs:
                 continue
-            entry = self._faq[match.entry.id]
-            if not self._asks(question, entry.question):
-                return None
-            best, asked = result.best, question_word(question)
-            local = asked in LOCAL_FACT_WORDS and asked == question_word(entry.question)
-            # General guidance is confident: the FAQ must beat it clearly, unless the
-            # question asks the FAQ's own local fact (who, where, when), which general
-            # guidance can't know.
-            if (
-                best is not None
-                and best.entry.category != FAQ_CATEGORY
-                and not local
-                and match.score < FAQ_MARGIN * best.score
-            ):
-                return None
-            return entry
-        return None
+            pool = frozenset().union(*theirs)
+            shared = sum(self._weight(word) for word in asked if word & pool)
+            if shared and (best is None or shared > best[0]):
+                best = (shared, entry)
+        return best[1] if best else None
 
     def matching(self, question: str) -> FaqEntry | None:
         """The entry a new FAQ question asks again: the one that already answers it."""
         return self.ask(question)
 
-    def _asks(self, question: str, faq_question: str) -> bool:
-        """Whether ``question`` asks what ``faq_question`` does, not merely shares a word
-        with it: the FAQ's distinctive words mostly in it and its own mostly in the FAQ's;
-        asked with another question word ("how often should the board meet" of "when is
-        the next board meeting?"), only when every one of the FAQ's words is there ("how
-        do I book the community hall" of "where do we book the community hall?")."""
-        asked = self._retriever.content_tokens(question)
-        theirs = self._retriever.content_tokens(faq_question)
-        if _share(asked, theirs) < MIN_FAQ_WORDS:
-            return False
-        held = _share(theirs, asked)
-        if _same_kind(question_word(question), question_word(faq_question)):
-            return held >= MIN_FAQ_WORDS
-        return held == 1.0
+    def _closest(self, question: str) -> list[FaqEntry]:
+        question = normalise(question)
+        asked = self._tokens(question)
+        if not asked:
+            return []
+        ours = bool(_OURS.search(question))
+        scored = []
+        for entry, theirs in self._questions:
+            closeness = self._closeness(question, asked, ours, entry.question, theirs)
+            if closeness is not None:
+                scored.append((closeness, entry))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].chat_id, pair[1].number))
+        seen: set[int] = set()
+        best = []
+        for _, entry in scored:
+            if entry.chat_id not in seen:
+                seen.add(entry.chat_id)
+                best.append(entry)
+        return best
 
+    def _closeness(
+        self,
+        question: str,
+        asked: list[frozenset[str]],
+        ours: bool,
+        faq_question: str,
+        theirs: list[frozenset[str]],
+    ) -> float | None:
+        """How close ``question`` is to a FAQ question as a whole, or None when it asks
+        something else. It must hold (idf-weighted) most of its own distinctive words in
+        the FAQ's and name no distinctive thing the FAQ doesn't ("health board" is not
+        "foodbank"); the FAQ's most distinctive word (its local thing: "foodbank",
+        "carers", "minutes") must be in it, or most of the FAQ's words; and it must hold
+        most of the FAQ's words, where the partnership's own bodies ("board", "steering
+        group") are held by "we"/"our", unless it asks the same local fact (who, where,
+        when) as the FAQ: "where can i park" asks "Where do we park at the Civic Centre?"."""
+        if not theirs:
+            return None
+        pool = frozenset().union(*theirs)
+        weight = self._weight
+        outside = [word for word in asked if not word & pool]
+        if any(weight(word) >= DISTINCTIVE for word in outside):
+            return None
+        total = sum(weight(word) for word in asked)
+        held_asked = 1 - sum(weight(word) for word in outside) / total if total else 0.0
+        if held_asked < MIN_ASKED_HELD:
+            return None
+        present = frozenset().union(*asked)
+        held = [bool(word & present) or (ours and bool(word & _OWN_BODIES)) for word in theirs]
+        weights = [weight(word) for word in theirs]
+        held_theirs = sum(w for w, h in zip(weights, held, strict=True) if h) / sum(weights)
+        top = max(weights)
+        key_held = any(h for w, h in zip(weights, held, strict=True) if w >= top - 0.01)
+        if not key_held and held_theirs < MIN_KEYLESS_HELD:
+            return None
+        kind = question_word(question)
+        same_fact = kind in LOCAL_FACT_WORDS and kind == question_word(faq_question)
+        if held_theirs < MIN_FAQ_HELD and not same_fact:
+            return None
+        return held_asked * held_theirs
 
-def _share(words: list[frozenset[str]], others: list[frozenset[str]]) -> float:
-    """The share of ``words`` (each a stem and its synonym group) found among ``others``."""
-    if not words:
-        return 0.0
-    pool = frozenset().union(*others)
-    return sum(bool(word & pool) for word in words) / len(words)
+    def _tokens(self, text: str) -> list[frozenset[str]]:
+        """The content words a FAQ comparison weighs: not the verbs of asking where a
+        thing is ("kept", "stored"), which every such question words its own way."""
+        return [
+            word
+            for word in self._retriever.content_tokens(normalise(text))
+            if not word & _FORM_WORDS
+        ]
 
-
-def _same_kind(asked: str | None, faq: str | None) -> bool:
-    """A FAQ asked "when/where/who" answers questions asked the same way, or with no
-    question word; another FAQ, questions asked with any."""
-    return faq not in LOCAL_FACT_WORDS or asked in (None, faq)
+    def _weight(self, word: frozenset[str]) -> float:
+        """How distinctive a word is: its rarest token's idf over the knowledge base and
+        the FAQs (a word nothing else holds, the most)."""
+        idf = self._retriever._idf  # the retrieval's own measure, not a copy of it
+        return max(idf(token) for token in word)
 
 
 def _entry_id(entry: FaqEntry) -> str:

@@ -66,3 +66,14 @@ def faq_answer_text(entry: FaqEntry, group_title: str | None = None) -> str:
         f"<b>{html.escape(entry.question, quote=False)}</b>\n"
         f"{html.escape(entry.answer, quote=False)}"
     )
+
+
+def faq_guess_text(entry: FaqEntry, group_title: str | None = None) -> str:
+    """A question only the partnership can answer, close to a FAQ entry without asking
+    it: the entry offered as a guess, never "your FAQ doesn't have it"."""
+    where = "this partnership's FAQ" if group_title is None else f"{group_title}'s FAQ"
+    return (
+        f"I'm not sure {html.escape(where, quote=False)} answers that. Did you mean "
+        f"#{entry.number}?\n<b>{html.escape(entry.question, quote=False)}</b>\n"
+        f"{html.escape(entry.answer, quote=False)}"
+    )

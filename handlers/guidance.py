@@ -19,6 +19,7 @@ from app.context import AccordContext
 from charter.render import role_line
 from domain.model import ChatScope
 from formatting.html import clip, escape
+from guidance.asking import asks_advice
 from guidance.decline import (
     decline_text,
     local_fact_text,
@@ -27,7 +28,13 @@ from guidance.decline import (
     suggestion_text,
 )
 from guidance.knowledge import Entry
-from guidance.render import BROWSE, answer_text, faq_answer_text, related_entries
+from guidance.render import (
+    BROWSE,
+    answer_text,
+    faq_answer_text,
+    faq_guess_text,
+    related_entries,
+)
 from guidance.routing import (
     RegisterQuestion,
     asks_for_help,
@@ -169,8 +176,15 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         )
         return
     routed = register_question(question)
-    if routed is not None and await _answer_from_register(update, context, routed):
+    if routed is not None and await _answer_from_register(update, context, routed, question):
         return
+    services = context.services
+    if asks_advice(question):  # "how often should a steering group meet": advice first
+        await services.guidance_ready()
+        advice = services.retriever.ask(question).best
+        if advice is not None and advice.entry.category != ACCORD:
+            await send_entry(message, context, advice.entry)
+            return
     if await _answer_from_faq(update, context, question):
         return
     in_group = chat.type != Chat.PRIVATE
@@ -178,9 +192,14 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         coordinator = in_group and (await current_actor(update, context)).is_coordinator
         if in_group:
             await _log_unanswered(update, context, question)
-        await message.reply_text(local_fact_text(coordinator=coordinator, in_group=in_group))
+        titles = await _faq_groups(update, context)
+        near = await services.faq.nearest(list(titles), question)
+        await message.reply_text(
+            local_fact_text(coordinator=coordinator, in_group=in_group)
+            if near is None
+            else faq_guess_text(near, titles[near.chat_id])
+        )
         return
-    services = context.services
     await services.guidance_ready()
     result = services.retriever.ask(question)
     if result.best is not None and result.best.entry.category == ACCORD:
@@ -212,21 +231,34 @@ async def answer_question(update: Update, context: AccordContext, question: str)
 
 
 async def _answer_from_faq(update: Update, context: AccordContext, question: str) -> bool:
-    """Answer from the partnership's own FAQ when one of its entries fits confidently:
-    in a group its own; in a private chat those of the groups the person is seen in."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    assert chat is not None
+    """Answer from the partnership's own FAQ when one of its entries asks the question:
+    in a group its own; in a private chat each of the person's groups that has one,
+    naming the group."""
+    message = update.effective_message
     assert message is not None
-    services = context.services
-    titles: dict[int, str | None] = {chat.id: None}  # None: "this partnership"
-    if chat.type == Chat.PRIVATE:
-        groups = await services.people.groups_of(user.id) if user is not None else []
-        titles = {chat_id: title or "your group" for chat_id, title in groups}
-    entry = await services.faq.answer(list(titles), question)
-    if entry is None:
+    answers = await _faq_answers(update, context, question)
+    if not answers:
         return False
-    await message.reply_text(faq_answer_text(entry, titles[entry.chat_id]))
+    await reply(update, "\n\n".join(answers))
     return True
+
+
+async def _faq_groups(update: Update, context: AccordContext) -> dict[int, str | None]:
+    """The groups whose FAQ answers here, by title: in a group its own (None: "this
+    partnership"); in a private chat those the person is seen in."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    if chat.type != Chat.PRIVATE:
+        return {chat.id: None}
+    groups = await context.services.people.groups_of(user.id) if user is not None else []
+    return {chat_id: title or "your group" for chat_id, title in groups}
+
+
+async def _faq_answers(update: Update, context: AccordContext, question: str) -> list[str]:
+    """The FAQ answers to ``question`` here, each group's shown with its source."""
+    titles = await _faq_groups(update, context)
+    entries = await context.services.faq.answers(list(titles), question)
+    return [faq_answer_text(entry, titles[entry.chat_id]) for entry in entries]
 
 
 async def _log_unanswered(update: Update, context: AccordContext, question: str) -> None:
@@ -242,7 +274,7 @@ async def _log_unanswered(update: Update, context: AccordContext, question: str)
 
 
 async def _answer_from_register(
-    update: Update, context: AccordContext, routed: RegisterQuestion
+    update: Update, context: AccordContext, routed: RegisterQuestion, question: str
 ) -> bool:
     """Answer a register question; ``False`` to let the knowledge base answer instead."""
     chat = update.effective_chat
@@ -262,7 +294,7 @@ async def _answer_from_register(
             return True
         if responsibilities:
             return await _answer_responsibilities(update, context, routed, scope)
-        return await _answer_who(update, context, routed, scope)
+        return await _answer_who(update, context, routed, scope, question)
     if routed.kind == "mine":
         await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]
     elif private:
@@ -273,10 +305,15 @@ async def _answer_from_register(
 
 
 async def _answer_who(
-    update: Update, context: AccordContext, routed: RegisterQuestion, scope: ChatScope
+    update: Update,
+    context: AccordContext,
+    routed: RegisterQuestion,
+    scope: ChatScope,
+    question: str,
 ) -> bool:
-    """ "Who is doing the newsletter?" from the register, "who chairs?" from the roles;
-    ``False`` when neither knows (the knowledge base's turn)."""
+    """ "Who is doing the newsletter?" from the register, "who chairs?" from the roles
+    (with the FAQ's answer too when it has one: neither hides the other); ``False`` when
+    neither knows (the FAQ's or the knowledge base's turn)."""
     if routed.kind == "who":
         register = context.services.register
         actions = await register.who(scope, routed.subject)
@@ -293,7 +330,9 @@ async def _answer_who(
     roles = await context.services.charter.roles_named(scope, routed.subject)
     if not roles:
         return False  # "who is Accord?": the knowledge base may know
-    await reply(update, "\n".join(role_line(role) for role in roles))
+    text = "\n".join(role_line(role) for role in roles)
+    faq = await _faq_answers(update, context, question)  # "who is our IG lead": both
+    await reply(update, "\n\n".join([f"<i>From /roles</i>\n{text}", *faq]) if faq else text)
     return True
 
 
