@@ -77,7 +77,8 @@ async def test_a_faq_does_not_answer_other_questions_sharing_its_words(
     for question in NOT_ASKS:
         [reply] = await say(app, world, carol, group, f"/ask {question}")
         assert "FAQ (#" not in reply.text, question
-        assert "£42k" not in reply.text and "postcodes" not in reply.text, question
+        assert "£42k" not in reply.text, question
+        assert "postcodes" not in reply.text, question
 
 
 async def test_a_near_faq_is_offered_instead_of_saying_the_faq_lacks_it(
@@ -100,7 +101,8 @@ async def test_private_answers_from_every_group_that_has_one(
     await say(app, world, alice, partners, "/faq add Where are the board minutes kept? | Drive A")
     await say(app, world, carol, steering, "/faq add Where are the board minutes kept? | Drive B")
     [both] = await say(app, world, alice, world.private_chat(alice), "where do we keep the minutes")
-    assert "Drive A" in both.text and "Drive B" in both.text
+    assert "Drive A" in both.text
+    assert "Drive B" in both.text
     assert both.text.count("'s FAQ (#1)") == 2
 
 
@@ -114,13 +116,9 @@ async def test_a_role_and_a_faq_answering_who_are_shown_together(
     [role] = await say(app, world, alice, group, '/role add "IG lead" Northshire Health Board')
     assert "IG lead" in role.text, role.text
     await say(app, world, alice, group, "/faq add Who is our IG lead? | Priya Shah at the ICB")
-    for chat, ask in (
-        (group, "/ask who is our IG lead"),
-        (world.private_chat(carol), "who is our IG lead"),
-    ):
-        [both] = await say(app, world, carol, chat, ask)
-        assert "Northshire Health Board" in both.text, chat
-        assert "Priya Shah" in both.text, chat
+    [both] = await say(app, world, carol, group, "/ask who is our IG lead")
+    assert "Northshire Health Board" in both.text
+    assert "Priya Shah" in both.text
 
 
 async def test_answering_from_unanswered_warns_when_a_faq_already_asks_it(
