@@ -210,6 +210,7 @@ class _Ranking:
                 combined, knowledge.synonyms, knowledge.general_question, knowledge.acronyms
             )
         )
+        self._acronyms = frozenset(knowledge.acronyms)
         self._questions = [(e, self._tokens(e.question)) for e in entries]
 
     def ask(self, question: str) -> FaqEntry | None:
@@ -304,11 +305,13 @@ class _Ranking:
 
     def _tokens(self, text: str) -> list[frozenset[str]]:
         """The content words a FAQ comparison weighs: not the verbs of asking where a
-        thing is ("kept", "stored"), which every such question words its own way."""
+        thing is ("kept", "stored"), which every such question words its own way, nor an
+        acronym, whose spelt-out words follow it."""
+        spelt = self._acronyms  # "ig" is compared by its words, "information governance"
         return [
             word
             for word in self._retriever.content_tokens(normalise(text))
-            if not word & _FORM_WORDS
+            if not word & _FORM_WORDS and not word & spelt
         ]
 
     def _weight(self, word: frozenset[str]) -> float:
