@@ -72,7 +72,8 @@ COMMANDS = (
 )  # fmt: skip
 OPEN = re.compile(r"^kb:open:([a-z0-9-]{1,48})$")
 FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
-_DISMISS = re.compile(r"^dismiss\s+#?(\d{1,9})$", re.IGNORECASE)  # /unanswered dismiss 3
+# /unanswered dismiss 3, or several: "dismiss 1 3", "dismiss 1, 3"
+_DISMISS = re.compile(r"^dismiss\s+((?:#?\d{1,9}(?:\s*,\s*|\s+|$))+)$", re.IGNORECASE)
 _LISTED = re.compile(r"^(\d{1,3})\. ", re.MULTILINE)  # a question's line in /unanswered
 ACCORD = "accord"  # the category of entries about Accord itself (config/knowledge/accord.toml)
 
@@ -469,18 +470,27 @@ async def unanswered(update: Update, context: AccordContext) -> None:
         nothing_changed(context)  # "/unanswered page 2" only reads
         await reply_page(update, context, "unanswered", "", page)
         return
-    number = int(dismiss.group(1))
+    numbers = list(dict.fromkeys(int(n) for n in re.findall(r"\d+", dismiss.group(1))))
     scope = await chat_scope(update, context)
     actor = await current_actor(update, context)
     services = context.services
     services.register.require_coordinator(actor, "dismiss questions from /unanswered")
+    # Every number is read against the list as it stands (as the coordinator saw it),
+    # and none is dismissed unless all are there.
     questions = await services.guidance.unanswered(scope.chat_id)
-    if not 1 <= number <= len(questions):
-        raise RegisterError(f"/unanswered has no question {number} here.")
-    text = await services.faq.dismiss(
-        scope, actor, questions[number - 1].question_id, services.clock.now()
-    )
-    await reply(update, f"Dismissed from /unanswered: {escape(clip(text, 300))}")
+    for number in numbers:
+        if not 1 <= number <= len(questions):
+            raise RegisterError(f"/unanswered has no question {number} here.")
+    now = services.clock.now()
+    dismissed = [
+        (number, await services.faq.dismiss(scope, actor, questions[number - 1].question_id, now))
+        for number in numbers
+    ]
+    lines = [f"{n}. {escape(clip(text, 300))}" for n, text in dismissed]
+    rest = len(questions) - len(dismissed)
+    others = "The other question is" if rest == 1 else f"The other {rest} are"
+    after = f"\n{others} numbered again: /unanswered." if rest else ""
+    await reply(update, "Dismissed from /unanswered:\n" + "\n".join(lines) + after)
 
 
 async def unanswered_text(update: Update, context: AccordContext, _: str) -> str:

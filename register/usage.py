@@ -210,7 +210,7 @@ USAGE: dict[str, Usage] = {
     "unanswered": Usage(
         (
             "/unanswered: the questions I could not answer here",
-            "/unanswered dismiss <n>: take an off-topic question off the list",
+            "/unanswered dismiss <n> [n…]: take off-topic questions off the list",
         ),
         ("/unanswered", "/unanswered dismiss 3"),
         COORDINATORS,

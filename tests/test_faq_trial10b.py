@@ -187,3 +187,31 @@ async def test_a_members_refusal_names_the_partnership_unclipped(
     assert refused.text.startswith("Only coordinators (the group's admins")
     assert "…" not in refused.text
     assert "FAQ" in refused.text
+
+
+async def test_several_questions_are_dismissed_by_the_numbers_shown(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """Third trial: from a list 1 "mileage?", 2 "can i claim mileage…", 3 "Claim mileage
+    on…", "/unanswered dismiss 1" then "dismiss 2" removed item 3 (the list renumbers).
+    Several numbers at once are all read against the list as shown; the reply says the
+    rest are numbered again."""
+    group = cast.groups["partners"]
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, group, alice, carol)
+    for question in ("whats the best pizza in town", "is it going to rain", "where do we park"):
+        await say(app, world, carol, group, f"/ask {question}")
+    # Newest first: 1 park, 2 rain, 3 pizza.
+    [dismissed] = await say(app, world, alice, group, "/unanswered dismiss 1, 3")
+    assert "park" in dismissed.text
+    assert "pizza" in dismissed.text
+    assert "rain" not in dismissed.text
+    assert "numbered again" in dismissed.text
+    [report] = await say(app, world, alice, group, "/unanswered")
+    assert "rain" in report.text
+    assert "park" not in report.text
+    assert "pizza" not in report.text
+    [bad] = await say(app, world, alice, group, "/unanswered dismiss 1 9")
+    assert "no question 9" in bad.text
+    [still] = await say(app, world, alice, group, "/unanswered")
+    assert "rain" in still.text  # nothing dismissed when one number is wrong
