@@ -65,11 +65,22 @@ def parse_clock_step(text: str) -> timedelta:
 
 
 def _button(buttons: list[tuple[str, str]], which: str) -> tuple[str, str] | None:
-    """The button numbered ``which`` (from 1), or labelled it (case-insensitively)."""
-    which = which.strip()
+    """The button numbered ``which`` (from 1), or labelled it (case-insensitively, a
+    leading emoji aside: "Not helpful" is "👎 Not helpful"); else the one label that
+    starts with it up to a colon ("Answer 14" is "✍️ Answer 14: where do we…")."""
+    which = _plain_label(which)
     if which.isdigit():
         return buttons[int(which) - 1] if 1 <= int(which) <= len(buttons) else None
-    return next((b for b in buttons if b[0].casefold() == which.casefold()), None)
+    exact = [b for b in buttons if _plain_label(b[0]) == which]
+    if exact:
+        return exact[0]
+    headed = [b for b in buttons if _plain_label(b[0]).split(":")[0].strip() == which]
+    return headed[0] if len(headed) == 1 else None
+
+
+def _plain_label(label: str) -> str:
+    """A label as typed: without leading emoji or symbols, case-folded."""
+    return re.sub(r"^[^\w#]+", "", label.strip()).casefold()
 
 
 class ConsoleSession:
@@ -84,6 +95,7 @@ class ConsoleSession:
         images: Path | None = None,
     ) -> None:
         self.application = application
+        self._printed = 0  # lines printed so far: a press that printed nothing says so
         # Where images the bot sends are saved, so you can open them; a temporary
         # directory unless the console was given one.
         self.images = images or Path(tempfile.mkdtemp(prefix="accord-console-images-"))
@@ -258,7 +270,10 @@ class ConsoleSession:
         if data.startswith(("https://", "http://", "tg://")):
             await self._follow(data)
             return
+        printed = self._printed
         await feed(self.application, self.world.user_presses(self.me, message, data))
+        if self._printed == printed:  # never silent: say that nothing came back
+            self._print("(no reply)")
 
     async def _follow(self, url: str) -> None:
         """A link button: a ``t.me/<bot>?start=<payload>`` link opens the private chat
@@ -412,6 +427,7 @@ class ConsoleSession:
         raise AssertionError("unreachable")
 
     def _print(self, text: str) -> None:
+        self._printed += 1
         print(text, file=self.out, flush=True)
 
 

@@ -17,6 +17,29 @@ _QUESTION_WORD = re.compile(r"\b(who|whom|whose|where|when|what|which|how|why)\b
 # The question words that ask for a fact only the partnership has: its people, places
 # and dates. A FAQ asked with one answers questions asked the same way (or with none).
 LOCAL_FACT_WORDS = frozenset({"who", "where", "when"})
+# How people chat, not what they ask about: politeness, shorthand, hedges and
+# contractions ("pls tell me what a lead partner does thx", "jus wanna know…"). Neither
+# scored nor counted as unknown words, by the guidance and the partnership's FAQ alike,
+# and left out of what the semantic layer compares.
+FILLERS = frozenset(
+    "pls plz please thx thanx thnx tnx ty tx ta cheers thanks thank jus just wanna gonna "
+    "gotta lol lmao haha hehe tbh imo imho idk fyi btw hmm hm um umm erm er ah oh ooh "
+    "tell know wondering wonder basically actually really honestly "
+    "we're were we've weve we'd i'm i've i'd you're youre they're theyre it's isn't "
+    "thinking kinda sorta ok okay hi hey hello folks guys".split()
+)
+_FILLER = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(sorted(map(re.escape, FILLERS), key=len, reverse=True))
+    + r")(?![\w'])",
+    re.IGNORECASE,
+)
+
+
+def without_fillers(text: str) -> str:
+    """``text`` without its chat fillers ("pls", "thx", "jus wanna"): what it asks about."""
+    stripped = " ".join(_FILLER.sub(" ", text.replace("’", "'")).split())
+    return stripped or text
 
 
 def normalise(text: str) -> str:

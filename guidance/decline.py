@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 from guidance.knowledge import Entry
-from guidance.retrieval import MIN_COVERAGE, Answer, part_of_a_phrase
+from guidance.retrieval import MIN_COVERAGE, Answer, Match, part_of_a_phrase
 
 # A closest topic is offered only when the question is mostly in Accord's vocabulary and
 # the topic scores this much (score times coverage; a confident answer needs
@@ -47,8 +47,15 @@ def plausible(answer: Answer) -> list[Entry]:
     return [
         match.entry
         for match in answer.candidates
-        if match.score * answer.coverage >= PLAUSIBLE_CONFIDENCE
+        if match.score * answer.coverage >= PLAUSIBLE_CONFIDENCE and not _one_weak_word(match)
     ]
+
+
+def _one_weak_word(match: Match) -> bool:
+    """Whether ``match`` shares only one of the question's several distinctive words:
+    "how do i set up a teams channel" shares "teams" with regular communication, "are you
+    a real person" "real" with a case study; too little to offer it."""
+    return match.of >= 2 and match.shared < 2
 
 
 def suggestion(answer: Answer) -> Entry | None:
@@ -61,7 +68,8 @@ def suggestion(answer: Answer) -> Entry | None:
         if answer.probability < SUGGEST_PROBABILITY or part_of_a_phrase(answer.evidence):
             return None
         chosen = answer.evidence.entry
-        return next((m.entry for m in answer.candidates if m.entry.id == chosen), None)
+        found = next((m for m in answer.candidates if m.entry.id == chosen), None)
+        return None if found is None or _one_weak_word(found) else found.entry
     if len(answer.candidates) < 2:
         return None
     best, second, *_ = answer.candidates

@@ -51,6 +51,8 @@ class KnowledgeBase:
     )  # "ig": "information governance"
     # The entry that answers a request Accord can't carry out ("send a reminder to…").
     requests_entry: str | None = None
+    # The entry that answers a request to write up or summarise a meeting.
+    minutes_entry: str | None = None
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with ``entry_id``, if there is one."""
@@ -95,7 +97,12 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
             )
     acronyms = {key.lower(): words for key, words in settings.get("acronyms", {}).items()}
     return KnowledgeBase(
-        entries, synonyms, settings["general_question"], acronyms, settings.get("requests_entry")
+        entries,
+        synonyms,
+        settings["general_question"],
+        acronyms,
+        settings.get("requests_entry"),
+        settings.get("minutes_entry"),
     )
 
 
@@ -106,6 +113,8 @@ def problems(knowledge: KnowledgeBase) -> list[str]:
         found.append(f"general_question {knowledge.general_question!r} is not an entry")
     if knowledge.requests_entry and knowledge.requests_entry not in knowledge.entries:
         found.append(f"requests_entry {knowledge.requests_entry!r} is not an entry")
+    if knowledge.minutes_entry and knowledge.minutes_entry not in knowledge.entries:
+        found.append(f"minutes_entry {knowledge.minutes_entry!r} is not an entry")
     for entry in knowledge.entries.values():
         where = f"entry {entry.id!r}"
         if entry.category not in CATEGORIES:

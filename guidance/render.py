@@ -77,3 +77,11 @@ def faq_guess_text(entry: FaqEntry, group_title: str | None = None) -> str:
         f"#{entry.number}?\n<b>{html.escape(entry.question, quote=False)}</b>\n"
         f"{html.escape(entry.answer, quote=False)}"
     )
+
+
+# Said before the guidance when someone asks Accord to write a document for them.
+DRAFT_NOTE = (
+    "I can't draft documents for you: I only keep your register of actions and answer "
+    "questions. Here's the guidance on it; make the drafting an action with an owner and "
+    "a date (/assign)."
+)

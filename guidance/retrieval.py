@@ -27,8 +27,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from guidance import confidence, semantic
+from guidance.asking import FILLERS, without_fillers
 from guidance.knowledge import Entry, KnowledgeBase
-from guidance.routing import asks_accord_to_act
+from guidance.routing import asks_accord_to_act, asks_to_record_meeting
 
 # Lucene's English stop words (bm25s uses the same list).
 ENGLISH_STOPWORDS = frozenset(
@@ -37,6 +38,36 @@ ENGLISH_STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _POSSESSIVE = re.compile(r"'s\b")
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
+# A kind of organisation named as one: "the housing associations", "the new director at
+# the trust" (an NHS trust), not "the trust between partners" or "build the trust".
+_ORGANISATION = re.compile(
+    r"\b(?:(?P<verb>[a-z]+)\s+)?(?:the|an?|nhs|foundation|acute|ambulance|hospital)\s+trusts?\b"
+    r"(?!\s+(?:between|in|of|with|among|amongst)\b)|\bhousing\s+associations?\b"
+)
+# Questions about the clock, the weather or Accord itself: no topic of the guidance,
+# whatever word they share with one ("what time is it" is not the entry "Time").
+_NOT_A_TOPIC = re.compile(
+    r"^\s*(?:what|wot|wat)(?:'s|s|\s+is)?\s+(?:the\s+)?(?:time|date|day|weather|year|month)"
+    r"(?:\s+(?:is it|today|now|like|outside))*\s*[?!.]*\s*$"
+    r"|^\s*(?:are|r)\s+(?:you|u)\s+(?:a\s+|an\s+)?(?:real|human|bot|robot|person|ai|machine"
+    r"|alive|chatgpt|a\s+person)\b",
+    re.IGNORECASE,
+)
+_BUILDS_TRUST = frozenset(
+    "build builds building rebuild earn gain lose lost regain restore win keep damage break "
+    "broke broken develop grow repair".split()
+)
+
+
+def _as_organisation(match: re.Match[str]) -> str:
+    """ "the trust" as an organisation ("org", a generic word), unless trust is built."""
+    verb = match.group("verb")
+    if verb in _BUILDS_TRUST:
+        return match.group(0)
+    return f"{verb} org" if verb else "org"
+
+
 _WORD_OR_BREAK = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\n")
 STOPWORDS = ENGLISH_STOPWORDS | {
     "pls", "please", "help", "us", "our", "we", "i", "me", "my", "you", "your", "can",
@@ -69,7 +100,7 @@ STOPWORDS = ENGLISH_STOPWORDS | {
     "suggestions", "ideas", "think", "mean", "means", "tho", "omg", "plz",
     "pointers", "gonna", "wanna", "trying", "anymore", "suddenly",
     "totally", "simply", "simple", "easy", "quick", "quickly", "massive", "huge", "tiny",
-}  # fmt: skip
+} | FILLERS  # fmt: skip
 # Who is asking: the kind of organisation says nothing about which entry answers ("the
 # food bank", "the college"), so these words neither
 # score nor count as unknown; a question of nothing else is declined.
@@ -166,6 +197,10 @@ class Match:
     score: float
     nearest: float = 0.0  # the closest phrasing's similarity to the question, 0 to 1
     semantic: float | None = None  # its closest phrasing's cosine in meaning, if known
+    # How many of the question's distinctive words the entry holds, and of how many:
+    # a topic offered after a decline must not rest on one weak shared word.
+    shared: int = 0
+    of: int = 0
 
 
 @dataclass(frozen=True)
@@ -277,9 +312,16 @@ class Retriever:
         return [self._expand(words) for words in found]
 
     def _words(self, text: str) -> list[str]:
-        """The content words: a possessive loses its "'s" ("today's" is "today")."""
+        """The content words: a possessive loses its "'s" ("today's" is "today"); a
+        hyphenated shorthand in the acronym table is one word ("co-pro" is "copro")."""
         text = _POSSESSIVE.sub("", text.lower().replace("’", "'"))
+        text = _HYPHENATED.sub(self._joined, text)
+        text = _ORGANISATION.sub(_as_organisation, text)
         return self._expand([w for w in _WORD.findall(text) if w not in STOPWORDS])
+
+    def _joined(self, match: re.Match[str]) -> str:
+        joined = match.group(1) + match.group(2)
+        return joined if joined in self._acronyms else match.group(0)
 
     def _expand(self, words: list[str]) -> list[str]:
         """Each acronym followed by its words: "ig lead" is also "information governance
@@ -336,12 +378,20 @@ class Retriever:
     def ask(self, question: str, limit: int = 3) -> Answer:
         """Rank the entries for ``question``; ``best`` is set only when confident."""
         requests = self.knowledge.requests_entry
+        if self.knowledge.minutes_entry and asks_to_record_meeting(question):
+            requests = self.knowledge.minutes_entry  # "write up what we agreed on tuesday"
         if requests and asks_accord_to_act(question):  # "send a reminder to Bob about…"
             request = Match(self.knowledge.entries[requests], 0.0)
             return Answer(request, (request,), 1.0)
+        if _NOT_A_TOPIC.match(question):  # "what time is it", "are you a real person"
+            return Answer(None, (), 0.0)
         asked = self._words(question)[:MAX_QUESTION_WORDS]
         corrected = {word: self._correct(word) for word in set(asked)}
-        words = [corrected[word] for word in asked if not self._context(corrected[word])]
+        words = [
+            corrected[word]
+            for word in asked
+            if not self._context(corrected[word]) and not self._spelt_out(corrected[word])
+        ]
         specific = [word for word in words if word not in GENERIC]
         tokens = self._tokens(specific or words)
         known = [t for t in self._tokens(specific) if not t.startswith("syn")]
@@ -353,16 +403,28 @@ class Retriever:
                 return Answer(None, (), 0.0)
             general = Match(self.knowledge.entries[self.knowledge.general_question], 0.0)
             return Answer(general, (general,), 1.0)
+        distinct = [self._tokens([word]) for word in dict.fromkeys(specific)]
         nearest = self._nearest(tokens)
         scores = self._scores(tokens, nearest)
-        meaning = semantic.similarities(self._meanings, question) if any(scores) else None
+        meaning = (
+            semantic.similarities(self._meanings, without_fillers(question))
+            if any(scores)
+            else None
+        )
         if meaning:
             scores = [
                 s + SEMANTIC_WEIGHT * m if s else 0.0 for s, m in zip(scores, meaning, strict=True)
             ]
         order = sorted(range(len(scores)), key=lambda i: -scores[i])[:limit]
         candidates = tuple(
-            Match(self._entries[i], scores[i], nearest[i], meaning[i] if meaning else None)
+            Match(
+                self._entries[i],
+                scores[i],
+                nearest[i],
+                meaning[i] if meaning else None,
+                self._shared(distinct, i),
+                len(distinct),
+            )
             for i in order
             if scores[i] > 0
         )
@@ -422,10 +484,21 @@ class Retriever:
             words=words,
         )
 
+    def _shared(self, words: list[list[str]], index: int) -> int:
+        """How many of the question's distinct words (each as its tokens) entry ``index``
+        holds."""
+        document = self._documents[index]
+        return sum(any(token in document for token in tokens) for tokens in words)
+
+    def _spelt_out(self, word: str) -> bool:
+        """Whether ``word`` is an acronym the knowledge base holds only spelt out ("BCF"):
+        its words, which follow it, stand for it; it is not an unknown word."""
+        return word in self._acronyms and self._stemmer.stemWord(word) not in self._known_stems
+
     def _context(self, word: str) -> bool:
         """Whether ``word`` only sets the scene: a kind of organisation or a place, or a
         number the knowledge base doesn't hold ("4 times in 18 months")."""
-        if word in CONTEXT:
+        if word in CONTEXT or word.removesuffix("s") in CONTEXT:  # "associations"
             return True
         return word.isdigit() and self._stemmer.stemWord(word) not in self._known_stems
 

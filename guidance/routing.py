@@ -49,7 +49,7 @@ _WHEN = (
 _OWNS = re.compile(
     r"^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
     r"(?P<subject>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:responsible for|accountable for|"
-    r"in charge of|owns?|owning|got|doing|do|handling|working on|on)" + _WHEN + r"$"
+    r"in charge of|on the hook for|owns?|owning|got|doing|do|handling|working on|on)" + _WHEN + r"$"
     # "(tell me) what Sandra owns", "what Bob is doing": the question asked inside another
     r"|^\s*what\s+(?P<embedded>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:owns|is responsible for"
     r"|is accountable for|is in charge of|is doing|is handling|is working on|has got)"
@@ -164,6 +164,10 @@ _LOCAL_FACT = re.compile(
     r"^\s*(?:who|where|when)\s*(?:is|are|was|does|do)\s+(?:our|the partnership's)\s+\S"
     r"|^\s*where\s+(?:do|can)\s+(?:we|i)\s+(?:keep|find|get|put|store|save)\s+(?:our|the)\s+"
     r"(?:minutes|papers|agendas?|documents?|files?|drive|notes|templates?|folder)\b"
+    # "where are the board minutes kept?": this partnership's papers, with "the" too
+    r"|^\s*where\s*(?:is|are)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:minutes|papers|agendas?"
+    r"|documents?|files?|drive|notes|templates?|folder|records?)(?:\s+(?:kept|stored|saved"
+    r"|filed|held|put|going))?\s*$"
     # "where do we book the community hall?": how it's done here, not a request to book
     r"|^\s*where\s+(?:do|can|should)\s+(?:we|i)\s+book\b"
     r"|^\s*(?:what|which)\s*(?:is|are)\s+(?:our|the partnership's)\s+(?:[\w-]+\s+){0,3}"
@@ -191,34 +195,85 @@ def asks_local_fact(text: str) -> bool:
 _REQUEST = re.compile(
     r"^\s*(?:(?:please|pls|plz|hi|hey)[,!]?\s+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+"
     r"(?:please\s+|pls\s+)?)?(?:send|remind|email|e-mail|message|text|ping|forward|book"
-    r"|schedule|arrange|organise|organize|circulate|notify|invite|chase|post)\b"
+    r"|schedule|arrange|organise|organize|circulate|notify|invite|chase|post"
+    # "set up a zoom for the board", "create a teams channel": a meeting or place to talk
+    r"|(?:set up|setup|create|open)\s+(?:(?:a|an|the|our|us a|me a|new)\s+)*"
+    r"(?:\w+\s+)?(?:zoom|teams|meeting|call|channel|group chat|whatsapp|calendar|invite)"
+    # "tell Bob to hurry up with the survey": a message to someone
+    r"|tell\s+(?!me\b|us\b)\S+(?:\s+\S+)?\s+to)\b"
     r"(?!\s+me\s+(?:what|how|why|who|when|where|which|of|about)\b)",
+    re.IGNORECASE,
+)
+# "write up what we agreed on tuesday", "summarise today's meeting", "take the minutes":
+# asking Accord to record a meeting, which it can't (it records the actions agreed).
+_MINUTES = re.compile(
+    r"^\s*(?:(?:please|pls|plz|hi|hey)[,!]?\s+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+"
+    r"(?:please\s+|pls\s+)?)?(?:write up|write-up|summari[sz]e|take (?:the )?minutes|minute"
+    r"|recap|transcribe)\b",
+    re.IGNORECASE,
+)
+# "write the funding bid for us", "draft our terms of reference": Accord doesn't draft
+# documents; the guidance on what goes in one still helps.
+_DRAFT = re.compile(
+    r"^\s*(?:(?:please|pls|plz|hi|hey)[,!]?\s+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+"
+    r"(?:please\s+|pls\s+)?)?(?:write|draft|prepare|produce|do)\s+(?!up\b)"
+    r"(?:(?:a|an|the|our|us a|me a|us an|me an|us the)\s+)?.+?\b(?:for (?:us|me)|bid|"
+    r"agreement|terms of reference|tor|mou|policy|plan|strategy|report|document|dpia|dsa|"
+    r"proposal|application|constitution|template|letter)\b",
     re.IGNORECASE,
 )
 
 
 def asks_accord_to_act(text: str) -> bool:
-    """Whether ``text`` asks Accord to send, remind, email, book or schedule something."""
-    return bool(_REQUEST.match(_ADDRESS.sub("", text.strip())))
+    """Whether ``text`` asks Accord to send, remind, email, book or schedule something,
+    set up a meeting or channel, tell someone to do something, or write up a meeting."""
+    asked = _ADDRESS.sub("", text.strip())
+    return bool(_REQUEST.match(asked) or _MINUTES.match(asked))
+
+
+def asks_to_record_meeting(text: str) -> bool:
+    """Whether ``text`` asks Accord to write up or summarise a meeting (it records the
+    actions agreed instead)."""
+    return bool(_MINUTES.match(_ADDRESS.sub("", text.strip())))
+
+
+def asks_to_draft(text: str) -> bool:
+    """Whether ``text`` asks Accord to write a document ("draft our terms of reference
+    for us"): it can't, though the guidance on what goes in one helps."""
+    return bool(_DRAFT.match(_ADDRESS.sub("", text.strip())))
 
 
 _SMALL_TALK = frozenset(
     "hi hello hey hiya morning afternoon evening good thanks thank you cheers ok okay great "
-    "bye yes no".split()
+    "bye yes no all everyone everybody folks team guys there ta thx ty tx thanx much lots "
+    "very so accord".split()
 )
+_THANKS = frozenset("thanks thank cheers ta thx ty tx thanx".split())
 
 
 def is_small_talk(text: str) -> bool:
-    """Greetings and thanks: answered kindly, not searched or logged as questions."""
+    """Greetings and thanks ("hi all", "morning all", "thanks"): answered kindly, not
+    searched or logged as questions."""
     words = re.findall(r"[a-z]+", text.lower())
     return bool(words) and all(word in _SMALL_TALK for word in words)
 
 
+def is_thanks(text: str) -> bool:
+    """Small talk that thanks ("thanks", "cheers accord"): "You're welcome", not "Hello"."""
+    return is_small_talk(text) and bool(_THANKS.intersection(re.findall(r"[a-z]+", text.lower())))
+
+
 _HELP = re.compile(
-    r"^\s*(?:help|help me|need help|pls help|please help)\s*[?!.]*\s*$", re.IGNORECASE
+    r"^\s*(?:help|help me|need help|pls help|please help"
+    # "what can you do", "what can accord do", "what are you for": what Accord does
+    r"|what\s+(?:can|do|does|could)\s+(?:you|u|accord|this bot|the bot|it)\s+(?:do|help with)"
+    r"(?:\s+for (?:us|me))?|what\s+(?:are|r)\s+(?:you|u)\s+for|what\s+is\s+accord\s+for"
+    r"|how\s+(?:do|can)\s+(?:you|u|accord)\s+help(?:\s+(?:us|me))?)\s*[?!.]*\s*$",
+    re.IGNORECASE,
 )
 
 
 def asks_for_help(text: str) -> bool:
-    """A bare "help" or "help?": pointed to /help, not searched or logged as a question."""
+    """A bare "help" or "what can you do?": pointed to /help, not searched or logged as a
+    question."""
     return bool(_HELP.match(text))

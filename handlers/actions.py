@@ -427,7 +427,13 @@ async def listing_text(update: Update, context: AccordContext, query: str) -> st
         hint = " Record one with /assign @name &lt;what&gt; by &lt;when&gt;." if not query else ""
         return f"{escape(heading)}: none.{hint}"
     overdue = sum(a.is_overdue(now, scope.zone) for a in actions)
-    summary = f"{len(actions)}" + (f", {overdue} overdue" if overdue else "")
+    # "(3, 1 overdue)"; a list of overdue actions only says how many ("(3)", not "(3, 3
+    # overdue)"), and another list all of whose actions are late says so.
+    summary = f"{len(actions)}"
+    if overdue == len(actions) and not heading.startswith("Overdue"):
+        summary += ", all overdue"
+    elif 0 < overdue < len(actions):
+        summary += f", {overdue} overdue"
     lines = [f"<b>{escape(heading)} — {escape(scope.title)}</b> ({summary})"]
     lines.extend(grouped(actions, scope.zone, now))
     return "\n".join(lines)

@@ -30,6 +30,7 @@ from guidance.decline import (
 from guidance.knowledge import Entry
 from guidance.render import (
     BROWSE,
+    DRAFT_NOTE,
     answer_text,
     faq_answer_text,
     faq_guess_text,
@@ -39,7 +40,9 @@ from guidance.routing import (
     RegisterQuestion,
     asks_for_help,
     asks_local_fact,
+    asks_to_draft,
     is_small_talk,
+    is_thanks,
     register_question,
 )
 from handlers.catalogue import CommandInfo, add_commands
@@ -164,6 +167,9 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     chat = update.effective_chat
     assert message is not None
     assert chat is not None
+    if question.strip() and is_thanks(question):
+        await message.reply_text("You're welcome!")
+        return
     if not question.strip() or is_small_talk(question):
         await message.reply_text(
             "Hello! Ask me anything about partnership working, e.g. how do we build trust "
@@ -172,6 +178,8 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         return
     if asks_for_help(question):
         await message.reply_text(
+            "I keep your partnership's register of actions (who does what by when), remind "
+            "owners and post a digest, and answer questions about partnership working. "
             "Send /help for everything I can do here. Or ask me about partnership working in "
             "your own words, e.g. how do we build trust between partners?"
         )
@@ -209,6 +217,8 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         await message.reply_text(escape(result.best.entry.answer))
         return
     if result.best is not None:
+        if asks_to_draft(question):  # "draft our terms of reference for us"
+            await message.reply_text(DRAFT_NOTE)
         await send_entry(message, context, result.best.entry)
         return
     if routed is not None and routed.kind == "owns":  # "what does bob own": not here
