@@ -474,6 +474,8 @@ async def feedback(update: Update, context: AccordContext) -> None:
         await services.guidance.log_unanswered(
             chat.id, query.from_user.id, question, now, unhelpful=known.id
         )
+    elif question is not None:  # changed their mind: no longer counted there
+        await services.guidance.withdraw_unhelpful(chat.id, query.from_user.id, question, known.id)
     await query.answer("Thanks, noted." if helpful else "Thanks: noted, so the answer can improve.")
 
 

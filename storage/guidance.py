@@ -76,6 +76,36 @@ class GuidanceRepository:
                 (chat_id, chat_id, UNANSWERED_KEPT),
             )
 
+    async def withdraw_unhelpful(
+        self, chat_id: int, user_id: int, text: str, entry_id: str
+    ) -> None:
+        """A person who marked ``entry_id`` not helpful as the answer to ``text`` changed
+        their mind: they no longer count, and the question leaves /unanswered when no one
+        else marked it."""
+        text = " ".join(text.split())
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "SELECT question_id FROM unanswered_questions WHERE chat_id = ?"
+                " AND lower(text) = lower(?) AND unhelpful = ?",
+                (chat_id, text, entry_id),
+            )
+            row = await cursor.fetchone()
+            if row is None or not await _asked_by(tx, int(row[0]), user_id):
+                return
+            await tx.execute(
+                "DELETE FROM unanswered_askers WHERE question_id = ? AND user_id = ?",
+                (row[0], user_id),
+            )
+            await tx.execute(
+                "UPDATE unanswered_questions SET times = times - 1 WHERE question_id = ?",
+                (row[0],),
+            )
+            await tx.execute(
+                "DELETE FROM unanswered_questions WHERE question_id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM unanswered_askers a WHERE a.question_id = ?)",
+                (row[0], row[0]),
+            )
+
     async def unanswered(
         self, chat_id: int, limit: int = UNANSWERED_KEPT
     ) -> list[UnansweredQuestion]:
