@@ -16,6 +16,7 @@ PAGE_LIMIT = MESSAGE_LIMIT - 296  # a page's text; the rest is room for its foot
 ECHO_LIMIT = 80  # characters of someone's input quoted back to them
 _ATOM = re.compile(r"<[^>]*>|&#?\w+;|.", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
+_NUMBERED = re.compile(r"^\d{1,5}\. ")  # an item of a numbered listing
 
 
 def escape(text: str) -> str:
@@ -92,12 +93,29 @@ def _closing(stack: list[tuple[str, str]]) -> str:
     return "".join(f"</{name}>" for name, _ in reversed(stack))
 
 
-def page_of(text: str, number: int, limit: int = PAGE_LIMIT) -> tuple[str, int]:
+def page_of(text: str, number: int, limit: int = PAGE_LIMIT, per_page: int = 0) -> tuple[str, int]:
     """Page ``number`` (from 1; past the end, the last) of a listing whose first line is
-    its heading, repeated on every page; and how many pages there are."""
+    its heading, repeated on every page; and how many pages there are. With
+    ``per_page``, a page also holds at most that many numbered lines ("3. …"), so the
+    buttons that go with them stay few."""
     heading, _, body = text.partition("\n")
     if not body.strip():
         return heading, 1
-    pages = split_message(body, limit - utf16_len(heading) - 1)
+    parts = _by_items(body, per_page) if per_page > 0 else [body]
+    pages = [page for part in parts for page in split_message(part, limit - utf16_len(heading) - 1)]
     chosen = pages[min(max(number, 1), len(pages)) - 1]
     return f"{heading}\n{chosen}", len(pages)
+
+
+def _by_items(body: str, per_page: int) -> list[str]:
+    """``body`` cut before every ``per_page``-th numbered line after the first."""
+    parts: list[list[str]] = [[]]
+    items = 0
+    for line in body.split("\n"):
+        if _NUMBERED.match(line):
+            if items == per_page:
+                parts.append([])
+                items = 0
+            items += 1
+        parts[-1].append(line)
+    return ["\n".join(part) for part in parts]

@@ -63,7 +63,7 @@ from register.render import matches_lines
 from register.service import RegisterError
 from register.text import clean_text
 from register.usage import usage_text
-from storage.guidance import UNANSWERED_KEPT
+from storage.guidance import UNANSWERED_KEPT, UnansweredQuestion
 
 COMMANDS = (
     CommandInfo("ask", "Ask about partnership working", "/ask how do we build trust?"),
@@ -78,6 +78,7 @@ FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 # /unanswered dismiss 3, or several: "dismiss 1 3", "dismiss 1, 3"
 _DISMISS = re.compile(r"^dismiss\s+((?:#?\d{1,9}(?:\s*,\s*|\s+|$))+)$", re.IGNORECASE)
 _LISTED = re.compile(r"^(\d{1,3})\. ", re.MULTILINE)  # a question's line in /unanswered
+ANSWERS_PER_PAGE = 10  # /unanswered questions (and their Answer buttons) on a page
 ACCORD = "accord"  # the category of entries about Accord itself (config/knowledge/accord.toml)
 
 
@@ -86,7 +87,7 @@ def register(application: Application) -> None:
     callbacks = {"ask": ask_command, "unanswered": unanswered} | dict.fromkeys(BROWSE, browse)
     add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
     listings_of(application)["unanswered"] = Listing(
-        unanswered_text, "/unanswered", buttons=answer_buttons
+        unanswered_text, "/unanswered", buttons=answer_buttons, per_page=ANSWERS_PER_PAGE
     )
     application.add_handler(CallbackQueryHandler(open_topic, pattern=OPEN))
     application.add_handler(CallbackQueryHandler(feedback, pattern=FEEDBACK))
@@ -116,12 +117,21 @@ def _label(entry: Entry) -> str:
     return title if len(title) <= 48 else title[:45] + "…"
 
 
-async def send_entry(message: Message, context: AccordContext, entry: Entry) -> None:
-    """Reply with an entry's answer, its source and the follow-up buttons."""
-    knowledge = context.services.retriever.knowledge
-    await message.reply_text(
+async def send_entry(
+    message: Message, context: AccordContext, entry: Entry, question: str | None = None
+) -> None:
+    """Reply with an entry's answer, its source and the follow-up buttons; in a group,
+    remember the ``question`` it answers, for a "not helpful" on it (/unanswered)."""
+    services = context.services
+    knowledge = services.retriever.knowledge
+    sent = await message.reply_text(
         answer_text(entry), reply_markup=entry_keyboard(entry, related_entries(knowledge, entry))
     )
+    if question and message.chat.type != Chat.PRIVATE:
+        question = " ".join(clean_text(question).split())
+        await services.guidance.remember_answer(
+            sent.chat_id, sent.message_id, question, services.clock.now()
+        )
 
 
 @friendly_errors
@@ -192,7 +202,7 @@ async def answer_question(update: Update, context: AccordContext, question: str)
         await services.guidance_ready()
         advice = services.retriever.ask(question).best
         if advice is not None and advice.entry.category != ACCORD:
-            await send_entry(message, context, advice.entry)
+            await send_entry(message, context, advice.entry, question)
             return
     if await _answer_from_faq(update, context, question):
         return
@@ -219,7 +229,7 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     if result.best is not None:
         if asks_to_draft(question):  # "draft our terms of reference for us"
             await message.reply_text(DRAFT_NOTE)
-        await send_entry(message, context, result.best.entry)
+        await send_entry(message, context, result.best.entry, question)
         return
     if routed is not None and routed.kind == "owns":  # "what does bob own": not here
         scope = await _register_scope(update, context)
@@ -461,9 +471,21 @@ async def feedback(update: Update, context: AccordContext) -> None:
         await query.answer("That answer is no longer available.")
         return
     helpful = match.group(1) == "1"  # type: ignore[union-attr]
-    await context.services.guidance.record_feedback(
-        chat.id, query.from_user.id, known.id, helpful, context.services.clock.now()
+    services, now = context.services, context.services.clock.now()
+    question = (
+        await services.guidance.answered(chat.id, query.message.message_id)
+        if query.message is not None and chat.type != Chat.PRIVATE
+        else None
     )
+    await services.guidance.record_feedback(
+        chat.id, query.from_user.id, known.id, helpful, now, question
+    )
+    if question is not None and not helpful:  # listed, to be answered for the FAQ
+        await services.guidance.log_unanswered(
+            chat.id, query.from_user.id, question, now, unhelpful=known.id
+        )
+    elif question is not None:  # changed their mind: no longer counted there
+        await services.guidance.withdraw_unhelpful(chat.id, query.from_user.id, question, known.id)
     await query.answer("Thanks, noted." if helpful else "Thanks: noted, so the answer can improve.")
 
 
@@ -504,37 +526,55 @@ async def unanswered(update: Update, context: AccordContext) -> None:
 
 
 async def unanswered_text(update: Update, context: AccordContext, _: str) -> str:
-    """The unanswered questions and unhelpful answers (coordinators only)."""
+    """The unanswered questions, then the questions whose answers were marked not
+    helpful (numbered on, each to be answered for the FAQ), then other unhelpful answers
+    (coordinators only)."""
     actor = await current_actor(update, context)
     context.services.register.require_coordinator(actor, "see unanswered questions")
     scope = await chat_scope(update, context)
-    questions = await context.services.guidance.unanswered(scope.chat_id)
+    listed = await context.services.guidance.unanswered(scope.chat_id)
     unhelpful = await context.services.guidance.unhelpful(scope.chat_id)
-    if not questions and not unhelpful:
+    if not listed and not unhelpful:
         return "No unanswered questions in this chat."
+    knowledge = context.services.retriever.knowledge
+
+    def title(entry_id: str) -> str:
+        return escape(entry.title if (entry := knowledge.get(entry_id)) else entry_id)
+
+    declined = [q for q in listed if q.unhelpful is None]
+    marked = [q for q in listed if q.unhelpful is not None]
     lines = []
-    if questions:
+    if declined:
         lines.append(f"<b>Questions I could not answer in {escape(scope.title)}</b>")
-    for number, question in enumerate(questions, 1):
+    for number, question in enumerate(declined, 1):
         when = question.asked_at.astimezone(scope.zone).strftime("%d %b %H:%M")
-        text = question.text if len(question.text) <= 300 else question.text[:297] + "…"
-        times = f" <i>(asked {question.times} times)</i>" if question.times > 1 else ""
         lines.append(
-            f"{number}. {when} · {escape(question.asker or 'someone')}: {escape(text)}{times}"
+            f"{number}. {when} · {escape(question.asker or 'someone')}: "
+            f"{escape(clip(question.text, 300))}{_asked(question)}"
         )
-    if questions:
+    if declined:
         lines.append(
             "Answer one for this partnership's FAQ: its button, or /faq answer &lt;n&gt;. "
             f"Newest first; the newest {UNANSWERED_KEPT} are kept, older ones dropped."
         )
-    if unhelpful:
-        knowledge = context.services.retriever.knowledge
-        lines.append("\n<b>Answers marked not helpful</b>")
-        lines.extend(
-            f"{escape(entry.title if (entry := knowledge.get(entry_id)) else entry_id)}: {count}"
-            for entry_id, count in unhelpful
+    if marked or unhelpful:
+        lines.append(f"\n<b>Answers marked not helpful in {escape(scope.title)}</b>")
+    for number, question in enumerate(marked, len(declined) + 1):
+        lines.append(
+            f"{number}. Not helpful: {title(question.unhelpful or '')} for "
+            f"“{escape(clip(question.text, 300))}” ({question.people})"
         )
-    return "\n".join(lines)
+    lines.extend(f"{title(entry_id)}: {count}" for entry_id, count in unhelpful)
+    return "\n".join(lines).lstrip("\n")
+
+
+def _asked(question: UnansweredQuestion) -> str:
+    """How often a question was asked, and by how many people when by more than one
+    (a repeat by someone else is not the first asker's)."""
+    if question.times <= 1:
+        return ""
+    by = f", by {question.people} people" if question.people > 1 else ""
+    return f" <i>(asked {question.times} times{by})</i>"
 
 
 async def answer_buttons(

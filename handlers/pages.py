@@ -42,7 +42,8 @@ class Listing:
     ``command`` is the typed form with ``{arg}`` (None: no typed form); a ``personal``
     listing's argument is its owner's user id, and only they may turn its pages.
     ``buttons``: rows shown above the page buttons, given the page's text (called after
-    ``render``, which checks who may see the listing).
+    ``render``, which checks who may see the listing); ``per_page``: at most that many
+    numbered lines a page (0: as many as fit), so those buttons stay few.
     """
 
     render: Render
@@ -50,6 +51,7 @@ class Listing:
     personal: bool = False
     export_hint: bool = True
     buttons: Buttons | None = None
+    per_page: int = 0
 
 
 def register(application: Application) -> None:
@@ -76,7 +78,7 @@ async def reply_page(
     """Reply with one page of the listing and the way to the others."""
     listing = listings_of(context.application)[kind]
     full = await listing.render(update, context, arg)
-    shown = page_of(full, page)[0]
+    shown = page_of(full, page, per_page=listing.per_page)[0]
     extra = await listing.buttons(update, context, shown) if listing.buttons else []
     text, markup = _page(listing, kind, arg, full, page, extra)
     await reply(update, text, reply_markup=markup)
@@ -97,7 +99,7 @@ async def turn_page(update: Update, context: AccordContext) -> None:
         return
     try:
         full = await listing.render(update, context, arg)
-        shown = page_of(full, page)[0]
+        shown = page_of(full, page, per_page=listing.per_page)[0]
         extra = await listing.buttons(update, context, shown) if listing.buttons else []
     except (RegisterError, UsageError) as error:
         await query.answer(
@@ -123,7 +125,7 @@ def _page(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The page's text with its footer, and its buttons (the listing's own, then the
     page buttons, which a single page has none of)."""
-    text, count = page_of(full, page)
+    text, count = page_of(full, page, per_page=listing.per_page)
     if count == 1:
         return text, InlineKeyboardMarkup(extra) if extra else None
     number = min(max(page, 1), count)

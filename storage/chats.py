@@ -300,6 +300,9 @@ async def _merge(tx: Transaction, old_id: int, new_id: int) -> Merged:
         (new_id, offset, old_id),
     )  # message ids are per chat: the old group's mean nothing in the supergroup
     await _merge_charter(tx, old_id, new_id)
+    # What the old group's answers answered: keyed by its message ids, which mean nothing
+    # in the supergroup (its listed not-helpful questions move with unanswered_questions).
+    await tx.execute("DELETE FROM guidance_answers WHERE chat_id = ?", (old_id,))
     for table, key in _MOVED_TABLES.items():
         same = "".join(f" AND n.{column} = {table}.{column}" for column in key)
         unless = f" AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.chat_id = ?{same})"

@@ -31,9 +31,10 @@ async def test_ask_answers_with_source_related_topics_and_feedback(
     await press(app, world, alice, answer, "👎 Not helpful")
     assert toasts(world)[-1].startswith("Thanks")
     [report] = await say(app, world, alice, group, "/unanswered")
-    assert "Answers marked not helpful\nTrust and honesty: 1" in report.text
+    assert "1. Not helpful: Trust and honesty for “how do we build trust?” (1)" in report.text
     await press(app, world, alice, answer, "👍 Helpful")  # changing one's mind replaces it
-    assert await services_of(app).guidance.unhelpful(group.chat_id) == []
+    [after] = await say(app, world, alice, group, "/unanswered")
+    assert after.text == "No unanswered questions in this chat."
 
 
 async def test_private_text_is_a_question(app: Application, world: World, cast: Cast) -> None:
