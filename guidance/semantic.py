@@ -12,6 +12,7 @@ answers on lexical evidence alone.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 CONFIG = "l2_supercat"
 DIMENSIONS = 256
+LOAD_JOIN_SECONDS = 30.0  # at exit, how long a load in progress may take to finish
 
 Phrasings = tuple[tuple[str, ...], ...]  # each entry's ways of asking, in entry order
 
@@ -55,8 +57,19 @@ def start(knowledge: KnowledgeBase | None = None) -> None:
         if _layer.thread is None:
             _layer.thread = threading.Thread(target=_load, name="semantic-load", daemon=True)
             _layer.thread.start()
+            atexit.register(_finish_loading)
         elif _layer.model is not None and phrasings is not None:
             _embed_wanted()
+
+
+def _finish_loading() -> None:
+    """At exit, let a load in progress finish (a second or so) before the interpreter
+    stops: a daemon thread halted inside the tokenizer's or numpy's native code can abort
+    the process ("FATAL: exception not rethrown"), and a bot stopped right after start-up
+    would exit with SIGABRT instead of 0."""
+    thread = _layer.thread
+    if thread is not None and thread.is_alive():
+        thread.join(timeout=LOAD_JOIN_SECONDS)
 
 
 def wait(timeout: float | None = None) -> bool:

@@ -110,3 +110,16 @@ def test_a_broken_weights_file_does_not_crash(
         semantic.start(load_knowledge())
         assert semantic.wait(timeout=10) is False
     assert "semantic layer failed" in caplog.text
+
+
+def test_exit_waits_for_a_load_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that stops while the layer loads waits for the load (bounded) at exit:
+    interrupting the loader inside native code could abort the process."""
+    registered: list[object] = []
+    monkeypatch.setattr(semantic.atexit, "register", registered.append)
+    monkeypatch.setattr(semantic, "_layer", semantic._Layer())
+    semantic.start()
+    assert registered == [semantic._finish_loading]
+    semantic._finish_loading()
+    assert semantic._layer.thread is not None
+    assert not semantic._layer.thread.is_alive()
