@@ -1,0 +1,88 @@
+"""Issue 12, third operator trial: monitoring during outages (findings 3, 4, 5, 8 and the
+"stopped" line of 10 in TRIAL12C_FINDINGS.md)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from telegram.error import NetworkError, TelegramError
+from telegram.request import BaseRequest, RequestData
+
+from app.builder import build_application
+from app.clock import FrozenClock
+from app.context import services_of
+from app.health import TICK_STALE_AFTER, check_health
+from app.transport import RetryingRequest
+from config.settings import Settings
+from localapi.request import WorldRequest
+from localapi.world import World
+
+# --- 3. Telegram unreachable at start-up: /healthz says so, and "starting" -------------------
+
+
+async def test_healthz_at_start_with_telegram_unreachable_blames_telegram_not_the_tick(
+    settings: Settings, world: World, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    app = build_application(settings, clock=clock, request=WorldRequest(world))
+    services = services_of(app)
+    started = clock.now()
+    await services.open()
+    try:
+        services.telegram.record(False, clock.now())  # getMe failed
+        health = await check_health(services, started)
+        assert health.to_json()["telegram"] == f"failing since {started.isoformat()}"
+        assert (health.status, health.ok) == ("starting", False)
+        clock.advance(timedelta(seconds=95))  # far past three tick intervals
+        services.telegram.record(False, clock.now())
+        body = (await check_health(services, started)).to_json()
+        assert (body["status"], body["tick"], body["telegram"]) == (
+            "starting",
+            "none yet",
+            f"failing since {started.isoformat()}",
+        )
+        services.telegram.record(True, clock.now())  # getMe answers at last
+        assert "Telegram answers again after 95 s" in caplog.messages
+        health = await check_health(services, started)
+        assert (health.status, health.tick, health.telegram) == ("starting", "none yet", "ok")
+        clock.advance(TICK_STALE_AFTER + timedelta(seconds=1))  # counted from the answer
+        assert (await check_health(services, started)).tick == "stale"
+    finally:
+        await services.close()
+
+
+# --- 4. a proxy's 502 "bad gateway": one line, no ERROR traceback --------------------------
+
+
+class BadGateway(BaseRequest):
+    """Telegram's proxy, while Telegram is down."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(  # type: ignore[override]
+        self, url: str, method: str, request_data: RequestData | None = None, *args: object
+    ) -> tuple[int, bytes]:
+        return 502, b"bad gateway"
+
+
+async def test_a_body_that_is_not_json_logs_no_error_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    request = RetryingRequest(BadGateway(), attempts=1)
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await request.post("https://api.telegram.org/botX/getUpdates")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    with pytest.raises(TelegramError, match="not JSON: 'bad gateway'"):
+        RetryingRequest.parse_json_payload(b"bad gateway")
+    assert not caplog.records
