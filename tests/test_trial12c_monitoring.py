@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from telegram.error import NetworkError, TelegramError
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from app.builder import build_application
@@ -16,8 +17,10 @@ from app.context import services_of
 from app.health import TICK_STALE_AFTER, check_health
 from app.transport import RetryingRequest
 from config.settings import Settings
+from handlers.errors import APOLOGY
 from localapi.request import WorldRequest
-from localapi.world import World
+from localapi.world import SimChat, World
+from tests.helpers import say
 
 # --- 3. Telegram unreachable at start-up: /healthz says so, and "starting" -------------------
 
@@ -86,3 +89,32 @@ async def test_a_body_that_is_not_json_logs_no_error_traceback(
     with pytest.raises(TelegramError, match="not JSON: 'bad gateway'"):
         RetryingRequest.parse_json_payload(b"bad gateway")
     assert not caplog.records
+
+
+# --- 5. polling mode: an update lost to a database outage is named -------------------------
+
+
+async def test_polling_names_the_update_the_database_outage_lost(
+    app: Application,
+    world: World,
+    group: SimChat,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+
+    async def down(*args: object, **kwargs: object) -> object:
+        raise OSError(111, "Connect call failed ('127.0.0.1', 5432)")
+
+    monkeypatch.setattr(services_of(app).register, "assign", down)
+    replies = await say(app, world, world.people[101], group, "/assign me Sent during DB outage")
+    assert [r.text for r in replies] == [APOLOGY]
+    told = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    [outage, lost] = told
+    assert "webhook" not in outage  # polling: Telegram sends nothing again
+    assert "polling does not redeliver updates" in outage
+    assert lost.startswith("Update ") and f"in chat {group.chat_id} from user 101" in lost
+    assert lost.endswith(
+        "was not handled: the database is not answering; polling does not redeliver it, "
+        "the sender was asked to try again"
+    )
