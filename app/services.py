@@ -48,7 +48,9 @@ class Services:
         self.metrics = metrics or Metrics()
         self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
         self.telegram = TelegramHealth()  # Bot API answers, for /healthz and the log
-        self.outage = DatabaseOutage(webhook=bool(settings.telegram_webhook_url))
+        self.outage = DatabaseOutage(
+            webhook=bool(settings.telegram_webhook_url), metrics=self.metrics
+        )
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None

@@ -139,6 +139,7 @@ class HttpListener:
             )
         except Exception as error:
             services = services_of(application)
+            services.metrics.updates_failed.inc()
             if is_unreachable(error):
                 services.outage.failed(error, services.clock.now())
             else:

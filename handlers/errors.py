@@ -53,6 +53,8 @@ async def on_error(update: object, context: AccordContext) -> None:
     if error is None:
         return
     logger.debug("The error while handling %s", where, exc_info=error)
+    if isinstance(update, Update):
+        context.services.metrics.updates_failed.inc()
     # PTB 22 makes BadRequest a NetworkError: Telegram refused what we sent (a bug here).
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # Telegram unreachable or slow: the request layer already retried.
