@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,8 @@ from app.builder import build_application
 from app.clock import FrozenClock
 from app.context import services_of
 from app.health import TICK_STALE_AFTER, check_health
+from app.metrics import Metrics
+from app.processor import PerChatUpdateProcessor
 from app.transport import RetryingRequest
 from config.logs import PoolRetriesOncePerOutage
 from config.settings import Settings
@@ -200,3 +204,26 @@ def test_asyncpg_pool_retries_are_one_line_per_outage() -> None:
         f"{floor} (said once per outage)",
         "app.outage: The database answers again (not answering for 60s)",
     ]
+
+
+class DatabaseDown:
+    """The exactly-once gate while PostgreSQL is down: it cannot take the chat's lock."""
+
+    @asynccontextmanager
+    async def admit(self, update: object, key: int | None) -> AsyncIterator[bool]:
+        raise OSError(111, "Connect call failed")
+        yield True  # pragma: no cover
+
+
+async def test_an_update_the_gate_failed_is_not_counted_as_handled() -> None:
+    metrics = Metrics()
+    processor = PerChatUpdateProcessor(4, metrics)
+    processor.gate = DatabaseDown()
+
+    async def handle() -> None:
+        return None
+
+    with pytest.raises(OSError, match="Connect call failed"):
+        await processor.process_update("update", handle())
+    assert metrics.updates.labels("str")._value.get() == 0
+    assert metrics.handler_seconds._sum.get() == 0
