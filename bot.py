@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -141,12 +142,24 @@ def back_up(settings: Settings, target: str, overwrite: bool) -> int:
 def run_telegram(settings: Settings) -> None:
     """Long-poll Telegram (or take its webhook) until stopped; network trouble is
     retried, never fatal."""
-    if not settings.database_url:
-        single.hold(settings.database_path)  # SQLite: one bot process per file
-    application = build_application(settings, exactly_once=True)
-    mode = "webhook" if settings.telegram_webhook_url else "long polling"
-    logger.info("Starting Accord against %s (%s)", settings.telegram_api_base_url, mode)
-    asyncio.run(serve(application, settings))
+    # Before the event loop (which takes SIGTERM over once serve() starts), a SIGTERM
+    # stops start-up as Ctrl-C does, so it too ends with the "stopped" line.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if not settings.database_url:
+            single.hold(settings.database_path)  # SQLite: one bot process per file
+        application = build_application(settings, exactly_once=True)
+        mode = "webhook" if settings.telegram_webhook_url else "long polling"
+        logger.info("Starting Accord against %s (%s)", settings.telegram_api_base_url, mode)
+        asyncio.run(serve(application, settings))
+    except KeyboardInterrupt:
+        pass
+    # Only a clean stop gets here: a failed start-up has said why in its own line.
+    logger.info("Accord stopped")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def migrate_to_postgres(settings: Settings, source_given: str | None, url_given: str | None) -> int:

@@ -19,7 +19,7 @@ from app.metrics import Metrics
 from app.processor import PerChatUpdateProcessor
 from app.ratelimit import FanOutRateLimiter
 from app.services import Services
-from app.transport import AiohttpRequest, RetryingRequest
+from app.transport import RETRYABLE_STATUS, AiohttpRequest, RetryingRequest
 from config.settings import Settings
 from handlers import register_all
 from handlers.catalogue import publish_commands
@@ -71,14 +71,23 @@ def build_application(
     application = (
         builder.token(settings.telegram_bot_token or OFFLINE_TOKEN)
         .base_url(settings.telegram_api_base_url)
-        .request(RetryingRequest(request or default_request(), metrics=metrics))
+        .request(
+            RetryingRequest(
+                request or default_request(),
+                metrics=metrics,
+                # getMe and setWebhook at start-up, then every send: show on /healthz
+                # whether Telegram answers (app/reachability.py); a 4xx is an answer.
+                outcome=lambda answered: services.telegram.record(answered, services.clock.now()),
+                answered=lambda code: code not in RETRYABLE_STATUS,
+            )
+        )
         # Wrapped too, though never retried here (PTB's polling loop retries it): its
-        # failures count in the metrics and show on /healthz (app/polling.py).
+        # failures count in the metrics and show on /healthz (app/reachability.py).
         .get_updates_request(
             RetryingRequest(
                 get_updates_request or AiohttpRequest(pool_size=1),
                 metrics=metrics,
-                outcome=lambda answered: services.polling.record(answered, services.clock.now()),
+                outcome=lambda answered: services.telegram.record(answered, services.clock.now()),
             )
         )
         .defaults(

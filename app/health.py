@@ -14,7 +14,8 @@ TICK_STALE_AFTER = timedelta(seconds=3 * TICK_SECONDS)
 PING_TIMEOUT = 2.0  # seconds: a database that takes longer is not answering
 
 # What each part reports. "not opened" and "none yet" are start-up, not failure: an
-# orchestrator sees 503 "starting" until the database is open and the first tick ran.
+# orchestrator sees 503 "starting" until the database is open, Telegram has answered
+# once (the tick cannot run before getMe does) and the first tick ran.
 OK = "ok"
 NOT_OPENED = "not opened"
 NOT_ANSWERING = "not answering"
@@ -29,19 +30,21 @@ class Health:
     database: str  # OK, NOT_OPENED or NOT_ANSWERING
     tick: str  # OK, NONE_YET or STALE
     last_tick: datetime | None
-    # Polling mode only: "ok" or "failing since <time>". Not part of ``ok``: restarting
-    # Accord cannot mend Telegram, so an orchestrator must not be told to.
+    # "ok", "connecting" or "failing since <time>". Not part of ``ok`` once Telegram has
+    # answered: restarting Accord cannot mend Telegram, so an orchestrator must not be
+    # told to. Before its first answer Accord is still starting.
     telegram: str | None = None
+    connected: bool = True  # Telegram has answered since start
 
     @property
     def ok(self) -> bool:
         """Healthy: the database answers and the last tick is recent."""
-        return self.database == OK and self.tick == OK
+        return self.database == OK and self.tick == OK and self.connected
 
     @property
     def status(self) -> str:
         """The status word: ok; starting while only start-up is missing; else unhealthy."""
-        if self.ok:
+        if self.ok and self.connected:
             return "ok"
         if self.database in (OK, NOT_OPENED) and self.tick in (OK, NONE_YET):
             return "starting"
@@ -60,16 +63,16 @@ class Health:
         return body
 
 
-async def check_health(
-    services: Services, started_at: datetime, *, polling: bool = False
-) -> Health:
+async def check_health(services: Services, started_at: datetime) -> Health:
     """The database answers ``SELECT 1`` and a tick ran within three tick intervals, by
-    the application's clock. Before the database is opened, or before the first tick
-    within three intervals of ``started_at``, it is starting; after that, stale.
-    ``polling``: say too whether ``getUpdates`` is getting answers."""
-    telegram = services.polling.describe() if polling else None
+    the application's clock. Before the database is opened, before Telegram first
+    answers, or before the first tick within three intervals of ``started_at`` (or of
+    Telegram's first answer, if later), it is starting; after that, stale. Says too
+    whether Telegram is answering."""
+    reachability = services.telegram
+    telegram, connected = reachability.describe(), reachability.connected
     if not services.is_open:
-        return Health(NOT_OPENED, NONE_YET, None, telegram)
+        return Health(NOT_OPENED, NONE_YET, None, telegram, connected)
     now = services.clock.now()
     try:
         answered = await asyncio.wait_for(services.database.ping(), PING_TIMEOUT)
@@ -80,6 +83,9 @@ async def check_health(
         last_tick = services.nudges.last_tick_at
     except RuntimeError:
         last_tick = None
-    late = now - (last_tick or started_at) > TICK_STALE_AFTER
+    if reachability.connected_at is None:  # the tick starts once getMe has answered
+        return Health(database, NONE_YET, last_tick, telegram, connected)
+    since = last_tick or max(started_at, reachability.connected_at)
+    late = now - since > TICK_STALE_AFTER
     tick = STALE if late else OK if last_tick is not None else NONE_YET
-    return Health(database, tick, last_tick, telegram)
+    return Health(database, tick, last_tick, telegram, connected)

@@ -23,6 +23,16 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 TICK_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 30.0, 60.0, 120.0)
 # Bot API methods that put a message in a chat (or change one): "replies sent".
 _SENDING_PREFIXES = ("send", "edit", "copyMessage", "forwardMessage")
+# The labels shown at 0 from the start: the updates Accord asks for (handlers.UPDATE_TYPES,
+# not imported: handlers import the application) and the methods its replies use.
+UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member", "chat_member")
+REPLY_METHODS = (
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "editMessageText",
+    "editMessageReplyMarkup",
+)
 
 
 class Metrics:
@@ -85,6 +95,27 @@ class Metrics:
             buckets=TICK_BUCKETS,
             registry=self.registry,
         )
+        self.ticks_failed = Counter(
+            "accord_ticks_failed",
+            "Nudge ticks that failed (the database not answering, say); not in tick_seconds",
+            registry=self.registry,
+        )
+        self.database_errors = Counter(
+            "accord_database_errors",
+            "Updates and ticks that failed because the database did not answer",
+            registry=self.registry,
+        )
+        self.updates_failed = Counter(
+            "accord_updates_failed",
+            "Updates whose handling failed (a handler's error, the database not answering); "
+            "the sender was asked to try again, or Telegram sends a webhook update again",
+            registry=self.registry,
+        )
+        # Present at 0 from the start, so an alert rule or a rate() finds each series.
+        for kind in UPDATE_KINDS:
+            self.updates.labels(kind)
+        for method in REPLY_METHODS:
+            self.replies.labels(method)
         for outcome in ("sent", "late", "skipped", "failed"):
             self.nudges.labels(outcome)  # present at 0 before the first nudge
         for kind in ("network", "timeout"):
@@ -125,6 +156,10 @@ class Metrics:
             if count := getattr(report, outcome):
                 self.nudges.labels(outcome).inc(count)
         self.tick_seconds.observe(seconds)
+
+    def tick_failed(self) -> None:
+        """One tick raised before it finished."""
+        self.ticks_failed.inc()
 
     # --- exposition ------------------------------------------------------------------------
 

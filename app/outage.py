@@ -10,8 +10,12 @@ import errno
 import logging
 import socket
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from app.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +45,28 @@ def is_unreachable(error: BaseException) -> bool:
 class DatabaseOutage:
     """Remembers since when the database has not answered; logs the start and the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, webhook: bool = False, metrics: Metrics | None = None) -> None:
         self.since: datetime | None = None
+        self._metrics = metrics  # every failure counts there, logged or not
+        # Telegram redelivers a webhook update answered 500; a polled update, once
+        # fetched, is never fetched again.
+        self.webhook = webhook
 
     def failed(self, error: BaseException, now: datetime) -> None:
         """Something failed for want of the database: one WARNING per outage."""
+        if self._metrics is not None:
+            self._metrics.database_errors.inc()
         if self.since is None:
             self.since = now
             logger.warning(
                 "The database is not answering (%s: %s); updates and ticks fail until it "
-                "does (Telegram sends webhook updates again); one line when it answers",
+                "does (%s); one line when it answers",
                 type(error).__name__,
                 " ".join(str(error).split()) or "no detail",
+                "Telegram sends webhook updates again"
+                if self.webhook
+                else "polling does not redeliver updates: each failed one gets a line naming it, "
+                "and its sender asked to try again",
             )
 
     def answered(self, now: datetime) -> None:

@@ -157,10 +157,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         turn = Turn(key, lock, self._working)
         token = _current_turn.set(turn)
         started = time.perf_counter()
-        handled = True
+        handled = False  # not counted if it raised (the gate: the database not answering)
         try:
             if self.gate is None:
                 await coroutine
+                handled = True
             else:
                 handled = await self._through_gate(self.gate, key, coroutine, update)
         finally:

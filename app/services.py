@@ -8,7 +8,7 @@ from typing import TypeVar
 from app.clock import Clock
 from app.metrics import Metrics
 from app.outage import DatabaseOutage
-from app.polling import PollingHealth
+from app.reachability import TelegramHealth
 from app.throttle import Throttle
 from charter.service import Charter
 from config.settings import Settings
@@ -47,8 +47,10 @@ class Services:
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.throttle = Throttle(settings.write_burst, settings.write_rate_per_minute)
-        self.polling = PollingHealth()  # getUpdates' answers, for /healthz
-        self.outage = DatabaseOutage()  # one line when the database stops answering
+        self.telegram = TelegramHealth()  # Bot API answers, for /healthz and the log
+        self.outage = DatabaseOutage(
+            webhook=bool(settings.telegram_webhook_url), metrics=self.metrics
+        )
         self._database: Database | None = None
         self._chats: ChatRepository | None = None
         self._people: PeopleRepository | None = None

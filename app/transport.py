@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram.error import NetworkError, TimedOut
+from telegram._utils.types import JSONDict
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from app.processor import yield_turn
@@ -41,10 +42,12 @@ class RetryingRequest(BaseRequest):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         metrics: Metrics | None = None,
         outcome: Callable[[bool], None] | None = None,
+        answered: Callable[[int], bool] = lambda code: code == 200,
     ) -> None:
         self._inner = inner
         self._metrics = metrics
-        self._outcome = outcome  # told of each attempt: answered with 200, or not
+        self._outcome = outcome  # told of each attempt: answered (by ``answered``), or not
+        self._answered = answered
         self._attempts = attempts
         self.first_delay = first_delay
         self._max_delay = max_delay
@@ -62,6 +65,21 @@ class RetryingRequest(BaseRequest):
     async def shutdown(self) -> None:
         """Shut the wrapped transport down."""
         await self._inner.shutdown()
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """As PTB's, without its ERROR and traceback for a body that is not JSON (a proxy's
+        502 "bad gateway" while Telegram is down): the error says what came, and whoever
+        made the call logs it once (a failed poll, a failed send)."""
+        text = payload.decode("utf-8", "replace")
+        try:
+            data = json.loads(text)
+        except ValueError:
+            shown = " ".join(text.split())[:80] or "an empty body"
+            raise TelegramError(f"Invalid server response (not JSON: {shown!r})") from None
+        if not isinstance(data, dict):
+            raise TelegramError(f"Invalid server response (not a JSON object: {text[:80]!r})")
+        return data
 
     async def do_request(
         self,
@@ -102,7 +120,7 @@ class RetryingRequest(BaseRequest):
                 if self._metrics is not None:
                     self._metrics.api_answered(endpoint, code, _retry_after(code, payload))
                 if self._outcome is not None:
-                    self._outcome(code == 200)
+                    self._outcome(self._answered(code))
                 if code not in RETRYABLE_STATUS or last_try:
                     return code, payload
                 logger.warning("%s got HTTP %d; retry %d in %.1fs", endpoint, code, attempt, delay)

@@ -66,7 +66,6 @@ class HttpListener:
         self._webhook_path = webhook_path
         self._refusals = RefusalTally()
         self._wrong_path_told_at: datetime | None = None
-        self._polling = webhook_path is None  # the health listener of polling mode
         self._started_at: datetime | None = None
         web_app = web.Application(client_max_size=MAX_BODY_BYTES)
         web_app.router.add_get("/healthz", self._healthz)
@@ -140,6 +139,7 @@ class HttpListener:
             )
         except Exception as error:
             services = services_of(application)
+            services.metrics.updates_failed.inc()
             if is_unreachable(error):
                 services.outage.failed(error, services.clock.now())
             else:
@@ -171,9 +171,7 @@ class HttpListener:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         services = services_of(self._application)
-        health = await check_health(
-            services, self._started_at or services.clock.now(), polling=self._polling
-        )
+        health = await check_health(services, self._started_at or services.clock.now())
         return web.json_response(health.to_json(), status=200 if health.ok else 503)
 
     async def _metrics(self, request: web.Request) -> web.Response:

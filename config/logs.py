@@ -62,6 +62,29 @@ def _one_line_for_the_pool(record: logging.LogRecord) -> bool:
     return True
 
 
+class PoolRetriesOncePerOutage:
+    """asyncpg says "Failed to restore the pool connection floor" at 1, 2, 4 … 60 s and
+    then every minute while PostgreSQL is down: keep the first, drop the rest until the
+    database answers again (app/outage.py logs that, and the next outage gets its line)."""
+
+    FLOOR = "Failed to restore the pool connection floor"
+    AGAIN = "The database answers again"
+
+    def __init__(self) -> None:
+        self.told = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a repeat of the pool's line within one outage."""
+        if record.name == "app.outage" and str(record.msg).startswith(self.AGAIN):
+            self.told = False
+        elif record.name == "asyncpg.pool" and str(record.msg).startswith(self.FLOOR):
+            if self.told:
+                return False
+            self.told = True
+            record.msg = f"{record.msg} (said once per outage)"
+        return True
+
+
 def configure_logging(level: int, token: str | None, *others: str | None) -> None:
     """Send logs to stderr at ``level``, redacting ``token`` (and its secret half) and
     the ``others`` (the webhook secret: PTB logs setWebhook's parameters at DEBUG)."""
@@ -73,6 +96,7 @@ def configure_logging(level: int, token: str | None, *others: str | None) -> Non
     )
     handler.addFilter(_not_an_invalid_token_report)
     handler.addFilter(_one_line_for_the_last_poll)
+    handler.addFilter(PoolRetriesOncePerOutage())
     handler.addFilter(_one_line_for_the_pool)
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -53,6 +53,8 @@ async def on_error(update: object, context: AccordContext) -> None:
     if error is None:
         return
     logger.debug("The error while handling %s", where, exc_info=error)
+    if isinstance(update, Update):
+        context.services.metrics.updates_failed.inc()
     # PTB 22 makes BadRequest a NetworkError: Telegram refused what we sent (a bug here).
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # Telegram unreachable or slow: the request layer already retried.
@@ -65,7 +67,15 @@ async def on_error(update: object, context: AccordContext) -> None:
                     where, type(error).__name__)  # fmt: skip
         return
     if is_unreachable(error):  # the database: one line per outage, not one per failure
-        context.services.outage.failed(error, context.services.clock.now())
+        outage = context.services.outage
+        outage.failed(error, context.services.clock.now())
+        if not outage.webhook and isinstance(update, Update):
+            # Polling fetched it, so Telegram will not send it again: name what is lost.
+            logger.warning(
+                "%s was not handled: the database is not answering; polling does not "
+                "redeliver it, the sender was asked to try again",
+                where.capitalize(),
+            )
     else:
         logger.error("%s while handling %s\n%s", type(error).__name__, where, frames(error))
     if not isinstance(update, Update) or update.effective_chat is None:

@@ -8,6 +8,7 @@ import functools
 import logging
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
@@ -56,6 +57,9 @@ from nudges.schedule import ScheduleError, parse_quiet, parse_schedule
 from register.parsing import UsageError
 from register.service import ClosedError, NotAllowedError, RegisterError
 from register.usage import usage_text
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +173,14 @@ def _not_a_skipped_tick(record: logging.LogRecord) -> bool:
 async def run_tick(application: Application) -> None:
     """One tick at the application's clock (the console calls this after :clock)."""
     services = services_of(application)
+    try:
+        await _tick(application, services)
+    except Exception:
+        services.metrics.tick_failed()  # the error handler logs it
+        raise
+
+
+async def _tick(application: Application, services: Services) -> None:
     now, outbox = services.clock.now(), TelegramOutbox(application.bot)
     report = await services.nudges.tick(now, outbox)
     if report.sent or report.skipped or report.failed:
