@@ -33,6 +33,7 @@ from config.settings import (
     redacted_url,
     validate_database_url,
 )
+from console.guard import ForeignDatabaseError
 from console.terminal import run_console
 from guidance import semantic
 from guidance.knowledge import load_knowledge
@@ -161,8 +162,9 @@ def migrate_to_postgres(settings: Settings, source_given: str | None, url_given:
         assert url is not None
         if not source.is_file():
             raise TransferError(f"DATABASE_PATH: there is no SQLite database at {source}")
-        copied = asyncio.run(copy_to_postgres(source, url, redacted_url(url)))
-    except (SettingsError, TransferError) as error:
+        with single.holding(source):  # a bot still writing would lose what it wrote after
+            copied = asyncio.run(copy_to_postgres(source, url, redacted_url(url)))
+    except (SettingsError, TransferError, single.LockError) as error:
         print(f"Accord cannot migrate: {error}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
@@ -236,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Accord cannot start: TELEGRAM_WEBHOOK_URL: Telegram refused it: {exc}",
               file=sys.stderr)  # fmt: skip
         return 2
-    except single.InUseError as exc:
+    except (single.LockError, ForeignDatabaseError) as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
     except ListenError as exc:

@@ -25,10 +25,12 @@ from app.context import services_of
 from app.lifecycle import feed, running
 from config.settings import Settings, redacted_url
 from console.cast import Cast, seed_world
+from console.guard import refuse_real_groups
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
 from localapi.world import Event, Person, SentMessage, SimChat, World
 from register.parsing import MAX_USERNAME, MIN_USERNAME
+from storage import single
 
 logger = logging.getLogger(__name__)
 _CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
@@ -434,7 +436,19 @@ class ConsoleSession:
 async def run_console(
     settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
-    """Run the console until ``:quit`` or end of input."""
+    """Run the console until ``:quit`` or end of input, never on a database a real bot
+    uses: on SQLite it takes the bot's lock for its run (``storage/single.py``), and it
+    refuses a database holding chats it did not make (``console/guard.py``)."""
+    if settings.database_url:
+        await refuse_real_groups(settings)
+        await _run_console(settings, stdin, out)
+        return
+    with single.holding(settings.database_path):
+        await refuse_real_groups(settings)
+        await _run_console(settings, stdin, out)
+
+
+async def _run_console(settings: Settings, stdin: TextIO, out: TextIO) -> None:
     world = World(queue_updates=False)
     cast = seed_world(world)
     request = WorldRequest(world)
