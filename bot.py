@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except (asyncpg.PostgresError, OSError) as exc:
+    except (asyncpg.PostgresError, asyncpg.ClientConfigurationError, OSError) as exc:
         if not settings.database_url:
             raise
         print(

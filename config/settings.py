@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dotenv import dotenv_values
@@ -18,6 +18,7 @@ from dotenv import dotenv_values
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = "data/accord.sqlite3"
 EXAMPLE_URL = "postgresql://accord:secret@localhost:5432/accord"
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")  # libpq's
 DEFAULT_TIMEZONE = "Europe/London"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Per person: changes allowed at once, then how many more a minute; per chat: open actions.
@@ -254,6 +255,11 @@ def validate_database_url(value: str) -> str | None:
             f"{redacted_url(value)!r} has a bad port (a password with / : @ # ? or + in it "
             "must be percent-encoded: / is %2F, @ is %40)",
         ) from None
+    for mode in parse_qs(parts.query).get("sslmode", []):
+        if mode not in SSL_MODES:  # asyncpg would refuse it at connect, with a traceback
+            raise SettingsError(
+                "DATABASE_URL", f"sslmode={mode!r} is not one of {', '.join(SSL_MODES)}"
+            )
     return value
 
 

@@ -158,3 +158,25 @@ def test_migrate_to_postgres_refuses_while_a_bot_holds_the_source(
         f"Accord cannot migrate: DATABASE_PATH: {database} is in use by another Accord process"
         f" (it holds {lock}); stop it first, or give this one its own DATABASE_PATH"
     )
+
+
+def test_a_bad_sslmode_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TRIAL12C 6: asyncpg's ClientConfigurationError was a 51-line traceback, exit 1."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:pw@127.0.0.1:1/db?sslmode=bogus")
+    assert main(["console"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Accord cannot start: DATABASE_URL: sslmode='bogus' is not one of disable, allow,"
+        " prefer, require, verify-ca, verify-full"
+    )
+    # another setting asyncpg refuses before connecting: caught at open, one line too
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:pw@127.0.0.1:1/db?target_session_attrs=x")
+    assert main(["console"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(
+        "Accord cannot start: DATABASE_URL: cannot use postgresql://u:***@127.0.0.1:1/db"
+    )
+    assert "target_session_attrs" in line
