@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ListenError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
-        return 2
+        # Taken may pass (the old process still stopping): a supervisor tries again.
+        return TRY_AGAIN if exc.in_use else 2
     except sqlite3.Error as exc:
         # One line in the form of a settings error: the operator's fix is the same kind.
         print(

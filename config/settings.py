@@ -310,8 +310,15 @@ def _validate_webhook_url(value: str) -> str | None:
         port = parts.port or 443
     except ValueError:
         port = -1
-    if parts.scheme != "https" or not parts.hostname:
+    if parts.scheme != "https" or not value.lower().startswith("https://"):
         problem = "is not an https URL like https://bot.example.org/telegram (Telegram needs https)"
+    elif "@" in parts.netloc:
+        problem = (
+            "must not have a user name or password in it (the secret goes in"
+            " TELEGRAM_WEBHOOK_SECRET)"
+        )
+    elif not parts.hostname:
+        problem = "has no host: give it like https://bot.example.org/telegram"
     elif port not in WEBHOOK_PORTS:
         problem = f"has a port Telegram never calls: it calls only {_ports()}"
     elif parts.query or parts.fragment:
@@ -340,7 +347,8 @@ def _host_part(url: str) -> str:
     ("bot.example.org/telegram") its first part as written."""
     parts = urlsplit(url)
     if parts.scheme and url.startswith(f"{parts.scheme}://"):
-        return f"{parts.scheme}://{parts.netloc}"
+        host = parts.netloc.rpartition("@")[2]  # never a password
+        return f"{parts.scheme}://{'***@' if '@' in parts.netloc else ''}{host}"
     return url.split("/", 1)[0]
 
 

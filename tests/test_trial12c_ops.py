@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import main
-from config.settings import Settings, load_settings
+from config.settings import Settings, SettingsError, load_settings
 from console.guard import ForeignDatabaseError
 from console.terminal import run_console
 from storage import single
@@ -180,3 +180,33 @@ def test_a_bad_sslmode_is_one_line_and_exit_2(
         "Accord cannot start: DATABASE_URL: cannot use postgresql://u:***@127.0.0.1:1/db"
     )
     assert "target_session_attrs" in line
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        (
+            "https://user:pw@bot.example.org/tg",
+            "TELEGRAM_WEBHOOK_URL: https://***@bot.example.org/… must not have a user name or"
+            " password in it (the secret goes in TELEGRAM_WEBHOOK_SECRET)",
+        ),
+        (
+            "https:///tg",
+            "TELEGRAM_WEBHOOK_URL: https:///… has no host: give it like"
+            " https://bot.example.org/telegram",
+        ),
+    ],
+)
+def test_webhook_urls_with_credentials_or_no_host_are_refused(url: str, words: str) -> None:
+    """TRIAL12C 9: user:pw@ was accepted; https:///tg was 'not an https URL'."""
+    with pytest.raises(SettingsError) as refused:
+        load_settings(
+            {
+                "TELEGRAM_BOT_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0",
+                "TELEGRAM_WEBHOOK_URL": url,
+                "TELEGRAM_WEBHOOK_SECRET": "s3cret",
+            },
+            env_file=None,
+        )
+    assert str(refused.value) == words
+    assert "pw" not in str(refused.value)
