@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -416,15 +417,16 @@ class ConsoleSession:
         """Write a file the bot sent (a photo or a document) to ``images``, under a name
         no earlier run used (message numbers restart each run); its path, for the
         transcript."""
-        self.images.mkdir(parents=True, exist_ok=True)
+        self.images.mkdir(mode=0o700, parents=True, exist_ok=True)
         plain = Path(Path(name).name)  # no directories from the bot's file name
         for n in itertools.count(1):
             path = self.images / (plain if n == 1 else f"{plain.stem}-{n}{plain.suffix}")
-            try:
-                with path.open("xb") as file:  # never overwrite
-                    file.write(content)
+            try:  # never overwrite; owner-only, as the database is: it shows the register
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:
                 continue
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(content)
             return path
         raise AssertionError("unreachable")
 
