@@ -210,3 +210,15 @@ def test_webhook_urls_with_credentials_or_no_host_are_refused(url: str, words: s
         )
     assert str(refused.value) == words
     assert "pw" not in str(refused.value)
+
+
+def test_the_systemd_environment_precedence_and_the_backup_token_are_documented() -> None:
+    """TRIAL12C 10: a DATABASE_PATH in accord.env silently moved the database; the backup
+    unit reads the token it doesn't need (it has no network to send it on)."""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "systemd lets `EnvironmentFile=` override `Environment=` whatever their order" in readme
+    assert "Leave `DATABASE_PATH` out of `accord.env`" in readme
+    assert "`PrivateNetwork=yes`, Unix sockets only), so the token cannot leave it" in readme
+    backup_unit = (ROOT / "deploy" / "accord-backup.service").read_text().splitlines()
+    assert "PrivateNetwork=yes" in backup_unit
+    assert "RestrictAddressFamilies=AF_UNIX" in backup_unit
