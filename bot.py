@@ -162,7 +162,8 @@ def migrate_to_postgres(settings: Settings, source_given: str | None, url_given:
         assert url is not None
         if not source.is_file():
             raise TransferError(f"DATABASE_PATH: there is no SQLite database at {source}")
-        with single.holding(source):  # a bot still writing would lose what it wrote after
+        # a bot still writing would lose what it wrote after the copy
+        with single.holding(source, create=False):
             copied = asyncio.run(copy_to_postgres(source, url, redacted_url(url)))
     except (SettingsError, TransferError, single.LockError) as error:
         print(f"Accord cannot migrate: {error}", file=sys.stderr)

@@ -39,9 +39,12 @@ def hold(database: Path) -> Path:
 
 
 @contextmanager
-def holding(database: Path) -> Iterator[Path]:
-    """The lock of ``database`` for the block only (the console, a migration)."""
-    descriptors, lock = _take(database)
+def holding(database: Path, create: bool = True) -> Iterator[Path]:
+    """The lock of ``database`` for the block only (the console, a migration).
+    ``create=False`` leaves the files as they are (a migration changes nothing at its
+    source): no new lock file, no process id written; the database's own flock, which
+    every bot takes, still keeps one out."""
+    descriptors, lock = _take(database, create)
     try:
         yield lock
     finally:
@@ -49,7 +52,7 @@ def holding(database: Path) -> Iterator[Path]:
             os.close(descriptor)
 
 
-def _take(database: Path) -> tuple[list[int], Path]:
+def _take(database: Path, create: bool = True) -> tuple[list[int], Path]:
     resolved = Path(os.path.realpath(database))
     lock = resolved.with_name(f"{resolved.name}.lock")
     taken: list[int] = []
@@ -57,7 +60,10 @@ def _take(database: Path) -> tuple[list[int], Path]:
         # The database file first: created empty if new (SQLite takes an empty file as a
         # new database), so a hard link made later is the same locked file.
         for path in (resolved, lock):
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            if not create and path == lock and not lock.exists():
+                continue  # no bot has run here since the file was made
+            flags = os.O_RDWR | os.O_CREAT if create else os.O_RDONLY
+            descriptor = os.open(path, flags, 0o600)
             taken.append(descriptor)
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -71,6 +77,7 @@ def _take(database: Path) -> tuple[list[int], Path]:
         for descriptor in taken:
             os.close(descriptor)
         raise LockError(f"DATABASE_PATH: cannot use {database}: {error.strerror}") from None
-    os.ftruncate(taken[-1], 0)
-    os.write(taken[-1], f"{os.getpid()}\n".encode())  # who, for the operator
+    if create:
+        os.ftruncate(taken[-1], 0)
+        os.write(taken[-1], f"{os.getpid()}\n".encode())  # who, for the operator
     return taken, lock
