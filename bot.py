@@ -34,6 +34,7 @@ from config.settings import (
     redacted_url,
     validate_database_url,
 )
+from console.guard import ForeignDatabaseError
 from console.terminal import run_console
 from guidance import semantic
 from guidance.knowledge import load_knowledge
@@ -174,8 +175,10 @@ def migrate_to_postgres(settings: Settings, source_given: str | None, url_given:
         assert url is not None
         if not source.is_file():
             raise TransferError(f"DATABASE_PATH: there is no SQLite database at {source}")
-        copied = asyncio.run(copy_to_postgres(source, url, redacted_url(url)))
-    except (SettingsError, TransferError) as error:
+        # a bot still writing would lose what it wrote after the copy
+        with single.holding(source, create=False):
+            copied = asyncio.run(copy_to_postgres(source, url, redacted_url(url)))
+    except (SettingsError, TransferError, single.LockError) as error:
         print(f"Accord cannot migrate: {error}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
@@ -249,12 +252,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Accord cannot start: TELEGRAM_WEBHOOK_URL: Telegram refused it: {exc}",
               file=sys.stderr)  # fmt: skip
         return 2
-    except single.InUseError as exc:
+    except (single.LockError, ForeignDatabaseError) as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
         return 2
     except ListenError as exc:
         print(f"Accord cannot start: {exc}", file=sys.stderr)
-        return 2
+        # Taken may pass (the old process still stopping): a supervisor tries again.
+        return TRY_AGAIN if exc.in_use else 2
     except sqlite3.Error as exc:
         # One line in the form of a settings error: the operator's fix is the same kind.
         print(
@@ -262,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except (asyncpg.PostgresError, OSError) as exc:
+    except (asyncpg.PostgresError, asyncpg.ClientConfigurationError, OSError) as exc:
         if not settings.database_url:
             raise
         print(

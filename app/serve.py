@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -36,7 +37,12 @@ class WebhookRefusedError(Exception):
 
 
 class ListenError(Exception):
-    """The listener's address is taken, or not one this machine has; names the setting."""
+    """The listener's address is taken, or not one this machine has; names the setting.
+    ``in_use``: taken, which may pass (the old process still stopping on a restart)."""
+
+    def __init__(self, message: str, in_use: bool = False) -> None:
+        super().__init__(message)
+        self.in_use = in_use
 
 
 async def serve(application: Application, settings: Settings) -> None:
@@ -101,7 +107,8 @@ async def _start(listener: HttpListener, settings: Settings) -> None:
     except OSError as error:
         setting = "WEBHOOK_LISTEN" if settings.telegram_webhook_url else "HEALTH_LISTEN"
         raise ListenError(
-            f"{setting}: cannot listen on {listener.address}: {error.strerror or error}"
+            f"{setting}: cannot listen on {listener.address}: {error.strerror or error}",
+            in_use=error.errno == errno.EADDRINUSE,
         ) from None
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dotenv import dotenv_values
@@ -18,6 +18,7 @@ from dotenv import dotenv_values
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = "data/accord.sqlite3"
 EXAMPLE_URL = "postgresql://accord:secret@localhost:5432/accord"
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")  # libpq's
 DEFAULT_TIMEZONE = "Europe/London"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Per person: changes allowed at once, then how many more a minute; per chat: open actions.
@@ -254,6 +255,11 @@ def validate_database_url(value: str) -> str | None:
             f"{redacted_url(value)!r} has a bad port (a password with / : @ # ? or + in it "
             "must be percent-encoded: / is %2F, @ is %40)",
         ) from None
+    for mode in parse_qs(parts.query).get("sslmode", []):
+        if mode not in SSL_MODES:  # asyncpg would refuse it at connect, with a traceback
+            raise SettingsError(
+                "DATABASE_URL", f"sslmode={mode!r} is not one of {', '.join(SSL_MODES)}"
+            )
     return value
 
 
@@ -304,8 +310,15 @@ def _validate_webhook_url(value: str) -> str | None:
         port = parts.port or 443
     except ValueError:
         port = -1
-    if parts.scheme != "https" or not parts.hostname:
+    if parts.scheme != "https" or not value.lower().startswith("https://"):
         problem = "is not an https URL like https://bot.example.org/telegram (Telegram needs https)"
+    elif "@" in parts.netloc:
+        problem = (
+            "must not have a user name or password in it (the secret goes in"
+            " TELEGRAM_WEBHOOK_SECRET)"
+        )
+    elif not parts.hostname:
+        problem = "has no host: give it like https://bot.example.org/telegram"
     elif port not in WEBHOOK_PORTS:
         problem = f"has a port Telegram never calls: it calls only {_ports()}"
     elif parts.query or parts.fragment:
@@ -334,7 +347,8 @@ def _host_part(url: str) -> str:
     ("bot.example.org/telegram") its first part as written."""
     parts = urlsplit(url)
     if parts.scheme and url.startswith(f"{parts.scheme}://"):
-        return f"{parts.scheme}://{parts.netloc}"
+        host = parts.netloc.rpartition("@")[2]  # never a password
+        return f"{parts.scheme}://{'***@' if '@' in parts.netloc else ''}{host}"
     return url.split("/", 1)[0]
 
 

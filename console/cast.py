@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 from localapi.world import Person, SimChat, World
 
+# The chat ids the console gives: its groups count down from -1001000000001 (``:chat``
+# adds the next), its people (and so their private chats) up from 101 (``:as`` adds the
+# next). A database with any other chat was written by a real bot.
+CONSOLE_GROUP_IDS = range(-1001000999999, -1001000000000)
+CONSOLE_PERSON_IDS = range(101, 1_000_000)
+
+
+def console_made(chat_id: int) -> bool:
+    """Whether ``chat_id`` is one the console could have made (in this run or an earlier one)."""
+    return chat_id in CONSOLE_GROUP_IDS or chat_id in CONSOLE_PERSON_IDS
+
 
 @dataclass
 class Cast:

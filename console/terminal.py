@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -25,10 +26,12 @@ from app.context import services_of
 from app.lifecycle import feed, running
 from config.settings import Settings, redacted_url
 from console.cast import Cast, seed_world
+from console.guard import refuse_real_groups
 from handlers.nudges import run_tick
 from localapi.request import WorldRequest
 from localapi.world import Event, Person, SentMessage, SimChat, World
 from register.parsing import MAX_USERNAME, MIN_USERNAME
+from storage import single
 
 logger = logging.getLogger(__name__)
 _CLOCK_STEP = re.compile(r"(\d+)\s*([wdhm])")
@@ -414,15 +417,16 @@ class ConsoleSession:
         """Write a file the bot sent (a photo or a document) to ``images``, under a name
         no earlier run used (message numbers restart each run); its path, for the
         transcript."""
-        self.images.mkdir(parents=True, exist_ok=True)
+        self.images.mkdir(mode=0o700, parents=True, exist_ok=True)
         plain = Path(Path(name).name)  # no directories from the bot's file name
         for n in itertools.count(1):
             path = self.images / (plain if n == 1 else f"{plain.stem}-{n}{plain.suffix}")
-            try:
-                with path.open("xb") as file:  # never overwrite
-                    file.write(content)
+            try:  # never overwrite; owner-only, as the database is: it shows the register
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:
                 continue
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(content)
             return path
         raise AssertionError("unreachable")
 
@@ -434,7 +438,19 @@ class ConsoleSession:
 async def run_console(
     settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
-    """Run the console until ``:quit`` or end of input."""
+    """Run the console until ``:quit`` or end of input, never on a database a real bot
+    uses: on SQLite it takes the bot's lock for its run (``storage/single.py``), and it
+    refuses a database holding chats it did not make (``console/guard.py``)."""
+    if settings.database_url:
+        await refuse_real_groups(settings)
+        await _run_console(settings, stdin, out)
+        return
+    with single.holding(settings.database_path):
+        await refuse_real_groups(settings)
+        await _run_console(settings, stdin, out)
+
+
+async def _run_console(settings: Settings, stdin: TextIO, out: TextIO) -> None:
     world = World(queue_updates=False)
     cast = seed_world(world)
     request = WorldRequest(world)

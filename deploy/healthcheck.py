@@ -2,7 +2,8 @@
 
 Standard library only (the slim image has no curl). It asks the listener the bot has in
 its mode: ``WEBHOOK_LISTEN`` (default port 8443) with ``TELEGRAM_WEBHOOK_URL`` set, else
-``HEALTH_LISTEN``; with neither, there is nothing to ask and it says so.
+``HEALTH_LISTEN``; with neither, there is nothing to ask and it says so. It asks the
+address the listener binds (0.0.0.0 on 127.0.0.1, :: on ::1).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ def health_url(environ: Mapping[str, str]) -> str | None:
         listen = environ.get("HEALTH_LISTEN", "").strip()
     if not listen:
         return None
-    port = listen.rpartition(":")[2]
-    return f"http://127.0.0.1:{port}/healthz"
+    host, _, port = listen.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    # Where the bot binds: "every address" is asked on the loopback of its family.
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/healthz"
 
 
 def main(environ: Mapping[str, str] = os.environ, timeout: float = 4.0) -> int:

@@ -68,6 +68,11 @@ class ChatRepository:
         row = await self._db.fetch_one(_SELECT_CHAT + " WHERE chat_id = ?", (chat_id,))
         return _chat(row) if row is not None else None
 
+    async def ids(self) -> list[int]:
+        """Every chat id stored (the console checks a database is its own with them)."""
+        rows = await self._db.fetch_all("SELECT chat_id FROM chats ORDER BY chat_id")
+        return [int(row[0]) for row in rows]
+
     async def healthchecks_due(self, now: datetime) -> list[ChatRecord]:
         """Active chats whose quarterly health check is due."""
         rows = await self._db.fetch_all(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import re
+import stat
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -235,3 +237,6 @@ async def test_an_image_is_saved_and_its_path_shown(app, world, cast, tmp_path) 
     assert Path(path).parent == tmp_path / "images"
     assert (await asyncio.to_thread(Path(path).read_bytes)).startswith(b"\x89PNG")
     assert "1 open (0 overdue), 0 done" in out.getvalue()
+    # TRIAL12C 10: the register's contents, private as the database is (0600)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "images").st_mode) == 0o700

@@ -172,6 +172,16 @@ def test_healthcheck_asks_the_listener_of_the_mode() -> None:
     assert check.health_url(webhook) == "http://127.0.0.1:8443/healthz"
     assert check.health_url({**webhook, "WEBHOOK_LISTEN": "[::]:9443"}).endswith(":9443/healthz")
     assert check.health_url({}) is None
+    # TRIAL12C 10: the address the listener binds, not always 127.0.0.1
+    listens = {
+        "[::]:9443": "http://[::1]:9443/healthz",
+        "[::1]:9443": "http://[::1]:9443/healthz",
+        "10.0.0.5:8443": "http://10.0.0.5:8443/healthz",
+        "127.0.0.2:8443": "http://127.0.0.2:8443/healthz",
+    }
+    for listen, url in listens.items():
+        assert check.health_url({**webhook, "WEBHOOK_LISTEN": listen}) == url
+    assert check.health_url({"HEALTH_LISTEN": "[fd00::7]:8080"}) == "http://[fd00::7]:8080/healthz"
     assert check.main({}) == 1
 
 

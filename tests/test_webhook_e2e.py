@@ -104,7 +104,8 @@ async def test_a_taken_listen_address_stops_start_up_with_one_line(tmp_path: Pat
             bot_process(server, tmp_path / "e2e.db", HEALTH_LISTEN=f"127.0.0.1:{port}") as bot,
         ):
             await bot.process.wait()
-    assert bot.process.returncode == 2
+    # 75, try again (TRIAL12C 9): on a restart the old process may still be stopping
+    assert bot.process.returncode == 75
     assert "Traceback" not in bot.stderr
     line = bot.stderr.strip().splitlines()[-1]
     assert line.startswith(f"Accord cannot start: HEALTH_LISTEN: cannot listen on 127.0.0.1:{port}")
