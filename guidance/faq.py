@@ -317,7 +317,7 @@ class _Ranking:
     def _weight(self, word: frozenset[str]) -> float:
         """How distinctive a word is: its rarest token's idf over the knowledge base and
         the FAQs (a word nothing else holds, the most)."""
-        idf = self._retriever._idf  # the retrieval's own measure, not a copy of it
+        idf = self._retriever.idf  # the retrieval's own measure, not a copy of it
         return max(idf(token) for token in word)
 
 

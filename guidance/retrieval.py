@@ -288,7 +288,7 @@ class Retriever:
 
     def _index_phrasings(self) -> None:
         """Index each phrasing by its tokens, with its idf-weighted norm."""
-        idf = self._idf
+        idf = self.idf
         for index, tokens in self._phrasings:
             if not tokens:
                 continue
@@ -507,7 +507,7 @@ class Retriever:
         if self._phrasings:
             self._index_phrasings()
         query = set(tokens)
-        weights = {t: self._idf(t) ** 2 for t in query}
+        weights = {t: self.idf(t) ** 2 for t in query}
         norm = math.sqrt(sum(weights.values()))
         dots: dict[int, float] = {}
         for token in query:
@@ -530,7 +530,7 @@ class Retriever:
             for s, a, n in zip(scores, answers, nearest, strict=True)
         ]
 
-    def _idf(self, token: str) -> float:
+    def idf(self, token: str) -> float:
         """How distinctive ``token`` is: among the ways of asking when one holds it, else
         among the answers; a token no entry holds, the most."""
         if self._bm25.knows(token) or not self._answers.knows(token):
@@ -548,7 +548,7 @@ class Retriever:
             if not any(self._bm25.knows(t) or self._answers.knows(t) for t in tokens):
                 unknown += 1
                 continue
-            weight = max(self._idf(token) for token in tokens)
+            weight = max(self.idf(token) for token in tokens)
             weights.append((weight, any(token in document for token in tokens)))
         if not weights:
             return 0.0

@@ -192,9 +192,13 @@ def asks_local_fact(text: str) -> bool:
 # room": asking Accord to do something it can't (it has no email, calendar or rooms).
 # Answered by what it does instead, whatever the topic words: not "remind me what…",
 # "how do we book…", "can you explain…".
-_REQUEST = re.compile(
+# How a request opens, before what is asked: "please", "hi,", "can you", "could u pls".
+_ASKING = (
     r"^\s*(?:(?:please|pls|plz|hi|hey)[,!]?\s+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+"
-    r"(?:please\s+|pls\s+)?)?(?:send|remind|email|e-mail|message|text|ping|forward|book"
+    r"(?:please\s+|pls\s+)?)?"
+)
+_REQUEST = re.compile(
+    _ASKING + r"(?:send|remind|email|e-mail|message|text|ping|forward|book"
     r"|schedule|arrange|organise|organize|circulate|notify|invite|chase|post"
     # "set up a zoom for the board", "create a teams channel": a meeting or place to talk
     r"|(?:set up|setup|create|open)\s+(?:(?:a|an|the|our|us a|me a|new)\s+)*"
@@ -207,16 +211,14 @@ _REQUEST = re.compile(
 # "write up what we agreed on tuesday", "summarise today's meeting", "take the minutes":
 # asking Accord to record a meeting, which it can't (it records the actions agreed).
 _MINUTES = re.compile(
-    r"^\s*(?:(?:please|pls|plz|hi|hey)[,!]?\s+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+"
-    r"(?:please\s+|pls\s+)?)?(?:write up|write-up|summari[sz]e|take (?:the )?minutes|minute"
+    _ASKING + r"(?:write up|write-up|summari[sz]e|take (?:the )?minutes|minute"
     r"|recap|transcribe)\b",
     re.IGNORECASE,
 )
 # "write the funding bid for us", "draft our terms of reference": Accord doesn't draft
 # documents; the guidance on what goes in one still helps.
 _DRAFT = re.compile(
-    r"^\s*(?:(?:please|pls|plz|hi|hey)[,!]?\s+)*(?:(?:can|could|would|will)\s+(?:you|u)\s+"
-    r"(?:please\s+|pls\s+)?)?(?:write|draft|prepare|produce|do)\s+(?!up\b)"
+    _ASKING + r"(?:write|draft|prepare|produce|do)\s+(?!up\b)"
     r"(?:(?:a|an|the|our|us a|me a|us an|me an|us the)\s+)?.+?\b(?:for (?:us|me)|bid|"
     r"agreement|terms of reference|tor|mou|policy|plan|strategy|report|document|dpia|dsa|"
     r"proposal|application|constitution|template|letter)\b",
@@ -227,20 +229,25 @@ _DRAFT = re.compile(
 def asks_accord_to_act(text: str) -> bool:
     """Whether ``text`` asks Accord to send, remind, email, book or schedule something,
     set up a meeting or channel, tell someone to do something, or write up a meeting."""
-    asked = _ADDRESS.sub("", text.strip())
+    asked = _unaddressed(text)
     return bool(_REQUEST.match(asked) or _MINUTES.match(asked))
 
 
 def asks_to_record_meeting(text: str) -> bool:
     """Whether ``text`` asks Accord to write up or summarise a meeting (it records the
     actions agreed instead)."""
-    return bool(_MINUTES.match(_ADDRESS.sub("", text.strip())))
+    return bool(_MINUTES.match(_unaddressed(text)))
 
 
 def asks_to_draft(text: str) -> bool:
     """Whether ``text`` asks Accord to write a document ("draft our terms of reference
     for us"): it can't, though the guidance on what goes in one helps."""
-    return bool(_DRAFT.match(_ADDRESS.sub("", text.strip())))
+    return bool(_DRAFT.match(_unaddressed(text)))
+
+
+def _unaddressed(text: str) -> str:
+    """``text`` without a leading mention or "accord,"."""
+    return _ADDRESS.sub("", text.strip())
 
 
 _SMALL_TALK = frozenset(

@@ -421,7 +421,7 @@ async def _reply_unknown(
     chat = update.effective_chat
     where = "this group's" if chat is not None and chat.type != Chat.PRIVATE else None
     where = where or f"{escape(scope.title)}'s"
-    partners = await context.services.register.partners.in_chat(scope.chat_id)
+    partners = await context.services.register.partners_here(scope)
     known = (
         f"partners: {', '.join(escape(p.name) for p in partners)}; see /partners"
         if partners

@@ -47,7 +47,7 @@ async def list_partners(update: Update, context: AccordContext) -> None:
 async def partners_text(update: Update, context: AccordContext, _: str) -> str:
     """Each partner with its members."""
     scope = await chat_scope(update, context)
-    partners = await context.services.register.partners.in_chat(scope.chat_id)
+    partners = await context.services.register.partners_here(scope)
     if not partners:
         return "No partner organisations yet. A coordinator adds them: /partner add &lt;Name&gt;"
     lines = [f"<b>Partners in {escape(scope.title)}</b>"]

@@ -627,6 +627,10 @@ class Register:
         )
         return f"Open actions of {partner.name}", actions
 
+    async def partners_here(self, scope: ChatScope) -> list[Partner]:
+        """The partner organisations of a group, with their members."""
+        return await self.partners.in_chat(scope.chat_id)
+
     async def _filter_partner(self, scope: ChatScope, words: str) -> Partner:
         """The partner ``/actions <words>`` names; words that are no filter at all are
         named back with the filters there are, and a close partner or person suggested."""
