@@ -22,6 +22,8 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/
 
 # The code belongs to root: the bot can read it, not change it.
 COPY . .
+# The knowledge base compiled now (guidance/compiled.py): the bot can't write beside it.
+RUN python -m guidance.compiled
 
 # DATABASE_PATH on the volume; HEALTH_LISTEN gives /healthz in polling mode too (in
 # webhook mode /healthz and /metrics are on WEBHOOK_LISTEN, 8443 by default).

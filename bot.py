@@ -37,8 +37,7 @@ from config.settings import (
 from console.guard import ForeignDatabaseError
 from console.terminal import run_console
 from guidance import semantic
-from guidance.knowledge import load_knowledge
-from guidance.retrieval import Retriever
+from guidance.compiled import load_retriever
 from storage import single
 from storage.backup import BackupError, backup
 from storage.postgres import may_mend
@@ -101,7 +100,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def ask(question: str) -> None:
     """Print the answer, its entry id and score, for people who edit the knowledge base."""
-    retriever = Retriever(load_knowledge())
+    retriever = load_retriever()
     semantic.start(retriever.knowledge)
     semantic.wait()  # one question: answer it as the running bot would
     result = retriever.ask(question)

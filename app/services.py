@@ -13,8 +13,8 @@ from app.throttle import Throttle
 from charter.service import Charter
 from config.settings import Settings
 from guidance import semantic
+from guidance.compiled import load_retriever
 from guidance.faq import Faq
-from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 from health.service import HealthChecks
 from nudges.engine import NudgeEngine
@@ -97,7 +97,7 @@ class Services:
                 metrics=self.metrics,
             )
         if self._retriever is None:
-            self._retriever = Retriever(load_knowledge())
+            self._retriever = load_retriever()
             # The semantic layer loads in the background (about 2 s): lexical answers
             # until then, so start-up doesn't wait for it.
             semantic.start(self._retriever.knowledge)

@@ -21,11 +21,13 @@ import Stemmer
 
 from bench.harness import ROOT
 from guidance import semantic
+from guidance.compiled import load_retriever
 from guidance.evaluation import (
     DECLINE,
     DEV2_SET,
     DEV3_SET,
     DEV4_SET,
+    DEV5_SET,
     DEV_SET,
     HELD_OUT_SET,
     REGISTER,
@@ -126,6 +128,7 @@ def main() -> None:
         "dev2 odd": load_set(DEV2_SET)[1::2],
         "dev3 (tuned on)": load_set(DEV3_SET),
         "dev4": load_set(DEV4_SET),
+        "dev5": load_set(DEV5_SET),
         "held-out": load_set(HELD_OUT_SET),
     }
     for set_name, rows in sets.items():
@@ -162,20 +165,29 @@ def main() -> None:
         f"p99 {percentile(samples, 0.99):.2f} ms (target p99 ≤ {TARGET_P99_MS} ms)"
     )
     loads = []
+    load_retriever()  # compiled for the fresh process below, if the sources changed
     for _ in range(5):
         started = time.perf_counter()
         Retriever(load_knowledge())
         loads.append((time.perf_counter() - started) * 1000)
-    cold = subprocess.run(
-        [sys.executable, "-c", "import time; t = time.perf_counter(); "
-         "from guidance.knowledge import load_knowledge; from guidance.retrieval import Retriever; "
-         "Retriever(load_knowledge()); print((time.perf_counter() - t) * 1000)"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    print(
-        f"knowledge base load: {min(loads):.0f} ms warm, {float(cold.stdout):.0f} ms in a fresh "
-        f"process with imports (target ≤ {TARGET_LOAD_MS:.0f} ms)"
+    compiled = "from guidance.compiled import load_retriever; load_retriever()"
+    built = (
+        "from guidance.knowledge import load_knowledge; from guidance.retrieval import Retriever; "
+        "Retriever(load_knowledge()).prepare()"
     )
+    fresh = {"compiled": _fresh_process_ms(compiled), "built": _fresh_process_ms(built)}
+    print(
+        f"knowledge base load: {min(loads):.0f} ms warm; in a fresh process with imports "
+        f"{fresh['compiled']:.0f} ms as the bot starts (compiled, guidance/compiled.py), "
+        f"{fresh['built']:.0f} ms the first time after an edit (target ≤ {TARGET_LOAD_MS:.0f} ms)"
+    )
+
+
+def _fresh_process_ms(code: str) -> float:
+    """Milliseconds ``code`` takes in a new interpreter, its imports included."""
+    timed = f"import time; t = time.perf_counter(); {code}; print((time.perf_counter() - t) * 1000)"
+    run = [sys.executable, "-c", timed]
+    return float(subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=True).stdout)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ DEV_SET = DATA / "guidance_dev.toml"
 DEV2_SET = DATA / "guidance_dev2.toml"
 DEV3_SET = DATA / "guidance_dev3.toml"  # tuned on (written after the entries)
 DEV4_SET = DATA / "guidance_dev4.toml"  # only counted, never tuned on
+DEV5_SET = DATA / "guidance_dev5.toml"  # only counted, never tuned on
 HELD_OUT_SET = DATA / "guidance_heldout.toml"
 DECLINE = "decline"
 REGISTER = "register"

@@ -286,6 +286,23 @@ class Retriever:
         self._phrasing_norm: list[float] = []
         self._phrasings_with: dict[str, list[int]] = {}
 
+    def prepare(self) -> None:
+        """Finish the index now rather than at the first question (before compiling it)."""
+        if self._phrasings:
+            self._index_phrasings()
+
+    def __getstate__(self) -> dict[str, object]:
+        """The index, to compile (guidance/compiled.py): the stemmer is native code, made
+        again on loading, and remembered typo corrections are this process's own."""
+        state = dict(self.__dict__)
+        del state["_stemmer"]
+        state["_corrections"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._stemmer = Stemmer.Stemmer("english")
+
     def _index_phrasings(self) -> None:
         """Index each phrasing by its tokens, with its idf-weighted norm."""
         idf = self.idf
@@ -504,8 +521,7 @@ class Retriever:
 
     def _nearest(self, tokens: list[str]) -> list[float]:
         """Each entry's closest phrasing to the question: idf-weighted cosine, 0 to 1."""
-        if self._phrasings:
-            self._index_phrasings()
+        self.prepare()
         query = set(tokens)
         weights = {t: self.idf(t) ** 2 for t in query}
         norm = math.sqrt(sum(weights.values()))
