@@ -36,6 +36,7 @@ from guidance.evaluation import (
     DEV2_SET,
     DEV3_SET,
     DEV4_SET,
+    DEV5_SET,
     DEV_SET,
     REGISTER,
     load_set,
@@ -71,8 +72,10 @@ def sets() -> tuple[dict[str, Rows], dict[str, Rows]]:
     checking = {"dev2 odd": dev2[1::2]}
     if DEV3_SET.is_file():
         tuning["dev3"] = load_set(DEV3_SET)
-    if DEV4_SET.is_file():
-        checking["dev4"] = load_set(DEV4_SET)
+    if DEV4_SET.is_file():  # a checking set until dev5 was written to check with instead
+        tuning["dev4"] = load_set(DEV4_SET)
+    if DEV5_SET.is_file():
+        checking["dev5"] = load_set(DEV5_SET)
     return tuning, checking
 
 

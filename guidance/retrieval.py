@@ -236,6 +236,12 @@ class Retriever:
             if acronym not in CONTEXT and acronym not in ORGANISATIONS
         }
         self._entries = list(knowledge.entries.values())
+        # What Accord does instead of a request ("send Bob a reminder") is answered when
+        # routing finds a request, never by words alone: its "room", "book" and "email"
+        # drew "hybrid meetings never work, half the room forgets the people on screen".
+        self._routed_only = [
+            index for index, e in enumerate(self._entries) if e.id == knowledge.requests_entry
+        ]
         # The key of this knowledge base's embeddings, when the semantic layer has them.
         self._meanings = semantic.phrasings_of(knowledge)
         # Every text's words first, so each distinct word is stemmed once, in one batch.
@@ -432,6 +438,8 @@ class Retriever:
             scores = [
                 s + SEMANTIC_WEIGHT * m if s else 0.0 for s, m in zip(scores, meaning, strict=True)
             ]
+        for index in self._routed_only:
+            scores[index] = 0.0
         order = sorted(range(len(scores)), key=lambda i: -scores[i])[:limit]
         candidates = tuple(
             Match(
