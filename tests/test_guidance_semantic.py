@@ -35,9 +35,16 @@ def test_the_model_loads_from_the_wheel_with_the_network_blocked(
     model = semantic.load_model(files)
     vectors = model.embed(["pool budgets", "share a pot of money", "the football score"])
     assert vectors.shape == (3, semantic.DIMENSIONS)
-    near = semantic.Embedded(model, (("pool budgets",), ("the football score",)))
-    pooled, football = near.similarities("share a pot of money")
-    assert pooled > football
+    near = semantic.Embedded(
+        model,
+        (
+            ("pool budgets", "a joint budget", "who pays for what"),
+            ("the football score", "who won the match", "premier league results"),
+            ("the weather tomorrow", "will it rain", "is it sunny"),
+        ),
+    )
+    pooled, football, weather = near.similarities("share a pot of money")
+    assert pooled > max(football, weather)
 
 
 def test_loading_leaves_the_root_logger_as_it_was() -> None:
@@ -58,7 +65,7 @@ def test_a_paraphrase_the_words_alone_decline_is_answered_with_the_layer(
     assert answer.best is not None
     assert answer.best.entry.id == expected
     assert answer.best.semantic is not None
-    assert answer.best.semantic >= 0.6
+    assert answer.best.semantic == max(m.semantic or 0.0 for m in answer.candidates)
     monkeypatch.setattr(semantic._layer, "embedded", {})  # not ready yet
     lexical = retriever.ask(question)
     assert lexical.best is None

@@ -55,7 +55,8 @@ def test_an_edited_knowledge_file_is_compiled_again_not_served_stale(knowledge: 
     assert after != before
     retriever = compiled.load_retriever(knowledge)
     assert _answer(retriever, "who minds the zeppelin hangar") == "sharing-risk"
-    assert after.is_file() and not before.exists()  # the stale compilation is gone
+    assert after.is_file()
+    assert not before.exists()  # the stale compilation is gone
 
 
 def test_a_damaged_compilation_is_rebuilt_with_a_warning(
