@@ -40,7 +40,7 @@ SUGGEST_LEAD = 0.75
 def plausible(answer: Answer) -> list[Entry]:
     """The closest entries worth offering as buttons after a decline; none when the
     question is mostly words the knowledge base doesn't know or nothing scores well."""
-    if answer.coverage < PLAUSIBLE_COVERAGE:
+    if answer.coverage < PLAUSIBLE_COVERAGE or answer.outside is not None:
         return []
     if answer.evidence is not None and part_of_a_phrase(answer.evidence):
         return []  # "what is 2 plus 2" shares only "plus" with "plus side": not related
@@ -63,6 +63,8 @@ def suggestion(answer: Answer) -> Entry | None:
     plausible (near the threshold, clearly ahead, sharing the question's words); ``None``
     when it is weak: then the plain decline."""
     if answer.best is not None or not answer.candidates or answer.coverage < MIN_COVERAGE:
+        return None
+    if answer.outside is not None:  # nearer an area Accord doesn't cover than any entry
         return None
     if answer.probability is not None and answer.evidence is not None:
         if answer.probability < SUGGEST_PROBABILITY or part_of_a_phrase(answer.evidence):
@@ -91,11 +93,14 @@ def suggestion_text(entry: Entry) -> str:
     )
 
 
-def decline_text(*, topics: bool, in_group: bool) -> str:
+def decline_text(*, topics: bool, in_group: bool, outside: Entry | None = None) -> str:
     """The decline (Telegram HTML): with plausible ``topics`` (buttons below), which of
-    them is meant; without, plainly outside what Accord knows and what it does cover.
-    Either way, how a coordinator teaches the partnership's own answer."""
-    if topics:  # offering related topics while calling the question outside contradicts
+    them is meant; nearest an ``outside`` area (HR, procurement…), that area and who to
+    ask; else plainly outside what Accord knows and what it does cover. Either way, how
+    a coordinator teaches the partnership's own answer."""
+    if outside is not None:
+        lines = [html.escape(outside.answer, quote=False)]
+    elif topics:  # offering related topics while calling the question outside contradicts
         lines = ["I'm not sure which of these you mean: tap one to read it, or ask another way."]
     else:
         lines = [

@@ -14,7 +14,9 @@ CATEGORIES = (
     "context", "case-study", "quote", "reference",
     "practice",  # running a partnership: Accord's practice guidance beyond the seed
     "accord",  # what Accord itself can do, for requests it can't meet as asked
+    "outside",  # an area Accord does not advise on: closest to it, a question is declined
 )  # fmt: skip
+OUTSIDE = "outside"
 RETRIEVAL_FILE = "retrieval.toml"
 MAX_ANSWER = 3500  # with title, source and markup the reply stays under 4096
 

@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 
 from guidance import confidence, semantic
 from guidance.asking import FILLERS, without_fillers
-from guidance.knowledge import Entry, KnowledgeBase
+from guidance.knowledge import OUTSIDE, Entry, KnowledgeBase
 from guidance.routing import asks_accord_to_act, asks_to_record_meeting
 
 # Lucene's English stop words (bm25s uses the same list).
@@ -214,6 +214,9 @@ class Answer:
     # when the model decided; a middling one may become "did you mean".
     probability: float | None = None
     evidence: confidence.Evidence | None = None  # what it was decided on, when known
+    # The area outside Accord's guidance the question is closest to (HR, procurement…),
+    # when that beat every entry: declined, saying which area and who to ask.
+    outside: Entry | None = None
 
 
 class Retriever:
@@ -440,7 +443,13 @@ class Retriever:
             ]
         for index in self._routed_only:
             scores[index] = 0.0
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:limit]
+        by_score = sorted(range(len(scores)), key=lambda i: -scores[i])
+        if scores[by_score[0]] > 0 and self._entries[by_score[0]].category == OUTSIDE:
+            # "how do i write a job description": nearer HR than the coordinator's role
+            inside = [i for i in by_score if self._entries[i].category != OUTSIDE][:limit]
+            closest = tuple(Match(self._entries[i], scores[i]) for i in inside if scores[i] > 0)
+            return Answer(None, closest, coverage, outside=self._entries[by_score[0]])
+        order = [i for i in by_score if self._entries[i].category != OUTSIDE][:limit]
         candidates = tuple(
             Match(
                 self._entries[i],

@@ -246,7 +246,7 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     await message.reply_text(
         suggestion_text(guess)
         if guess is not None
-        else decline_text(topics=bool(topics), in_group=in_group),
+        else decline_text(topics=bool(topics), in_group=in_group, outside=result.outside),
         reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None,
     )
 

@@ -100,6 +100,22 @@ def test_test_questions_are_not_copied_from_the_entries() -> None:
     assert len(QUESTIONS["out_of_domain"]) >= 20
 
 
+def _said(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "data").glob("guidance_*.toml")))
+def test_no_way_of_asking_is_a_benchmark_question(path: Path) -> None:
+    """A measured question found verbatim among the entries' phrasings would be counted
+    right for having been copied, not understood."""
+    examples = {_said(q) for entry in load_knowledge().entries.values() for q in entry.questions}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    rows = data.get("questions") or data["in_domain"]
+    # Short ones ("what is RACI", "data sharing agreement??") are how anyone would ask.
+    copied = [q for q, _ in rows if len(_said(q).split()) > 4 and _said(q) in examples]
+    assert not copied, f"{len(copied)} copied"
+
+
 def test_top_1_accuracy_in_domain_is_at_least_90_percent(retriever: Retriever) -> None:
     right = [
         question
