@@ -93,13 +93,19 @@ def suggestion_text(entry: Entry) -> str:
     )
 
 
+BROWSE = "Browse what it does cover: /principles, /benefits, /challenges."
+
+
 def decline_text(*, topics: bool, in_group: bool, outside: Entry | None = None) -> str:
     """The decline (Telegram HTML): with plausible ``topics`` (buttons below), which of
     them is meant; nearest an ``outside`` area (HR, procurement…), that area and who to
     ask; else plainly outside what Accord knows and what it does cover. Either way, how
     a coordinator teaches the partnership's own answer."""
     if outside is not None:
-        lines = [html.escape(outside.answer, quote=False)]
+        lines = [
+            f"That's outside what Accord knows. {html.escape(outside.answer, quote=False)}",
+            BROWSE,
+        ]
     elif topics:  # offering related topics while calling the question outside contradicts
         lines = ["I'm not sure which of these you mean: tap one to read it, or ask another way."]
     else:
@@ -108,7 +114,7 @@ def decline_text(*, topics: bool, in_group: bool, outside: Entry | None = None) 
             "(principles, benefits and challenges; terms of reference, agreements, governance "
             "and decisions; data sharing; meetings, risk, co-production, evaluation) and your "
             "partnership's register of actions. Asking it another way may find it.",
-            "Browse what it does cover: /principles, /benefits, /challenges.",
+            BROWSE,
         ]
     where = "" if in_group else " in your group"
     lines.append(

@@ -184,6 +184,10 @@ SEMANTIC_TIE = 0.7
 # meaning to asking Accord a local fact, yet two of its three words are no topic's.
 RESCUE_COVERAGE = 0.7
 SEMANTIC_TIE_GAP = 0.05
+# An area outside the guidance (HR, procurement…) that scores best is named in the decline
+# only when the calibrated model would give it this probability as an answer: "what is 2
+# plus 2" is nearest the legislation area by one digit, and gets the plain decline.
+OUTSIDE_PROBABILITY = 0.5
 # A question is a sentence or two: words past this are ignored, so a 4 KB message costs
 # no more than a long question (each distinct word is spell-checked once).
 MAX_QUESTION_WORDS = 64
@@ -275,7 +279,17 @@ class Retriever:
         self._documents = [
             set(document) | set(answer) for document, answer in zip(documents, answers, strict=True)
         ]
-        self._known_stems: set[str] = set().union(*self._documents)
+        # Every stem some entry holds (a typo is corrected only when none does); and those
+        # of the entries Accord answers with: an area outside its guidance knowing
+        # "library" must not make "what time does the library open" a known question.
+        self._stems: set[str] = set().union(*self._documents)
+        self._known_stems: set[str] = set().union(
+            *(
+                d
+                for d, e in zip(self._documents, self._entries, strict=True)
+                if e.category != OUTSIDE
+            )
+        )
         # Correction candidates by first letter and length: typos rarely change the first
         # letter or drop two letters ("suspending" is not "spending"; see _closest).
         self._by_initial: dict[tuple[str, int], list[str]] = {}
@@ -384,7 +398,7 @@ class Retriever:
 
     def _closest(self, word: str) -> str:
         stem = self._stemmer.stemWord(word)
-        if stem in self._known_stems or len(word) < 4 or word.isdigit():
+        if stem in self._stems or len(word) < 4 or word.isdigit():
             return word
         # Typos rarely change the first letter. One edit below nine letters: two let
         # "stuff" become "staff" and "thinking" "ticking", changing the question. Nor do
@@ -448,6 +462,8 @@ class Retriever:
             # "how do i write a job description": nearer HR than the coordinator's role
             inside = [i for i in by_score if self._entries[i].category != OUTSIDE][:limit]
             closest = tuple(Match(self._entries[i], scores[i]) for i in inside if scores[i] > 0)
+            if self._weakly_outside(by_score[0], scores, nearest, meaning, coverage, specific):
+                return Answer(None, (), coverage)  # "what is 2 plus 2": no area to name
             return Answer(None, closest, coverage, outside=self._entries[by_score[0]])
         order = [i for i in by_score if self._entries[i].category != OUTSIDE][:limit]
         candidates = tuple(
@@ -491,6 +507,25 @@ class Retriever:
         ranked = (chosen, *(c for c in candidates if c is not chosen))
         return Answer(chosen, ranked, coverage, probability, evidence)
 
+    def _weakly_outside(
+        self,
+        index: int,
+        scores: list[float],
+        nearest: list[float],
+        meaning: list[float] | None,
+        coverage: float,
+        words: list[str],
+    ) -> bool:
+        """Whether the area outside the guidance that scored best (entry ``index``) is
+        too weak a match to name: the calibrated model's probability for it as an answer
+        is under OUTSIDE_PROBABILITY (without the model, it is named)."""
+        calibrated = confidence.model() if self._calibrated else None
+        if meaning is None or calibrated is None:
+            return False
+        matched = self._matched(words, index)
+        found = self.evidence(index, scores, nearest, meaning, coverage, len(set(words)), matched)
+        return calibrated.probability(found) < OUTSIDE_PROBABILITY
+
     def evidence(
         self,
         index: int,
@@ -527,14 +562,14 @@ class Retriever:
     def _spelt_out(self, word: str) -> bool:
         """Whether ``word`` is an acronym the knowledge base holds only spelt out ("BCF"):
         its words, which follow it, stand for it; it is not an unknown word."""
-        return word in self._acronyms and self._stemmer.stemWord(word) not in self._known_stems
+        return word in self._acronyms and self._stemmer.stemWord(word) not in self._stems
 
     def _context(self, word: str) -> bool:
         """Whether ``word`` only sets the scene: a kind of organisation or a place, or a
         number the knowledge base doesn't hold ("4 times in 18 months")."""
         if word in CONTEXT or word.removesuffix("s") in CONTEXT:  # "associations"
             return True
-        return word.isdigit() and self._stemmer.stemWord(word) not in self._known_stems
+        return word.isdigit() and self._stemmer.stemWord(word) not in self._stems
 
     def _nearest(self, tokens: list[str]) -> list[float]:
         """Each entry's closest phrasing to the question: idf-weighted cosine, 0 to 1."""
@@ -578,7 +613,7 @@ class Retriever:
         unknown = 0
         for word in dict.fromkeys(words):
             tokens = self._tokens([word])
-            if not any(self._bm25.knows(t) or self._answers.knows(t) for t in tokens):
+            if not any(t in self._known_stems for t in tokens):
                 unknown += 1
                 continue
             weight = max(self.idf(token) for token in tokens)

@@ -19,7 +19,8 @@ CLEAR = [
     ("is an MoU legally binding or just a nice bit of paper", "partnership-agreement"),
 ]
 # Half its words unknown, yet two "known" words gave P 0.76 before the gate.
-RECIPE = "whats a good recipe for a quick veggie lasagne"
+# Mostly words no entry holds: the everyday-questions area now takes recipes outright.
+RECIPE = "any tips for knitting a jumper for the partnership raffle"
 
 
 @pytest.fixture(scope="module")

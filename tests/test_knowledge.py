@@ -136,7 +136,7 @@ def test_out_of_domain_questions_are_declined_at_least_90_percent(retriever: Ret
         ("how do we stop partners competeing", "challenge-competition"),  # typo
         ("where does our money go if we pool it", "gp-pool-budgets"),  # synonym: money/budget
         ("who is accountable when nothing happens", "gp-clarify-responsibilities"),
-        ("we have too many meetings", "challenge-communication"),
+        ("we have too many meetings", "meetings"),
     ],
 )
 def test_typos_and_synonyms(retriever: Retriever, question: str, expected: str) -> None:
@@ -165,7 +165,7 @@ def test_entries_are_asked_many_ways() -> None:
         if entry.category in ("quote", "case-study", "reference"):
             assert 5 <= len(entry.questions) <= 8, entry.id
         else:
-            assert 15 <= len(entry.questions) <= 25, entry.id
+            assert 15 <= len(entry.questions) <= 35, entry.id
 
 
 @pytest.mark.parametrize(

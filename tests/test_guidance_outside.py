@@ -1,0 +1,101 @@
+"""Areas outside Accord's guidance (config/knowledge/outside.toml): a question nearer one
+of them than any entry is declined, naming the area and who to ask, with no topics
+offered; the areas never make an off-topic question look known."""
+
+from __future__ import annotations
+
+import pytest
+from telegram.ext import Application
+
+from console.cast import Cast
+from guidance.knowledge import OUTSIDE, load_knowledge
+from guidance.retrieval import Retriever
+from localapi.world import World
+from tests.helpers import introduce, say
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return Retriever(load_knowledge())
+
+
+@pytest.mark.parametrize(
+    ("question", "area"),
+    [
+        # each was answered with the nearest covered entry before the areas existed
+        ("how do i write a job description for a support worker", "outside-hr"),
+        ("excel formula to add up a column", "outside-it"),
+        ("what do we do about a subject access request from a tenant", "outside-individual-rights"),
+        ("do we need to go out to tender for the new contract", "outside-procurement"),
+    ],
+)
+def test_a_question_in_an_area_outside_the_guidance_is_declined_naming_it(
+    retriever: Retriever, question: str, area: str
+) -> None:
+    answer = retriever.ask(question)
+    assert answer.best is None
+    assert answer.outside is not None
+    assert answer.outside.id == area
+    assert all(m.entry.category != OUTSIDE for m in answer.candidates)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("what does a partnership coordinator actually do", "coordinator-role"),
+        ("do we need a data sharing agreement with the council", "data-sharing"),
+        ("how do we pool budgets with the ICB", "gp-pool-budgets"),
+        ("who is the controller for the shared referral data", "data-protection-roles"),
+    ],
+)
+def test_covered_questions_next_to_an_area_are_still_answered(
+    retriever: Retriever, question: str, entry: str
+) -> None:
+    answer = retriever.ask(question)
+    assert answer.best is not None
+    assert answer.best.entry.id == entry
+
+
+def test_a_word_only_an_area_holds_leaves_a_question_unknown(retriever: Retriever) -> None:
+    """ "library" is in an area's example ("bid for the old library"), not in any entry:
+    "what time does the library open" stays two-thirds known, and is not answered."""
+    answer = retriever.ask("what time does the library open?")
+    assert answer.best is None
+    assert answer.coverage < 1.0
+
+
+def test_a_weak_nearest_area_gets_the_plain_decline(retriever: Retriever) -> None:
+    answer = retriever.ask("what is 2 plus 2")
+    assert answer.best is None
+    assert answer.outside is None
+    assert answer.candidates == ()
+
+
+def test_every_area_says_who_to_ask_and_is_never_linked() -> None:
+    knowledge = load_knowledge()
+    areas = knowledge.in_category(OUTSIDE)
+    assert len(areas) >= 8
+    for area in areas:
+        assert area.answer.startswith(("Its guidance doesn't cover", "It answers")), area.id
+        assert not area.related
+    for entry in knowledge.entries.values():
+        assert not {*entry.related, *entry.remedies} & {a.id for a in areas}, entry.id
+
+
+async def test_in_a_chat_the_decline_names_the_area_and_offers_no_topics(
+    app: Application, world: World, cast: Cast
+) -> None:
+    group = cast.groups["partners"]
+    alice = world.people[101]
+    await introduce(app, world, group, alice)
+    [declined] = await say(
+        app, world, alice, group, "/ask how do i write a job description for a support worker"
+    )
+    assert declined.text.startswith(
+        "That's outside what Accord knows. Its guidance doesn't cover HR and employment"
+    )
+    assert "HR team" in declined.text
+    assert declined.buttons() == []
+    assert "/faq add <question> | <answer>" in declined.text
+    [unanswered] = await say(app, world, alice, group, "/unanswered")
+    assert "job description for a support worker" in unanswered.text
