@@ -99,7 +99,8 @@ def observe(retriever: Retriever, rows: Rows) -> list[Observed]:
     """Each row as the hand-rule retriever (``calibrated=False``) sees it."""
     observed = []
     for question, expected in rows:
-        if register_question(question):
+        routed = register_question(question)
+        if routed is not None and routed.kind != "role":  # as guidance.evaluation counts it
             observed.append(Observed(expected, REGISTER, None, None))
             continue
         answer = retriever.ask(question)
