@@ -28,6 +28,7 @@ from guidance.evaluation import (
     DEV3_SET,
     DEV4_SET,
     DEV5_SET,
+    DEV6_SET,
     DEV_SET,
     HELD_OUT_SET,
     REGISTER,
@@ -122,13 +123,14 @@ def main() -> None:
         "BM25": PlainBM25(knowledge).label,
     }
     sets = {
-        "seed": seed_set(),
-        "dev": load_set(DEV_SET),
-        "dev2 even (tuned on)": load_set(DEV2_SET)[0::2],
-        "dev2 odd": load_set(DEV2_SET)[1::2],
-        "dev3 (tuned on)": load_set(DEV3_SET),
-        "dev4": load_set(DEV4_SET),
-        "dev5": load_set(DEV5_SET),
+        "seed (seen)": seed_set(),
+        "dev (seen)": load_set(DEV_SET),
+        "dev2 even (seen)": load_set(DEV2_SET)[0::2],
+        "dev3 (seen)": load_set(DEV3_SET),
+        "dev4 (seen)": load_set(DEV4_SET),
+        "dev2 odd (calibrated on)": load_set(DEV2_SET)[1::2],
+        "dev5 (calibrated on)": load_set(DEV5_SET),
+        "dev6 (calibrated on)": load_set(DEV6_SET),
         "held-out": load_set(HELD_OUT_SET),
     }
     for set_name, rows in sets.items():

@@ -1,21 +1,28 @@
-"""Fit the calibrated answer-or-decline model (guidance/confidence.py) on the tuning rows
-and write ``config/knowledge/confidence.toml``; run by hand after the knowledge base or
-the retrieval changes: ``.venv/bin/python -m guidance.calibrate`` (``--dry-run`` prints
+"""Fit the calibrated answer-or-decline model (guidance/confidence.py) and write
+``config/knowledge/confidence.toml``; run by hand after the knowledge base or the
+retrieval changes: ``.venv/bin/python -m guidance.calibrate`` (``--dry-run`` prints
 without writing).
 
-Tuning rows: the seed set, the dev set, dev2's even rows and dev3 (when present).
-Checking rows, counted in aggregate only and never fitted on: dev2's odd rows and dev4.
-The held-out set is never read here. Register rows are routed before retrieval and are
-skipped; an off-topic row's candidate is wrong by definition.
+Calibration rows are questions nobody writing the knowledge base has seen: dev2's odd
+rows, dev5 and dev6 (dev6, written last, first checked the model fitted on the other two:
+86.8% right, 2.3% wrong, every off-topic question declined; then it joined them). The
+other sets (the seed set, dev, dev2's even rows, dev3 and dev4) were shown to the people
+writing the entries' phrasings (their misses, to learn the wording from), so the entries
+fit them better than they fit new questions: a model fitted on them believed its
+evidence too much (answering from 0.62, it was wrong on 5.3% of dev5). They are
+reported, in-sample, not fitted on. The held-out set is never read here. Register rows
+are routed before retrieval and are skipped; an off-topic row's candidate is wrong by
+definition.
 
 The model is an L2-regularised logistic regression on standardised features, fitted by
 Newton's method on every row with a candidate; a question most of whose words the
 knowledge base doesn't know (coverage below retrieval's MIN_COVERAGE, the hand rule's
 gate too) is declined whatever the model says: without the gate a recipe question
 scored 0.76 on two "known" words of four. The fit is deterministic (the same rows give
-the same weights); the threshold maximises right - 3 x wrong on the tuning rows (a wrong
-answer is worse than a decline, issue 10). Before the model is believed, k-fold
-cross-validation on the tuning rows compares it out-of-fold with the hand rule.
+the same weights). The threshold is the lowest at which at most a budget of the rows is
+answered wrong; the budget and the ridge strength are chosen by k-fold cross-validation:
+the most right answers with each calibration set left out in turn (fitted on the others)
+answered wrong at most 3% of the time (issue 10's target; see ``fitted``).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from guidance.evaluation import (
     DEV3_SET,
     DEV4_SET,
     DEV5_SET,
+    DEV6_SET,
     DEV_SET,
     REGISTER,
     load_set,
@@ -47,12 +55,14 @@ from guidance.routing import register_question
 
 SEED_SET = DATA / "guidance_questions.toml"
 PENALTY = 3  # in the reported gain, a wrong answer costs as much as three right ones gain
-# Issue 10's target: at most 3% of questions answered wrong. The threshold is the lowest
-# (so the most answered) at which the tuning rows' wrong answers stay within it.
-WRONG_BUDGET = 0.03
+# Issue 10's target: at most 3% of one author's questions answered wrong. The threshold
+# is the lowest (so the most answered) at which the fitted rows' wrong answers stay
+# within a budget, one of BUDGETS_TRIED, chosen leaving one set out (see ``fitted``).
+TARGET_WRONG = 0.03
+BUDGETS_TRIED = (0.03, 0.025, 0.02, 0.015)
 FOLDS = 5
 # Ridge strengths on the standardised weights (not the bias); k-fold cross-validation on
-# the tuning rows picks one (the stronger on a tie).
+# the calibration rows picks one (the stronger on a tie).
 L2_TRIED = (1.0, 3.0, 10.0)
 
 Rows = list[tuple[str, frozenset[str]]]
@@ -66,17 +76,18 @@ def seed_rows() -> Rows:
 
 
 def sets() -> tuple[dict[str, Rows], dict[str, Rows]]:
-    """(tuning sets, checking sets) by name; dev3 and dev4 only when present."""
+    """(calibration sets, reported sets) by name: the sets the phrasings' writers never
+    saw, fitted on; the others (seen, so in-sample) reported."""
     dev2 = load_set(DEV2_SET)
-    tuning = {"seed": seed_rows(), "dev": load_set(DEV_SET), "dev2 even": dev2[0::2]}
-    checking = {"dev2 odd": dev2[1::2]}
-    if DEV3_SET.is_file():
-        tuning["dev3"] = load_set(DEV3_SET)
-    if DEV4_SET.is_file():  # a checking set until dev5 was written to check with instead
-        tuning["dev4"] = load_set(DEV4_SET)
-    if DEV5_SET.is_file():
-        checking["dev5"] = load_set(DEV5_SET)
-    return tuning, checking
+    calibration = {"dev2 odd": dev2[1::2], "dev5": load_set(DEV5_SET), "dev6": load_set(DEV6_SET)}
+    reported = {
+        "seed": seed_rows(),
+        "dev": load_set(DEV_SET),
+        "dev2 even": dev2[0::2],
+        "dev3": load_set(DEV3_SET),
+        "dev4": load_set(DEV4_SET),
+    }
+    return calibration, reported
 
 
 @dataclass(frozen=True)
@@ -174,26 +185,26 @@ def _newton(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     return beta
 
 
-def choose_threshold(observed: Sequence[Observed], model: Fit) -> float:
-    """The lowest threshold at which at most WRONG_BUDGET of ``observed`` (every tuning
-    row, register questions and all, as the benchmark counts them) is answered wrong:
+def choose_threshold(observed: Sequence[Observed], model: Fit, budget: float) -> float:
+    """The lowest threshold at which at most ``budget`` of ``observed`` (every row,
+    register questions and all, as the benchmark counts them) is answered wrong:
     precision first (issue 10), then as many right as that allows. Wrong answers the
     model doesn't decide (a register question routed wrongly) use up the budget too."""
     for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
         trial = dataclasses.replace(model, threshold=float(t))
-        if tally(observed, trial).wrong <= WRONG_BUDGET * len(observed):
+        if tally(observed, trial).wrong <= budget * len(observed):
             return float(t)
     return 0.95
 
 
-def fit(observed: Sequence[Observed], l2: float) -> Fit:
+def fit(observed: Sequence[Observed], l2: float, budget: float) -> Fit:
     """The model fitted on ``observed``'s fitting rows, its threshold on all of them."""
     rows = fitting_rows(observed)
     x = np.array([o.features for o in rows], dtype=float)
     y = np.array([o.right_candidate for o in rows], dtype=float)
     mean, scale, beta = logistic(x, y, l2)
     model = Fit(mean, scale, beta[1:], float(beta[0]), 0.5)
-    return dataclasses.replace(model, threshold=choose_threshold(observed, model))
+    return dataclasses.replace(model, threshold=choose_threshold(observed, model, budget))
 
 
 @dataclass
@@ -248,12 +259,12 @@ def tally(observed: Sequence[Observed], model: Fit | None) -> Tally:
     return counts
 
 
-def cross_validate(observed: Sequence[Observed], l2: float) -> tuple[Tally, Tally]:
-    """(hand rule, model) out-of-fold on the tuning rows: each fold decided by a model
-    fitted (weights and threshold) on the other folds."""
+def cross_validate(observed: Sequence[Observed], l2: float, budget: float) -> tuple[Tally, Tally]:
+    """(hand rule, model) out-of-fold: each fold decided by a model fitted (weights and
+    threshold) on the other folds."""
     hand, model = Tally(), Tally()
     for fold in range(FOLDS):
-        fitted = fit([o for i, o in enumerate(observed) if i % FOLDS != fold], l2)
+        fitted = fit([o for i, o in enumerate(observed) if i % FOLDS != fold], l2, budget)
         for i, o in enumerate(observed):
             if i % FOLDS == fold:
                 hand.add(o, o.hand)
@@ -285,61 +296,71 @@ Observations = dict[str, list[Observed]]
 
 
 def observe_all(retriever: Retriever) -> tuple[Observations, Observations]:
-    """(tuning, checking) sets observed by ``retriever``."""
-    tuning, checking = sets()
+    """(calibration, reported) sets observed by ``retriever``."""
+    calibration, reported = sets()
     return (
-        {name: observe(retriever, rows) for name, rows in tuning.items()},
-        {name: observe(retriever, rows) for name, rows in checking.items()},
+        {name: observe(retriever, rows) for name, rows in calibration.items()},
+        {name: observe(retriever, rows) for name, rows in reported.items()},
     )
 
 
-def leave_one_set_out(tuning: Observations, l2: float) -> tuple[Tally, Tally]:
-    """(hand rule, model) on each tuning set by a model fitted on the other sets: wording
-    by another author, the nearest the tuning rows come to unseen questions."""
-    hand, model = Tally(), Tally()
-    for held, rows in tuning.items():
-        others = [o for name, rest in tuning.items() if name != held for o in rest]
-        fitted = fit(others, l2)
+def leave_one_set_out(
+    calibration: Observations, l2: float, budget: float
+) -> tuple[Tally, dict[str, Tally]]:
+    """The model on each calibration set when fitted on the others (another author's
+    wording, as a new partnership's questions would be): in all, and per set."""
+    total, each = Tally(), {}
+    for held, rows in calibration.items():
+        others = [o for name, rest in calibration.items() if name != held for o in rest]
+        model = fit(others, l2, budget)
+        each[held] = tally(rows, model)
         for o in rows:
-            hand.add(o, o.hand)
-            model.add(o, calibrated_label(o, fitted))
-    return hand, model
+            total.add(o, calibrated_label(o, model))
+    return total, each
 
 
 def fitted() -> tuple[Fit, float, list[str]]:
-    """The model fitted on every tuning row with the ridge strength cross-validation
-    prefers, that strength, and the report of how it compares with the hand rule."""
+    """The model fitted on every calibration row with the ridge strength and wrong budget
+    leaving one set out prefers, that strength, and the report of how it did.
+
+    The choice: the most right answers, leaving each set out in turn, with every set
+    left out answered wrong at most TARGET_WRONG of the time. Issue 10's target is met or
+    missed on one author's questions, so it must hold for each author, not on average:
+    k-fold mixes the authors' rows and averaging over them hid one at 3.1%."""
     knowledge = load_knowledge()
     semantic.start(knowledge)
     if not semantic.wait(timeout=120):
         raise SystemExit("the semantic layer failed to load: the model needs it")
     retriever = Retriever(knowledge, calibrated=False)
-    tuning, checking = observe_all(retriever)
-    pooled = [o for rows in tuning.values() for o in rows]
+    calibration, reported = observe_all(retriever)
+    pooled = [o for rows in calibration.values() for o in rows]
     report = [
-        f"Fitted on {', '.join(tuning)} ({len(fitting_rows(pooled))} rows with a candidate);",
-        f"checked on {', '.join(checking)} (aggregates only). Gain = right - {PENALTY} x wrong.",
-        f"Out-of-fold ({FOLDS}-fold) on the tuning rows (the hand rule was tuned on all",
-        "but dev3, so its figure is in-sample):",
+        f"Fitted on {', '.join(calibration)} ({len(fitting_rows(pooled))} rows with a candidate),",
+        f"questions the phrasings' writers never saw. Gain = right - {PENALTY} x wrong.",
+        f"Out-of-fold ({FOLDS}-fold), hand rule: {cross_validate(pooled, 1.0, TARGET_WRONG)[0]}",
+        "Each set left out in turn (fitted on the others), then the worst set's wrong share:",
     ]
-    hand_cv = cross_validate(pooled, L2_TRIED[0])[0]
-    report.append(f"  hand rule      {hand_cv}")
-    gains = {}
-    for l2 in L2_TRIED:
-        model_cv = cross_validate(pooled, l2)[1]
-        gains[l2] = model_cv.gain
-        report.append(f"  model l2={l2:<5g} {model_cv}")
-    l2 = max(L2_TRIED, key=lambda strength: (gains[strength], strength))
-    hand_loso, model_loso = leave_one_set_out(tuning, l2)
-    report.append(f"Leave one set out, l2={l2:g}:")
-    report.append(f"  hand rule      {hand_loso}")
-    report.append(f"  model          {model_loso}")
-    model = fit(pooled, l2)
+    trials: dict[tuple[float, float], tuple[Tally, float]] = {}
+    for budget in BUDGETS_TRIED:
+        for l2 in L2_TRIED:
+            total, each = leave_one_set_out(calibration, l2, budget)
+            worst = max(t.wrong / max(t.total, 1) for t in each.values())
+            trials[budget, l2] = (total, worst)
+            report.append(f"  budget {budget:<5g} l2={l2:<4g} {total}, worst set {worst:.1%}")
+    within = [key for key, (_, worst) in trials.items() if worst <= TARGET_WRONG]
+    budget, l2 = max(
+        within or trials,
+        key=lambda key: (trials[key][0].right, -trials[key][0].wrong, key[0], key[1])
+        if within
+        else (-trials[key][1], trials[key][0].right),
+    )  # fmt: skip
+    model = fit(pooled, l2, budget)
     report.append(
-        f"Chosen l2={l2:g}, threshold {model.threshold:.2f}. Each set, hand rule then model"
-        " (tuning sets in-sample):"
+        f"Chosen budget {budget:g}, l2={l2:g} (most right with every set left out at most "
+        f"{TARGET_WRONG:.0%} wrong): threshold {model.threshold:.2f}. Each set, hand rule "
+        "then model (calibration sets in-sample; the seen sets flatter it):"
     )
-    for name, rows in (*tuning.items(), *checking.items()):
+    for name, rows in (*calibration.items(), *reported.items()):
         report.append(f"  {name:<9} hand  {tally(rows, None)}")
         report.append(f"  {'':<9} model {tally(rows, model)}")
     return model, l2, report

@@ -38,6 +38,15 @@ _IN_GENERAL = re.compile(
     re.IGNORECASE,
 )
 _OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
+# "who owns the personal data when three partners feed one case system?": data
+# protection (who the controller is), not an action's owner.
+_PERSONAL_DATA = re.compile(
+    r"^(?!.*\b(?:audit|action|task|project|review|report|mapping|cleans\w*|migration|work)\b)"
+    r"(?:(?:the|our|all the|this)\s+)?(?:personal|patients?'?|clients?'?|residents?'?"
+    r"|service users?'?|people's|customers?'?|tenants?'?|families'?|children's)\s+"
+    r"(?:data|information|records|details)\b",
+    re.IGNORECASE,
+)
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
 # "What is HSCB responsible for?", "what does Bob own?", "which actions has the council got?"
 # When, and from where, is said after: "at the minute", "on its plate from the action list".
@@ -108,6 +117,12 @@ class RegisterQuestion:
     kind: str
     subject: str = ""
 
+    @property
+    def names_someone(self) -> bool:
+        """Whether the subject is written as a name ("Carers Together", "HSCB", "Bob"),
+        not a role in general ("a lead partner")."""
+        return any(word[:1].isupper() for word in self.subject.split())
+
 
 def register_question(text: str) -> RegisterQuestion | None:
     """The register question ``text`` asks, if it asks one: in a message of several
@@ -138,6 +153,8 @@ def _routed(text: str) -> RegisterQuestion | None:
     match = _WHO.match(question)
     if match:
         subject = _subject(match.group("subject"))
+        if _PERSONAL_DATA.match(subject):
+            return None
         if subject:
             return RegisterQuestion("who", subject)
     if role := _ROLE.match(question):

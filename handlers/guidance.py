@@ -197,6 +197,13 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     routed = register_question(question)
     if routed is not None and await _answer_from_register(update, context, routed, question):
         return
+    if routed is not None and routed.kind == "owns" and routed.names_someone:
+        # "what is Carers Together responsible for": a name this register doesn't know,
+        # not guidance that happens to share a word with it ("together")
+        scope = await _register_scope(update, context)
+        if scope is not None:
+            await _reply_unknown(update, context, routed.subject, scope)
+            return
     services = context.services
     if asks_advice(question):  # "how often should a steering group meet": advice first
         await services.guidance_ready()

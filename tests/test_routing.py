@@ -36,6 +36,8 @@ from guidance.routing import RegisterQuestion, asks_accord_to_act, register_ques
         ("who's writing the lottery bid?", RegisterQuestion("who", "lottery bid")),
         ("who picked up the venue booking", RegisterQuestion("who", "venue booking")),
         ("who is actually doing the newsletter", RegisterQuestion("who", "newsletter")),
+        # an action about personal data is still an action
+        ("whos doing the personal data audit", RegisterQuestion("who", "personal data audit")),
     ],
 )
 def test_register_questions_in_coordinators_words(question: str, routed: RegisterQuestion) -> None:
@@ -53,6 +55,10 @@ def test_register_questions_in_coordinators_words(question: str, routed: Registe
         "is the partnership still worth doing",
         "has anyone got advice on chairing a hostile meeting",
         "who is supposed to write the DPIA",
+        # who answers for personal data: data protection roles, not an action's owner
+        "who owns the personal data when 3 partners all feed into one shared case system",
+        "who is responsible for the patient data we hold together",
+        "who owns the client records on the shared spreadsheet",
     ],
 )
 def test_general_questions_stay_with_guidance(question: str) -> None:
