@@ -29,6 +29,7 @@ from guidance.evaluation import (
     DEV4_SET,
     DEV5_SET,
     DEV6_SET,
+    DEV7_SET,
     DEV_SET,
     HELD_OUT_SET,
     REGISTER,
@@ -131,6 +132,7 @@ def main() -> None:
         "dev2 odd (calibrated on)": load_set(DEV2_SET)[1::2],
         "dev5 (calibrated on)": load_set(DEV5_SET),
         "dev6 (calibrated on)": load_set(DEV6_SET),
+        "dev7 (calibrated on)": load_set(DEV7_SET),
         "held-out": load_set(HELD_OUT_SET),
     }
     for set_name, rows in sets.items():

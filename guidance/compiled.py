@@ -73,6 +73,8 @@ def _write(path: Path, retriever: Retriever) -> None:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as file:
             temporary = file.name
             pickle.dump(retriever, file, protocol=pickle.HIGHEST_PROTOCOL)
+        # readable by all, as a .pyc is: an image compiles it as root for the bot's user
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError as error:
         if temporary is not None:

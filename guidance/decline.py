@@ -117,9 +117,16 @@ def decline_text(*, topics: bool, in_group: bool, outside: Entry | None = None) 
             BROWSE,
         ]
     where = "" if in_group else " in your group"
+    # after "ask your safeguarding lead", an answer of the partnership's own is a local
+    # procedure or contact, not the answer to the question (trial 10d)
+    what = (
+        "If your partnership has agreed its own procedure or contact for this, a coordinator "
+        f"can add it{where}"
+        if outside is not None
+        else f"If it's about how your partnership works, a coordinator can add the answer{where}"
+    )
     lines.append(
-        f"\nIf it's about how your partnership works, a coordinator can add the answer{where}: "
-        "/faq add &lt;question&gt; | &lt;answer&gt;"
+        f"\n{what}: /faq add &lt;question&gt; | &lt;answer&gt;"
         + (", or answer it from /unanswered." if in_group else ".")
     )
     return "\n".join(lines)

@@ -10,7 +10,8 @@ from guidance.asking import normalise
 
 _WHO = re.compile(
     r"^\s*who(?:'s|s| is| are)?\s+"
-    r"(?:responsible|accountable|in charge|doing|handling|owns?|owning|leading|looking after"
+    r"(?:responsible|accountable|in charge|on the hook|doing|handling|owns?|owning|leading"
+    r"|looking after"
     r"|working on|on|got|has|took|taking|writing|drafting|sorting|organising|arranging"
     r"|booking|chasing|picked up|picking up|took on)\b(?:\s+(?:for|of|on|with))?"
     r"\s*(?P<subject>.+)$",
@@ -34,15 +35,23 @@ _ROLE = re.compile(
 # general (guidance), not who holds an action here (the register).
 _IN_GENERAL = re.compile(
     r"^\s*who\s+(?:(?:is|are)\s+)?(?:supposed|meant|expected|should|ought|normally|usually"
-    r"|typically|generally)\b",
+    r"|typically|generally)\b"
+    # "who's on the hook if the project overspends": who carries a risk, not an action
+    r"|^\s*who\s+(?:is|are)\s+(?:on the hook|liable|left holding\b.*?|to blame)\s+(?:if|when)\b"
+    # "who owns what?", "who's accountable vs who does the work": roles in general
+    r"|^\s*who\s+(?:(?:is|are)\s+)?(?:owns|does|is doing|(?:is\s+)?responsible for)"
+    r"\s+what\b"
+    r"|^\s*who\s+(?:(?:is|are)\s+)?(?:accountable|responsible)\s+(?:vs\.?|versus|and who)\b",
     re.IGNORECASE,
 )
-_OVERDUE = re.compile(r"\b(?:overdue|late|behind schedule|past due)\b", re.IGNORECASE)
+_OVERDUE = re.compile(
+    r"\b(?:overdue|late|behind schedule|past due)\b|\bbehind(?:\s+(?:on|with))?\s*$", re.IGNORECASE
+)
 # "who owns the personal data when three partners feed one case system?": data
 # protection (who the controller is), not an action's owner.
 _PERSONAL_DATA = re.compile(
     r"^(?!.*\b(?:audit|action|task|project|review|report|mapping|cleans\w*|migration|work)\b)"
-    r"(?:(?:the|our|all the|this)\s+)?(?:personal|patients?'?|clients?'?|residents?'?"
+    r".*?\b(?:personal|patients?'?|clients?'?|residents?'?"
     r"|service users?'?|people's|customers?'?|tenants?'?|families'?|children's)\s+"
     r"(?:data|information|records|details)\b",
     re.IGNORECASE,
@@ -75,12 +84,17 @@ _OWNS = re.compile(
 )
 # "What's overdue for the council?", "anything overdue for @bob?"
 _OVERDUE_FOR = re.compile(
-    r"\b(?:overdue|late|past due)\s+(?:for|of|from|with|at)\s+(?P<subject>.+)$", re.IGNORECASE
+    r"\b(?:overdue|late|past due)\s+(?:for|of|from|with|at)\s+(?P<subject>.+)$"
+    # "what is bob late on", "what's the council behind on" (trial 10d: the whole list came)
+    r"|^\s*(?:what|which)\s+(?:actions?\s+)?(?:is|are|has|have)\s+(?P<late>(?!an?\s)(?:\S+\s+){0,3}?\S+)"
+    r"\s+(?:got\s+)?(?:overdue|late|behind)(?:\s+(?:on|with))?$",
+    re.IGNORECASE,
 )
 # "Is anyone on the action for the newsletter?", "has housing done their bit on the
 # referral form yet?": who has an action, by its words.
 _ANYONE = re.compile(
-    r"^\s*is\s+(?:any|some)(?:one|body)\s+(?:on|doing|handling|leading|looking after)\s+"
+    r"^\s*is\s+(?:any|some)(?:one|body)\s+(?:on|doing|handling|leading|looking after"
+    r"|down for|signed up for|up for|taking)\s+"
     r"(?P<subject>.+)$"
     r"|^\s*(?:has|have)\s+(?:any|some)(?:one|body)\s+(?:picked up|taken on|taken|sorted|"
     r"done|started)\s+(?P<picked>.+)$"
@@ -145,15 +159,16 @@ def _routed(text: str) -> RegisterQuestion | None:
         return RegisterQuestion("mine")
     if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):
         whose = _OVERDUE_FOR.search(question)
-        return RegisterQuestion("overdue", _subject(whose.group("subject")) if whose else "")
+        return RegisterQuestion("overdue", _subject(_found(whose)) if whose else "")
     if (owns := _OWNS.match(question)) and (subject := _subject(_found(owns))):
-        return RegisterQuestion("owns", subject)
+        # "what's bobby_p got on": "what's" was "what has", not "what is"
+        return RegisterQuestion("owns", re.sub(r"\s+got$", "", subject, flags=re.I))
     if (anyone := _ANYONE.match(question)) and (subject := _subject(_found(anyone))):
         return RegisterQuestion("who", subject)
     match = _WHO.match(question)
     if match:
         subject = _subject(match.group("subject"))
-        if _PERSONAL_DATA.match(subject):
+        if _PERSONAL_DATA.search(subject):
             return None
         if subject:
             return RegisterQuestion("who", subject)
@@ -185,6 +200,9 @@ _LOCAL_FACT = re.compile(
     r"|^\s*where\s*(?:is|are)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:minutes|papers|agendas?"
     r"|documents?|files?|drive|notes|templates?|folder|records?)(?:\s+(?:kept|stored|saved"
     r"|filed|held|put|going))?\s*$"
+    # "where is the data sharing agreement saved?": any of this partnership's papers
+    r"|^\s*where\s*(?:is|are|was|were)\s+(?:the|our)\s+(?:[\w-]+\s+){0,4}?[\w-]+\s+"
+    r"(?:kept|stored|saved|filed|held|put|uploaded)\s*$"
     # "where do we book the community hall?": how it's done here, not a request to book
     r"|^\s*where\s+(?:do|can|should)\s+(?:we|i)\s+book\b"
     r"|^\s*(?:what|which)\s*(?:is|are)\s+(?:our|the partnership's)\s+(?:[\w-]+\s+){0,3}"
@@ -235,7 +253,9 @@ _MINUTES = re.compile(
 # "write the funding bid for us", "draft our terms of reference": Accord doesn't draft
 # documents; the guidance on what goes in one still helps.
 _DRAFT = re.compile(
-    _ASKING + r"(?:write|draft|prepare|produce|do)\s+(?!up\b)"
+    # "do" asks Accord to do it, not "do we need an MoU" (trial 10d)
+    _ASKING + r"(?:write|draft|prepare|produce|do(?!\s+(?:we|i|you|u|they|people|partners)\b))"
+    r"\s+(?!up\b)"
     r"(?:(?:a|an|the|our|us a|me a|us an|me an|us the)\s+)?.+?\b(?:for (?:us|me)|bid|"
     r"agreement|terms of reference|tor|mou|policy|plan|strategy|report|document|dpia|dsa|"
     r"proposal|application|constitution|template|letter)\b",

@@ -87,7 +87,11 @@ def register(application: Application) -> None:
     callbacks = {"ask": ask_command, "unanswered": unanswered} | dict.fromkeys(BROWSE, browse)
     add_commands(application, *((command, callbacks[command.name]) for command in COMMANDS))
     listings_of(application)["unanswered"] = Listing(
-        unanswered_text, "/unanswered", buttons=answer_buttons, per_page=ANSWERS_PER_PAGE
+        unanswered_text,
+        "/unanswered",
+        buttons=answer_buttons,
+        per_page=ANSWERS_PER_PAGE,
+        export_hint=False,  # questions, not the register (trial 10d)
     )
     application.add_handler(CallbackQueryHandler(open_topic, pattern=OPEN))
     application.add_handler(CallbackQueryHandler(feedback, pattern=FEEDBACK))

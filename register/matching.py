@@ -81,7 +81,9 @@ def best_matches(query: str, actions: list[Action], limit: int | None = None) ->
             continue
         per_word = [max(_score(word, t) for t in title_words) for word in words]
         matched = [score for score in per_word if score >= MIN_SCORE]
-        if matched:
+        # at least half the words: "whos on the hook if the joint project overspends" is
+        # not about "Book the venue…" for one word a typo away ("hook")
+        if matched and 2 * len(matched) >= len(words):
             whole = sum(score == 100.0 for score in matched)
             scored.append((len(matched), whole, sum(matched), -action.number, action))
     scored.sort(key=lambda item: item[:4], reverse=True)

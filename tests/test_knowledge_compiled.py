@@ -32,6 +32,8 @@ def _answer(retriever: Retriever, question: str) -> str | None:
 def test_the_second_start_loads_the_compiled_index_and_answers_alike(knowledge: Path) -> None:
     built = compiled.load_retriever(knowledge)
     assert compiled.cache_file(knowledge).is_file()
+    # readable by another user: the image compiles as root, the bot runs as its own user
+    assert compiled.cache_file(knowledge).stat().st_mode & 0o777 == 0o644
     loaded = compiled.load_retriever(knowledge)
     assert loaded is not built
     for question in ("what goes in a terms of reference", "how do we share data", "MoU?"):
