@@ -22,8 +22,8 @@ gate too) is declined whatever the model says: without the gate a recipe questio
 scored 0.76 on two "known" words of four. The fit is deterministic (the same rows give
 the same weights). The threshold is the lowest at which at most a budget of the rows is
 answered wrong; the budget and the ridge strength are chosen by k-fold cross-validation:
-the most right answers with each calibration set left out in turn (fitted on the others)
-answered wrong at most 3% of the time (issue 10's target; see ``fitted``).
+the most gain (right - 3 x wrong) with each calibration set left out in turn (fitted on
+the others) answered wrong at most 3% of the time (issue 10's target; see ``fitted``).
 """
 
 from __future__ import annotations
@@ -330,9 +330,10 @@ def fitted() -> tuple[Fit, float, list[str]]:
     """The model fitted on every calibration row with the ridge strength and wrong budget
     leaving one set out prefers, that strength, and the report of how it did.
 
-    The choice: the most right answers with each set left out in turn (fitted on the
-    others: another author's wording, as a new partnership's questions would be), the
-    left-out sets together answered wrong at most TARGET_WRONG of the time. Requiring it
+    The choice: the most gain (right - PENALTY x wrong: a wrong answer teaches partners
+    to stop asking) with each set left out in turn (fitted on the others: another
+    author's wording, as a new partnership's questions would be), the left-out sets
+    together answered wrong at most TARGET_WRONG of the time. Requiring it
     of every set alone was tried: one author's set (dev7) has confidently wrong answers
     no threshold removes (at 0.91 still 3.3%), and the rule then declined a fifth of
     the questions for it."""
@@ -359,13 +360,13 @@ def fitted() -> tuple[Fit, float, list[str]]:
     within = [key for key, (t, _) in trials.items() if t.wrong <= TARGET_WRONG * t.total]
     budget, l2 = max(
         within or trials,
-        key=lambda key: (trials[key][0].right, -trials[key][0].wrong, key[0], key[1])
+        key=lambda key: (trials[key][0].gain, -trials[key][0].wrong, key[1])
         if within
         else (-trials[key][0].wrong, trials[key][0].right),
     )  # fmt: skip
     model = fit(pooled, l2, budget)
     report.append(
-        f"Chosen budget {budget:g}, l2={l2:g} (most right with the sets left out at most "
+        f"Chosen budget {budget:g}, l2={l2:g} (most gain with the sets left out at most "
         f"{TARGET_WRONG:.0%} wrong): threshold {model.threshold:.2f}. Each set, hand rule "
         "then model (calibration sets in-sample; the seen sets flatter it):"
     )

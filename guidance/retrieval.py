@@ -275,6 +275,7 @@ class Retriever:
             )
             answers.append([t for w in answer_words for t in tokens_of[w]])
             phrasings.extend((index, set(tokens)) for tokens in (title, *questions, *tags))
+        self._corpus = documents  # each entry's ways of asking, as BM25 scores them
         self._documents = [
             set(document) | set(answer) for document, answer in zip(documents, answers, strict=True)
         ]
