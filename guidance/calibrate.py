@@ -21,9 +21,8 @@ knowledge base doesn't know (coverage below retrieval's MIN_COVERAGE, the hand r
 gate too) is declined whatever the model says: without the gate a recipe question
 scored 0.76 on two "known" words of four. The fit is deterministic (the same rows give
 the same weights). The threshold is the lowest at which at most a budget of the rows is
-answered wrong; the budget and the ridge strength are chosen by k-fold cross-validation:
-the most gain (right - 3 x wrong) with each calibration set left out in turn (fitted on
-the others) answered wrong at most 3% of the time (issue 10's target; see ``fitted``).
+answered wrong: a budget of 2% (see BUDGET); the ridge strength is the one with the most
+gain (right - 3 x wrong) with each calibration set left out in turn (fitted on the others).
 """
 
 from __future__ import annotations
@@ -58,10 +57,15 @@ from guidance.routing import register_question
 SEED_SET = DATA / "guidance_questions.toml"
 PENALTY = 3  # in the reported gain, a wrong answer costs as much as three right ones gain
 # Issue 10's target: at most 3% of one author's questions answered wrong. The threshold
-# is the lowest (so the most answered) at which the fitted rows' wrong answers stay
-# within a budget, one of BUDGETS_TRIED, chosen leaving one set out (see ``fitted``).
+# is the lowest (so the most answered) at which at most BUDGET of the calibration
+# questions are answered wrong. Leaving each author's set out in turn, a 2% budget was
+# about 2% wrong on the set left out (2.0-2.1% over the four sets), each set within a
+# point of that: the point left is the room for a new author. Choosing the budget too, by
+# gain, flipped between 1.5% and 3% (thresholds 0.88 and 0.72) on one edited phrasing:
+# the gains were within two questions of each other. The other budgets are reported.
 TARGET_WRONG = 0.03
-BUDGETS_TRIED = (0.03, 0.025, 0.02, 0.015)
+BUDGET = 0.02
+BUDGETS_REPORTED = (0.03, 0.025, 0.02, 0.015)
 FOLDS = 5
 # Ridge strengths on the standardised weights (not the bias); k-fold cross-validation on
 # the calibration rows picks one (the stronger on a tie).
@@ -327,16 +331,10 @@ def leave_one_set_out(
 
 
 def fitted() -> tuple[Fit, float, list[str]]:
-    """The model fitted on every calibration row with the ridge strength and wrong budget
-    leaving one set out prefers, that strength, and the report of how it did.
-
-    The choice: the most gain (right - PENALTY x wrong: a wrong answer teaches partners
-    to stop asking) with each set left out in turn (fitted on the others: another
-    author's wording, as a new partnership's questions would be), the left-out sets
-    together answered wrong at most TARGET_WRONG of the time. Requiring it
-    of every set alone was tried: one author's set (dev7) has confidently wrong answers
-    no threshold removes (at 0.91 still 3.3%), and the rule then declined a fifth of
-    the questions for it."""
+    """The model fitted on every calibration row at BUDGET with the ridge strength that
+    leaving one set out prefers (the most gain, right - PENALTY x wrong, on the sets
+    left out: another author's wording, as a new partnership's questions would be), that
+    strength, and the report of how it did."""
     knowledge = load_knowledge()
     semantic.start(knowledge)
     if not semantic.wait(timeout=120):
@@ -350,25 +348,19 @@ def fitted() -> tuple[Fit, float, list[str]]:
         f"Out-of-fold ({FOLDS}-fold), hand rule: {cross_validate(pooled, 1.0, TARGET_WRONG)[0]}",
         "Each set left out in turn (fitted on the others), then the worst set's wrong share:",
     ]
-    trials: dict[tuple[float, float], tuple[Tally, float]] = {}
-    for budget in BUDGETS_TRIED:
+    trials: dict[tuple[float, float], Tally] = {}
+    for budget in BUDGETS_REPORTED:
         for l2 in L2_TRIED:
             total, each = leave_one_set_out(calibration, l2, budget)
             worst = max(t.wrong / max(t.total, 1) for t in each.values())
-            trials[budget, l2] = (total, worst)
+            trials[budget, l2] = total
             report.append(f"  budget {budget:<5g} l2={l2:<4g} {total}, worst set {worst:.1%}")
-    within = [key for key, (t, _) in trials.items() if t.wrong <= TARGET_WRONG * t.total]
-    budget, l2 = max(
-        within or trials,
-        key=lambda key: (trials[key][0].gain, -trials[key][0].wrong, key[1])
-        if within
-        else (-trials[key][0].wrong, trials[key][0].right),
-    )  # fmt: skip
-    model = fit(pooled, l2, budget)
+    l2 = max(L2_TRIED, key=lambda strength: (trials[BUDGET, strength].gain, strength))
+    model = fit(pooled, l2, BUDGET)
     report.append(
-        f"Chosen budget {budget:g}, l2={l2:g} (most gain with the sets left out at most "
-        f"{TARGET_WRONG:.0%} wrong): threshold {model.threshold:.2f}. Each set, hand rule "
-        "then model (calibration sets in-sample; the seen sets flatter it):"
+        f"Budget {BUDGET:g}; chosen l2={l2:g} (the most gain, sets left out): threshold "
+        f"{model.threshold:.2f}. Each set, hand rule then model (calibration sets in-sample; "
+        "the seen sets flatter it):"
     )
     for name, rows in (*calibration.items(), *reported.items()):
         report.append(f"  {name:<9} hand  {tally(rows, None)}")

@@ -178,7 +178,9 @@ class Faq:
     def _ranking(self, chat_ids: Sequence[int], entries: list[FaqEntry]) -> _Ranking:
         """These groups' entries ranked with the knowledge base, cached per version."""
         key = tuple(sorted(chat_ids))
-        version = tuple((e.chat_id, e.number, e.updated_at) for e in entries)
+        # the entries whole: an edit within the same second (a frozen clock, two quick
+        # edits) changed the answer but not updated_at, and the old answer was served
+        version = tuple(entries)
         cached = self._rankings.get(key)
         if cached is None or cached[0] != version:
             cached = (version, _Ranking(self._knowledge, entries))

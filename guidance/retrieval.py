@@ -42,7 +42,8 @@ _HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
 # A kind of organisation named as one: "the housing associations", "the new director at
 # the trust" (an NHS trust), not "the trust between partners" or "build the trust".
 _ORGANISATION = re.compile(
-    r"\b(?:(?P<verb>[a-z]+)\s+)?(?:the|an?|nhs|foundation|acute|ambulance|hospital)\s+trusts?\b"
+    r"\b(?:(?P<verb>[a-z]+)\s+)?(?:the|an?|nhs|foundation|acute|ambulance|hospital|housing"
+    r"|community|care|health)\s+trusts?\b"
     r"(?!\s+(?:between|in|of|with|among|amongst)\b)|\bhousing\s+associations?\b"
 )
 # Questions about the clock, the weather or Accord itself: no topic of the guidance,

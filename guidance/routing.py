@@ -120,28 +120,52 @@ _POLITE = re.compile(
 # "who is actually doing…", "who's still on…": the hedge says nothing about what.
 _HEDGE = re.compile(r"^(\s*who(?: is| are)?\s+)(?:actually|really|still|currently)\s+", re.I)
 _SENTENCES = re.compile(r"(?<=[?!])\s+")  # not ".": "Dr. Patel"
+# "who owns what?", "what's everyone responsible for?": every open action, by owner
+_EVERYONE = re.compile(
+    r"^\s*(?:so\s+)?(?:who\s+(?:owns|has|has got|is doing|does|is on)\s+what"
+    r"|what(?:'s|s| is| are)\s+every(?:one|body)\s+(?:responsible for|doing|on|got)"
+    r"|what\s+(?:does|do|has)\s+every(?:one|body)\s+(?:own|have|got))"
+    r"(?:\s+(?:here|in this group|in (?:the|this|our) (?:group|partnership)|at the moment"
+    r"|right now|now|atm))?\s*$",
+    re.IGNORECASE,
+)
+
+
+# The last word of a partner named in lower case: "the housing trust", "the fire service".
+_ORGANISATION_NOUNS = frozenset(
+    "trust trusts council board service services association charity federation practice "
+    "police constabulary college school hospital hospice icb team".split()
+)
 
 
 @dataclass(frozen=True)
 class RegisterQuestion:
     """A question for the register: ``kind`` is "who" (an action's owner), "mine",
     "overdue" (with a ``subject``: a partner's or person's), "owns" (what a partner or
-    person is responsible for) or "role" (who holds a role: "who chairs?")."""
+    person is responsible for), "all" (everyone's actions) or "role" (who holds a role:
+    "who chairs?")."""
 
     kind: str
     subject: str = ""
 
     @property
     def names_someone(self) -> bool:
-        """Whether the subject is written as a name ("Carers Together", "HSCB", "Bob"),
-        not a role in general ("a lead partner")."""
-        return any(word[:1].isupper() for word in self.subject.split())
+        """Whether the subject is written as a name ("Carers Together", "HSCB", "Bob") or
+        names an organisation ("the housing trust"), not a role in general ("a lead
+        partner")."""
+        words = self.subject.split()
+        if any(word[:1].isupper() for word in words):
+            return True
+        return bool(words) and words[-1].lower() in _ORGANISATION_NOUNS
 
 
 def register_question(text: str) -> RegisterQuestion | None:
     """The register question ``text`` asks, if it asks one: in a message of several
     sentences, the first that asks one ("Could you tell me what Sandra owns? I've lost
-    track.")."""
+    track."). "Who owns what?" alone asks for everyone's actions ("all"); followed by a
+    complaint ("…? nobody's clear on roles") it asks how to make roles clear."""
+    if _EVERYONE.match(_ADDRESS.sub("", text.strip().rstrip("?!. "))):
+        return RegisterQuestion("all")
     for sentence in _SENTENCES.split(text.strip()):
         if routed := _routed(sentence):
             return routed

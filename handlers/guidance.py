@@ -327,7 +327,14 @@ async def _answer_from_register(
         if responsibilities:
             return await _answer_responsibilities(update, context, routed, scope)
         return await _answer_who(update, context, routed, scope, question)
-    if routed.kind == "mine":
+    if routed.kind == "all":  # "who owns what?": the group's open actions, by partner
+        if private:
+            await reply(
+                update, "Ask that in your partnership's group: I answer it from its register."
+            )
+        else:
+            await reply_page(update, context, "actions", "")
+    elif routed.kind == "mine":
         await reply_page(update, context, "mine", str(update.effective_user.id))  # type: ignore[union-attr]
     elif private:
         await reply_page(update, context, "overdue", str(update.effective_user.id))  # type: ignore[union-attr]
