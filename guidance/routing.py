@@ -79,7 +79,14 @@ _OWNS = re.compile(
     r"|^\s*what\s+is\s+on\s+(?P<listed>.+?)(?:'s|')\s+(?:list of actions|action list|list"
     r"|plate)" + _WHEN + r"$"
     # "what's still open for the police?"
-    r"|^\s*what\s+is\s+(?:still\s+)?open\s+(?:for|with)\s+(?P<holder>.+)$",
+    r"|^\s*what\s+is\s+(?:still\s+)?open\s+(?:for|with)\s+(?P<holder>.+)$"
+    # "what did we assign to probation at the last meeting?"
+    r"|^\s*what\s+(?:did|have)\s+we\s+(?:assign(?:ed)?|give|given|allocate(?:d)?)\s+(?:to\s+)?"
+    r"(?P<assigned>(?!an?\s)(?:\S+\s+){0,3}?\S+)(?:\s+(?:at|in|from|since)\s+(?:the|our)\s+"
+    r"(?:last|previous)\s+\w+)?$"
+    # "what is housing meant to be doing before next month?"
+    r"|^\s*what\s+(?:is|are)\s+(?P<meant>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:meant|supposed)"
+    r"\s+to\s+be\s+doing(?:\s+(?:before|by|this|next)\b.*)?$",
     re.IGNORECASE,
 )
 # "What's overdue for the council?", "anything overdue for @bob?"

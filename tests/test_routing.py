@@ -36,6 +36,15 @@ from guidance.routing import RegisterQuestion, asks_accord_to_act, register_ques
         ("who's writing the lottery bid?", RegisterQuestion("who", "lottery bid")),
         ("who picked up the venue booking", RegisterQuestion("who", "venue booking")),
         ("who is actually doing the newsletter", RegisterQuestion("who", "newsletter")),
+        # in the words of a question set no routing rule was written from (dev7)
+        (
+            "what did we assign to probation at the last meeting",
+            RegisterQuestion("owns", "probation"),
+        ),
+        (
+            "what is housing meant to be doing before next month",
+            RegisterQuestion("owns", "housing"),
+        ),
         # an action about personal data is still an action
         ("whos doing the personal data audit", RegisterQuestion("who", "personal data audit")),
     ],
