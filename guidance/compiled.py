@@ -12,17 +12,17 @@ guidance.compiled``), the retriever is built in memory every time, as before.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guidance.knowledge import KNOWLEDGE_DIR, load_knowledge
 from guidance.retrieval import Retriever
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import logging
 
 # The code a compiled retriever depends on: editing any of it invalidates the cache.
 SOURCES = tuple(
@@ -58,7 +58,7 @@ def load_retriever(directory: Path = KNOWLEDGE_DIR) -> Retriever:
     except FileNotFoundError:
         pass
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as error:
-        logger.warning("Compiled knowledge base %s unreadable (%s): building it", path, error)
+        _log().warning("Compiled knowledge base %s unreadable (%s): building it", path, error)
     retriever = Retriever(load_knowledge(directory))
     retriever.prepare()
     _write(path, retriever)
@@ -67,6 +67,8 @@ def load_retriever(directory: Path = KNOWLEDGE_DIR) -> Retriever:
 
 def _write(path: Path, retriever: Retriever) -> None:
     """Keep ``retriever`` at ``path`` for the next start; older compilations go."""
+    import tempfile  # here, as logging: only a start that compiles needs them
+
     temporary: str | None = None
     try:
         path.parent.mkdir(exist_ok=True)
@@ -79,11 +81,17 @@ def _write(path: Path, retriever: Retriever) -> None:
     except OSError as error:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-        logger.info("Knowledge base not compiled (%s): it is built at each start", error)
+        _log().info("Knowledge base not compiled (%s): it is built at each start", error)
         return
     for old in path.parent.glob("retriever-*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
+
+
+def _log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger(__name__)
 
 
 def main() -> None:

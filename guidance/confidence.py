@@ -10,7 +10,6 @@ written by ``python -m guidance.calibrate``; answering costs a few float operati
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,6 +94,8 @@ class Model:
 
 def parse(text: str) -> Model:
     """A model from the model file's text; its features must be this code's."""
+    import tomllib  # here: importing guidance stays quick (a fresh start, guidance/compiled.py)
+
     data = tomllib.loads(text)
     names = tuple(data["features"])
     if names != FEATURES:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +69,8 @@ _FIELDS = {"id", "category", "title", "answer", "source", "tags", "questions", "
 
 def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     """Read every ``*.toml`` in ``directory``; ``retrieval.toml`` holds the matching data."""
+    import tomllib  # here: a bot starting from the compiled index never parses TOML
+
     entries: dict[str, Entry] = {}
     settings = tomllib.loads((directory / RETRIEVAL_FILE).read_text(encoding="utf-8"))
     synonyms = tuple(tuple(word.lower() for word in group) for group in settings["synonyms"])
