@@ -30,6 +30,7 @@ from guidance.evaluation import (
     DEV5_SET,
     DEV6_SET,
     DEV7_SET,
+    DEV8_SET,
     DEV_SET,
     HELD_OUT_SET,
     REGISTER,
@@ -133,6 +134,7 @@ def main() -> None:
         "dev5 (calibrated on)": load_set(DEV5_SET),
         "dev6 (calibrated on)": load_set(DEV6_SET),
         "dev7 (calibrated on)": load_set(DEV7_SET),
+        "dev8 (calibrated on)": load_set(DEV8_SET),
         "held-out": load_set(HELD_OUT_SET),
     }
     for set_name, rows in sets.items():
