@@ -54,6 +54,8 @@ class KnowledgeBase:
     requests_entry: str | None = None
     # The entry that answers a request to write up or summarise a meeting.
     minutes_entry: str | None = None
+    # The entry that answers whether the partnership is working at all.
+    works_entry: str | None = None
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with ``entry_id``, if there is one."""
@@ -106,6 +108,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
         acronyms,
         settings.get("requests_entry"),
         settings.get("minutes_entry"),
+        settings.get("works_entry"),
     )
 
 
@@ -118,6 +121,8 @@ def problems(knowledge: KnowledgeBase) -> list[str]:
         found.append(f"requests_entry {knowledge.requests_entry!r} is not an entry")
     if knowledge.minutes_entry and knowledge.minutes_entry not in knowledge.entries:
         found.append(f"minutes_entry {knowledge.minutes_entry!r} is not an entry")
+    if knowledge.works_entry and knowledge.works_entry not in knowledge.entries:
+        found.append(f"works_entry {knowledge.works_entry!r} is not an entry")
     for entry in knowledge.entries.values():
         where = f"entry {entry.id!r}"
         if entry.category not in CATEGORIES:

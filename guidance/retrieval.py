@@ -444,6 +444,10 @@ class Retriever:
         if not tokens:
             return Answer(None, (), 0.0)
         if not specific:  # only "partnership" and the like: what partnership working is
+            if self.knowledge.works_entry and _asks_if_it_works(question, words):
+                # "how do we know if the partnership is actually working": evaluation
+                works = Match(self.knowledge.entries[self.knowledge.works_entry], 0.0)
+                return Answer(works, (works,), 1.0)
             if not _names_partnership(question, words):  # "is it actually working"
                 return Answer(None, (), 0.0)
             general = Match(self.knowledge.entries[self.knowledge.general_question], 0.0)
@@ -634,6 +638,15 @@ class Retriever:
 
 
 _WORKS = re.compile(r"\bwork(?:s|ing)?\b")
+# "is our partnership actually working?", "does the partnership work?", "how do we know
+# if this partnership is working?"; not "what is partnership working?"
+_IS_IT_WORKING = re.compile(
+    r"\b(?:is|isn't|isnt|are|aren't)\s+(?:the|our|this)\s+partnerships?\s+(?:\w+\s+)?working\b"
+    r"|\b(?:does|do|doesn't|doesnt)\s+(?:the|our|this)\s+partnerships?\s+(?:\w+\s+)?work\b"
+    r"|\b(?:know|tell|see|check|show|prove|judge)\s+(?:if|whether)\s+(?:the|our|this)\s+"
+    r"partnerships?\s+(?:is\s+|are\s+)?(?:\w+\s+)?(?:working|works)\b",
+    re.IGNORECASE,
+)
 _PARTNERSHIP_WORKING = re.compile(r"\bpartner\w*\s+work(?:s|ing)?\b")
 
 
@@ -645,6 +658,13 @@ def _names_partnership(question: str, words: list[str]) -> bool:
         return False
     text = question.lower()
     return not _WORKS.search(text) or bool(_PARTNERSHIP_WORKING.search(text))
+
+
+def _asks_if_it_works(question: str, words: list[str]) -> bool:
+    """Whether a question of generic words only asks if the partnership works ("is our
+    partnership actually working?"), not what partnership working is; five authors of
+    the question sets asked it so, and words alone found nothing."""
+    return bool(PARTNERSHIP.intersection(words)) and bool(_IS_IT_WORKING.search(question))
 
 
 def _confident(match: Match, coverage: float, matched: float) -> bool:

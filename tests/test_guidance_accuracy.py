@@ -18,11 +18,11 @@ TARGET_WRONG = 0.03
 TARGET_OFF_TOPIC_DECLINED = 0.95
 # One of issue 10's targets is not met yet (measured 2026-11-26 with more ways of asking,
 # the areas outside the guidance, and the model calibrated on four question sets the
-# phrasings' writers never saw: 86.3% right, 170 of 197, met; 4.1% wrong, 8, three over;
+# phrasings' writers never saw: 86.8% right, 171 of 197, met; 4.1% wrong, 8, three over;
 # off-topic declined 42 of 43). An unmet target stays a strict expected failure until it
 # is met, so meeting it turns the run red until its mark goes; the ratchet keeps the
 # figures from getting worse (wrong was 3.05% at 70.6% right before: two more wrong
-# answers for 31 more right ones).
+# answers for 32 more right ones).
 NOT_MET = pytest.mark.xfail(strict=True, reason="issue 10's held-out target not met yet")
 RATCHET_RIGHT, RATCHET_WRONG, RATCHET_OFF_TOPIC = 0.86, 0.041, 0.95
 
