@@ -39,10 +39,10 @@ from guidance.evaluation import (
     accord_label,
     load_set,
     score,
+    to_register,
 )
 from guidance.knowledge import KnowledgeBase, load_knowledge
 from guidance.retrieval import Retriever
-from guidance.routing import register_question
 
 SEED_SET = ROOT / "tests" / "data" / "guidance_questions.toml"
 TARGET_P99_MS = 5.0
@@ -71,7 +71,7 @@ class PlainBM25:
         )
 
     def label(self, question: str) -> str:
-        if register_question(question):
+        if to_register(question):  # routed as Accord routes it
             return REGISTER
         tokens = bm25s.tokenize(
             [question], stopwords="en", stemmer=self.stemmer, show_progress=False

@@ -51,10 +51,10 @@ from guidance.evaluation import (
     DEV_SET,
     REGISTER,
     load_set,
+    to_register,
 )
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import MIN_COVERAGE, Retriever
-from guidance.routing import register_question
 
 SEED_SET = DATA / "guidance_questions.toml"
 PENALTY = 3  # in the reported gain, a wrong answer costs as much as three right ones gain
@@ -124,8 +124,7 @@ def observe(retriever: Retriever, rows: Rows) -> list[Observed]:
     """Each row as the hand-rule retriever (``calibrated=False``) sees it."""
     observed = []
     for question, expected in rows:
-        routed = register_question(question)
-        if routed is not None and routed.kind != "role":  # as guidance.evaluation counts it
+        if to_register(question):  # as the benchmark counts it
             observed.append(Observed(expected, REGISTER, None, None))
             continue
         answer = retriever.ask(question)

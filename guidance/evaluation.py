@@ -42,15 +42,20 @@ def load_set(path: Path) -> list[tuple[str, frozenset[str]]]:
     return [(text, frozenset(label.split("|"))) for text, label in rows]
 
 
+def to_register(question: str) -> bool:
+    """Whether the register answers ``question`` in a question set. "Who is the data
+    controller?", "who chairs?": a role is answered from the partnership's /roles when it
+    names one there, else by guidance; a set has no roles, so guidance answers (issue 10
+    trial)."""
+    routed = register_question(question)
+    return routed is not None and routed.kind != "role"
+
+
 def accord_label(retriever: Retriever) -> Labeller:
     """What Accord does with a question, as a label: the register, an entry, or decline."""
 
     def label(question: str) -> str:
-        routed = register_question(question)
-        # "who is the data controller?", "who chairs?": a role is answered from the
-        # partnership's /roles when it names one there, else by guidance; a set has no
-        # roles, so guidance answers (issue 10 trial).
-        if routed is not None and routed.kind != "role":
+        if to_register(question):
             return REGISTER
         if asks_local_fact(question):  # the partnership's FAQ's to answer, not guidance's
             return DECLINE

@@ -201,13 +201,10 @@ async def answer_question(update: Update, context: AccordContext, question: str)
     routed = register_question(question)
     if routed is not None and await _answer_from_register(update, context, routed, question):
         return
-    if routed is not None and routed.kind == "owns" and routed.names_someone:
-        # "what is Carers Together responsible for": a name this register doesn't know,
-        # not guidance that happens to share a word with it ("together")
-        scope = await _register_scope(update, context)
-        if scope is not None:
-            await _reply_unknown(update, context, routed.subject, scope)
-            return
+    # "what is Carers Together responsible for": a name this register doesn't know, not
+    # guidance that happens to share a word with it ("together")
+    if routed is not None and routed.names_someone and await _said_unknown(update, context, routed):
+        return
     services = context.services
     if asks_advice(question):  # "how often should a steering group meet": advice first
         await services.guidance_ready()
@@ -242,11 +239,8 @@ async def answer_question(update: Update, context: AccordContext, question: str)
             await message.reply_text(DRAFT_NOTE)
         await send_entry(message, context, result.best.entry, question)
         return
-    if routed is not None and routed.kind == "owns":  # "what does bob own": not here
-        scope = await _register_scope(update, context)
-        if scope is not None:
-            await _reply_unknown(update, context, routed.subject, scope)
-            return
+    if routed is not None and await _said_unknown(update, context, routed):  # "what does bob own"
+        return
     if in_group:  # only a group's /unanswered shows them
         await _log_unanswered(update, context, question)
     guess = suggestion(result)
@@ -428,6 +422,18 @@ async def _answer_responsibilities(
     if not overdue:
         lines.append(f"\n<i>Also: /actions with {escape(label)} (what they support)</i>")
     await reply(update, "\n".join(lines))
+    return True
+
+
+async def _said_unknown(update: Update, context: AccordContext, routed: RegisterQuestion) -> bool:
+    """For a question about what someone owns, say their name isn't in this group's
+    register (when there is one group to answer for); whether it was said."""
+    if routed.kind != "owns":
+        return False
+    scope = await _register_scope(update, context)
+    if scope is None:
+        return False
+    await _reply_unknown(update, context, routed.subject, scope)
     return True
 
 
