@@ -31,7 +31,10 @@ from guidance.evaluation import (
     DEV6_SET,
     DEV7_SET,
     DEV8_SET,
+    DEV9_SET,
+    DEV10_SET,
     DEV_SET,
+    HELD_OUT_2_SET,
     HELD_OUT_SET,
     REGISTER,
     Labeller,
@@ -135,7 +138,10 @@ def main() -> None:
         "dev6 (calibrated on)": load_set(DEV6_SET),
         "dev7 (calibrated on)": load_set(DEV7_SET),
         "dev8 (calibrated on)": load_set(DEV8_SET),
+        "dev9 (calibrated on)": load_set(DEV9_SET),
+        "dev10 (calibrated on)": load_set(DEV10_SET),
         "held-out": load_set(HELD_OUT_SET),
+        "held-out 2": load_set(HELD_OUT_2_SET),
     }
     for set_name, rows in sets.items():
         print(f"{set_name} set: {len(rows)} questions")
@@ -144,7 +150,7 @@ def main() -> None:
             print(report(name, scores))
         accord, base = results["Accord"], results["BM25"]
         print(f"  Accord / BM25 right: {accord.right / max(base.right, 1):.2f}×")
-        if set_name == "held-out":
+        if set_name.startswith("held-out"):
             met = (
                 accord.share(accord.right) >= TARGET_RIGHT
                 and accord.share(accord.wrong) <= TARGET_WRONG
@@ -154,7 +160,7 @@ def main() -> None:
                 f"  targets (right ≥ {TARGET_RIGHT:.0%}, wrong ≤ {TARGET_WRONG:.0%}, off-topic "
                 f"declined ≥ {TARGET_OFF_TOPIC:.0%}): {'met' if met else 'NOT met'}"
             )
-        if verbose and set_name != "held-out":
+        if verbose and not set_name.startswith("held-out"):
             for question, expected, given in accord.mistakes:
                 print(f"    {given:<28} for {expected:<28} {question}")
 

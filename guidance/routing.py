@@ -13,14 +13,20 @@ _WHO = re.compile(
     r"(?:responsible|accountable|in charge|on the hook|doing|handling|owns?|owning|leading"
     r"|looking after"
     r"|working on|on|got|has|took|taking|writing|drafting|sorting|organising|arranging"
-    r"|booking|chasing|picked up|picking up|took on)\b(?:\s+(?:for|of|on|with))?"
+    r"|booking|chasing|picked up|picking up|took on"
+    # "who's meant to be sending out the newsletter": an action here, not a role in general
+    r"|(?:meant|supposed|expected)\s+to\s+be\s+\w+ing(?:\s+(?:out|up|on))?"
+    r")\b(?:\s+(?:for|of|on|with))?"
     r"\s*(?P<subject>.+)$",
     re.IGNORECASE,
 )
 _MINE = re.compile(
     r"\b(?:what|which)\b.*\b(?:do i own|am i (?:responsible for|doing|on|handling)|"
     r"have i got|on my plate|are my (?:actions|tasks))\b|^\s*my (?:actions|tasks)\b"
-    r"|\b(?:actions?|tasks?)\b.*\b(?:assigned to|given to|for) me\b",
+    r"|\b(?:actions?|tasks?)\b.*\b(?:assigned to|given to|for) me\b"
+    # "anything outstanding for me?", "what did i sign up to last week"
+    r"|\b(?:outstanding|open|pending|left)\s+(?:for|with)\s+me\b"
+    r"|^\s*what\b.*\b(?:did i|have i)\s+(?:sign(?:ed)? up|agree(?:d)?)\s+(?:to|for)\b",
     re.IGNORECASE,
 )
 # "who chairs?", "who is the chair?", "who is our data lead?": a role (see /roles).
@@ -35,9 +41,10 @@ _ROLE = re.compile(
 # general (guidance), not who holds an action here (the register).
 _IN_GENERAL = re.compile(
     r"^\s*who\s+(?:(?:is|are)\s+)?(?:supposed|meant|expected|should|ought|normally|usually"
-    r"|typically|generally)\b"
+    r"|typically|generally)\b(?!\s+to\s+be\s+\w+ing\b)"
     # "who's on the hook if the project overspends": who carries a risk, not an action
-    r"|^\s*who\s+(?:is|are)\s+(?:on the hook|liable|left holding\b.*?|to blame)\s+(?:if|when)\b"
+    r"|^\s*who\s+(?:is|are)\s+(?:on the hook|liable|left holding\b.*?|to blame|responsible"
+    r"|accountable)\s+(?:if|when)\b"
     # "who owns what?", "who's accountable vs who does the work": roles in general
     r"|^\s*who\s+(?:(?:is|are)\s+)?(?:owns|does|is doing|(?:is\s+)?responsible for)"
     r"\s+what\b"
@@ -61,13 +68,16 @@ _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)
 # When, and from where, is said after: "at the minute", "on its plate from the action list".
 _WHEN = (
     r"(?:\s+(?:on (?:the|our) (?:action list|register|list)|from (?:the|our) (?:action list|list)"
-    r"|on (?:its|their|his|her) plate|at the (?:moment|minute)|right now|now|currently|atm"
+    r"|on (?:its|their|his|her|my) (?:plate|list|to-?\s?do list)|at the (?:moment|minute)"
+    r"|right now|now|currently|atm|open|outstanding"
     r"|these days|this week|this month|so far|due(?: this week| this month)?))*"
 )
 _OWNS = re.compile(
     r"^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
     r"(?P<subject>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:responsible for|accountable for|"
-    r"in charge of|on the hook for|owns?|owning|got|doing|do|handling|working on|on)" + _WHEN + r"$"
+    r"in charge of|on the hook for|owns?|owning|got|doing|do|handling|working on|on"
+    # "what is Jas down for", "what has the ICB signed up to do"
+    r"|down for|down to do|signed up (?:to|for)(?: do)?|agreed to do)" + _WHEN + r"$"
     # "(tell me) what Sandra owns", "what Bob is doing": the question asked inside another
     r"|^\s*what\s+(?P<embedded>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:owns|is responsible for"
     r"|is accountable for|is in charge of|is doing|is handling|is working on|has got)"
@@ -80,6 +90,17 @@ _OWNS = re.compile(
     r"|plate)" + _WHEN + r"$"
     # "what's still open for the police?"
     r"|^\s*what\s+is\s+(?:still\s+)?open\s+(?:for|with)\s+(?P<holder>.+)$"
+    # "anything outstanding for probation?", "what's outstanding for the police from last month"
+    r"|^\s*(?:what|which|anything|is\s+anything|is\s+there\s+anything)\s+(?:is\s+)?(?:still\s+)?"
+    r"(?:outstanding|open|pending)\s+(?:for|with)\s+(?P<outstanding>.+?)"
+    r"(?:\s+(?:from|since)\s+(?:the\s+)?last\s+\w+)?$"
+    # "which actions are with the food bank?", not "which actions are on the agenda"
+    r"|^\s*(?:what|which)\s+(?:actions?|tasks?)\s+(?:is|are)\s+(?:on|with)\s+"
+    r"(?P<with>(?!(?:the|our|a)\s+(?:agenda|list|register|tracker|table|plan)\b)"
+    r"(?!(?:agenda|list|register|tracker)\b).+)$"
+    # "which actions does the food bank have open?", "what actions does priya have"
+    r"|^\s*(?:what|which)\s+(?:actions?|tasks?)\s+(?:does|do|has|have)\s+"
+    r"(?P<having>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:have|got)" + _WHEN + r"$"
     # "what did we assign to probation at the last meeting?"
     r"|^\s*what\s+(?:did|have)\s+we\s+(?:assign(?:ed)?|give|given|allocate(?:d)?)\s+(?:to\s+)?"
     r"(?P<assigned>(?!an?\s)(?:\S+\s+){0,3}?\S+)(?:\s+(?:at|in|from|since)\s+(?:the|our)\s+"
@@ -101,7 +122,8 @@ _OVERDUE_FOR = re.compile(
 # referral form yet?": who has an action, by its words.
 _ANYONE = re.compile(
     r"^\s*is\s+(?:any|some)(?:one|body)\s+(?:on|doing|handling|leading|looking after"
-    r"|down for|signed up for|up for|taking)\s+"
+    r"|down for|signed up for|up for|taking|picking up|sorting|covering|chasing|writing"
+    r"|organising|arranging|booking)\s+"
     r"(?P<subject>.+)$"
     r"|^\s*(?:has|have)\s+(?:any|some)(?:one|body)\s+(?:picked up|taken on|taken|sorted|"
     r"done|started)\s+(?P<picked>.+)$"
@@ -109,7 +131,9 @@ _ANYONE = re.compile(
     r"|^\s*is\s+.+?\s+(?:still\s+)?(?:holding|doing|handling|leading|on|looking after|"
     r"covering)\s+(?:the\s+)?(?P<held>.+?)\s+(?:action|task)$"
     r"|^\s*(?:has|have)\s+.+?\s+done\s+(?:their|his|her|its|our)\s+(?:bit|part)\s+"
-    r"(?:on|for|with)\s+(?P<task>.+?)(?:\s+yet)?$",
+    r"(?:on|for|with)\s+(?P<task>.+?)(?:\s+yet)?$"
+    # "is the comms plan with the fire service or with us?": who holds it
+    r"|^\s*is\s+(?P<either>(?:the|our)\s+.+?)\s+with\s+.+?\s+or\s+with\s+.+$",
     re.IGNORECASE,
 )
 # An action named as such: "the action on the venue booking" is "venue booking".
@@ -131,7 +155,10 @@ _SENTENCES = re.compile(r"(?<=[?!])\s+")  # not ".": "Dr. Patel"
 _EVERYONE = re.compile(
     r"^\s*(?:so\s+)?(?:who\s+(?:owns|has|has got|is doing|does|is on)\s+what"
     r"|what(?:'s|s| is| are)\s+every(?:one|body)\s+(?:responsible for|doing|on|got)"
-    r"|what\s+(?:does|do|has)\s+every(?:one|body)\s+(?:own|have|got))"
+    r"|what\s+(?:does|do|has)\s+every(?:one|body)\s+(?:own|have|got)"
+    # "what's still outstanding?", "anything open?"
+    r"|(?:what|anything|is\s+anything|which\s+actions)(?:'s|s|\s+is|\s+are)?\s+(?:still\s+)?"
+    r"(?:outstanding|open))"
     r"(?:\s+(?:here|in this group|in (?:the|this|our) (?:group|partnership)|at the moment"
     r"|right now|now|atm))?\s*$",
     re.IGNORECASE,

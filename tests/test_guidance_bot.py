@@ -128,6 +128,24 @@ async def test_register_questions_are_answered_from_the_register(
     assert "OVERDUE" in overdue.text
 
 
+async def test_whats_outstanding_is_answered_from_the_register(
+    app: Application, world: World, cast: Cast
+) -> None:
+    """Anything outstanding for me, what's Bob down for: six authors of the question
+    sets asked so, and got guidance or a decline."""
+    group = cast.groups["partners"]
+    alice, bob = cast.first_person, world.people[102]
+    await introduce(app, world, group, bob)
+    await say(app, world, alice, group, "/assign @bobby_p Draft the funding bid by friday")
+    [mine] = await say(app, world, bob, group, "@accord_bot anything outstanding for me?")
+    assert "#1 Draft the funding bid" in mine.text
+    [his] = await say(app, world, alice, group, "@accord_bot what's Bob down for")
+    assert "#1 Draft the funding bid" in his.text
+    [everyone] = await say(app, world, alice, group, "@accord_bot what's still outstanding?")
+    assert "#1 Draft the funding bid" in everyone.text
+    assert "Source: " not in mine.text + his.text + everyone.text
+
+
 def test_terminal_ask_prints_entry_id_and_score() -> None:
     result = subprocess.run(
         [*bot_command("ask", "how do we stop partners competing?")],

@@ -108,3 +108,73 @@ def test_requests_to_act_get_what_accord_does_instead(question: str) -> None:
 )
 def test_questions_about_doing_things_are_not_requests(question: str) -> None:
     assert not asks_accord_to_act(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "routed"),
+    [
+        # "outstanding", "down for", "signed up to", "got on their list": six authors of
+        # the question sets asked for a partner's actions so, and guidance got them
+        ("whats outstanding for the fire service", RegisterQuestion("owns", "fire service")),
+        ("is anything outstanding for probation", RegisterQuestion("owns", "probation")),
+        ("anything still open with the ICB?", RegisterQuestion("owns", "ICB")),
+        (
+            "what's outstanding for the police from last month",
+            RegisterQuestion("owns", "police"),
+        ),
+        ("which actions are on the fire service", RegisterQuestion("owns", "fire service")),
+        ("which tasks are with Carers Together", RegisterQuestion("owns", "Carers Together")),
+        ("which actions does the food bank have open", RegisterQuestion("owns", "food bank")),
+        ("@accord what actions does priya have", RegisterQuestion("owns", "priya")),
+        ("what is the food bank down to do", RegisterQuestion("owns", "food bank")),
+        ("what's Jas down for", RegisterQuestion("owns", "Jas")),
+        ("what's bob down for on the register", RegisterQuestion("owns", "bob")),
+        ("what has the ICB signed up to do", RegisterQuestion("owns", "ICB")),
+        ("what has sam got on her list", RegisterQuestion("owns", "sam")),
+        ("what's the council got on their to do list", RegisterQuestion("owns", "council")),
+        # one's own
+        ("what's outstanding for me", RegisterQuestion("mine")),
+        ("anything outstanding for me?", RegisterQuestion("mine")),
+        ("what did i sign up to last week, cant remember 🙈", RegisterQuestion("mine")),
+        ("what have I agreed to do", RegisterQuestion("mine")),
+        # everyone's
+        ("what's still outstanding?", RegisterQuestion("all")),
+        ("anything open at the moment", RegisterQuestion("all")),
+        # who has one
+        (
+            "is anyone picking up the venue booking for the conference",
+            RegisterQuestion("who", "venue booking for the conference"),
+        ),
+        ("is somebody chasing the lottery bid", RegisterQuestion("who", "lottery bid")),
+        (
+            "who's meant to be sending out the newsletter",
+            RegisterQuestion("who", "newsletter"),
+        ),
+        ("who is supposed to be booking the hall", RegisterQuestion("who", "hall")),
+        (
+            "is the comms plan with fire service or with us",
+            RegisterQuestion("who", "comms plan"),
+        ),
+    ],
+)
+def test_a_partners_actions_in_more_words(question: str, routed: RegisterQuestion) -> None:
+    assert register_question(question) == routed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # who answers for a harm is liability or data protection, not an action's owner
+        "are we the controller or are they? who is responsible if it leaks",
+        "who is accountable when a referral goes wrong",
+        # "outstanding" and "signed up" that aren't about anyone's actions
+        "what makes an outstanding partnership",
+        "what have partners signed up to in an MoU usually",
+        "which actions are on the agenda for a first board meeting",
+        "who is supposed to chair the board",
+        "is data sharing with the NHS or with social care harder",
+    ],
+)
+def test_general_questions_in_those_words_stay_with_guidance(question: str) -> None:
+    routed = register_question(question)
+    assert routed is None or routed.kind == "role", routed

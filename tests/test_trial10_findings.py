@@ -39,14 +39,13 @@ async def test_a_plausible_best_match_is_suggested_not_declined_as_outside(
         group,
         "/ask whats hard about working in partnership, need to brief the new members",
     )
-    assert guess.text.startswith(
-        "I'm not sure I've understood — did you mean: Challenges of partnership working?"
-    )
+    # (answered outright since the 2026-11-26 calibration; once only suggested)
     assert "outside what Accord knows" not in guess.text
-    labels = [label for label, _ in guess.buttons()]
-    assert labels[0] == "Challenges of partnership working"
-    [answer] = await press(app, world, carol, guess, labels[0])
-    assert answer.text.startswith("Challenges of partnership working\n")
+    if guess.text.startswith("I'm not sure I've understood"):
+        labels = [label for label, _ in guess.buttons()]
+        assert labels[0] == "Challenges of partnership working"
+        [guess] = await press(app, world, carol, guess, labels[0])
+    assert guess.text.startswith("Challenges of partnership working\n")
     # "what is 2 plus 2" shares only "plus" with "plus side": no answer, and no guess.
     [sums] = await say(app, world, alice, group, "/ask what is 2 plus 2")
     assert sums.text.startswith("That's outside what Accord knows.")
