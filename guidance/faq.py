@@ -297,10 +297,12 @@ class _Ranking:
         held_theirs = sum(w for w, h in zip(weights, held, strict=True) if h) / sum(weights)
         top = max(weights)
         key_held = any(h for w, h in zip(weights, held, strict=True) if w >= top - 0.01)
-        if not key_held and held_theirs < MIN_KEYLESS_HELD:
-            return None
         kind = question_word(question)
         same_fact = kind in LOCAL_FACT_WORDS and kind == question_word(faq_question)
+        # the same local fact asked in fewer words ("where can i park") needs no more of
+        # the FAQ's: which of its words is rarest shifts as the knowledge base grows
+        if not key_held and held_theirs < MIN_KEYLESS_HELD and not same_fact:
+            return None
         if held_theirs < MIN_FAQ_HELD and not same_fact:
             return None
         return held_asked * held_theirs

@@ -27,6 +27,10 @@ def retriever() -> Retriever:
         ("excel formula to add up a column", "outside-it"),
         ("what do we do about a subject access request from a tenant", "outside-individual-rights"),
         ("do we need to go out to tender for the new contract", "outside-procurement"),
+        # insurance for a group's own event, and advice for one person, were answered
+        # with sharing risk and co-production
+        ("does our lunch club need public liability cover", "outside-insurance"),
+        ("can you help a client with a PIP form", "outside-client-advice"),
     ],
 )
 def test_a_question_in_an_area_outside_the_guidance_is_declined_naming_it(
@@ -46,6 +50,8 @@ def test_a_question_in_an_area_outside_the_guidance_is_declined_naming_it(
         ("do we need a data sharing agreement with the council", "data-sharing"),
         ("how do we pool budgets with the ICB", "gp-pool-budgets"),
         ("who is the controller for the shared referral data", "data-protection-roles"),
+        ("whose insurance covers the joint team's home visits", "sharing-risk"),
+        ("what are the benefits of working in partnership", "benefits"),
     ],
 )
 def test_covered_questions_next_to_an_area_are_still_answered(
