@@ -72,6 +72,19 @@ _ADVICE = re.compile(
 )
 
 
+# Asking what we should do about our own practice ("do we need minutes or are action
+# notes enough?"), not asking Accord ("can you take the minutes?", "should I paste the
+# actions in one go?").
+_OUR_PRACTICE = re.compile(r"\b(?:do|should|shld|shud|ought|must)\s+we\b", re.IGNORECASE)
+_TO_ACCORD = re.compile(r"\b(?:you|u|accord|bot)\b", re.IGNORECASE)
+
+
+def asks_our_practice(text: str) -> bool:
+    """Whether ``text`` asks what the partnership should do, not what Accord does: then
+    what Accord does is no answer (the meetings guidance is, not "I don't take minutes")."""
+    return bool(_OUR_PRACTICE.search(text)) and not _TO_ACCORD.search(text)
+
+
 def asks_advice(text: str) -> bool:
     """Whether ``text`` asks what is best to do in general rather than a fact of ours:
     general guidance answers it when it can, before a FAQ sharing its words."""

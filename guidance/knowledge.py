@@ -16,6 +16,7 @@ CATEGORIES = (
     "outside",  # an area Accord does not advise on: closest to it, a question is declined
 )  # fmt: skip
 OUTSIDE = "outside"
+ACCORD = "accord"  # entries about Accord itself (config/knowledge/accord.toml)
 RETRIEVAL_FILE = "retrieval.toml"
 MAX_ANSWER = 3500  # with title, source and markup the reply stays under 4096
 
@@ -38,6 +39,9 @@ class Entry:
     related: tuple[str, ...]
     remedies: tuple[str, ...]
     seed: tuple[str, ...]
+    # An area outside the guidance: phrases that place a question in it whatever else it
+    # names ("a job description for the coordinator post" is HR, not the coordinator)
+    markers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
                 related=tuple(raw["related"]),
                 remedies=tuple(raw.get("remedies", ())),
                 seed=tuple(raw["seed"]),
+                markers=tuple(raw.get("markers", ())),
             )
     acronyms = {key.lower(): words for key, words in settings.get("acronyms", {}).items()}
     return KnowledgeBase(
@@ -141,6 +146,8 @@ def problems(knowledge: KnowledgeBase) -> list[str]:
         for link in (*entry.related, *entry.remedies):
             if link not in knowledge.entries or link == entry.id:
                 found.append(f"{where}: link to {link!r} does not resolve")
+        if entry.markers and entry.category != OUTSIDE:
+            found.append(f"{where}: only an area outside the guidance has markers")
         if entry.category == "challenge" and not entry.remedies:
             found.append(f"{where}: a challenge must name the principles that answer it")
         for remedy in entry.remedies:

@@ -27,8 +27,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from guidance import confidence, semantic
-from guidance.asking import FILLERS, without_fillers
-from guidance.knowledge import OUTSIDE, Entry, KnowledgeBase
+from guidance.asking import FILLERS, asks_our_practice, without_fillers
+from guidance.knowledge import ACCORD, OUTSIDE, Entry, KnowledgeBase
 from guidance.routing import asks_accord_to_act, asks_to_record_meeting
 
 # Lucene's English stop words (bm25s uses the same list).
@@ -254,6 +254,8 @@ class Retriever:
         self._routed_only = [
             index for index, e in enumerate(self._entries) if e.id == knowledge.requests_entry
         ]
+        self._about_accord = [i for i, e in enumerate(self._entries) if e.category == ACCORD]
+        self._marked = _markers(self._entries)
         # The key of this knowledge base's embeddings, when the semantic layer has them.
         self._meanings = semantic.phrasings_of(knowledge)
         # Every text's words first, so each distinct word is stemmed once, in one batch.
@@ -430,6 +432,11 @@ class Retriever:
             return Answer(request, (request,), 1.0)
         if _NOT_A_TOPIC.match(question):  # "what time is it", "are you a real person"
             return Answer(None, (), 0.0)
+        if self._marked and (marked := self._marked.search(question.replace("’", "'"))):
+            # "a job description for the coordinator post": HR, whatever else it names
+            found = marked.group(0).lower()
+            area = next(e for e in self._entries if found in (m.lower() for m in e.markers))
+            return Answer(None, (), 1.0, outside=area)
         asked = self._words(question)[:MAX_QUESTION_WORDS]
         corrected = {word: self._correct(word) for word in set(asked)}
         words = [
@@ -466,6 +473,9 @@ class Retriever:
             ]
         for index in self._routed_only:
             scores[index] = 0.0
+        if asks_our_practice(question):  # "do we need minutes…": not "I don't take minutes"
+            for index in self._about_accord:
+                scores[index] = 0.0
         by_score = sorted(range(len(scores)), key=lambda i: -scores[i])
         if scores[by_score[0]] > 0 and self._entries[by_score[0]].category == OUTSIDE:
             # "how do i write a job description": nearer HR than the coordinator's role
@@ -648,6 +658,15 @@ _IS_IT_WORKING = re.compile(
     re.IGNORECASE,
 )
 _PARTNERSHIP_WORKING = re.compile(r"\bpartner\w*\s+work(?:s|ing)?\b")
+
+
+def _markers(entries: list[Entry]) -> re.Pattern[str] | None:
+    """One pattern finding any area's markers as whole words, or None when none has."""
+    phrases = sorted({m.lower() for e in entries for m in e.markers}, key=len, reverse=True)
+    if not phrases:
+        return None
+    alternatives = "|".join(re.escape(p) for p in phrases)
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE)
 
 
 def _names_partnership(question: str, words: list[str]) -> bool:

@@ -13,7 +13,8 @@ _WHO = re.compile(
     r"(?:responsible|accountable|in charge|on the hook|doing|handling|owns?|owning|leading"
     r"|looking after"
     r"|working on|on|got|has|took|taking|writing|drafting|sorting|organising|arranging"
-    r"|booking|chasing|picked up|picking up|took on"
+    r"|booking|chasing|picked up|picking up|took on|signing off|signing|sending|preparing"
+    r"|collating|circulating|updating|reviewing|pulling together|putting together|producing"
     # "who's meant to be sending out the newsletter": an action here, not a role in general
     r"|(?:meant|supposed|expected)\s+to\s+be\s+\w+ing(?:\s+(?:out|up|on))?"
     r")\b(?:\s+(?:for|of|on|with))?"

@@ -27,7 +27,7 @@ from guidance.decline import (
     suggestion,
     suggestion_text,
 )
-from guidance.knowledge import Entry
+from guidance.knowledge import ACCORD, Entry
 from guidance.render import (
     BROWSE,
     DRAFT_NOTE,
@@ -79,7 +79,6 @@ FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 _DISMISS = re.compile(r"^dismiss\s+((?:#?\d{1,9}(?:\s*,\s*|\s+|$))+)$", re.IGNORECASE)
 _LISTED = re.compile(r"^(\d{1,3})\. ", re.MULTILINE)  # a question's line in /unanswered
 ANSWERS_PER_PAGE = 10  # /unanswered questions (and their Answer buttons) on a page
-ACCORD = "accord"  # the category of entries about Accord itself (config/knowledge/accord.toml)
 
 
 def register(application: Application) -> None:

@@ -68,6 +68,38 @@ def _score(word: str, title_word: str) -> float:
     return fuzz.ratio(word, title_word)
 
 
+def _initials(words: list[str]) -> set[str]:
+    """The initials of every run of two to five consecutive words: "data sharing
+    agreement" gives "ds", "dsa", "sa"…, so "who's doing the DSA" finds it."""
+    return {
+        "".join(word[0] for word in words[start:end])
+        for start in range(len(words))
+        for end in range(start + 2, min(start + 5, len(words)) + 1)
+    }
+
+
+def _is_acronym(word: str) -> bool:
+    """A word written as an acronym: two capitals or more ("DSA", "ToR", "MoU")."""
+    return 2 <= len(word) <= 5 and sum(ch.isupper() for ch in word) >= 2
+
+
+def _spelt(words: list[str], acronyms: set[str]) -> list[str]:
+    """``words`` with each run of two to five words that spells out one of ``acronyms``
+    replaced by it: "the data sharing agreement" asks about "Sign off the DSA"."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for end in range(min(i + 5, len(words)), i + 1, -1):
+            if "".join(word[0] for word in words[i:end]) in acronyms:
+                out.append("".join(word[0] for word in words[i:end]))
+                i = end
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def best_matches(query: str, actions: list[Action], limit: int | None = None) -> list[Action]:
     """Actions whose titles match most of the query's words, best first: more words
     matched, then more matched whole, then closer (typos tolerated)."""
@@ -76,14 +108,23 @@ def best_matches(query: str, actions: list[Action], limit: int | None = None) ->
         return []
     scored = []
     for action in actions:
-        title_words = set(_words(action.title))
-        if not title_words:
+        title = _words(action.title)
+        if not title:
             continue
-        per_word = [max(_score(word, t) for t in title_words) for word in words]
+        title_words = set(title)
+        initials = _initials(title)  # an acronym asked for ("DSA"), matched exactly
+        acronyms = {w.lower() for w in _WORD.findall(action.title) if _is_acronym(w)}
+        asked = _spelt(words, acronyms)  # or one spelt out ("data sharing agreement")
+        per_word = [
+            100.0
+            if len(word) >= 2 and word in initials
+            else max(_score(word, t) for t in title_words)
+            for word in asked
+        ]
         matched = [score for score in per_word if score >= MIN_SCORE]
         # at least half the words: "whos on the hook if the joint project overspends" is
         # not about "Book the venue…" for one word a typo away ("hook")
-        if matched and 2 * len(matched) >= len(words):
+        if matched and 2 * len(matched) >= len(asked):
             whole = sum(score == 100.0 for score in matched)
             scored.append((len(matched), whole, sum(matched), -action.number, action))
     scored.sort(key=lambda item: item[:4], reverse=True)

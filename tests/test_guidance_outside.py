@@ -4,11 +4,13 @@ offered; the areas never make an off-topic question look known."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from telegram.ext import Application
 
 from console.cast import Cast
-from guidance.knowledge import OUTSIDE, load_knowledge
+from guidance.knowledge import OUTSIDE, load_knowledge, problems
 from guidance.retrieval import Retriever
 from localapi.world import World
 from tests.helpers import introduce, say
@@ -105,3 +107,32 @@ async def test_in_a_chat_the_decline_names_the_area_and_offers_no_topics(
     assert "/faq add <question> | <answer>" in declined.text
     [unanswered] = await say(app, world, alice, group, "/unanswered")
     assert "job description for a support worker" in unanswered.text
+
+
+@pytest.mark.parametrize(
+    ("question", "area"),
+    [
+        # a marker places a question in its area whatever else it names
+        ("what should the JD for our partnership coordinator say", "outside-hr"),
+        (
+            "my client's universal credit has been stopped, what can the partnership do",
+            "outside-client-advice",
+        ),
+        ("do the partners each need employers' liability for the joint hub", "outside-insurance"),
+    ],
+)
+def test_a_marker_places_a_question_in_its_area(
+    retriever: Retriever, question: str, area: str
+) -> None:
+    answer = retriever.ask(question)
+    assert answer.best is None
+    assert answer.outside is not None
+    assert answer.outside.id == area
+
+
+def test_only_an_area_outside_the_guidance_may_have_markers() -> None:
+    knowledge = load_knowledge()
+    inside = dataclasses.replace(knowledge.entries["meetings"], markers=("agenda",))
+    entries = {**knowledge.entries, "meetings": inside}
+    found = problems(dataclasses.replace(knowledge, entries=entries))
+    assert found == ["entry 'meetings': only an area outside the guidance has markers"]

@@ -48,8 +48,8 @@ def test_an_edited_knowledge_file_is_compiled_again_not_served_stale(knowledge: 
     practice = knowledge / "practice.toml"
     practice.write_text(
         practice.read_text(encoding="utf-8").replace(
-            'questions = [\n  "How do partners share risk?",',
-            'questions = [\n  "Who minds the zeppelin hangar?",\n  "How do partners share risk?",',
+            '  "How do partners share risk?",',
+            '  "Who minds the zeppelin hangar?",\n  "How do partners share risk?",',
         ),
         encoding="utf-8",
     )
