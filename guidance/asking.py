@@ -36,6 +36,23 @@ _FILLER = re.compile(
 )
 
 
+# How a chat message may open before its question: "thx, and who do i ring about the hall
+# keys", "ok so where are the minutes", "@accord_bot btw when is the next board".
+_OPENING = re.compile(
+    r"^(?:\s*(?:@\w+|accord|thx|thanks|thank you|cheers|ta|ok|okay|right|so|and|also|oh|hi|"
+    r"hey|hello|btw|um|erm|sorry|one more|another one|quick one|q)\b[\s,.:;!-]*)+",
+    re.IGNORECASE,
+)
+
+
+def as_faq_question(text: str) -> str:
+    """A logged chat question as a FAQ question: without its chat opening, capitalised
+    ("thx, and who do i ring about the hall keys" is "Who do i ring about the hall
+    keys"); the text itself when nothing else is left."""
+    question = _OPENING.sub("", text).strip()
+    return question[:1].upper() + question[1:] if question else text
+
+
 def without_fillers(text: str) -> str:
     """``text`` without its chat fillers ("pls", "thx", "jus wanna"): what it asks about."""
     stripped = " ".join(_FILLER.sub(" ", text.replace("’", "'")).split())

@@ -13,6 +13,7 @@ from telegram.helpers import mention_html
 from app.context import AccordContext
 from domain.faq import MAX_FAQ_QUESTION
 from formatting.html import clip, escape
+from guidance.asking import as_faq_question
 from guidance.faq import SameQuestionError, parse_pair
 from handlers.catalogue import CommandInfo, add_commands
 from handlers.common import (
@@ -192,7 +193,8 @@ async def prompt_reply(update: Update, context: AccordContext) -> None:
     else:  # the question quoted at the prompt's end
         quoted = match.string.rpartition("“")[2].removesuffix("”")
         question_id = await services.faq.unanswered_id(scope.chat_id, quoted)
-    question = clean_text(await services.faq.unanswered(scope, actor, question_id or 0))
+    logged = await services.faq.unanswered(scope, actor, question_id or 0)
+    question = as_faq_question(clean_text(logged))  # without its "thx, and"
     if len(question) > MAX_FAQ_QUESTION:
         raise UsageError(
             f"That question is longer than a FAQ question's {MAX_FAQ_QUESTION} characters: "

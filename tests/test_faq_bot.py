@@ -135,7 +135,7 @@ async def test_an_unanswered_question_is_answered_in_one_tap_by_a_coordinator(
         world.user_says(alice, group, "Ring the parish office", reply_to=prompt.message_id),
     )
     assert world.bot_messages()[-1].text == (
-        "Added to this partnership's FAQ as #1: where do we book the community hall?"
+        "Added to this partnership's FAQ as #1: Where do we book the community hall?"
     )
     [left] = await say(app, world, alice, group, "/unanswered")
     assert "community hall" not in left.text

@@ -120,7 +120,7 @@ async def test_answering_from_unanswered_warns_of_a_duplicate_and_names_the_list
     [listing] = await say(app, world, alice, group, "/faq")
     assert "#2" not in listing.text
     [added] = await press(app, world, alice, warned, "Add anyway")
-    assert added.text == "Added to this partnership's FAQ as #2: whens the next board"
+    assert added.text == "Added to this partnership's FAQ as #2: Whens the next board"
     [left] = await say(app, world, alice, group, "/unanswered")
     assert "whens the next board" not in left.text
     [by_number] = await say(app, world, alice, group, "/faq answer 3")

@@ -10,6 +10,7 @@ import pytest
 from telegram.ext import Application
 
 from console.cast import Cast
+from guidance.asking import as_faq_question
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import Retriever
 from localapi.world import World
@@ -54,3 +55,18 @@ def test_trial_questions_get_the_right_answer_or_area(
     answer = retriever.ask(question)
     given = answer.best.entry.id if answer.best else answer.outside and answer.outside.id
     assert given == expected
+
+
+@pytest.mark.parametrize(
+    ("logged", "question"),
+    [
+        ("thx, and who do i ring about the hall keys", "Who do i ring about the hall keys"),
+        ("@accord_bot ok so where are the minutes kept?", "Where are the minutes kept?"),
+        ("where do we park", "Where do we park"),
+        ("thanks", "thanks"),  # nothing else to keep
+    ],
+)
+def test_a_logged_question_loses_its_chat_opening_as_a_faq_question(
+    logged: str, question: str
+) -> None:
+    assert as_faq_question(logged) == question
