@@ -33,6 +33,8 @@ from guidance.evaluation import (
     DEV8_SET,
     DEV9_SET,
     DEV10_SET,
+    DEV11_SET,
+    DEV12_SET,
     DEV_SET,
     HELD_OUT_2_SET,
     HELD_OUT_SET,
@@ -140,6 +142,8 @@ def main() -> None:
         "dev8 (calibrated on)": load_set(DEV8_SET),
         "dev9 (calibrated on)": load_set(DEV9_SET),
         "dev10 (calibrated on)": load_set(DEV10_SET),
+        "dev11 (calibrated on)": load_set(DEV11_SET),
+        "dev12 (calibrated on)": load_set(DEV12_SET),
         "held-out": load_set(HELD_OUT_SET),
         "held-out 2": load_set(HELD_OUT_2_SET),
     }

@@ -19,7 +19,7 @@ from guidance.routing import asks_local_fact, register_question
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 # Seen: the phrasings' writers learnt wording from their misses (dev, dev2's even rows,
-# dev3, dev4, the seed set). Never seen by them: dev2's odd rows and dev5 to dev10, which the
+# dev3, dev4, the seed set). Never seen by them: dev2's odd rows and dev5 to dev12, which the
 # confidence model is calibrated on (guidance/calibrate.py).
 DEV_SET = DATA / "guidance_dev.toml"
 DEV2_SET = DATA / "guidance_dev2.toml"
@@ -31,6 +31,8 @@ DEV7_SET = DATA / "guidance_dev7.toml"
 DEV8_SET = DATA / "guidance_dev8.toml"
 DEV9_SET = DATA / "guidance_dev9.toml"
 DEV10_SET = DATA / "guidance_dev10.toml"
+DEV11_SET = DATA / "guidance_dev11.toml"
+DEV12_SET = DATA / "guidance_dev12.toml"
 HELD_OUT_SET = DATA / "guidance_heldout.toml"
 # A second held-out set, by another author, written (from the topic list) after the
 # decision rule was settled: measured once before this session's changes, once after.

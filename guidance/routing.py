@@ -27,6 +27,7 @@ _MINE = re.compile(
     r"|\b(?:actions?|tasks?)\b.*\b(?:assigned to|given to|for) me\b"
     # "anything outstanding for me?", "what did i sign up to last week"
     r"|\b(?:outstanding|open|pending|left)\s+(?:for|with)\s+me\b"
+    r"|^\s*what\s+is\s+(?:still\s+|left\s+)?on\s+my\s+(?:list|to-?\s?do list|plate)\b"
     r"|^\s*what\b.*\b(?:did i|have i)\s+(?:sign(?:ed)? up|agree(?:d)?)\s+(?:to|for)\b",
     re.IGNORECASE,
 )
@@ -61,7 +62,7 @@ _PERSONAL_DATA = re.compile(
     r"^(?!.*\b(?:audit|action|task|project|review|report|mapping|cleans\w*|migration|work)\b)"
     r".*?\b(?:personal|patients?'?|clients?'?|residents?'?"
     r"|service users?'?|people's|customers?'?|tenants?'?|families'?|children's)\s+"
-    r"(?:data|information|records|details)\b",
+    r"(?:data|information|info|records|details)\b",
     re.IGNORECASE,
 )
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
@@ -74,7 +75,11 @@ _WHEN = (
     r"|these days|this week|this month|so far|due(?: this week| this month)?))*"
 )
 _OWNS = re.compile(
-    r"^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
+    # "what does the fire service still need to do", not "what does a lead partner need
+    # to do" (a role in general); first, or "need to" would be read as part of the name
+    r"^\s*what\s+(?:does|do)\s+(?P<needs>(?!an?\s)(?!(?:the\s+)?partnership\b)(?:\S+\s+){0,3}?\S+)"
+    r"\s+(?:still\s+)?(?:need|needs|has|have)\s+to\s+do" + _WHEN + r"$"
+    r"|^\s*(?:what|which)\s+(?:(?:actions?|tasks?)\s+)?(?:is|are|does|do|has|have)\s+"
     r"(?P<subject>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:responsible for|accountable for|"
     r"in charge of|on the hook for|owns?|owning|got|doing|do|handling|working on|on"
     # "what is Jas down for", "what has the ICB signed up to do"
@@ -99,6 +104,9 @@ _OWNS = re.compile(
     r"|^\s*(?:what|which)\s+(?:actions?|tasks?)\s+(?:is|are)\s+(?:on|with)\s+"
     r"(?P<with>(?!(?:the|our|a)\s+(?:agenda|list|register|tracker|table|plan)\b)"
     r"(?!(?:agenda|list|register|tracker)\b).+)$"
+    # "which actions belong to the food bank?"
+    r"|^\s*(?:what|which)\s+(?:actions?|tasks?)\s+(?:belong|belongs|fall|falls)\s+to\s+"
+    r"(?P<belong>.+)$"
     # "which actions does the food bank have open?", "what actions does priya have"
     r"|^\s*(?:what|which)\s+(?:actions?|tasks?)\s+(?:does|do|has|have)\s+"
     r"(?P<having>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:have|got)" + _WHEN + r"$"
@@ -128,6 +136,10 @@ _ANYONE = re.compile(
     r"(?P<subject>.+)$"
     r"|^\s*(?:has|have)\s+(?:any|some)(?:one|body)\s+(?:picked up|taken on|taken|sorted|"
     r"done|started)\s+(?P<picked>.+)$"
+    # "has anyone been given the action to do the dpia", "has anyone got the action on…"
+    r"|^\s*(?:has|have|is)\s+(?:any|some)(?:one|body)\s+(?:been\s+given|got|been\s+assigned"
+    r"|taken|picked up)\s+(?:the|an?)\s+(?:action|task)\s+(?:to\s+do|to|on|for|about)\s+"
+    r"(?P<given>.+)$"
     # "is the ICB still holding the data mapping action?": an action, named as one
     r"|^\s*is\s+.+?\s+(?:still\s+)?(?:holding|doing|handling|leading|on|looking after|"
     r"covering)\s+(?:the\s+)?(?P<held>.+?)\s+(?:action|task)$"

@@ -137,6 +137,17 @@ def test_questions_about_doing_things_are_not_requests(question: str) -> None:
         ("anything outstanding for me?", RegisterQuestion("mine")),
         ("what did i sign up to last week, cant remember 🙈", RegisterQuestion("mine")),
         ("what have I agreed to do", RegisterQuestion("mine")),
+        ("@accord what's on my list", RegisterQuestion("mine")),
+        ("whats left on my to do list", RegisterQuestion("mine")),
+        # dev11 and dev12, after the rules above
+        ("what does the fire service still need to do", RegisterQuestion("owns", "fire service")),
+        ("what does Bob need to do this week", RegisterQuestion("owns", "Bob")),
+        ("which actions belong to the food bank", RegisterQuestion("owns", "food bank")),
+        (
+            "has anyone been given the action to do the dpia",
+            RegisterQuestion("who", "dpia"),
+        ),
+        ("has anyone got the action on the leaflet?", RegisterQuestion("who", "leaflet")),
         # everyone's
         ("what's still outstanding?", RegisterQuestion("all")),
         ("anything open at the moment", RegisterQuestion("all")),
@@ -169,6 +180,9 @@ def test_a_partners_actions_in_more_words(question: str, routed: RegisterQuestio
         "who is accountable when a referral goes wrong",
         # "outstanding" and "signed up" that aren't about anyone's actions
         "what makes an outstanding partnership",
+        "who is responsible for the personal info in a database all the partners use",
+        "what does a lead partner need to do",
+        "what does the partnership need to do to get started",
         "what have partners signed up to in an MoU usually",
         "which actions are on the agenda for a first board meeting",
         "who is supposed to chair the board",
