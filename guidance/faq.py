@@ -38,6 +38,7 @@ MIN_KEYLESS_HELD = 0.6  # without the FAQ's most distinctive word, how much else
 # The partnership's own bodies: "how often do we meet" asks "How often does the steering
 # group meet?", "we" being the group (stems, as the retrieval's tokens are).
 _OWN_BODIES = frozenset("board steer group committe partnership forum exec execut panel".split())
+_GATHERINGS = _OWN_BODIES | {"meet"}  # its bodies and their meetings
 # Verbs of asking where a thing is: "where do we keep the minutes" and "Where are the
 # board minutes kept?" ask the same (stems, as the retrieval's tokens are).
 _FORM_WORDS = frozenset("keep kept store stored locat held hold find found".split())
@@ -284,7 +285,12 @@ class _Ranking:
             return None
         pool = frozenset().union(*theirs)
         weight = self._weight
-        outside = [word for word in asked if not word & pool]
+        # "the minutes from today's meeting" asks "Where are the board minutes kept?": a
+        # meeting or body of the partnership's stands for the one the FAQ names
+        bodies = bool(pool & _GATHERINGS)
+        outside = [
+            word for word in asked if not word & pool and not (bodies and word & _GATHERINGS)
+        ]
         if any(weight(word) >= DISTINCTIVE for word in outside):
             return None
         total = sum(weight(word) for word in asked)
