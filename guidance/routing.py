@@ -276,7 +276,10 @@ _LOCAL_FACT = re.compile(
     r"(?:kept|stored|saved|filed|held|put|uploaded)\s*$"
     # "where do we book the community hall?": how it's done here, not a request to book
     r"|^\s*where\s+(?:do|can|should)\s+(?:we|i)\s+book\b"
-    r"|^\s*(?:what|which)\s*(?:is|are)\s+(?:our|the partnership's)\s+(?:[\w-]+\s+){0,3}"
+    # "who chairs our board?", "who leads our comms?": who does it here
+    r"|^\s*who\s+(?:chairs|leads|runs|hosts|coordinates|convenes|manages|minutes)\s+"
+    r"(?:our|the partnership's)\s+\S"
+    r"|^\s*(?:what|which)\s*(?:is|are)\s+(?:our|the partnership's|the)\s+(?:[\w-]+\s+){0,3}"
     r"(?:code|number|address|email|e-mail|phone|postcode|login|password|link|url|account|"
     r"deadline|date|time|venue|room|contact|name|reference|ref)s?\s*$"
     r"|^\s*when\s*(?:is|are)\s+(?:our\s+next|the\s+next\s+(?:partnership\s+|board\s+)?"
@@ -329,7 +332,8 @@ _DRAFT = re.compile(
     r"\s+(?!up\b)"
     r"(?:(?:a|an|the|our|us a|me a|us an|me an|us the)\s+)?.+?\b(?:for (?:us|me)|bid|"
     r"agreement|terms of reference|tor|mou|policy|plan|strategy|report|document|dpia|dsa|"
-    r"proposal|application|constitution|template|letter)\b",
+    r"proposal|application|constitution|template|letter|agenda|minutes|notes|papers?|briefing|"
+    r"newsletter|email|summary)\b",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,84 @@
+"""The issue 10 seventh new-user trial: after the boundary phrasings and the lower
+threshold, "what time does the library open" got Openness, "a partner wants to pull
+out" got the benefits of partnership, "draft the agenda for tuesday" got terms of
+reference, and local facts ("whats the DSA ref number", "who chairs our board") got
+general guidance."""
+
+from __future__ import annotations
+
+import pytest
+
+from guidance.asking import asks_advice
+from guidance.knowledge import load_knowledge
+from guidance.retrieval import Retriever
+from guidance.routing import asks_local_fact, asks_to_draft
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return Retriever(load_knowledge())
+
+
+def _given(retriever: Retriever, question: str) -> str:
+    answer = retriever.ask(question)
+    if answer.best is not None:
+        return answer.best.entry.id
+    return answer.outside.id if answer.outside is not None else "decline"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what time does the library open", "outside-everyday"),
+        ("what time do the council offices close", "outside-everyday"),
+        ("can the council charge us rent for the room", "gp-pool-budgets"),
+        ("can a client on UC do voluntary work without losing money", "outside-client-advice"),
+    ],
+)
+def test_trial_questions_get_the_right_entry_or_area(
+    retriever: Retriever, question: str, expected: str
+) -> None:
+    assert _given(retriever, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("draft the agenda for tuesday", {"meetings", "decline"}),
+        ("a partner wants to pull out, what do we do", {"closing-partnership", "decline"}),
+        ("we agreed a plan 6 months ago and half the partners have done nothing",
+         {"raci", "quiet-partner", "decline"}),
+    ],
+)  # fmt: skip
+def test_trial_questions_are_not_answered_with_a_neighbour(
+    retriever: Retriever, question: str, expected: set[str]
+) -> None:
+    assert _given(retriever, question) in expected
+
+
+def test_drafting_an_agenda_is_a_request_to_draft() -> None:
+    assert asks_to_draft("draft the agenda for tuesday")
+    assert asks_to_draft("can you write the minutes up as a paper for the board")
+    assert not asks_to_draft("what should go on the agenda")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the DSA ref number",
+        "what is the zoom link",
+        "who chairs our board",
+        "who leads our comms",
+    ],
+)
+def test_the_partnerships_own_facts_are_local(question: str) -> None:
+    assert asks_local_fact(question)
+    assert not asks_advice(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["who chairs the board usually", "what is the number of partners needed for a quorum"],
+)
+def test_general_questions_are_not_local_facts(question: str) -> None:
+    assert not asks_local_fact(question)
