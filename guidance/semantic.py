@@ -126,6 +126,11 @@ class Embedded:
         ends = np.cumsum(sizes)
         self._bounds = [(int(end) - size, int(end)) for size, end in zip(sizes, ends, strict=True)]
         self._count = len(phrasings)
+        # Each entry's rows as one row of a padded table (the padding points past the
+        # last cosine, at -inf), so every entry is ranked in one sort, not one each.
+        self._table = np.full((len(sizes), max(sizes, default=0)), len(vectors))
+        for row, (start, end) in enumerate(self._bounds):
+            self._table[row, : end - start] = np.arange(start, end)
 
     def _mean(self, text: str) -> np.ndarray:
         """The mean of ``text``'s token vectors, lowercased, without special tokens."""
@@ -150,13 +155,15 @@ class Embedded:
         if length == 0.0:
             return [0.0] * self._count
         cosines = np.einsum("ij,j->i", self._vectors, vector / length, optimize=False)
-        closeness = []
-        for start, end in self._bounds:
-            ranked = np.sort(cosines[start:end])[::-1]
-            others = ranked[1 : 1 + CLOSEST_OTHERS]
-            best = float(ranked[0])
-            closeness.append((best + float(others.mean())) / 2 if len(others) else best)
-        return closeness
+        padded = np.append(cosines, np.float32(-np.inf))[self._table]
+        ranked = -np.sort(-padded, axis=1)[:, : 1 + CLOSEST_OTHERS]
+        best = ranked[:, 0].astype(np.float64)
+        others = ranked[:, 1:]
+        held = np.isfinite(others)
+        count = held.sum(axis=1)
+        total = np.where(held, others, 0.0).sum(axis=1, dtype=np.float64)
+        mean = total / np.maximum(count, 1)
+        return np.where(count > 0, (best + mean) / 2, best).tolist()
 
 
 def model_files() -> tuple[Path, Path] | None:
