@@ -1,7 +1,8 @@
 """Guidance quality and speed: Accord's answers beside plain BM25 over the knowledge
 base's own text, scored the same way (right / wrong / declined) on the question sets:
-the seed set, the development sets (dev, dev2's even rows and dev3 tuned on; dev2's odd
-rows and dev4 only counted) and the held-out set (never tuned on).
+the seed set and the sets the phrasings' writers saw (dev, dev2's even rows, dev3, dev4);
+the sets the confidence model is calibrated on (dev2's odd rows, dev5 to dev12); and the
+two held-out sets (never tuned on), with issue 10's targets.
 
 Accord answers with its semantic layer (guidance/semantic.py) loaded: the benchmark
 starts it as the bot does and reports how long it takes to be ready.
