@@ -33,6 +33,13 @@ def retriever() -> Retriever:
         # with sharing risk and co-production
         ("does our lunch club need public liability cover", "outside-insurance"),
         ("can you help a client with a PIP form", "outside-client-advice"),
+        # a marker places a question in its area whatever else it names
+        ("what should the JD for our partnership coordinator say", "outside-hr"),
+        (
+            "my client's universal credit has been stopped, what can the partnership do",
+            "outside-client-advice",
+        ),
+        ("do the partners each need employers' liability for the joint hub", "outside-insurance"),
     ],
 )
 def test_a_question_in_an_area_outside_the_guidance_is_declined_naming_it(
@@ -107,27 +114,6 @@ async def test_in_a_chat_the_decline_names_the_area_and_offers_no_topics(
     assert "/faq add <question> | <answer>" in declined.text
     [unanswered] = await say(app, world, alice, group, "/unanswered")
     assert "job description for a support worker" in unanswered.text
-
-
-@pytest.mark.parametrize(
-    ("question", "area"),
-    [
-        # a marker places a question in its area whatever else it names
-        ("what should the JD for our partnership coordinator say", "outside-hr"),
-        (
-            "my client's universal credit has been stopped, what can the partnership do",
-            "outside-client-advice",
-        ),
-        ("do the partners each need employers' liability for the joint hub", "outside-insurance"),
-    ],
-)
-def test_a_marker_places_a_question_in_its_area(
-    retriever: Retriever, question: str, area: str
-) -> None:
-    answer = retriever.ask(question)
-    assert answer.best is None
-    assert answer.outside is not None
-    assert answer.outside.id == area
 
 
 def test_only_an_area_outside_the_guidance_may_have_markers() -> None:
