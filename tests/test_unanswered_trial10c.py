@@ -41,7 +41,7 @@ async def test_not_helpful_lists_the_question_with_an_answer_button(
     assert prompt.text.startswith("FAQ answer to /unanswered question 1 ")
     assert PURSE in prompt.text
     [added] = await reply_to(app, world, alice, group, "The lead partner", prompt.message_id)
-    assert added.text == f"Added to this partnership's FAQ as #1: {PURSE}"
+    assert added.text == f"Added to this partnership's FAQ as #1: {PURSE.capitalize()}"
     [empty] = await say(app, world, alice, group, "/unanswered")
     assert empty.text == "No unanswered questions in this chat."
 
