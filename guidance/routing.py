@@ -154,6 +154,7 @@ _ACTION = re.compile(r"^(?:the\s+)?(?:action|task)s?\s+(?:on|for|about)\s+", re.
 # A leading mention or address: "@accord who's got…", "accord, what's overdue".
 _ADDRESS = re.compile(r"^\s*(?:@\w+|accord\b)[,:]?\s*", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:the|a|an|our)\s+", re.IGNORECASE)
+_PEOPLE = re.compile(r"(?<=\S)\s+(?:lot|folks|crew|people|guys)$", re.IGNORECASE)
 # "Please could you tell me what…", "can you tell me who…": the question inside.
 _POLITE = re.compile(
     r"^\s*(?:(?:please|pls|hi|morning)[,!]?\s+)*(?:(?:can|could|would)\s+(?:you|u)\s+"
@@ -255,8 +256,9 @@ def _found(match: re.Match[str]) -> str:
 
 
 def _subject(words: str) -> str:
-    """What a question is about, without a leading "the", "a" or "our" or "the action on"."""
-    return _LEADING.sub("", _ACTION.sub("", words.strip()))
+    """What a question is about, without a leading "the", "a" or "our" or "the action on",
+    or a trailing "lot" ("the food bank lot": the food bank's people)."""
+    return _PEOPLE.sub("", _LEADING.sub("", _ACTION.sub("", words.strip())))
 
 
 # A fact only this partnership has: "who is our IG lead?", "where are our minutes?",

@@ -143,6 +143,8 @@ def test_questions_about_doing_things_are_not_requests(question: str) -> None:
         ("what does the fire service still need to do", RegisterQuestion("owns", "fire service")),
         ("what does Bob need to do this week", RegisterQuestion("owns", "Bob")),
         ("which actions belong to the food bank", RegisterQuestion("owns", "food bank")),
+        # trial 10g: "I don't know 'food bank lot'"
+        ("what are the food bank lot doing", RegisterQuestion("owns", "food bank")),
         (
             "has anyone been given the action to do the dpia",
             RegisterQuestion("who", "dpia"),
