@@ -15,7 +15,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import tomllib
 
 import bm25s
 import Stemmer
@@ -25,32 +24,19 @@ from guidance import semantic
 from guidance.compiled import load_retriever
 from guidance.evaluation import (
     DECLINE,
-    DEV2_SET,
-    DEV3_SET,
-    DEV4_SET,
-    DEV5_SET,
-    DEV6_SET,
-    DEV7_SET,
-    DEV8_SET,
-    DEV9_SET,
-    DEV10_SET,
-    DEV11_SET,
-    DEV12_SET,
-    DEV_SET,
-    HELD_OUT_2_SET,
-    HELD_OUT_SET,
     REGISTER,
     Labeller,
     Scores,
     accord_label,
-    load_set,
+    calibration_sets,
+    held_out_sets,
     score,
+    seen_sets,
     to_register,
 )
 from guidance.knowledge import KnowledgeBase, load_knowledge
 from guidance.retrieval import Retriever
 
-SEED_SET = ROOT / "tests" / "data" / "guidance_questions.toml"
 TARGET_P99_MS = 5.0
 TARGET_LOAD_MS = 200.0
 TARGET_RIGHT, TARGET_WRONG, TARGET_OFF_TOPIC = 0.85, 0.03, 0.95
@@ -91,13 +77,6 @@ class PlainBM25:
         return self.ids[best] if scores[best] > 0 else DECLINE
 
 
-def seed_set() -> list[tuple[str, frozenset[str]]]:
-    """The older seed-only set, in the same shape as the others."""
-    data = tomllib.loads(SEED_SET.read_text(encoding="utf-8"))
-    rows = [(q, frozenset([e])) for q, e in data["in_domain"]]
-    return rows + [(q, frozenset([DECLINE])) for q in data["out_of_domain"]]
-
-
 def report(name: str, scores: Scores) -> str:
     return (
         f"  {name:<10} right {scores.share(scores.right):6.1%}"
@@ -131,22 +110,9 @@ def main() -> None:
         "BM25": PlainBM25(knowledge).label,
     }
     sets = {
-        "seed (seen)": seed_set(),
-        "dev (seen)": load_set(DEV_SET),
-        "dev2 even (seen)": load_set(DEV2_SET)[0::2],
-        "dev3 (seen)": load_set(DEV3_SET),
-        "dev4 (seen)": load_set(DEV4_SET),
-        "dev2 odd (calibrated on)": load_set(DEV2_SET)[1::2],
-        "dev5 (calibrated on)": load_set(DEV5_SET),
-        "dev6 (calibrated on)": load_set(DEV6_SET),
-        "dev7 (calibrated on)": load_set(DEV7_SET),
-        "dev8 (calibrated on)": load_set(DEV8_SET),
-        "dev9 (calibrated on)": load_set(DEV9_SET),
-        "dev10 (calibrated on)": load_set(DEV10_SET),
-        "dev11 (calibrated on)": load_set(DEV11_SET),
-        "dev12 (calibrated on)": load_set(DEV12_SET),
-        "held-out": load_set(HELD_OUT_SET),
-        "held-out 2": load_set(HELD_OUT_2_SET),
+        **{f"{name} (seen)": rows for name, rows in seen_sets().items()},
+        **{f"{name} (calibrated on)": rows for name, rows in calibration_sets().items()},
+        **held_out_sets(),
     }
     for set_name, rows in sets.items():
         print(f"{set_name} set: {len(rows)} questions")

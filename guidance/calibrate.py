@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,28 +39,16 @@ import numpy as np
 
 from guidance import confidence, semantic
 from guidance.evaluation import (
-    DATA,
     DECLINE,
-    DEV2_SET,
-    DEV3_SET,
-    DEV4_SET,
-    DEV5_SET,
-    DEV6_SET,
-    DEV7_SET,
-    DEV8_SET,
-    DEV9_SET,
-    DEV10_SET,
-    DEV11_SET,
-    DEV12_SET,
-    DEV_SET,
     REGISTER,
-    load_set,
+    Rows,
+    calibration_sets,
+    seen_sets,
     to_register,
 )
 from guidance.knowledge import load_knowledge
 from guidance.retrieval import MIN_COVERAGE, Retriever
 
-SEED_SET = DATA / "guidance_questions.toml"
 PENALTY = 3  # in the reported gain, a wrong answer costs as much as three right ones gain
 # Issue 10's target: at most 3% of one author's questions answered wrong. The threshold
 # is the lowest (so the most answered) at which at most BUDGET of the calibration
@@ -78,39 +65,11 @@ FOLDS = 5
 # the calibration rows picks one (the stronger on a tie).
 L2_TRIED = (1.0, 3.0, 10.0)
 
-Rows = list[tuple[str, frozenset[str]]]
-
-
-def seed_rows() -> Rows:
-    """The seed set, in the shape of the others."""
-    data = tomllib.loads(SEED_SET.read_text(encoding="utf-8"))
-    rows = [(q, frozenset([e])) for q, e in data["in_domain"]]
-    return rows + [(q, frozenset([DECLINE])) for q in data["out_of_domain"]]
-
 
 def sets() -> tuple[dict[str, Rows], dict[str, Rows]]:
     """(calibration sets, reported sets) by name: the sets the phrasings' writers never
     saw, fitted on; the others (seen, so in-sample) reported."""
-    dev2 = load_set(DEV2_SET)
-    calibration = {
-        "dev2 odd": dev2[1::2],
-        "dev5": load_set(DEV5_SET),
-        "dev6": load_set(DEV6_SET),
-        "dev7": load_set(DEV7_SET),
-        "dev8": load_set(DEV8_SET),
-        "dev9": load_set(DEV9_SET),
-        "dev10": load_set(DEV10_SET),
-        "dev11": load_set(DEV11_SET),
-        "dev12": load_set(DEV12_SET),
-    }
-    reported = {
-        "seed": seed_rows(),
-        "dev": load_set(DEV_SET),
-        "dev2 even": dev2[0::2],
-        "dev3": load_set(DEV3_SET),
-        "dev4": load_set(DEV4_SET),
-    }
-    return calibration, reported
+    return calibration_sets(), seen_sets()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import Stemmer
@@ -255,7 +255,9 @@ class Retriever:
             index for index, e in enumerate(self._entries) if e.id == knowledge.requests_entry
         ]
         self._about_accord = [i for i, e in enumerate(self._entries) if e.category == ACCORD]
-        self._marked = _markers(self._entries)
+        # An area's markers, each to its area, and one pattern finding any of them.
+        self._areas = {m.lower(): e for e in self._entries for m in e.markers}
+        self._marked = _any_of(self._areas)
         # The key of this knowledge base's embeddings, when the semantic layer has them.
         self._meanings = semantic.phrasings_of(knowledge)
         # Every text's words first, so each distinct word is stemmed once, in one batch.
@@ -434,9 +436,7 @@ class Retriever:
             return Answer(None, (), 0.0)
         if self._marked and (marked := self._marked.search(question.replace("’", "'"))):
             # "a job description for the coordinator post": HR, whatever else it names
-            found = marked.group(0).lower()
-            area = next(e for e in self._entries if found in (m.lower() for m in e.markers))
-            return Answer(None, (), 1.0, outside=area)
+            return Answer(None, (), 1.0, outside=self._areas[marked.group(0).lower()])
         asked = self._words(question)[:MAX_QUESTION_WORDS]
         corrected = {word: self._correct(word) for word in set(asked)}
         words = [
@@ -660,12 +660,11 @@ _IS_IT_WORKING = re.compile(
 _PARTNERSHIP_WORKING = re.compile(r"\bpartner\w*\s+work(?:s|ing)?\b")
 
 
-def _markers(entries: list[Entry]) -> re.Pattern[str] | None:
-    """One pattern finding any area's markers as whole words, or None when none has."""
-    phrases = sorted({m.lower() for e in entries for m in e.markers}, key=len, reverse=True)
+def _any_of(phrases: Collection[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of ``phrases`` as whole words, or None when there are none."""
     if not phrases:
         return None
-    alternatives = "|".join(re.escape(p) for p in phrases)
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE)
 
 
