@@ -23,8 +23,9 @@ knowledge base doesn't know (coverage below retrieval's MIN_COVERAGE, the hand r
 gate too) is declined whatever the model says: without the gate a recipe question
 scored 0.76 on two "known" words of four. The fit is deterministic (the same rows give
 the same weights). The threshold is the lowest at which at most a budget of the rows is
-answered wrong: a budget of 2% (see BUDGET); the ridge strength is the one with the most
-gain (right - 3 x wrong) with each calibration set left out in turn (fitted on the others).
+answered wrong: the largest budget (see BUDGETS) that keeps every calibration set, left
+out in turn and fitted on the others, within the issue's 3% target; the ridge strength
+is the one with the most gain (right - 3 x wrong) on the sets left out.
 """
 
 from __future__ import annotations
@@ -51,15 +52,14 @@ from guidance.retrieval import MIN_COVERAGE, Retriever
 
 PENALTY = 3  # in the reported gain, a wrong answer costs as much as three right ones gain
 # Issue 10's target: at most 3% of one author's questions answered wrong. The threshold
-# is the lowest (so the most answered) at which at most BUDGET of the calibration
-# questions are answered wrong. Leaving each author's set out in turn, a 2% budget was
-# about 2% wrong on the set left out (2.0-2.1% over the four sets), each set within a
-# point of that: the point left is the room for a new author. Choosing the budget too, by
-# gain, flipped between 1.5% and 3% (thresholds 0.88 and 0.72) on one edited phrasing:
-# the gains were within two questions of each other. The other budgets are reported.
+# is the lowest (so the most answered) at which at most a budget of the calibration
+# questions are answered wrong; the budget is the largest of BUDGETS at which, each
+# author's set left out in turn (fitted on the others), no set is answered more than
+# TARGET_WRONG wrong: the target itself, on authors the model has not seen. (A fixed 2%
+# budget came before: with the classifier's reading it left one author at 3.8%, where
+# 1.5% kept every author under 2.7% for 0.4 point of right answers.)
 TARGET_WRONG = 0.03
-BUDGET = 0.02
-BUDGETS_REPORTED = (0.03, 0.025, 0.02, 0.015)
+BUDGETS = (0.03, 0.025, 0.02, 0.015, 0.01)
 FOLDS = 5
 # Ridge strengths on the standardised weights (not the bias); k-fold cross-validation on
 # the calibration rows picks one (the stronger on a tie).
@@ -301,10 +301,11 @@ def leave_one_set_out(
 
 
 def fitted() -> tuple[Fit, float, list[str]]:
-    """The model fitted on every calibration row at BUDGET with the ridge strength that
-    leaving one set out prefers (the most gain, right - PENALTY x wrong, on the sets
-    left out: another author's wording, as a new partnership's questions would be), that
-    strength, and the report of how it did."""
+    """The model fitted on every calibration row, at the largest budget that keeps each
+    set left out within TARGET_WRONG and with the ridge strength that leaving one set out
+    prefers (the most gain, right - PENALTY x wrong, on the sets left out: another
+    author's wording, as a new partnership's questions would be), that strength, and the
+    report of how it did."""
     knowledge = load_knowledge()
     semantic.start(knowledge)
     if not semantic.wait(timeout=120):
@@ -318,19 +319,25 @@ def fitted() -> tuple[Fit, float, list[str]]:
         f"Out-of-fold ({FOLDS}-fold), hand rule: {cross_validate(pooled, 1.0, TARGET_WRONG)[0]}",
         "Each set left out in turn (fitted on the others), then the worst set's wrong share:",
     ]
-    trials: dict[tuple[float, float], Tally] = {}
-    for budget in BUDGETS_REPORTED:
+    trials: dict[tuple[float, float], tuple[Tally, float]] = {}
+    for budget in BUDGETS:
         for l2 in L2_TRIED:
             total, each = leave_one_set_out(calibration, l2, budget)
             worst = max(t.wrong / max(t.total, 1) for t in each.values())
-            trials[budget, l2] = total
+            trials[budget, l2] = total, worst
             report.append(f"  budget {budget:<5g} l2={l2:<4g} {total}, worst set {worst:.1%}")
-    l2 = max(L2_TRIED, key=lambda strength: (trials[BUDGET, strength].gain, strength))
-    model = fit(pooled, l2, BUDGET)
+
+    def strength(budget: float) -> float:
+        return max(L2_TRIED, key=lambda l2: (trials[budget, l2][0].gain, l2))
+
+    within = [b for b in BUDGETS if trials[b, strength(b)][1] <= TARGET_WRONG]
+    budget = max(within, default=min(BUDGETS))
+    l2 = strength(budget)
+    model = fit(pooled, l2, budget)
     report.append(
-        f"Budget {BUDGET:g}; chosen l2={l2:g} (the most gain, sets left out): threshold "
-        f"{model.threshold:.2f}. Each set, hand rule then model (calibration sets in-sample; "
-        "the seen sets flatter it):"
+        f"Budget {budget:g} (the largest with no set left out over {TARGET_WRONG:.0%} wrong); "
+        f"chosen l2={l2:g} (the most gain, sets left out): threshold {model.threshold:.2f}. "
+        "Each set, hand rule then model (calibration sets in-sample; the seen sets flatter it):"
     )
     for name, rows in (*calibration.items(), *reported.items()):
         report.append(f"  {name:<9} hand  {tally(rows, None)}")

@@ -28,6 +28,8 @@ FEATURES = (
     "meaning",  # the candidate's closest phrasing's cosine in meaning
     "meaning_top",  # 1 when no entry is closer in meaning than the candidate
     "meaning_margin",  # candidate's cosine minus the closest other entry's
+    "reading_top",  # 1 when the classifier scores no entry above the candidate
+    "reading_margin",  # the classifier's value for it minus the best other entry's
     "words",  # log(1 + number of distinctive words)
 )
 
@@ -45,6 +47,8 @@ class Evidence:
     rival_related: bool
     meaning: float
     meaning_rival: float  # the closest other entry's cosine in meaning
+    reading: float  # the classifier's decision value for the candidate
+    reading_rival: float  # the classifier's best value for another entry
     words: int
 
     def features(self) -> tuple[float, ...]:
@@ -60,6 +64,8 @@ class Evidence:
             self.meaning,
             float(self.meaning >= self.meaning_rival),
             self.meaning - self.meaning_rival,
+            float(self.reading >= self.reading_rival),
+            self.reading - self.reading_rival,
             math.log1p(self.words),
         )
 

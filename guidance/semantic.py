@@ -8,6 +8,10 @@ model loads once per process, in a background thread (importing it and numpy tak
 about a second, too long for start-up), and the phrasings of each knowledge base that
 asks for it are embedded once. Until the layer is ready, or if it cannot load, guidance
 answers on lexical evidence alone.
+
+The same thread fits each knowledge base's classifier (guidance/classifier.py) on the
+same phrasings: the layer's two readings, closeness in meaning and the classifier's
+decision values, are ready together or not at all.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from guidance.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from guidance.classifier import Classifier
 
 CONFIG = "l2_supercat"
 DIMENSIONS = 256
@@ -44,6 +50,7 @@ class _Layer:
         self.seconds = 0.0  # how long loading took
         self.wanted: list[Phrasings] = []
         self.embedded: dict[Phrasings, Embedded] = {}
+        self.classified: dict[Phrasings, Classifier] = {}
 
 
 _layer = _Layer()
@@ -97,6 +104,16 @@ def similarities(phrasings: Phrasings, question: str) -> list[float] | None:
     if embedded is None:
         return None
     return embedded.similarities(question)
+
+
+def decisions(phrasings: Phrasings, question: str) -> list[float] | None:
+    """Each entry's decision value from the classifier fitted on ``phrasings``
+    (guidance/classifier.py), or None while the layer is not ready for them; ready
+    whenever ``similarities`` is."""
+    classified = _layer.classified.get(phrasings)
+    if classified is None:
+        return None
+    return classified.decisions(question)
 
 
 class Embedded:
@@ -209,8 +226,9 @@ def _load() -> None:
         with _layer.lock:
             _layer.model = model
             _embed_wanted()
-        for embedded in list(_layer.embedded.values()):
-            embedded.similarities("warm up")  # the first question pays no set-up
+        for phrasings in list(_layer.embedded):
+            similarities(phrasings, "warm up")  # the first question pays no set-up
+            decisions(phrasings, "warm up")
         _layer.seconds = time.perf_counter() - started
     except Exception as error:  # any failure leaves guidance lexical, never down
         import logging  # here, not at import: a fresh process loads the knowledge sooner
@@ -224,9 +242,13 @@ def _load() -> None:
 
 
 def _embed_wanted() -> None:
-    """Embed each knowledge base asked for and not yet embedded (lock held)."""
+    """Embed each knowledge base asked for and not yet embedded, and fit its classifier
+    (lock held); the classifier is stored first, so a knowledge base with meaning has it."""
+    from guidance.classifier import Classifier
+
     for phrasings in _layer.wanted:
         if phrasings not in _layer.embedded:
+            _layer.classified[phrasings] = Classifier(phrasings)
             _layer.embedded[phrasings] = Embedded(_layer.model, phrasings)
 
 

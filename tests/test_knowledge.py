@@ -162,7 +162,8 @@ def test_out_of_domain_questions_are_declined_at_least_90_percent(retriever: Ret
         ("how do we stop partners competeing", "challenge-competition"),  # typo
         ("where does our money go if we pool it", "gp-pool-budgets"),  # synonym: money/budget
         ("who is accountable when nothing happens", "gp-clarify-responsibilities"),
-        ("we have too many meetings", "meetings"),
+        # "We have too many meetings, what should we do?" is this entry's own example.
+        ("we have too many meetings", "challenge-communication"),
     ],
 )
 def test_typos_and_synonyms(retriever: Retriever, question: str, expected: str) -> None:
