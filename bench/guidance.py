@@ -1,7 +1,7 @@
 """Guidance quality and speed: Accord's answers beside plain BM25 over the knowledge
 base's own text, scored the same way (right / wrong / declined) on the question sets:
 the seed set and the sets the phrasings' writers saw (dev, dev2's even rows, dev3, dev4);
-the sets the confidence model is calibrated on (dev2's odd rows, dev5 to dev12); and the
+the sets the confidence model is calibrated on (dev2's odd rows, dev5 to dev14); and the
 two held-out sets (never tuned on), with issue 10's targets.
 
 Accord answers with its semantic layer (guidance/semantic.py) loaded: the benchmark

@@ -58,7 +58,7 @@ def seen_sets() -> dict[str, Rows]:
 def calibration_sets() -> dict[str, Rows]:
     """The sets no phrasing writer saw, each by another author, by name: the confidence
     model is calibrated on them (guidance/calibrate.py)."""
-    names = [f"dev{n}" for n in range(5, 13)]
+    names = [f"dev{n}" for n in range(5, 15)]
     return {"dev2 odd": _dev("dev2")[1::2], **{name: _dev(name) for name in names}}
 
 
