@@ -45,8 +45,9 @@ _IN_GENERAL = re.compile(
     r"^\s*who\s+(?:(?:is|are)\s+)?(?:supposed|meant|expected|should|ought|normally|usually"
     r"|typically|generally)\b(?!\s+to\s+be\s+\w+ing\b)"
     # "who's on the hook if the project overspends": who carries a risk, not an action
+    # "who's on the hook under gdpr if the charity loses data": a few words may come between
     r"|^\s*who\s+(?:is|are)\s+(?:on the hook|liable|left holding\b.*?|to blame|responsible"
-    r"|accountable)\s+(?:if|when)\b"
+    r"|accountable)(?:\s+(?!if\b|when\b)\S+){0,3}?\s+(?:if|when)\b"
     # "who owns what?", "who's accountable vs who does the work": roles in general
     r"|^\s*who\s+(?:(?:is|are)\s+)?(?:owns|does|is doing|(?:is\s+)?responsible for)"
     r"\s+what\b"
@@ -114,6 +115,10 @@ _OWNS = re.compile(
     r"|^\s*what\s+(?:did|have)\s+we\s+(?:assign(?:ed)?|give|given|allocate(?:d)?)\s+(?:to\s+)?"
     r"(?P<assigned>(?!an?\s)(?:\S+\s+){0,3}?\S+)(?:\s+(?:at|in|from|since)\s+(?:the|our)\s+"
     r"(?:last|previous)\s+\w+)?$"
+    # "has the council done its actions yet?": what it holds, and how far along
+    r"|^\s*(?:has|have)\s+(?P<done>(?!an?\s)(?!(?:any|some)(?:one|body)\b)(?:\S+\s+){0,3}?\S+)"
+    r"\s+(?:done|finished|completed|started)\s+(?:all\s+)?(?:its|their|his|her)\s+"
+    r"(?:actions?|tasks?)(?:\s+yet)?$"
     # "what is housing meant to be doing before next month?"
     r"|^\s*what\s+(?:is|are)\s+(?P<meant>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:meant|supposed)"
     r"\s+to\s+be\s+doing(?:\s+(?:before|by|this|next)\b.*)?$",
@@ -140,6 +145,9 @@ _ANYONE = re.compile(
     r"|^\s*(?:has|have|is)\s+(?:any|some)(?:one|body)\s+(?:been\s+given|got|been\s+assigned"
     r"|taken|picked up)\s+(?:the|an?)\s+(?:action|task)\s+(?:to\s+do|to|on|for|about)\s+"
     r"(?P<given>.+)$"
+    # "has anyone been given the leaflet redesign?"
+    r"|^\s*(?:has|have)\s+(?:any|some)(?:one|body)\s+been\s+(?:given|assigned|allocated)\s+"
+    r"(?P<handed>.+)$"
     # "is the ICB still holding the data mapping action?": an action, named as one
     r"|^\s*is\s+.+?\s+(?:still\s+)?(?:holding|doing|handling|leading|on|looking after|"
     r"covering)\s+(?:the\s+)?(?P<held>.+?)\s+(?:action|task)$"

@@ -150,6 +150,13 @@ def test_questions_about_doing_things_are_not_requests(question: str) -> None:
             RegisterQuestion("who", "dpia"),
         ),
         ("has anyone got the action on the leaflet?", RegisterQuestion("who", "leaflet")),
+        # dev13 and dev14, once they joined the calibration sets
+        ("has the council done its actions yet", RegisterQuestion("owns", "council")),
+        ("has Bob finished all his tasks", RegisterQuestion("owns", "Bob")),
+        (
+            "has anyone been given the leaflet redesign",
+            RegisterQuestion("who", "leaflet redesign"),
+        ),
         # everyone's
         ("what's still outstanding?", RegisterQuestion("all")),
         ("anything open at the moment", RegisterQuestion("all")),
@@ -180,6 +187,8 @@ def test_a_partners_actions_in_more_words(question: str, routed: RegisterQuestio
         # who answers for a harm is liability or data protection, not an action's owner
         "are we the controller or are they? who is responsible if it leaks",
         "who is accountable when a referral goes wrong",
+        "who's on the hook under gdpr if the charity loses data the council gave them",
+        "has the partnership done its job",
         # "outstanding" and "signed up" that aren't about anyone's actions
         "what makes an outstanding partnership",
         "who is responsible for the personal info in a database all the partners use",
