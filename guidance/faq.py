@@ -43,6 +43,18 @@ _GATHERINGS = _OWN_BODIES | {"meet"}  # its bodies and their meetings
 # board minutes kept?" ask the same (stems, as the retrieval's tokens are).
 _FORM_WORDS = frozenset("keep kept store stored locat held hold find found".split())
 _OURS = re.compile(r"\b(?:we|our|us|ours)\b", re.IGNORECASE)
+# "who should be the IG lead for a partnership project?" asks who ought to hold a post in
+# general (guidance), not who holds it here ("Who is our IG lead?").
+_WHO_IN_GENERAL = re.compile(
+    r"^\s*who\s+(?:should|ought to|is supposed to|is meant to)\s+be\b(?!.*\b(?:our|we|us)\b)",
+    re.IGNORECASE,
+)
+# "what is VCSE?", "what does VCSE stand for?": the FAQ question "VCSE" asked in a sentence.
+_DEFINED = re.compile(
+    r"^\s*(?:what\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?)?(?P<term>.+?)"
+    r"(?:\s+(?:mean|means|stand for|stands for))?\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_pair(text: str, command: str = "faq add") -> tuple[str, str]:
@@ -247,12 +259,16 @@ class _Ranking:
 
     def _closest(self, question: str) -> list[FaqEntry]:
         question = normalise(question)
-        asked = self._tokens(question)
-        if not asked:
+        if _WHO_IN_GENERAL.match(question):
             return []
+        asked = self._tokens(question)
+        said = {_words(question), _words(_DEFINED.sub(r"\g<term>", question))} - {()}
         ours = bool(_OURS.search(question))
         scored = []
         for entry, theirs in self._questions:
+            if _words(entry.question) in said:  # "VCSE", whatever its words are
+                scored.append((2.0, entry))
+                continue
             closeness = self._closeness(question, asked, ours, entry.question, theirs)
             if closeness is not None:
                 scored.append((closeness, entry))
@@ -281,7 +297,7 @@ class _Ranking:
         most of the FAQ's words, where the partnership's own bodies ("board", "steering
         group") are held by "we"/"our", unless it asks the same local fact (who, where,
         when) as the FAQ: "where can i park" asks "Where do we park at the Civic Centre?"."""
-        if not theirs:
+        if not theirs or not asked:
             return None
         pool = frozenset().union(*theirs)
         weight = self._weight
@@ -305,11 +321,15 @@ class _Ranking:
         key_held = any(h for w, h in zip(weights, held, strict=True) if w >= top - 0.01)
         kind = question_word(question)
         same_fact = kind in LOCAL_FACT_WORDS and kind == question_word(faq_question)
+        # "volunteer expenses?", "mileage": a bare phrase of nothing but the FAQ's words,
+        # its key word among them, asks it in fewer words ("how do we set up a carers
+        # project" asks its own question, not "What is the budget for the carers project?")
+        fewer_words = kind is None and held_asked == 1.0 and key_held
         # the same local fact asked in fewer words ("where can i park") needs no more of
         # the FAQ's: which of its words is rarest shifts as the knowledge base grows
         if not key_held and held_theirs < MIN_KEYLESS_HELD and not same_fact:
             return None
-        if held_theirs < MIN_FAQ_HELD and not same_fact:
+        if held_theirs < MIN_FAQ_HELD and not same_fact and not fewer_words:
             return None
         return held_asked * held_theirs
 
@@ -329,6 +349,11 @@ class _Ranking:
         the FAQs (a word nothing else holds, the most)."""
         idf = self._retriever.idf  # the retrieval's own measure, not a copy of it
         return max(idf(token) for token in word)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """``text``'s words, lower case, without punctuation: a question said the same way."""
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _entry_id(entry: FaqEntry) -> str:

@@ -14,6 +14,7 @@ _WHO = re.compile(
     r"|looking after"
     r"|working on|on|got|has|took|taking|writing|drafting|sorting|organising|arranging"
     r"|booking|chasing|picked up|picking up|took on|signing off|signing|sending|preparing"
+    r"|dealing with|sorting out|following up"
     r"|collating|circulating|updating|reviewing|pulling together|putting together|producing"
     # "who's meant to be sending out the newsletter": an action here, not a role in general
     r"|(?:meant|supposed|expected)\s+to\s+be\s+\w+ing(?:\s+(?:out|up|on))?"
@@ -33,12 +34,22 @@ _MINE = re.compile(
 )
 # "who chairs?", "who is the chair?", "who is our data lead?": a role (see /roles).
 _ROLE = re.compile(
-    r"^\s*who(?:'s|s| is)\s+(?:the |our |a )?(?P<role>[^?]+)$"
+    # "who's chairing us these days?": the role its verb names (see _ROLE_OF_VERB)
+    # ("who's leading…" asks who leads an action: _WHO)
+    r"^\s*who(?:'s|s| is)\s+(?P<verbing>chairing|coordinating|convening|facilitating|hosting)\b"
+    r"|^\s*who(?:'s|s| is)\s+(?:the |our |a )?(?P<role>[^?]+)$"
     r"|^\s*who\s+(?P<verb>chairs|leads|convenes|facilitates|hosts|coordinates)\b"
     # "who does safeguarding?", "who looks after data?": a role named by what it covers
     r"|^\s*who\s+(?:does|covers|looks after)\s+(?:the |our )?(?P<does>[^?]+)$",
     re.IGNORECASE,
 )
+_ROLE_OF_VERB = {
+    "chairing": "chair",
+    "coordinating": "coordinator",
+    "convening": "convenor",
+    "facilitating": "facilitator",
+    "hosting": "host",
+}
 # "Who is supposed to write the DPIA?", "who should chair?": what a role is for in
 # general (guidance), not who holds an action here (the register).
 _IN_GENERAL = re.compile(
@@ -253,7 +264,12 @@ def _routed(text: str) -> RegisterQuestion | None:
         if subject:
             return RegisterQuestion("who", subject)
     if role := _ROLE.match(question):
-        words = role.group("role") or role.group("verb") or role.group("does")
+        verbing = role.group("verbing")
+        words = (
+            _ROLE_OF_VERB[verbing.lower()]
+            if verbing
+            else role.group("role") or role.group("verb") or role.group("does")
+        )
         return RegisterQuestion("role", words.strip())
     return None
 

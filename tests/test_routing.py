@@ -150,6 +150,13 @@ def test_questions_about_doing_things_are_not_requests(question: str) -> None:
             RegisterQuestion("who", "dpia"),
         ),
         ("has anyone got the action on the leaflet?", RegisterQuestion("who", "leaflet")),
+        # trial 10h: guidance answered these
+        (
+            "who is dealing with the data sharing agreement",
+            RegisterQuestion("who", "data sharing agreement"),
+        ),
+        ("who's chairing us these days", RegisterQuestion("role", "chair")),
+        ("who is coordinating us", RegisterQuestion("role", "coordinator")),
         # dev13 and dev14, once they joined the calibration sets
         ("has the council done its actions yet", RegisterQuestion("owns", "council")),
         ("has Bob finished all his tasks", RegisterQuestion("owns", "Bob")),

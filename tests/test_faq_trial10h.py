@@ -1,0 +1,75 @@
+"""The eighth new-user trial of issue 10: a FAQ question made only of words the
+retrieval sets aside ("VCSE") is still found, asked as itself or "what is VCSE"; a bare
+phrase of a FAQ's words ("volunteer expenses?", "mileage") finds it; "who should be the
+IG lead for a partnership project" asks about a post in general, not this partnership's."""
+
+from __future__ import annotations
+
+import pytest
+from telegram.ext import Application
+
+from console.cast import Cast
+from localapi.world import World
+from tests.helpers import introduce, press, reply_to, say
+
+FAQ = (
+    "/faq add How do we claim volunteer expenses? | Form E1 to Carol by the 5th",
+    "/faq add What's the mileage rate for volunteers? | 45p a mile",
+    "/faq add Who is our IG lead? | Priya Shah at the ICB",
+)
+
+
+async def _partners(app: Application, world: World, cast: Cast) -> None:
+    group = cast.groups["partners"]
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, group, alice, carol)
+    for line in FAQ:
+        [added] = await say(app, world, alice, group, line)
+        assert added.text.startswith("Added"), added.text
+
+
+async def test_a_faq_answered_from_unanswered_is_found_whatever_its_words(
+    app: Application, world: World, cast: Cast
+) -> None:
+    group = cast.groups["partners"]
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, group, alice, carol)
+    [declined] = await say(app, world, carol, group, "/ask VCSE")
+    assert "FAQ (#" not in declined.text
+    [report] = await say(app, world, alice, group, "/unanswered")
+    [prompt] = await press(app, world, alice, report, "✍️ Answer 1: VCSE")
+    meaning = "Voluntary, community and social enterprise sector"
+    [added] = await reply_to(app, world, alice, group, meaning, prompt.message_id)
+    assert added.text.startswith("Added"), added.text
+    for asked in ("/ask VCSE", "/ask vcse?", "/ask what is VCSE", "/ask what does VCSE stand for"):
+        [answer] = await say(app, world, carol, group, asked)
+        assert "FAQ (#1)" in answer.text, asked
+        assert meaning in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [("volunteer expenses?", 1), ("expenses", 1), ("mileage", 2), ("mileage rate?", 2)],
+)
+async def test_a_bare_phrase_of_a_faqs_words_finds_it(
+    app: Application, world: World, cast: Cast, question: str, number: int
+) -> None:
+    await _partners(app, world, cast)
+    [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
+    assert f"FAQ (#{number})" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who should be the IG lead for a partnership project",
+        "how do we set up a volunteer expenses policy for the partnership",
+        "volunteers",
+    ],
+)
+async def test_questions_of_their_own_are_not_the_faqs(
+    app: Application, world: World, cast: Cast, question: str
+) -> None:
+    await _partners(app, world, cast)
+    [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
+    assert "FAQ (#" not in answer.text, answer.text
