@@ -55,6 +55,16 @@ async def introduce(app: Application, world: World, chat: SimChat, *people: Pers
         await say(app, world, person, chat, "hello everyone")
 
 
+async def add_faqs(app: Application, world: World, chat: SimChat, *lines: str) -> None:
+    """Alice (101) and Carol (103) introduce themselves in ``chat``, then Alice adds each
+    ``/faq add …`` line, each acknowledged."""
+    alice, carol = world.people[101], world.people[103]
+    await introduce(app, world, chat, alice, carol)
+    for line in lines:
+        [added] = await say(app, world, alice, chat, line)
+        assert added.text.startswith("Added"), added.text
+
+
 async def press(
     app: Application, world: World, person: Person, message: SentMessage, label: str
 ) -> list[SentMessage]:

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from console.cast import Cast
 from localapi.world import SimChat, World
-from tests.helpers import introduce, press, reply_to, say
+from tests.helpers import add_faqs, introduce, press, reply_to, say
 
 FAQ = (
     "/faq add Where are the board minutes kept? | Shared drive, Board/Minutes",
@@ -50,19 +50,10 @@ NOT_ASKS = (
 )
 
 
-async def _partners(app: Application, world: World, cast: Cast) -> None:
-    group = cast.groups["partners"]
-    alice, carol = world.people[101], world.people[103]
-    await introduce(app, world, group, alice, carol)
-    for line in FAQ:
-        [added] = await say(app, world, alice, group, line)
-        assert added.text.startswith("Added"), added.text
-
-
 async def test_a_faq_answers_the_questions_asking_it_as_a_whole(
     app: Application, world: World, cast: Cast
 ) -> None:
-    await _partners(app, world, cast)
+    await add_faqs(app, world, cast.groups["partners"], *FAQ)
     group, carol = cast.groups["partners"], world.people[103]
     for question, number in ASKS.items():
         [found] = await say(app, world, carol, group, f"/ask {question}")
@@ -72,7 +63,7 @@ async def test_a_faq_answers_the_questions_asking_it_as_a_whole(
 async def test_a_faq_does_not_answer_other_questions_sharing_its_words(
     app: Application, world: World, cast: Cast
 ) -> None:
-    await _partners(app, world, cast)
+    await add_faqs(app, world, cast.groups["partners"], *FAQ)
     group, carol = cast.groups["partners"], world.people[103]
     for question in NOT_ASKS:
         [reply] = await say(app, world, carol, group, f"/ask {question}")
@@ -84,7 +75,7 @@ async def test_a_faq_does_not_answer_other_questions_sharing_its_words(
 async def test_a_near_faq_is_offered_instead_of_saying_the_faq_lacks_it(
     app: Application, world: World, cast: Cast
 ) -> None:
-    await _partners(app, world, cast)
+    await add_faqs(app, world, cast.groups["partners"], *FAQ)
     group, carol = cast.groups["partners"], world.people[103]
     [guess] = await say(
         app, world, carol, group, "/ask where do we keep the minutes for the carers forum"

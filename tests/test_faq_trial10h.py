@@ -10,22 +10,13 @@ from telegram.ext import Application
 
 from console.cast import Cast
 from localapi.world import World
-from tests.helpers import introduce, press, reply_to, say
+from tests.helpers import add_faqs, introduce, press, reply_to, say
 
 FAQ = (
     "/faq add How do we claim volunteer expenses? | Form E1 to Carol by the 5th",
     "/faq add What's the mileage rate for volunteers? | 45p a mile",
     "/faq add Who is our IG lead? | Priya Shah at the ICB",
 )
-
-
-async def _partners(app: Application, world: World, cast: Cast) -> None:
-    group = cast.groups["partners"]
-    alice, carol = world.people[101], world.people[103]
-    await introduce(app, world, group, alice, carol)
-    for line in FAQ:
-        [added] = await say(app, world, alice, group, line)
-        assert added.text.startswith("Added"), added.text
 
 
 async def test_a_faq_answered_from_unanswered_is_found_whatever_its_words(
@@ -54,7 +45,7 @@ async def test_a_faq_answered_from_unanswered_is_found_whatever_its_words(
 async def test_a_bare_phrase_of_a_faqs_words_finds_it(
     app: Application, world: World, cast: Cast, question: str, number: int
 ) -> None:
-    await _partners(app, world, cast)
+    await add_faqs(app, world, cast.groups["partners"], *FAQ)
     [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
     assert f"FAQ (#{number})" in answer.text, answer.text
 
@@ -70,6 +61,6 @@ async def test_a_bare_phrase_of_a_faqs_words_finds_it(
 async def test_questions_of_their_own_are_not_the_faqs(
     app: Application, world: World, cast: Cast, question: str
 ) -> None:
-    await _partners(app, world, cast)
+    await add_faqs(app, world, cast.groups["partners"], *FAQ)
     [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
     assert "FAQ (#" not in answer.text, answer.text

@@ -1,8 +1,12 @@
-"""The issue 10 seventh new-user trial: after the boundary phrasings and the lower
-threshold, "what time does the library open" got Openness, "a partner wants to pull
-out" got the benefits of partnership, "draft the agenda for tuesday" got terms of
-reference, and local facts ("whats the DSA ref number", "who chairs our board") got
-general guidance."""
+"""The issue 10 seventh and eighth new-user trials. The seventh, after the boundary
+phrasings and the lower threshold: "what time does the library open" got Openness, "a
+partner wants to pull out" got the benefits of partnership, "draft the agenda for
+tuesday" got terms of reference, and local facts ("whats the DSA ref number", "who chairs
+our board") got general guidance. The eighth, after the classifier's reading: an
+equality impact assessment got the DPIA entry, carers' phone numbers in a WhatsApp group
+got regular communication, a partner's officer bullying a member of staff got the
+coordinator's role, and keeping budgets apart but spending them on the same goals got
+shared goals."""
 
 from __future__ import annotations
 
@@ -33,6 +37,11 @@ def _given(retriever: Retriever, question: str) -> str:
         ("what time do the council offices close", "outside-everyday"),
         ("can the council charge us rent for the room", "gp-pool-budgets"),
         ("can a client on UC do voluntary work without losing money", "outside-client-advice"),
+        # the eighth trial
+        ("do we need an equality impact assessment for the hub", "outside-legislation"),
+        ("who signs off the EqIA", "outside-legislation"),
+        ("can we put carers names and phone numbers in our whatsapp group", "data-sharing"),
+        ("what does a DPIA cover", "dpia"),
     ],
 )
 def test_trial_questions_get_the_right_entry_or_area(
@@ -48,6 +57,11 @@ def test_trial_questions_get_the_right_entry_or_area(
         ("a partner wants to pull out, what do we do", {"closing-partnership", "decline"}),
         ("we agreed a plan 6 months ago and half the partners have done nothing",
          {"raci", "quiet-partner", "decline"}),
+        # the eighth trial
+        ("the councils officer is bullying our volunteer coordinator in meetings",
+         {"outside-hr", "decline"}),
+        ("could we each keep our own budget but spend it on the same goals",
+         {"gp-pool-budgets", "decline"}),
     ],
 )  # fmt: skip
 def test_trial_questions_are_not_answered_with_a_neighbour(
