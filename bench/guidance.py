@@ -1,8 +1,9 @@
 """Guidance quality and speed: Accord's answers beside plain BM25 over the knowledge
 base's own text, scored the same way (right / wrong / declined) on the question sets:
 the seed set and the sets the phrasings' writers saw (dev, dev2's even rows, dev3, dev4);
-the sets the confidence model is calibrated on (dev2's odd rows, dev5 to dev14); and the
-two held-out sets (never tuned on), with issue 10's targets.
+the sets the confidence model is calibrated on (dev2's odd rows, dev5 to dev14); two
+check sets by new authors, not calibrated on yet (dev15, dev16); and the two held-out sets
+(never tuned on), with issue 10's targets.
 
 Accord answers with its semantic layer (guidance/semantic.py) loaded: the benchmark
 starts it as the bot does and reports how long it takes to be ready.
@@ -29,6 +30,7 @@ from guidance.evaluation import (
     Scores,
     accord_label,
     calibration_sets,
+    check_sets,
     held_out_sets,
     score,
     seen_sets,
@@ -112,6 +114,7 @@ def main() -> None:
     sets = {
         **{f"{name} (seen)": rows for name, rows in seen_sets().items()},
         **{f"{name} (calibrated on)": rows for name, rows in calibration_sets().items()},
+        **{f"{name} (check, not calibrated on)": rows for name, rows in check_sets().items()},
         **held_out_sets(),
     }
     for set_name, rows in sets.items():

@@ -100,9 +100,10 @@ def test_test_questions_are_not_copied_from_the_entries() -> None:
     assert len(QUESTIONS["out_of_domain"]) >= 20
 
 
-# Questions of sets written after the entries held them (dev10, dev12, dev13 and held-out
-# set 2, on 2026-11-26, by authors who saw only the topic list; the phrasings were in the
-# entries from earlier that day): the plainest way of asking, arrived at twice, not copied.
+# Questions of sets written after the entries held them (dev10, dev12, dev13, dev15, dev16
+# and held-out set 2, on 2026-11-26, by authors who saw only the topic list; the phrasings
+# were in the entries from earlier that day): the plainest way of asking, arrived at
+# twice, not copied.
 ARRIVED_AT_TWICE = {
     "guidance_dev12.toml": {
         "how often should the partnership meet",
@@ -113,6 +114,8 @@ ARRIVED_AT_TWICE = {
         "how do we claim gift aid on donations",
     },
     "guidance_dev13.toml": {"how do we claim gift aid on donations"},
+    "guidance_dev15.toml": {"can we add our own faq to the bot"},
+    "guidance_dev16.toml": {"can we add our own faq to the bot"},
     "guidance_heldout2.toml": {
         "is an mou legally binding",
         "how often should the partnership meet",
