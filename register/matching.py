@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
+import Stemmer
 from rapidfuzz import fuzz
 
 from domain.model import Action
@@ -43,6 +45,7 @@ QUESTION_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W_]+")
 MIN_SCORE = 75
+SAME_STEM = 99.0  # a word in another form: a match, though not the word itself
 # A question names what it is about in a few words; more are ignored, so the work per
 # question stays bounded (each word is compared with every word of every open title).
 MAX_KEY_WORDS = 12
@@ -59,12 +62,24 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@cache
+def _stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
 def _score(word: str, title_word: str) -> float:
-    """How well ``word`` matches ``title_word``: a number ("42") only matches itself."""
+    """How well ``word`` matches ``title_word``: the word itself fully; the same word in
+    another form ("booking", "Book") all but fully, so the word itself ranks first; a
+    number ("42") only itself; otherwise as close as its spelling."""
     if word == title_word:
         return 100.0
     if any(ch.isdigit() for ch in word):
         return 0.0
+    if _stem(word) == _stem(title_word):
+        return SAME_STEM
     return fuzz.ratio(word, title_word)
 
 
@@ -123,8 +138,10 @@ def best_matches(query: str, actions: list[Action], limit: int | None = None) ->
         ]
         matched = [score for score in per_word if score >= MIN_SCORE]
         # at least half the words: "whos on the hook if the joint project overspends" is
-        # not about "Book the venue…" for one word a typo away ("hook")
-        if matched and 2 * len(matched) >= len(asked):
+        # not about "Book the venue…" for one word a typo away ("hook"); of two, both: "the
+        # volunteer handbook" is not "Collect the volunteer survey returns"
+        enough = len(asked) if len(asked) == 2 else (len(asked) + 1) // 2
+        if matched and len(matched) >= enough:
             whole = sum(score == 100.0 for score in matched)
             scored.append((len(matched), whole, sum(matched), -action.number, action))
     scored.sort(key=lambda item: item[:4], reverse=True)

@@ -1,7 +1,10 @@
-"""The eighth new-user trial of issue 10: a FAQ question made only of words the
-retrieval sets aside ("VCSE") is still found, asked as itself or "what is VCSE"; a bare
-phrase of a FAQ's words ("volunteer expenses?", "mileage") finds it; "who should be the
-IG lead for a partnership project" asks about a post in general, not this partnership's."""
+"""The eighth new-user trial of issue 10, in the chat. An action is found by its words in
+another form ("the venue booking": "Book the venue…"), and of two words both must match
+("the volunteer handbook" is not "Collect the volunteer survey returns"). A FAQ question
+made only of words the retrieval sets aside ("VCSE") is still found, asked as itself or
+"what is VCSE"; a bare phrase of a FAQ's words ("volunteer expenses?", "mileage") finds
+it; "who should be the IG lead for a partnership project" asks about a post in general,
+not this partnership's."""
 
 from __future__ import annotations
 
@@ -64,3 +67,21 @@ async def test_questions_of_their_own_are_not_the_faqs(
     await add_faqs(app, world, cast.groups["partners"], *FAQ)
     [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
     assert "FAQ (#" not in answer.text, answer.text
+
+
+async def test_an_action_is_found_by_both_its_words_in_any_form(
+    app: Application, world: World, cast: Cast
+) -> None:
+    group = cast.groups["partners"]
+    alice, bob = cast.first_person, world.people[102]
+    await introduce(app, world, group, bob)
+    await say(app, world, alice, group, "/assign @bobby_p Collect the volunteer survey returns")
+    await say(app, world, alice, group, "/assign @bobby_p Book the venue for the conference")
+    [booking] = await say(app, world, alice, group, "/ask who is dealing with the venue booking")
+    assert "#2 Book the venue" in booking.text
+    [handbook] = await say(
+        app, world, alice, group, "/ask has anyone been given the volunteer handbook"
+    )
+    assert "#1" not in handbook.text
+    [survey] = await say(app, world, alice, group, "/ask whos got the volunteer surveys")
+    assert "#1 Collect the volunteer survey returns" in survey.text
