@@ -469,13 +469,8 @@ class Retriever:
         distinct = [self._tokens([word]) for word in dict.fromkeys(specific)]
         nearest = self._nearest(tokens)
         scores = self._scores(tokens, nearest)
-        meaning = reading = None
-        if any(scores):  # the layer's two readings, together or (while it loads) neither
-            plain = without_fillers(question)
-            meaning = semantic.similarities(self._meanings, plain)
-            reading = semantic.decisions(self._meanings, plain)
-            if meaning is None or reading is None:
-                meaning = reading = None
+        both = semantic.readings(self._meanings, without_fillers(question)) if any(scores) else None
+        meaning, reading = both if both else (None, None)
         if meaning:
             scores = [
                 s + SEMANTIC_WEIGHT * m if s else 0.0 for s, m in zip(scores, meaning, strict=True)
@@ -528,7 +523,7 @@ class Retriever:
         # re-ranked by the classifier's reading; without it (while it loads, or a FAQ's
         # retriever) the hand rule does, and may break a tie by meaning.
         evidence = probability = None
-        if meaning is not None and reading is not None:
+        if meaning is not None and reading is not None:  # (both, or neither)
             evidence = self.evidence(
                 order[0], scores, nearest, meaning, coverage, len(set(specific)), matched, reading
             )

@@ -106,6 +106,14 @@ def similarities(phrasings: Phrasings, question: str) -> list[float] | None:
     return embedded.similarities(question)
 
 
+def readings(phrasings: Phrasings, question: str) -> tuple[list[float], list[float]] | None:
+    """Both readings of ``question`` (``similarities`` and ``decisions``), or None while
+    the layer is not ready for ``phrasings``: never one without the other."""
+    meaning = similarities(phrasings, question)
+    reading = decisions(phrasings, question)
+    return (meaning, reading) if meaning is not None and reading is not None else None
+
+
 def decisions(phrasings: Phrasings, question: str) -> list[float] | None:
     """Each entry's decision value from the classifier fitted on ``phrasings``
     (guidance/classifier.py), or None while the layer is not ready for them; ready

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import Stemmer
 from rapidfuzz import fuzz
@@ -62,10 +61,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
 
 
+# PyStemmer keeps its own bounded cache of recent words (no unbounded one of ours, which
+# hostile messages could grow).
 _STEMMER = Stemmer.Stemmer("english")
 
 
-@cache
 def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
