@@ -1,6 +1,8 @@
 """A second reading of a question: a linear text classifier fitted on every entry's ways
-of asking (title, tags, example questions), which scores how strongly the question's
-words and word pieces point to each entry.
+of asking (title, tags, example questions) and on the questions people asked that it
+answers (guidance/asked.py), which scores how strongly the question's words and word
+pieces point to each entry, or to none: the asked questions no entry answers are one
+more class, "outside".
 
 The retriever ranks entries by their closest matches (BM25, nearest phrasing, meaning);
 the classifier weighs every n-gram against all entries at once, so it learns what tells
@@ -35,14 +37,19 @@ class Classifier:
     values to rounding (tests/test_guidance_classifier.py checks) in about a tenth of the
     time."""
 
-    def __init__(self, phrasings: Phrasings) -> None:
+    def __init__(
+        self, phrasings: Phrasings, asked: Phrasings = (), outside: tuple[str, ...] = ()
+    ) -> None:
         import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_union
         from sklearn.svm import LinearSVC
 
-        texts = [text.lower() for texts in phrasings for text in texts]
-        labels = [index for index, texts in enumerate(phrasings) for _ in texts]
+        asked = asked or tuple(() for _ in phrasings)
+        classes = (*phrasings, outside)  # the outside class last, index len(phrasings)
+        learnt = (*asked, ())
+        texts = [text.lower() for group in (classes, learnt) for texts in group for text in texts]
+        labels = [i for group in (classes, learnt) for i, texts in enumerate(group) for _ in texts]
         self._count = len(phrasings)
         self._classes: list[int] = []
         self._parts: list[_Part] = []
@@ -76,16 +83,21 @@ class Classifier:
     def decisions(self, question: str) -> list[float]:
         """Each entry's decision value for ``question`` (higher: more likely meant); an
         entry with no phrasings scores below every other."""
+        return self.reading(question)[0]
+
+    def reading(self, question: str) -> tuple[list[float], float]:
+        """Each entry's decision value for ``question`` and the outside class's (below
+        every entry's when it learnt no question)."""
         if not self._classes:
-            return [0.0] * self._count
+            return [0.0] * self._count, -1.0
         values = self._intercept.copy()
         text = question.lower()
         for part in self._parts:
             part.add(text, values)
-        found = [float(values.min()) - 1.0] * self._count
+        found = [float(values.min()) - 1.0] * (self._count + 1)
         for label, value in zip(self._classes, values.tolist(), strict=True):
             found[label] = value
-        return found
+        return found[: self._count], found[self._count]
 
 
 class _Part:

@@ -28,8 +28,8 @@ FEATURES = (
     "meaning",  # the candidate's closest phrasing's cosine in meaning
     "meaning_top",  # 1 when no entry is closer in meaning than the candidate
     "meaning_margin",  # candidate's cosine minus the closest other entry's
-    "reading_top",  # 1 when the classifier scores no entry above the candidate
-    "reading_margin",  # the classifier's value for it minus the best other entry's
+    "reading_top",  # 1 when the classifier scores no entry (nor "no entry") above it
+    "reading_margin",  # the classifier's value for it minus the best other (or "no entry")
     "words",  # log(1 + number of distinctive words)
 )
 
@@ -48,7 +48,7 @@ class Evidence:
     meaning: float
     meaning_rival: float  # the closest other entry's cosine in meaning
     reading: float  # the classifier's decision value for the candidate
-    reading_rival: float  # the classifier's best value for another entry
+    reading_rival: float  # the classifier's best value for another entry, or for "no entry"
     words: int
 
     def features(self) -> tuple[float, ...]:

@@ -1,72 +1,53 @@
 """How well guidance answers a labelled question set: right, wrong and declined, counted
 separately because a wrong answer is worse than a decline.
 
-A set is a TOML file of ``questions = [[text, label], …]``. A label is an entry id (or
-several, ``a|b``, when either is right), ``register`` for a question the register
-answers, or ``decline``. The benchmark and the accuracy tests both score with this
-module, so they measure the same thing.
+A set is a TOML file of ``questions = [[text, label], …]`` (guidance/asked.py). The sets
+people asked, which the classifier learns from and the confidence model is calibrated
+on, are in config/knowledge/asked/; the measured sets, never learnt, in tests/data. The
+benchmark and the accuracy tests both score with this module, so they measure the same
+thing.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guidance.asked import DECLINE, REGISTER, Rows, asked_sets, load_set
 from guidance.retrieval import Retriever
 from guidance.routing import asks_local_fact, register_question
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-SEED_SET = DATA / "guidance_questions.toml"  # the first, seed-only set (its own shape)
 HELD_OUT_SET = DATA / "guidance_heldout.toml"
 # A second held-out set, by another author, written (from the topic list) after the
 # decision rule was settled: measured once before the 2026-11-26 session's changes.
 HELD_OUT_2_SET = DATA / "guidance_heldout2.toml"
-DECLINE = "decline"
-REGISTER = "register"
+# The sets the phrasings' writers learnt wording from (their misses): the entries fit
+# them too well to calibrate on, so they are only reported.
+SEEN = ("seed", "dev", "dev2_seen", "dev3", "dev4")
 
 Labeller = Callable[[str], str]
-Rows = list[tuple[str, frozenset[str]]]
-
-
-def load_set(path: Path) -> Rows:
-    """The (question, acceptable labels) pairs of a question set."""
-    rows = tomllib.loads(path.read_text(encoding="utf-8"))["questions"]
-    return [(text, frozenset(label.split("|"))) for text, label in rows]
-
-
-def _dev(name: str) -> Rows:
-    return load_set(DATA / f"guidance_{name}.toml")
 
 
 def seen_sets() -> dict[str, Rows]:
-    """The sets the phrasings' writers learnt wording from (their misses), by name: the
-    entries fit them too well to calibrate on, so they are only reported."""
-    seed = tomllib.loads(SEED_SET.read_text(encoding="utf-8"))
-    rows = [(q, frozenset([e])) for q, e in seed["in_domain"]]
-    rows += [(q, frozenset([DECLINE])) for q in seed["out_of_domain"]]
-    return {
-        "seed": rows,
-        "dev": _dev("dev"),
-        "dev2 even": _dev("dev2")[0::2],
-        "dev3": _dev("dev3"),
-        "dev4": _dev("dev4"),
-    }
+    """The asked sets the phrasings' writers saw, by name (in-sample twice over: the
+    classifier learnt them too)."""
+    return {name: rows for name, rows in asked_sets().items() if name in SEEN}
 
 
 def calibration_sets() -> dict[str, Rows]:
-    """The sets no phrasing writer saw, each by another author, by name: the confidence
-    model is calibrated on them (guidance/calibrate.py)."""
-    names = [f"dev{n}" for n in range(5, 15)]
-    return {"dev2 odd": _dev("dev2")[1::2], **{name: _dev(name) for name in names}}
+    """The asked sets no phrasing writer saw, each by another author, by name: the
+    confidence model is calibrated on them (guidance/calibrate.py)."""
+    return {name: rows for name, rows in asked_sets().items() if name not in SEEN}
 
 
 def check_sets() -> dict[str, Rows]:
-    """Sets by new authors written to check a change before and after it, not yet
-    calibrated on (dev15, dev16: checked on 2026-11-26 after the classifier's reading);
-    the next refit may join them to the calibration sets once a change has been checked."""
-    return {name: _dev(name) for name in ("dev15", "dev16")}
+    """Sets by new authors written to check a change before and after it, neither learnt
+    nor calibrated on (dev15, dev16: checked on 2026-11-26 after the classifier's
+    reading, and again after it learnt the asked sets); a later change may move
+    them to the asked sets once it has been checked against them."""
+    return {name: load_set(DATA / f"guidance_{name}.toml") for name in ("dev15", "dev16")}
 
 
 def held_out_sets() -> dict[str, Rows]:

@@ -69,6 +69,13 @@ def _as_organisation(match: re.Match[str]) -> str:
     return f"{verb} org" if verb else "org"
 
 
+def _as_read(question: str) -> str:
+    """``question`` as the semantic layer reads it: without chat fillers, and "the trust"
+    named as an organisation read as one ("the new director at the trust…" is not about
+    trust between partners), as the words are."""
+    return _ORGANISATION.sub(_as_organisation, without_fillers(question).lower())
+
+
 _WORD_OR_BREAK = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\n")
 STOPWORDS = ENGLISH_STOPWORDS | {
     "pls", "please", "help", "us", "our", "we", "i", "me", "my", "you", "your", "can",
@@ -469,8 +476,8 @@ class Retriever:
         distinct = [self._tokens([word]) for word in dict.fromkeys(specific)]
         nearest = self._nearest(tokens)
         scores = self._scores(tokens, nearest)
-        both = semantic.readings(self._meanings, without_fillers(question)) if any(scores) else None
-        meaning, reading = both if both else (None, None)
+        both = semantic.readings(self._meanings, _as_read(question)) if any(scores) else None
+        meaning, reading, outside = both if both else (None, None, 0.0)
         if meaning:
             scores = [
                 s + SEMANTIC_WEIGHT * m if s else 0.0 for s, m in zip(scores, meaning, strict=True)
@@ -525,7 +532,14 @@ class Retriever:
         evidence = probability = None
         if meaning is not None and reading is not None:  # (both, or neither)
             evidence = self.evidence(
-                order[0], scores, nearest, meaning, coverage, len(set(specific)), matched, reading
+                order[0],
+                scores,
+                nearest,
+                meaning,
+                coverage,
+                len(set(specific)),
+                matched,
+                (reading, outside),
             )
             calibrated = confidence.model() if self._calibrated else None
             if calibrated is not None:
@@ -553,8 +567,11 @@ class Retriever:
         if meaning is None or reading is None or calibrated is None:
             return False
         matched = self._matched(words, index)
+        # The classifier's "no entry" learnt the questions to decline, these areas' among
+        # them: here it is no rival.
+        unread = min(reading) - 1.0
         found = self.evidence(
-            index, scores, nearest, meaning, coverage, len(set(words)), matched, reading
+            index, scores, nearest, meaning, coverage, len(set(words)), matched, (reading, unread)
         )
         return calibrated.probability(found) < OUTSIDE_PROBABILITY
 
@@ -567,9 +584,11 @@ class Retriever:
         coverage: float,
         words: int,
         matched: float,
-        reading: list[float],
+        reading: tuple[list[float], float],
     ) -> confidence.Evidence:
-        """What the calibrated model weighs about entry ``index`` as the answer."""
+        """What the calibrated model weighs about entry ``index`` as the answer;
+        ``reading`` is the classifier's: each entry's value and "no entry"'s."""
+        decisions, outside = reading
         others = [i for i in range(len(scores)) if i != index]
         rival = max(others, key=lambda i: scores[i], default=None)
         entry = self._entries[index]
@@ -583,8 +602,9 @@ class Retriever:
             rival_related=rival is not None and _linked(entry, self._entries[rival]),
             meaning=meaning[index],
             meaning_rival=max((meaning[i] for i in others), default=0.0),
-            reading=reading[index],
-            reading_rival=max((reading[i] for i in others), default=0.0),
+            reading=decisions[index],
+            # the best other entry's value, or "no entry"'s when the classifier prefers it
+            reading_rival=max([outside, *(decisions[i] for i in others)]),
             words=words,
         )
 

@@ -10,8 +10,9 @@ asks for it are embedded once. Until the layer is ready, or if it cannot load, g
 answers on lexical evidence alone.
 
 The same thread fits each knowledge base's classifier (guidance/classifier.py) on the
-same phrasings: the layer's two readings, closeness in meaning and the classifier's
-decision values, are ready together or not at all.
+same phrasings and the questions people asked (guidance/asked.py): the layer's two
+readings, closeness in meaning and the classifier's decision values, are ready together
+or not at all.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from __future__ import annotations
 import atexit
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidance.knowledge import KnowledgeBase
 
@@ -48,7 +51,7 @@ class _Layer:
         self.model: Any = None  # wordllama's WordLlamaInference when loaded
         self.failed = False
         self.seconds = 0.0  # how long loading took
-        self.wanted: list[Phrasings] = []
+        self.wanted: dict[Phrasings, tuple[str, ...]] = {}  # each one's entry ids
         self.embedded: dict[Phrasings, Embedded] = {}
         self.classified: dict[Phrasings, Classifier] = {}
 
@@ -61,8 +64,8 @@ def start(knowledge: KnowledgeBase | None = None) -> None:
     ``knowledge``; a knowledge base never started stays lexical (a FAQ's, say)."""
     phrasings = phrasings_of(knowledge) if knowledge is not None else None
     with _layer.lock:
-        if phrasings is not None and phrasings not in _layer.wanted:
-            _layer.wanted.append(phrasings)
+        if knowledge is not None and phrasings is not None:
+            _layer.wanted.setdefault(phrasings, tuple(knowledge.entries))
         if _layer.thread is None:
             _layer.thread = threading.Thread(target=_load, name="semantic-load", daemon=True)
             _layer.thread.start()
@@ -106,12 +109,23 @@ def similarities(phrasings: Phrasings, question: str) -> list[float] | None:
     return embedded.similarities(question)
 
 
-def readings(phrasings: Phrasings, question: str) -> tuple[list[float], list[float]] | None:
-    """Both readings of ``question`` (``similarities`` and ``decisions``), or None while
-    the layer is not ready for ``phrasings``: never one without the other."""
+class Readings(NamedTuple):
+    """Both readings of a question: each entry's closeness in meaning, each entry's
+    decision value from the classifier, and the classifier's value for "no entry"."""
+
+    meaning: list[float]
+    decisions: list[float]
+    outside: float
+
+
+def readings(phrasings: Phrasings, question: str) -> Readings | None:
+    """Both readings of ``question``, or None while the layer is not ready for
+    ``phrasings``: never one without the other."""
     meaning = similarities(phrasings, question)
-    reading = decisions(phrasings, question)
-    return (meaning, reading) if meaning is not None and reading is not None else None
+    classified = _layer.classified.get(phrasings)
+    if meaning is None or classified is None:
+        return None
+    return Readings(meaning, *classified.reading(question))
 
 
 def decisions(phrasings: Phrasings, question: str) -> list[float] | None:
@@ -252,12 +266,36 @@ def _load() -> None:
 def _embed_wanted() -> None:
     """Embed each knowledge base asked for and not yet embedded, and fit its classifier
     (lock held); the classifier is stored first, so a knowledge base with meaning has it."""
+    for phrasings, ids in _layer.wanted.items():
+        if phrasings not in _layer.embedded:
+            _layer.classified[phrasings] = fit_classifier(phrasings, ids)
+            _layer.embedded[phrasings] = Embedded(_layer.model, phrasings)
+
+
+def fit_classifier(
+    phrasings: Phrasings, ids: tuple[str, ...], leaving_out: str | None = None
+) -> Classifier:
+    """The classifier of the entries ``ids`` (their ``phrasings``, in order), fitted on
+    those and on the asked questions, without ``leaving_out``'s author's if given."""
+    from guidance.asked import learnt
     from guidance.classifier import Classifier
 
-    for phrasings in _layer.wanted:
-        if phrasings not in _layer.embedded:
-            _layer.classified[phrasings] = Classifier(phrasings)
-            _layer.embedded[phrasings] = Embedded(_layer.model, phrasings)
+    asked = learnt(leaving_out)
+    return Classifier(phrasings, tuple(asked.by_entry.get(id_, ()) for id_ in ids), asked.outside)
+
+
+@contextmanager
+def leaving_out(knowledge: KnowledgeBase, name: str) -> Iterator[None]:
+    """Within the block, ``knowledge``'s reading comes from a classifier that has not
+    learnt set ``name``'s author's questions (calibration reads each set so); the
+    layer must be ready for ``knowledge``."""
+    phrasings = phrasings_of(knowledge)
+    fitted = _layer.classified[phrasings]
+    _layer.classified[phrasings] = fit_classifier(phrasings, tuple(knowledge.entries), name)
+    try:
+        yield
+    finally:
+        _layer.classified[phrasings] = fitted
 
 
 def phrasings_of(knowledge: KnowledgeBase) -> Phrasings:
