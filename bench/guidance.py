@@ -1,9 +1,10 @@
 """Guidance quality and speed: Accord's answers beside plain BM25 over the knowledge
 base's own text, scored the same way (right / wrong / declined) on the question sets:
-the seed set and the sets the phrasings' writers saw (dev, dev2's even rows, dev3, dev4);
-the sets the confidence model is calibrated on (dev2's odd rows, dev5 to dev14); two
-check sets by new authors, not calibrated on yet (dev15, dev16); and the two held-out sets
-(never tuned on), with issue 10's targets.
+the asked sets, which the classifier learns (guidance/asked.py), so in-sample: the seed
+set and those the phrasings' writers saw (dev, dev2_seen, dev3, dev4), and those the
+confidence model is calibrated on (dev2, dev5 to dev14); two check sets by new authors,
+neither learnt nor calibrated on (dev15, dev16); and the two held-out sets (never tuned
+on), with issue 10's targets.
 
 Accord answers with its semantic layer (guidance/semantic.py) loaded: the benchmark
 starts it as the bot does and reports how long it takes to be ready.

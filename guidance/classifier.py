@@ -9,11 +9,13 @@ the classifier weighs every n-gram against all entries at once, so it learns wha
 two neighbours apart ("split the risk" is sharing risk, not pooled budgets, though both
 talk of money). On the calibration sets' 1,511 answerable questions the retriever's first
 candidate was right on 92.5%, the classifier's on 92.8%, and where the two agreed on
-98.4%; re-ranking the retriever's five best by both was right on 96.0%.
+98.4%; re-ranking the retriever's five best by both was right on 96.0%. Learning the
+asked questions too lifted two new authors' check sets from 92.9% and 94.0% right to
+96.3% and 96.2%, wrong answers 6 and 4 to 5 and 4.
 
 Word uni- and bigrams and character 3- to 5-grams within words (typos and word forms:
-"goverance", "chairing"), TF-IDF weighted, into scikit-learn's linear SVM: fitted in about
-a second, in the semantic layer's background thread, deterministically.
+"goverance", "chairing"), TF-IDF weighted, into scikit-learn's linear SVM: fitted in two
+to three seconds, in the semantic layer's background thread, deterministically.
 """
 
 from __future__ import annotations
