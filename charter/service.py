@@ -286,6 +286,16 @@ class Charter:
         """The chat's decisions, latest first."""
         return await self.repository.decisions(scope.chat_id)
 
+    async def decisions_about(self, scope: ChatScope, words: str) -> list[Decision]:
+        """The chat's decisions, latest first, whose text holds every word of ``words``
+        ("the volunteer fair" finds "Hold the volunteer fair at…"); all of them when
+        ``words`` says nothing in particular."""
+        wanted = {_stem(w) for w in _WORD.findall(words.casefold())} - _LITTLE_WORDS
+        decisions = await self.decisions(scope)
+        return [
+            d for d in decisions if wanted <= {_stem(w) for w in _WORD.findall(d.text.casefold())}
+        ]
+
     async def respond(
         self, chat_id: int, decision_id: int, actor: Actor, answer: Answer, now: datetime
     ) -> tuple[Decision, bool]:
@@ -373,6 +383,10 @@ def _still_open(goal: Goal | None, number: int) -> Goal:
     if goal is None:
         raise RegisterError(f"Goal {number} was closed just now. See /goals.")
     return goal
+
+
+# Words that say nothing about which decision is meant ("about the venue for our fair").
+_LITTLE_WORDS = frozenset("a an the our of for to at on in about re with and or".split())
 
 
 def _stem(word: str) -> str:

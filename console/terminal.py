@@ -181,6 +181,11 @@ class ConsoleSession:
                 f"({self.world.bot.first_name} is not in this group any more: :invite adds it back)"
             )
             return
+        forced = self.world.forced_replies.pop(self.chat.chat_id, None)
+        if reply_to is None and forced is not None and not text.startswith("/"):
+            # as a Telegram app does when the bot asks for a reply (ForceReply)
+            self._print(f"(a reply to message {forced}, as Telegram sends it)")
+            reply_to = forced
         await feed(self.application, self.world.user_says(self.me, self.chat, text, reply_to))
 
     async def _switch_person(self, name: str) -> None:

@@ -460,7 +460,9 @@ class Retriever:
         ]
         specific = [word for word in words if word not in GENERIC]
         tokens = self._tokens(specific or words)
-        known = [t for t in self._tokens(specific) if not t.startswith("syn")]
+        # A number says how many or which one, not what about: "spam question 75" is not
+        # mostly known for holding "75" (section 75 budgets).
+        known = [t for t in self._tokens(specific) if not t.startswith("syn") and not t.isdigit()]
         coverage = sum(t in self._known_stems for t in known) / len(known) if known else 0.0
         if not tokens:
             return Answer(None, (), 0.0)

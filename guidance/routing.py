@@ -66,7 +66,10 @@ _IN_GENERAL = re.compile(
     re.IGNORECASE,
 )
 _OVERDUE = re.compile(
-    r"\b(?:overdue|late|behind schedule|past due)\b|\bbehind(?:\s+(?:on|with))?\s*$", re.IGNORECASE
+    r"\b(?:overdue|late|behind schedule|past due)\b"
+    r"|\bbehind(?:\s+(?:on|with)(?:\s+(?:anything|any(?:\s+of)?\s+(?:their|his|her|its)?\s*actions?)"
+    r")?)?\s*$",
+    re.IGNORECASE,
 )
 # "who owns the personal data when three partners feed one case system?": data
 # protection (who the controller is), not an action's owner.
@@ -74,7 +77,10 @@ _PERSONAL_DATA = re.compile(
     r"^(?!.*\b(?:audit|action|task|project|review|report|mapping|cleans\w*|migration|work)\b)"
     r".*?\b(?:personal|patients?'?|clients?'?|residents?'?"
     r"|service users?'?|people's|customers?'?|tenants?'?|families'?|children's)\s+"
-    r"(?:data|information|info|records|details)\b",
+    r"(?:data|information|info|records|details)\b"
+    # "who owns the data in the shared referral spreadsheet" (trial 10i: an action came)
+    r"|^\s*(?:the\s+|our\s+|this\s+)?(?:data|information|info|records)"
+    r"(?:\s+(?:in|on|from|held|we|that|about|collected|shared)\b.*)?$",
     re.IGNORECASE,
 )
 _OVERDUE_QUESTION = re.compile(r"^\s*(?:what|which|anything|is anything|are any)\b", re.IGNORECASE)
@@ -140,7 +146,13 @@ _OVERDUE_FOR = re.compile(
     r"\b(?:overdue|late|past due)\s+(?:for|of|from|with|at)\s+(?P<subject>.+)$"
     # "what is bob late on", "what's the council behind on" (trial 10d: the whole list came)
     r"|^\s*(?:what|which)\s+(?:actions?\s+)?(?:is|are|has|have)\s+(?P<late>(?!an?\s)(?:\S+\s+){0,3}?\S+)"
-    r"\s+(?:got\s+)?(?:overdue|late|behind)(?:\s+(?:on|with))?$",
+    r"\s+(?:got\s+)?(?:overdue|late|behind)(?:\s+(?:on|with))?$"
+    # "is bob behind on anything", "is the council behind" (trial 10i: guidance came)
+    r"|^\s*(?:is|are)\s+(?P<behind>(?!(?:it|this|that|there|we|they|you|i|our partnership"
+    r"|the partnership|the project|everything|everyone|anyone|anything|any|something|nothing)"
+    r"\b)(?:\S+\s+){0,2}?\S+)"
+    r"\s+(?:behind|late|overdue)(?:\s+(?:on|with)\s+(?:anything|any(?:\s+of)?\s+(?:their|his|her"
+    r"|its)?\s*actions?|stuff))?$",
     re.IGNORECASE,
 )
 # "Is anyone on the action for the newsletter?", "has housing done their bit on the
@@ -172,6 +184,31 @@ _ANYONE = re.compile(
 _ACTION = re.compile(r"^(?:the\s+)?(?:action|task)s?\s+(?:on|for|about)\s+", re.IGNORECASE)
 # A leading mention or address: "@accord who's got…", "accord, what's overdue".
 _ADDRESS = re.compile(r"^\s*(?:@\w+|accord\b)[,:]?\s*", re.IGNORECASE)
+# "what did we decide about the venue", "what was agreed at the last meeting": the
+# group's decisions (/decide), not guidance on making decisions (trial 10i).
+_DECIDED = re.compile(
+    r"^\s*(?:what|which)\s+(?:(?:did|have|had)\s+(?:we|the\s+(?:group|board|partnership"
+    r"|steering\s+group|partners))\s+(?:decide|agree|settle|vote)(?:d)?"
+    r"|(?:was|were|has\s+been|have\s+been)\s+(?:decided|agreed|settled))"
+    r"(?:\s+(?:on|about|re|regarding|for|at|in|over|with)\s+(?P<subject>.+?))?$",
+    re.IGNORECASE,
+)
+# "…at the last meeting", "…on tuesday": when, not what about.
+_MEETING = re.compile(
+    r"^\s*(?:the\s+|our\s+|today'?s\s+|yesterday'?s\s+|last\s+)*(?:last\s+|latest\s+|recent\s+"
+    r"|previous\s+|next\s+)?(?:meeting|board|call|session|workshop|monday|tuesday|wednesday"
+    r"|thursday|friday|today|yesterday|week)s?\b",
+    re.IGNORECASE,
+)
+# "who hasn't done their actions", "who's not finished their bit" (trial 10i: RACI came)
+_NOT_DONE = re.compile(
+    r"^\s*who\s+(?:has\s*n['’]?t|hasnt|has not|have\s*n['’]?t|havent|have not|is not|isn['’]?t"
+    r")\s+(?:done|finished|completed|delivered|sorted)\s+(?:their|his|her|its)"
+    r"\s+(?:actions?|bits?|tasks?|jobs?|stuff)(?:\s+yet)?$",
+    re.IGNORECASE,
+)
+# "and who has the leaflet?", "ok so what's bob late on": a follow-on's opening word.
+_FOLLOW_ON = re.compile(r"^\s*(?:(?:and|so|ok|okay|also|but|oh|right)[,.]?\s+)+", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:the|a|an|our)\s+", re.IGNORECASE)
 _PEOPLE = re.compile(r"(?<=\S)\s+(?:lot|folks|crew|people|guys)$", re.IGNORECASE)
 # "Please could you tell me what…", "can you tell me who…": the question inside.
@@ -209,8 +246,9 @@ _ORGANISATION_NOUNS = frozenset(
 class RegisterQuestion:
     """A question for the register: ``kind`` is "who" (an action's owner), "mine",
     "overdue" (with a ``subject``: a partner's or person's), "owns" (what a partner or
-    person is responsible for), "all" (everyone's actions) or "role" (who holds a role:
-    "who chairs?")."""
+    person is responsible for), "all" (everyone's actions), "role" (who holds a role:
+    "who chairs?") or "decided" (the group's decisions, about ``subject`` if given: "what
+    did we decide about the venue")."""
 
     kind: str
     subject: str = ""
@@ -241,15 +279,22 @@ def register_question(text: str) -> RegisterQuestion | None:
 
 def _routed(text: str) -> RegisterQuestion | None:
     question = _ADDRESS.sub("", text.strip().rstrip("?!. "))
-    question = _POLITE.sub("", question)
+    question = _POLITE.sub("", _FOLLOW_ON.sub("", question))
     question = re.sub(r"^(\s*(?:what|who))['’]?s\b", r"\1 is", question, flags=re.I)
     question = _HEDGE.sub(r"\1", question)
     if _IN_GENERAL.match(question):  # "who is supposed to write the DPIA": a role in general
         return None
     if _MINE.search(question):
         return RegisterQuestion("mine")
-    if _OVERDUE.search(question) and _OVERDUE_QUESTION.search(question):
-        whose = _OVERDUE_FOR.search(question)
+    if decided := _DECIDED.match(question):
+        about = decided.group("subject") or ""
+        return RegisterQuestion("decided", "" if _MEETING.match(about) else _subject(about))
+    if _NOT_DONE.match(question):  # "who hasn't done their actions": what is overdue
+        return RegisterQuestion("overdue")
+    whose = _OVERDUE_FOR.search(question)
+    if _OVERDUE.search(question) and (
+        _OVERDUE_QUESTION.search(question) or (whose and whose.group("behind"))
+    ):
         return RegisterQuestion("overdue", _subject(_found(whose)) if whose else "")
     if (owns := _OWNS.match(question)) and (subject := _subject(_found(owns))):
         # "what's bobby_p got on": "what's" was "what has", not "what is"

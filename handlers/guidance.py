@@ -16,7 +16,7 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from app.context import AccordContext
-from charter.render import role_line
+from charter.render import decisions_text, role_line
 from domain.model import ChatScope
 from formatting.html import clip, escape
 from guidance.asking import asks_advice
@@ -279,6 +279,9 @@ async def _faq_groups(update: Update, context: AccordContext) -> dict[int, str |
     return {chat_id: title or "your group" for chat_id, title in groups}
 
 
+DECISIONS_SHOWN = 5  # decisions a "what did we decide…" answer lists
+
+
 async def _faq_answers(update: Update, context: AccordContext, question: str) -> list[str]:
     """The FAQ answers to ``question`` here, each group's shown with its source."""
     titles = await _faq_groups(update, context)
@@ -305,6 +308,15 @@ async def _answer_from_register(
     chat = update.effective_chat
     assert chat is not None
     private = chat.type == Chat.PRIVATE
+    if routed.kind == "decided":  # "what did we decide about the venue": /decisions
+        scope = await _register_scope(update, context)
+        if scope is None:
+            await reply(
+                update, "Ask that in your partnership's group: I answer it from /decisions."
+            )
+        else:
+            await _answer_decided(update, context, routed.subject, scope)
+        return True
     responsibilities = routed.kind == "owns" or (routed.kind == "overdue" and routed.subject)
     if responsibilities or routed.kind in ("who", "role"):
         scope = await _register_scope(update, context)
@@ -334,6 +346,29 @@ async def _answer_from_register(
     else:
         await reply_page(update, context, "actions", "overdue")
     return True
+
+
+async def _answer_decided(
+    update: Update, context: AccordContext, subject: str, scope: ChatScope
+) -> None:
+    """ "What did we decide about the venue?" from the decisions recorded with /decide
+    (Accord keeps no minutes): those that mention it, or the latest few."""
+    charter = context.services.charter
+    found = await charter.decisions_about(scope, subject)
+    if found:
+        title = f"{scope.title}: about “{clip(subject)}”" if subject else scope.title
+        await reply(update, decisions_text(title, found[:DECISIONS_SHOWN], scope.zone))
+        return
+    latest = (await charter.decisions(scope))[:DECISIONS_SHOWN]
+    if not latest:
+        await reply(update, decisions_text(scope.title, [], scope.zone))
+        return
+    await reply(
+        update,
+        f"No decision recorded here mentions “{escape(clip(subject))}”. The latest:\n"
+        + decisions_text(scope.title, latest, scope.zone)
+        + "\n/decisions lists them all; a coordinator records one with /decide.",
+    )
 
 
 async def _answer_who(

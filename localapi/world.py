@@ -148,6 +148,9 @@ class World:
         self.commands: dict[str, list[JSON]] = {}
         self.pending_updates: list[JSON] = []
         self.webhook: JSON | None = None  # setWebhook's parameters while one is set
+        # Per chat, the bot's last message if it asked for a reply (ForceReply): a
+        # Telegram app opens the reply to it, so the console's next line answers it.
+        self.forced_replies: dict[int, int] = {}
         self.faults: dict[str, list[Fault]] = {}
         self.chat_faults: dict[int, list[Fault]] = {}
         self.listeners: list[Callable[[Event], None]] = []
@@ -426,6 +429,10 @@ class World:
             markup,
             reply_to=reply_to,
         )
+        if (params.get("reply_markup") or {}).get("force_reply"):
+            self.forced_replies[chat.chat_id] = message.message_id
+        else:
+            self.forced_replies.pop(chat.chat_id, None)
         return self._deliver(message)
 
     def _api_sendDocument(self, params: JSON) -> JSON:

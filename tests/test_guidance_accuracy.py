@@ -24,17 +24,15 @@ TARGET_RIGHT = 0.85
 TARGET_WRONG = 0.03
 TARGET_OFF_TOPIC_DECLINED = 0.95
 # Measured 2026-11-26, once the classifier learnt the asked sets (guidance/asked.py) and
-# read each calibration set without its author's questions: the first held-out set (the
-# one issue 10 names) meets every target, 97.0% right (191 of 197), 1.5% wrong (3), 42 of
-# 43 off-topic questions declined (91.4% and 4.1% before). The second (250, another
-# author, written after the decision rule was settled) is 94.4% right and 3.6% wrong (9,
-# two over 7.5 allowed; 90.8% and 2.8% before), 54 of 55 off-topic questions declined.
-# An unmet target stays a strict expected failure until it is met, so meeting it turns
-# the run red until its mark goes. The ratchets keep each set's figures from getting
-# worse than today's by more than RATCHET_SLACK questions: one question is half a point,
-# and refits after unrelated fixes moved the count by one either way.
-NOT_MET = pytest.mark.xfail(strict=True, reason="issue 10's target not met yet on this set")
-RATCHETS = {"held-out": (191, 3, 42), "held-out 2": (236, 9, 54)}  # right, wrong, off-topic
+# read each calibration set without its author's questions, and check sets 15 and 16
+# joined the asked sets: the first held-out set (the one issue 10 names) is 97.0% right
+# (191 of 197), 1.0% wrong (2), 42 of 43 off-topic questions declined (91.4% and 4.1%
+# before); the second (250, another author, written after the decision rule was settled)
+# 94.4% right (236), 2.4% wrong (6), 55 of 55 off-topic questions declined (90.8% and
+# 2.8% before). Every target is met on both. The ratchets keep each set's figures from
+# getting worse than today's by more than RATCHET_SLACK questions: one question is half
+# a point, and refits after unrelated fixes moved the count by one either way.
+RATCHETS = {"held-out": (191, 2, 42), "held-out 2": (236, 6, 55)}  # right, wrong, off-topic
 RATCHET_SLACK = 2
 
 
@@ -54,7 +52,6 @@ def test_the_second_held_out_set_is_mostly_answered_right(held_out_2: Scores) ->
     assert held_out_2.off_topic_declined_share >= TARGET_OFF_TOPIC_DECLINED
 
 
-@NOT_MET
 def test_the_second_held_out_set_is_rarely_answered_wrong(held_out_2: Scores) -> None:
     assert held_out_2.share(held_out_2.wrong) <= TARGET_WRONG
 

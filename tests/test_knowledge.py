@@ -104,8 +104,8 @@ def test_test_questions_are_not_copied_from_the_entries() -> None:
     assert len(OUT_OF_DOMAIN) >= 20
 
 
-# Questions of sets written after the entries held them (dev10, dev12, dev13, dev15, dev16
-# and held-out set 2, on 2026-11-26, by authors who saw only the topic list; the phrasings
+# Questions of sets written after the entries held them (dev10, dev12, dev13, dev15, dev16,
+# dev18 and held-out set 2, on 2026-11-26, by authors who saw only the topic list; the phrasings
 # were in the entries from earlier that day): the plainest way of asking, arrived at
 # twice, not copied.
 ARRIVED_AT_TWICE = {
@@ -118,8 +118,12 @@ ARRIVED_AT_TWICE = {
         "how do we claim gift aid on donations",
     },
     "dev13.toml": {"how do we claim gift aid on donations"},
-    "guidance_dev15.toml": {"can we add our own faq to the bot"},
-    "guidance_dev16.toml": {"can we add our own faq to the bot"},
+    "dev15.toml": {"can we add our own faq to the bot"},
+    "dev16.toml": {"can we add our own faq to the bot"},
+    "guidance_dev18.toml": {
+        "can we add our own faq to the bot",
+        "how do i do a pivot table in excel",
+    },
     "guidance_heldout2.toml": {
         "is an mou legally binding",
         "how often should the partnership meet",
