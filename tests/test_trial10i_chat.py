@@ -57,6 +57,28 @@ def test_an_outside_area_is_named_whatever_else_the_question_says(
     assert answer.outside.id == area
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("governance", "governance-chairing"),  # was "Structure matters less than purpose"
+        ("nobody outside the partnership has heard of us", "public-communication"),
+        ("can a partner leave halfway through the agreement", "partnership-agreement"),
+        ("who's accountable if the joint bid money is misspent", "lead-partner"),
+        ("our project officer is off with stress and the work has stalled", "staff-turnover"),
+        (
+            "what is the council responsible for in the partnership agreement",
+            "partnership-agreement",
+        ),
+    ],
+)
+def test_trial_questions_are_not_answered_with_a_neighbour(
+    retriever: Retriever, question: str, expected: str
+) -> None:
+    answer = retriever.ask(question)
+    assert answer.best is not None
+    assert answer.best.entry.id == expected
+
+
 @pytest.mark.parametrize("question", ["what next", "spam question 50", "spam question 75"])
 def test_no_answer_rests_on_a_vague_phrase_or_a_number(retriever: Retriever, question: str) -> None:
     assert retriever.ask(question).best is None
