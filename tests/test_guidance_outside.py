@@ -40,6 +40,20 @@ def retriever() -> Retriever:
             "outside-client-advice",
         ),
         ("do the partners each need employers' liability for the joint hub", "outside-insurance"),
+        # trial 10i: a breach in everyday words (co-production and data sharing came),
+        # quotes and tenders (pooled budgets and efficiency came), a job advert
+        (
+            "one partner emailed a spreadsheet with service users names to the wrong person",
+            "outside-individual-rights",
+        ),
+        ("we sent a list of names to the wrong partner by mistake", "outside-individual-rights"),
+        ("do we need 3 quotes for the catering at the conference", "outside-procurement"),
+        ("how many quotes do we need before buying the new minibus", "outside-procurement"),
+        (
+            "can we just hand the evaluation contract to the uni without going out to tender",
+            "outside-procurement",
+        ),
+        ("write me a job advert for the partnership coordinator", "outside-hr"),
     ],
 )
 def test_a_question_in_an_area_outside_the_guidance_is_declined_naming_it(

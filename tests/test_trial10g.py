@@ -6,7 +6,9 @@ our board") got general guidance. The eighth, after the classifier's reading: an
 equality impact assessment got the DPIA entry, carers' phone numbers in a WhatsApp group
 got regular communication, a partner's officer bullying a member of staff got the
 coordinator's role, and keeping budgets apart but spending them on the same goals got
-shared goals."""
+shared goals. The ninth, once the classifier learnt the asked sets: "governance" got
+structure, being unknown to the public got power imbalance, a partner leaving
+mid-agreement got onboarding."""
 
 from __future__ import annotations
 
@@ -62,6 +64,15 @@ def test_trial_questions_get_the_right_entry_or_area(
          {"outside-hr", "decline"}),
         ("could we each keep our own budget but spend it on the same goals",
          {"gp-pool-budgets", "decline"}),
+        # the ninth trial, once the classifier learnt the asked sets
+        ("governance", {"governance-chairing"}),
+        ("nobody outside the partnership has heard of us", {"public-communication"}),
+        ("can a partner leave halfway through the agreement", {"partnership-agreement"}),
+        ("who's accountable if the joint bid money is misspent", {"lead-partner"}),
+        ("our project officer is off with stress and the work has stalled",
+         {"staff-turnover"}),
+        ("what is the council responsible for in the partnership agreement",
+         {"partnership-agreement"}),
     ],
 )  # fmt: skip
 def test_trial_questions_are_not_answered_with_a_neighbour(

@@ -1,11 +1,10 @@
-"""The ninth new-user trial of issue 10, once the classifier learnt the asked sets: each
-case is what was typed and what came back. Mistakes sent to the wrong place are outside
-areas ("emailed … to the wrong person" is a data breach, "3 quotes" procurement);
-register questions in other words ("is bob behind on anything", "and who has the
-leaflet?", "who hasn't done their actions", "what did we decide about the venue") are
-answered from the group's record; a number is no topic word ("spam question 75"); and
-answering from /unanswered in the console takes the next line, as Telegram's reply
-prompt does."""
+"""The ninth new-user trial of issue 10, once the classifier learnt the asked sets, in
+the chat: register questions in other words ("is bob behind on anything", "and who has
+the leaflet?", "who hasn't done their actions", "what did we decide about the venue")
+are answered from the group's record; a number is no topic word ("spam question 75");
+and in the console the line after an "Answer" prompt answers it, as Telegram's reply box
+does. Its outside areas are in test_guidance_outside.py, its neighbours in
+test_trial10g.py."""
 
 from __future__ import annotations
 
@@ -27,56 +26,6 @@ from tests.helpers import introduce, say
 @pytest.fixture(scope="module")
 def retriever() -> Retriever:
     return Retriever(load_knowledge())
-
-
-@pytest.mark.parametrize(
-    ("question", "area"),
-    [
-        # "Co-production" and "Sharing data between partners" came: a breach reassured
-        (
-            "one partner emailed a spreadsheet with service users names to the wrong person",
-            "outside-individual-rights",
-        ),
-        ("we sent a list of names to the wrong partner by mistake", "outside-individual-rights"),
-        # pooled budgets and efficiency came
-        ("do we need 3 quotes for the catering at the conference", "outside-procurement"),
-        ("how many quotes do we need before buying the new minibus", "outside-procurement"),
-        (
-            "can we just hand the evaluation contract to the uni without going out to tender",
-            "outside-procurement",
-        ),
-        ("write me a job advert for the partnership coordinator", "outside-hr"),
-    ],
-)
-def test_an_outside_area_is_named_whatever_else_the_question_says(
-    retriever: Retriever, question: str, area: str
-) -> None:
-    answer = retriever.ask(question)
-    assert answer.best is None
-    assert answer.outside is not None
-    assert answer.outside.id == area
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("governance", "governance-chairing"),  # was "Structure matters less than purpose"
-        ("nobody outside the partnership has heard of us", "public-communication"),
-        ("can a partner leave halfway through the agreement", "partnership-agreement"),
-        ("who's accountable if the joint bid money is misspent", "lead-partner"),
-        ("our project officer is off with stress and the work has stalled", "staff-turnover"),
-        (
-            "what is the council responsible for in the partnership agreement",
-            "partnership-agreement",
-        ),
-    ],
-)
-def test_trial_questions_are_not_answered_with_a_neighbour(
-    retriever: Retriever, question: str, expected: str
-) -> None:
-    answer = retriever.ask(question)
-    assert answer.best is not None
-    assert answer.best.entry.id == expected
 
 
 @pytest.mark.parametrize("question", ["what next", "spam question 50", "spam question 75"])
