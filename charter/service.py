@@ -24,6 +24,7 @@ from domain.charter import (
     Role,
 )
 from domain.model import Action, Actor, ChatScope, Status
+from register.matching import stems
 from register.parsing import MAX_USERNAME, MIN_USERNAME, UsageError, not_a_username
 from register.service import MAX_EVENTS, NotAllowedError, Register, RegisterError
 from register.text import clean_text
@@ -287,14 +288,11 @@ class Charter:
         return await self.repository.decisions(scope.chat_id)
 
     async def decisions_about(self, scope: ChatScope, words: str) -> list[Decision]:
-        """The chat's decisions, latest first, whose text holds every word of ``words``
-        ("the volunteer fair" finds "Hold the volunteer fair at…"); all of them when
-        ``words`` says nothing in particular."""
-        wanted = {_stem(w) for w in _WORD.findall(words.casefold())} - _LITTLE_WORDS
-        decisions = await self.decisions(scope)
-        return [
-            d for d in decisions if wanted <= {_stem(w) for w in _WORD.findall(d.text.casefold())}
-        ]
+        """The chat's decisions, latest first, whose text holds every word of ``words`` in
+        any form ("splitting the evaluation cost" finds "Split the evaluation cost…");
+        all of them when ``words`` says nothing in particular."""
+        wanted = stems(words) - stems(_LITTLE_WORDS)
+        return [d for d in await self.decisions(scope) if wanted <= stems(d.text)]
 
     async def respond(
         self, chat_id: int, decision_id: int, actor: Actor, answer: Answer, now: datetime
@@ -386,7 +384,7 @@ def _still_open(goal: Goal | None, number: int) -> Goal:
 
 
 # Words that say nothing about which decision is meant ("about the venue for our fair").
-_LITTLE_WORDS = frozenset("a an the our of for to at on in about re with and or".split())
+_LITTLE_WORDS = "a an the our of for to at on in about re with and or"
 
 
 def _stem(word: str) -> str:

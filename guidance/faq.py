@@ -42,6 +42,9 @@ _GATHERINGS = _OWN_BODIES | {"meet"}  # its bodies and their meetings
 # Verbs of asking where a thing is: "where do we keep the minutes" and "Where are the
 # board minutes kept?" ask the same (stems, as the retrieval's tokens are).
 _FORM_WORDS = frozenset("keep kept store stored locat held hold find found".split())
+# Words of when, not of what: "when do we meet next" asks "When does the steering group
+# meet?" (stems, as the retrieval's tokens are).
+_WHEN_WORDS = frozenset("next last upcom soon".split())
 _OURS = re.compile(r"\b(?:we|our|us|ours)\b", re.IGNORECASE)
 # "who should be the IG lead for a partnership project?" asks who ought to hold a post in
 # general (guidance), not who holds it here ("Who is our IG lead?").
@@ -53,6 +56,18 @@ _WHO_IN_GENERAL = re.compile(
 _DEFINED = re.compile(
     r"^\s*(?:what\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?)?(?P<term>.+?)"
     r"(?:\s+(?:mean|means|stand for|stands for))?\s*$",
+    re.IGNORECASE,
+)
+
+
+# "what is a DPIA", "what's the steering group for": what a thing is or is for (not
+# "what's the carers project budget", a local fact), which a
+# FAQ asking who, where or when about it does not answer (trial 10j: "Who signs off a DPIA
+# for us?" came, a name for a definition); a FAQ asking what something is may.
+_DEFINITION = re.compile(
+    r"^\s*(?:what\s*(?:'s|’s|s|\s+is|\s+are)\s+(?:an?\s+(?:[\w-]+\s+){0,3}?[\w-]+(?:\s+for)?"
+    r"|(?:the\s+)?(?:[\w-]+\s+){0,3}?[\w-]+\s+for)"
+    r"|what\s+(?:does|do)\s+.+\s+(?:mean|stand\s+for))\s*[?!.]*\s*$",
     re.IGNORECASE,
 )
 
@@ -264,10 +279,15 @@ class _Ranking:
         asked = self._tokens(question)
         said = {_words(question), _words(_DEFINED.sub(r"\g<term>", question))} - {()}
         ours = bool(_OURS.search(question))
+        plain = {_plain(word) for word in _words(question)}
+        # "DPIA" alone asks what one is, as "what is a DPIA" does
+        defining = bool(_DEFINITION.match(question)) or (bool(plain) and plain <= self._acronyms)
         scored = []
         for entry, theirs in self._questions:
             if _words(entry.question) in said:  # "VCSE", whatever its words are
                 scored.append((2.0, entry))
+                continue
+            if defining and not _DEFINITION.match(normalise(entry.question)):
                 continue
             closeness = self._closeness(question, asked, ours, entry.question, theirs)
             if closeness is not None:
@@ -324,7 +344,12 @@ class _Ranking:
         # "volunteer expenses?", "mileage": a bare phrase of nothing but the FAQ's words,
         # its key word among them, asks it in fewer words ("how do we set up a carers
         # project" asks its own question, not "What is the budget for the carers project?")
-        fewer_words = kind is None and held_asked == 1.0 and key_held
+        fewer_words = (
+            kind is None
+            and held_asked == 1.0
+            and key_held
+            and self._in_so_many_words(question, faq_question)
+        )
         # the same local fact asked in fewer words ("where can i park") needs no more of
         # the FAQ's: which of its words is rarest shifts as the knowledge base grows
         if not key_held and held_theirs < MIN_KEYLESS_HELD and not same_fact:
@@ -332,6 +357,16 @@ class _Ranking:
         if held_theirs < MIN_FAQ_HELD and not same_fact and not fewer_words:
             return None
         return held_asked * held_theirs
+
+    def _in_so_many_words(self, question: str, faq_question: str) -> bool:
+        """Whether each of a bare phrase's words is the FAQ's own, as written ("volunteer
+        expenses?"), not one its acronym spells out or a synonym ("impact" is not "Who
+        signs off a DPIA for us?"), and the phrase is not only acronyms the guidance
+        explains ("DPIA" alone asks what one is)."""
+        words = {_plain(word) for word in _words(question)} - _LITTLE
+        if not words or words <= self._acronyms:
+            return False
+        return words <= {_plain(word) for word in _words(faq_question)}
 
     def _tokens(self, text: str) -> list[frozenset[str]]:
         """The content words a FAQ comparison weighs: not the verbs of asking where a
@@ -341,7 +376,7 @@ class _Ranking:
         return [
             word
             for word in self._retriever.content_tokens(normalise(text))
-            if not word & _FORM_WORDS and not word & spelt
+            if not word & _FORM_WORDS and not word & _WHEN_WORDS and not word & spelt
         ]
 
     def _weight(self, word: frozenset[str]) -> float:
@@ -349,6 +384,14 @@ class _Ranking:
         the FAQs (a word nothing else holds, the most)."""
         idf = self._retriever.idf  # the retrieval's own measure, not a copy of it
         return max(idf(token) for token in word)
+
+
+_LITTLE = frozenset("a an the of for to our we us is are do does".split())
+
+
+def _plain(word: str) -> str:
+    """``word`` without a plural's s ("expenses" and "expense" alike)."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _words(text: str) -> tuple[str, ...]:

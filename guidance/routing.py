@@ -340,8 +340,12 @@ _LOCAL_FACT = re.compile(
     r"(?:minutes|papers|agendas?|documents?|files?|drive|notes|templates?|folder)\b"
     # "where are the board minutes kept?": this partnership's papers, with "the" too
     r"|^\s*where\s*(?:is|are)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:minutes|papers|agendas?"
-    r"|documents?|files?|drive|notes|templates?|folder|records?)(?:\s+(?:kept|stored|saved"
-    r"|filed|held|put|going))?\s*$"
+    r"|documents?|files?|drive|notes|templates?|folder|records?|logs?|registers?|trackers?"
+    r"|spreadsheets?|sheets?|forms?)(?:\s+(?:kept|stored|saved|filed|held|put|going))?\s*$"
+    # "when does the steering group meet", "when do we meet next" (trial 10j: guidance came)
+    r"|^\s*when\s+(?:does|do|will)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:group|board|forum"
+    r"|partnership|committee|panel|network|alliance)\s+(?:next\s+)?meet\b"
+    r"|^\s*when\s+(?:do|will|are)\s+we\s+(?:next\s+)?(?:meet|meeting)\b"
     # "where is the data sharing agreement saved?": any of this partnership's papers
     r"|^\s*where\s*(?:is|are|was|were)\s+(?:the|our)\s+(?:[\w-]+\s+){0,4}?[\w-]+\s+"
     r"(?:kept|stored|saved|filed|held|put|uploaded)\s*$"
@@ -436,7 +440,10 @@ def _unaddressed(text: str) -> str:
 _SMALL_TALK = frozenset(
     "hi hello hey hiya morning afternoon evening good thanks thank you cheers ok okay great "
     "bye yes no all everyone everybody folks team guys there ta thx ty tx thanx much lots "
-    "very so accord".split()
+    "very so accord"
+    # "thanks thats useful" (trial 10j: logged in /unanswered as a question)
+    " that thats is was useful helpful perfect brilliant lovely nice excellent really super"
+    " amazing sorted noted".split()
 )
 _THANKS = frozenset("thanks thank cheers ta thx ty tx thanx".split())
 

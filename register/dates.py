@@ -160,6 +160,8 @@ _HALF_TERM = re.compile(r"\bhalf[\s-]?term\b")
 # How far back a day and month with no year may be and still be this year's, refused as
 # past ("25/11" on 26 November): further back, it is next year's, with a note.
 _JUST_PASSED = timedelta(days=61)
+# A named month read as next year's is said to be only when that is this far ahead.
+_NAMED_MONTH_NOTED = 183
 # A due date is a few words: longer text is refused before any parsing, so no message
 # can make the parser (dateparser's above all) work for long.
 # The words dateparser (English) can read: a phrase with any other word (and no digit in
@@ -554,7 +556,11 @@ def _day_and_month(words: str, today: date, order: str, strict: bool) -> Found |
     match = _DAY_MONTH.match(words) or _MONTH_DAY.match(words)
     if match is None or match["mon"] not in MONTHS:
         return None
-    return _calendar_day(words, today, int(match["d"]), MONTHS[match["mon"]], match["y"]), False
+    day, noted = _this_or_next_year(
+        words, today, int(match["d"]), MONTHS[match["mon"]], match["y"], False
+    )
+    # "5 Jan" in November is plainly next January's; "1 Sep" is said to be next year's
+    return day, noted and (day - today).days > _NAMED_MONTH_NOTED
 
 
 def _numeric(words: str, today: date, order: str, strict: bool) -> Found | None:
@@ -575,13 +581,22 @@ def _numeric(words: str, today: date, order: str, strict: bool) -> Found | None:
             f"{_shown(words)!r} is not a real date (dates are read {shape})", understood=True
         )
     ambiguous = first <= 12 and second <= 12 and first != second
+    return _this_or_next_year(words, today, day, month, year, ambiguous)
+
+
+def _this_or_next_year(
+    words: str, today: date, day: int, month: int, year: int | str | None, noted: bool
+) -> Found:
+    """A day and month, with a year or not: with none, this year's if it is still to come
+    or has just passed (then refused as past: "25/11" or "24 Nov" on 26 November, trial
+    10j: "24 Nov" became 24 Nov 2027 without a word), else next year's, with a note."""
     if not year and 1 <= month <= 12 and (month, day) < (today.month, today.day):
         with contextlib.suppress(ValueError):  # 29/2 in a year without one: as below
             this_year = date(today.year, month, day)
-            if today - this_year <= _JUST_PASSED:  # "25/11" on 26 Nov: in the past
-                return this_year, ambiguous
-        ambiguous = True  # read as next year's: say so
-    return _calendar_day(words, today, day, month, year), ambiguous
+            if today - this_year <= _JUST_PASSED:
+                return this_year, noted
+        noted = True  # read as next year's: say so
+    return _calendar_day(words, today, day, month, year), noted
 
 
 def _end_of(what: str, today: date) -> Found | None:

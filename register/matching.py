@@ -70,6 +70,12 @@ def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+def stems(text: str) -> set[str]:
+    """The stems of ``text``'s words: "splitting the cost" and "Split the cost" share
+    "split" and "cost"."""
+    return {_stem(word) for word in _words(text)}
+
+
 def _score(word: str, title_word: str) -> float:
     """How well ``word`` matches ``title_word``: the word itself fully; the same word in
     another form ("booking", "Book") all but fully, so the word itself ranks first; a

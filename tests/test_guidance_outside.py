@@ -54,6 +54,10 @@ def retriever() -> Retriever:
             "outside-procurement",
         ),
         ("write me a job advert for the partnership coordinator", "outside-hr"),
+        # trial 10j: paying a trustee, a pay rise, deleting one's data
+        ("can we use the pooled budget to pay a trustee", "outside-charity-law"),
+        ("the partnership worker we jointly fund wants a pay rise, who decides", "outside-hr"),
+        ("delete my data", "outside-individual-rights"),
     ],
 )
 def test_a_question_in_an_area_outside_the_guidance_is_declined_naming_it(

@@ -73,6 +73,8 @@ def test_trial_questions_get_the_right_entry_or_area(
          {"staff-turnover"}),
         ("what is the council responsible for in the partnership agreement",
          {"partnership-agreement"}),
+        # the tenth trial
+        ("the trust wants out of the partnership", {"closing-partnership", "quiet-partner"}),
     ],
 )  # fmt: skip
 def test_trial_questions_are_not_answered_with_a_neighbour(

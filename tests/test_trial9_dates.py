@@ -48,6 +48,9 @@ pytestmark = [pytest.mark.settings(WRITE_BURST="50"), pytest.mark.now(THURSDAY)]
         ("Report by end Nov", "Report — due Mon 30 Nov.", None),
         ("Report by end Jan", "Report — due Sun 31 Jan 2027.", None),
         ("Report by Q2", "Report — due Wed 30 Jun 2027.", "as Wed 30 Jun 2027"),
+        # the issue 10 tenth trial: a named month long past is next year's, with a note
+        ("Report by 1 Sep", "Report — due Wed 1 Sep 2027.", "as Wed 1 Sep 2027"),
+        ("Report by 5 Jan", "Report — due Tue 5 Jan 2027.", None),
     ],
 )
 async def test_a_due_date_is_read_and_leaves_the_title(
@@ -65,6 +68,9 @@ async def test_a_due_date_is_read_and_leaves_the_title(
         # item 2: a numeric date just gone is in the past, like its ISO form
         ("Report by 25/11", "is in the past"),
         ("Report 25/11", "is in the past"),
+        # the issue 10 tenth trial: "24 Nov" was recorded as 24 Nov 2027 without a word
+        ("Report by 24 Nov", "is in the past"),
+        ("Report by 24th November", "is in the past"),
         ("Report by half term", "half term depends on the school"),
         ("Report every weekday", "weekdays"),
         ("Report every Monday and Thursday", "one day of the week"),
