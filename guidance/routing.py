@@ -190,7 +190,10 @@ _DECIDED = re.compile(
     r"^\s*(?:what|which)\s+(?:(?:did|have|had)\s+(?:we|the\s+(?:group|board|partnership"
     r"|steering\s+group|partners))\s+(?:decide|agree|settle|vote)(?:d)?"
     r"|(?:was|were|has\s+been|have\s+been)\s+(?:decided|agreed|settled))"
-    r"(?:\s+(?:on|about|re|regarding|for|at|in|over|with)\s+(?P<subject>.+?))?$",
+    r"(?:\s+(?:on|about|re:?|regarding|for|at|in|over|with)\s+(?P<subject>.+?))?$"
+    # "any decisions on papers?", "decisions about the venue?"
+    r"|^\s*(?:any\s+|the\s+|our\s+)?decisions?\s+(?:made\s+|taken\s+)?(?:on|about|re:?|regarding"
+    r"|for|at|in|over)\s+(?P<decisions>.+?)$",
     re.IGNORECASE,
 )
 # "…at the last meeting", "…on tuesday": when, not what about.
@@ -200,11 +203,35 @@ _MEETING = re.compile(
     r"|thursday|friday|today|yesterday|week)s?\b",
     re.IGNORECASE,
 )
+# "which actions are stuck", "anything blocked?", "what's on track": the actions of that
+# status (/actions blocked), not guidance on momentum (trial 10k).
+_STATUS_QUESTION = re.compile(
+    r"^\s*(?:(?:which\s+(?:actions?\s+|tasks?\s+)?|what\s+(?:actions?|tasks?)\s+)(?:is|are)"
+    r"|anything|any\s+actions?"
+    r"|are\s+any\s+actions?|is\s+anything)\s+(?P<status>stuck|blocked|on\s+track|at\s+risk)"
+    r"(?:\s+(?:at\s+the\s+moment|now|right\s+now))?$",
+    re.IGNORECASE,
+)
+_STATUS_WORDS = {
+    "stuck": "blocked",
+    "blocked": "blocked",
+    "on track": "on track",
+    "at risk": "at risk",
+}
 # "who hasn't done their actions", "who's not finished their bit" (trial 10i: RACI came)
 _NOT_DONE = re.compile(
     r"^\s*who\s+(?:has\s*n['’]?t|hasnt|has not|have\s*n['’]?t|havent|have not|is not|isn['’]?t"
     r")\s+(?:done|finished|completed|delivered|sorted)\s+(?:their|his|her|its)"
     r"\s+(?:actions?|bits?|tasks?|jobs?|stuff)(?:\s+yet)?$",
+    re.IGNORECASE,
+)
+# "is bob responsible for the leaflet", "is carol doing the venue": who has that action
+# (the register lists it with its owner), not guidance (trial 10k: publicity came).
+_IS_SOMEONE_ON = re.compile(
+    r"^\s*is\s+(?:the\s+)?@?(?!(?:it|this|that|there|anyone|anybody|someone|somebody"
+    r"|everyone|the|a|an|our|partnership)\b)\w+(?:\s+\w+)?\s+(?:responsible\s+for|in\s+charge\s+of"
+    r"|doing|handling|leading\s+on"
+    r"|on)\s+(?P<what>(?:the|our)\s+.+)$",
     re.IGNORECASE,
 )
 # "and who has the leaflet?", "ok so what's bob late on": a follow-on's opening word.
@@ -247,8 +274,9 @@ class RegisterQuestion:
     """A question for the register: ``kind`` is "who" (an action's owner), "mine",
     "overdue" (with a ``subject``: a partner's or person's), "owns" (what a partner or
     person is responsible for), "all" (everyone's actions), "role" (who holds a role:
-    "who chairs?") or "decided" (the group's decisions, about ``subject`` if given: "what
-    did we decide about the venue")."""
+    "who chairs?"), "decided" (the group's decisions, about ``subject`` if given: "what
+    did we decide about the venue") or "status" (the actions of status ``subject``:
+    "which actions are stuck?")."""
 
     kind: str
     subject: str = ""
@@ -287,8 +315,10 @@ def _routed(text: str) -> RegisterQuestion | None:
     if _MINE.search(question):
         return RegisterQuestion("mine")
     if decided := _DECIDED.match(question):
-        about = decided.group("subject") or ""
+        about = _found(decided)
         return RegisterQuestion("decided", "" if _MEETING.match(about) else _subject(about))
+    if status := _STATUS_QUESTION.match(question):  # "which actions are stuck?"
+        return RegisterQuestion("status", _STATUS_WORDS[status.group("status").lower()])
     if _NOT_DONE.match(question):  # "who hasn't done their actions": what is overdue
         return RegisterQuestion("overdue")
     whose = _OVERDUE_FOR.search(question)
@@ -299,6 +329,8 @@ def _routed(text: str) -> RegisterQuestion | None:
     if (owns := _OWNS.match(question)) and (subject := _subject(_found(owns))):
         # "what's bobby_p got on": "what's" was "what has", not "what is"
         return RegisterQuestion("owns", re.sub(r"\s+got$", "", subject, flags=re.I))
+    if (person := _IS_SOMEONE_ON.match(question)) and (subject := _subject(person["what"])):
+        return RegisterQuestion("who", subject)  # "is bob responsible for the leaflet"
     if (anyone := _ANYONE.match(question)) and (subject := _subject(_found(anyone))):
         return RegisterQuestion("who", subject)
     match = _WHO.match(question)
@@ -337,7 +369,8 @@ def _subject(words: str) -> str:
 _LOCAL_FACT = re.compile(
     r"^\s*(?:who|where|when)\s*(?:is|are|was|does|do)\s+(?:our|the partnership's)\s+\S"
     r"|^\s*where\s+(?:do|can)\s+(?:we|i)\s+(?:keep|find|get|put|store|save)\s+(?:our|the)\s+"
-    r"(?:minutes|papers|agendas?|documents?|files?|drive|notes|templates?|folder)\b"
+    r"(?:[\w-]+\s+){0,2}(?:minutes|papers|agendas?|documents?|files?|drive|notes|templates?"
+    r"|folder|logs?|registers?|trackers?|spreadsheets?)\b"
     # "where are the board minutes kept?": this partnership's papers, with "the" too
     r"|^\s*where\s*(?:is|are)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:minutes|papers|agendas?"
     r"|documents?|files?|drive|notes|templates?|folder|records?|logs?|registers?|trackers?"
@@ -443,7 +476,7 @@ _SMALL_TALK = frozenset(
     "very so accord"
     # "thanks thats useful" (trial 10j: logged in /unanswered as a question)
     " that thats is was useful helpful perfect brilliant lovely nice excellent really super"
-    " amazing sorted noted".split()
+    " amazing sorted noted many s helps helped".split()
 )
 _THANKS = frozenset("thanks thank cheers ta thx ty tx thanx".split())
 

@@ -412,7 +412,8 @@ def minutes_line(line: BatchLine, author: User | None) -> BatchLine:
 @group_only("actions")
 @friendly_errors
 async def list_actions(update: Update, context: AccordContext) -> None:
-    """/actions [overdue | done | @user | partner] [page N]: by partner, then owner."""
+    """/actions [overdue | done | blocked | at risk | on track | @user | partner] [page N]:
+    by partner, then owner."""
     text, _ = command_arguments(update.effective_message)  # type: ignore[arg-type]
     query, page = page_words(text)
     await reply_page(update, context, "actions", query, page)

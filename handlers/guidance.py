@@ -308,6 +308,12 @@ async def _answer_from_register(
     chat = update.effective_chat
     assert chat is not None
     private = chat.type == Chat.PRIVATE
+    if routed.kind == "status":  # "which actions are stuck?": /actions blocked
+        if private:
+            await reply(update, "Ask that in your partnership's group: I answer it from /actions.")
+        else:
+            await reply_page(update, context, "actions", routed.subject)
+        return True
     if routed.kind == "decided":  # "what did we decide about the venue": /decisions
         scope = await _register_scope(update, context)
         if scope is None:

@@ -63,6 +63,15 @@ UTC_ZONE = ZoneInfo("UTC")
 _PLEASE_FIRST = re.compile(r"^(?:please|pls|plz)\b[\s,]*", re.IGNORECASE)
 
 
+# /actions filters by status, as /update's notes set it ("stuck" is blocked).
+_STATUS_FILTERS = {
+    "blocked": Status.BLOCKED,
+    "stuck": Status.BLOCKED,
+    "at risk": Status.AT_RISK,
+    "on track": Status.ON_TRACK,
+}
+
+
 class RegisterError(Exception):
     """Something the person asked for that can't be done; the message says why."""
 
@@ -600,7 +609,8 @@ class Register:
     async def listing(
         self, scope: ChatScope, query: str, now: datetime
     ) -> tuple[str, list[Action]]:
-        """``/actions [overdue | done | @user | partner]``: a heading and the actions
+        """``/actions [overdue | done | blocked | at risk | on track | @user | partner]``: a
+        heading and the actions
         (courtesy words around the filter dropped: "overdue please")."""
         words = _PLEASE_FIRST.sub("", drop_courtesy(query.strip())).strip()
         lowered = words.lower()
@@ -613,6 +623,10 @@ class Register:
             return "Done actions", await self.actions.in_chat(scope.chat_id, [Status.DONE])
         if lowered in ("all", "everything"):
             return "All actions", await self.actions.in_chat(scope.chat_id, list(Status))
+        if (status := _STATUS_FILTERS.get(lowered)) is not None:  # "blocked", "at risk"
+            return f"{status.label.capitalize()} actions", await self.actions.in_chat(
+                scope.chat_id, [status]
+            )
         if words.startswith("@") or lowered == "me":
             return await self._listing_of(scope, words)
         if lowered.startswith("with "):

@@ -50,11 +50,13 @@ USAGE: dict[str, Usage] = {
     ),
     "actions": Usage(
         (
-            "/actions [overdue | done | all | @name | <partner>] [page N]",
+            "/actions [overdue | done | all | blocked | at risk | on track | @name | <partner>]"
+            " [page N]",
             "/actions with @name | with <partner>: the actions they support",
         ),
         (
             "/actions overdue",
+            "/actions blocked",
             "/actions",
             "/actions City Council",
             "/actions @samira",
