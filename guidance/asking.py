@@ -92,7 +92,10 @@ _ADVICE = re.compile(
 # Asking what we should do about our own practice ("do we need minutes or are action
 # notes enough?"), not asking Accord ("can you take the minutes?", "should I paste the
 # actions in one go?").
-_OUR_PRACTICE = re.compile(r"\b(?:do|should|shld|shud|ought|must)\s+we\b", re.IGNORECASE)
+# "who should take the notes" asks who of us should, as "should we" does (trial 10l)
+_OUR_PRACTICE = re.compile(
+    r"\b(?:do|should|shld|shud|ought|must)\s+we\b|^\s*who\s+should\b", re.IGNORECASE
+)
 _TO_ACCORD = re.compile(r"\b(?:you|u|accord|bot)\b", re.IGNORECASE)
 
 

@@ -135,7 +135,7 @@ _OWNS = re.compile(
     # "has the council done its actions yet?": what it holds, and how far along
     r"|^\s*(?:has|have)\s+(?P<done>(?!an?\s)(?!(?:any|some)(?:one|body)\b)(?:\S+\s+){0,3}?\S+)"
     r"\s+(?:done|finished|completed|started)\s+(?:all\s+)?(?:its|their|his|her)\s+"
-    r"(?:actions?|tasks?)(?:\s+yet)?$"
+    r"(?:actions?|tasks?|bits?)(?:\s+yet)?$"
     # "what is housing meant to be doing before next month?"
     r"|^\s*what\s+(?:is|are)\s+(?P<meant>(?!an?\s)(?:\S+\s+){0,3}?\S+)\s+(?:meant|supposed)"
     r"\s+to\s+be\s+doing(?:\s+(?:before|by|this|next)\b.*)?$",
@@ -206,17 +206,23 @@ _MEETING = re.compile(
 # "which actions are stuck", "anything blocked?", "what's on track": the actions of that
 # status (/actions blocked), not guidance on momentum (trial 10k).
 _STATUS_QUESTION = re.compile(
-    r"^\s*(?:(?:which\s+(?:actions?\s+|tasks?\s+)?|what\s+(?:actions?|tasks?)\s+)(?:is|are)"
+    r"^\s*(?:(?:which\s+(?:(?:actions?|tasks?|jobs?|things?)\s+)?|what\s+(?:actions?|tasks?"
+    r"|jobs?|things?)\s+)(?:is|are)"
     r"|anything|any\s+actions?"
-    r"|are\s+any\s+actions?|is\s+anything)\s+(?P<status>stuck|blocked|on\s+track|at\s+risk)"
+    r"|are\s+any\s+actions?|is\s+anything|what\s+is)\s+(?P<status>stuck|blocked|stalled"
+    r"|held\s+up|on\s+track|at\s+risk(?:\s+of\s+slipping)?|slipping)"
     r"(?:\s+(?:at\s+the\s+moment|now|right\s+now))?$",
     re.IGNORECASE,
 )
 _STATUS_WORDS = {
     "stuck": "blocked",
     "blocked": "blocked",
+    "stalled": "blocked",
+    "held up": "blocked",
     "on track": "on track",
     "at risk": "at risk",
+    "at risk of slipping": "at risk",
+    "slipping": "at risk",
 }
 # "who hasn't done their actions", "who's not finished their bit" (trial 10i: RACI came)
 _NOT_DONE = re.compile(
@@ -476,7 +482,7 @@ _SMALL_TALK = frozenset(
     "very so accord"
     # "thanks thats useful" (trial 10j: logged in /unanswered as a question)
     " that thats is was useful helpful perfect brilliant lovely nice excellent really super"
-    " amazing sorted noted many s helps helped".split()
+    " amazing sorted noted many helps helped that's".split()
 )
 _THANKS = frozenset("thanks thank cheers ta thx ty tx thanx".split())
 
@@ -484,7 +490,7 @@ _THANKS = frozenset("thanks thank cheers ta thx ty tx thanx".split())
 def is_small_talk(text: str) -> bool:
     """Greetings and thanks ("hi all", "morning all", "thanks"): answered kindly, not
     searched or logged as questions."""
-    words = re.findall(r"[a-z]+", text.lower())
+    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
     return bool(words) and all(word in _SMALL_TALK for word in words)
 
 

@@ -75,6 +75,8 @@ def test_trial_questions_get_the_right_entry_or_area(
          {"partnership-agreement"}),
         # the tenth trial
         ("the trust wants out of the partnership", {"closing-partnership", "quiet-partner"}),
+        # the twelfth trial
+        ("a partner missed three meetings in a row", {"quiet-partner"}),
     ],
 )  # fmt: skip
 def test_trial_questions_are_not_answered_with_a_neighbour(

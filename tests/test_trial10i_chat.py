@@ -44,6 +44,7 @@ def test_calling_it_a_day_offers_ending_well(retriever: Retriever) -> None:
         ("is bob behind on anything", "overdue", "bob"),
         ("is the council behind on anything", "overdue", "council"),
         ("is carol behind", "overdue", "carol"),
+        ("has the council done its bits yet", "owns", "council"),
         ("and who has the leaflet?", "who", "leaflet"),
         ("who hasnt done their actions", "overdue", ""),
         ("what did we decide about the venue", "decided", "venue"),

@@ -25,7 +25,16 @@ async def _actions(app: Application, world: World, cast: Cast) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["which actions are stuck", "anything blocked?", "/actions blocked", "/actions stuck"],
+    [
+        "which actions are stuck",
+        "anything blocked?",
+        "/actions blocked",
+        "/actions stuck",
+        # the twelfth trial: guidance on momentum and RACI came
+        "anything stalled at the moment?",
+        "which jobs are held up",
+        "whats blocked",
+    ],
 )
 async def test_an_actions_status_in_words_lists_those_actions(
     app: Application, world: World, cast: Cast, question: str
@@ -83,3 +92,31 @@ async def test_where_we_keep_a_register_is_the_partnerships_to_answer(
         app, world, world.people[103], steering, "/ask where do we keep the risk register"
     )
     assert answer.text.startswith("That's for your partnership to answer"), answer.text
+
+
+async def test_at_risk_in_words_lists_the_actions_at_risk(
+    app: Application, world: World, cast: Cast
+) -> None:
+    await _actions(app, world, cast)
+    group, alice = cast.groups["partners"], cast.first_person
+    await say(app, world, alice, group, "/update 1 at risk: the printer is booked up")
+    [answer] = await say(app, world, alice, group, "/ask is anything at risk of slipping")
+    assert "At risk actions" in answer.text
+    assert "Print the carers leaflet" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("s75", "gp-pool-budgets"),  # was taken for a greeting
+        ("who should take the notes at meetings", "meetings"),  # was "I don't take minutes"
+    ],
+)
+async def test_the_twelfth_trials_guidance_questions(
+    app: Application, world: World, cast: Cast, question: str, expected: str
+) -> None:
+    from guidance.knowledge import load_knowledge
+
+    title = load_knowledge().entries[expected].title
+    [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
+    assert answer.text.startswith(title), answer.text[:80]
