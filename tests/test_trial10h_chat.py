@@ -4,7 +4,8 @@ another form ("the venue booking": "Book the venue…"), and of two words both m
 made only of words the retrieval sets aside ("VCSE") is still found, asked as itself or
 "what is VCSE"; a bare phrase of a FAQ's words ("volunteer expenses?", "mileage") finds
 it; "who should be the IG lead for a partnership project" asks about a post in general,
-not this partnership's."""
+not this partnership's. The tenth trial's FAQ cases too: a FAQ answer is not a
+definition ("what is a DPIA", "impact" got "Who signs off a DPIA for us?")."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ from console.cast import Cast
 from localapi.world import World
 from tests.helpers import add_faqs, introduce, press, reply_to, say
 
+FAQ_TENTH = (
+    "/faq add Where is the risk log kept? | Shared drive > Partnership > Risk",
+    "/faq add Who signs off a DPIA for us? | Priya Shah, North Vale IG lead",
+    "/faq add How do we claim volunteer travel expenses? | Form E1, 45p a mile",
+    "/faq add When does the steering group meet? | First Tuesday, 10am",
+    "/faq add What is the pooled budget code? | PB-2291",
+)
 FAQ = (
     "/faq add How do we claim volunteer expenses? | Form E1 to Carol by the 5th",
     "/faq add What's the mileage rate for volunteers? | 45p a mile",
@@ -42,29 +50,54 @@ async def test_a_faq_answered_from_unanswered_is_found_whatever_its_words(
 
 
 @pytest.mark.parametrize(
-    ("question", "number"),
-    [("volunteer expenses?", 1), ("expenses", 1), ("mileage", 2), ("mileage rate?", 2)],
+    ("faqs", "question", "number"),
+    [
+        (FAQ, "volunteer expenses?", 1),
+        (FAQ, "expenses", 1),
+        (FAQ, "mileage", 2),
+        (FAQ, "mileage rate?", 2),
+        # the tenth trial: the FAQ's own facts in other words
+        (FAQ_TENTH, "where's the risk log", 1),
+        (FAQ_TENTH, "who signs off our DPIAs?", 2),
+        (FAQ_TENTH, "volunteer travel expenses?", 3),
+        (FAQ_TENTH, "when do we meet next", 4),
+        (FAQ_TENTH, "what is the pooled budget code", 5),
+    ],
 )
 async def test_a_bare_phrase_of_a_faqs_words_finds_it(
-    app: Application, world: World, cast: Cast, question: str, number: int
+    app: Application,
+    world: World,
+    cast: Cast,
+    faqs: tuple[str, ...],
+    question: str,
+    number: int,
 ) -> None:
-    await add_faqs(app, world, cast.groups["partners"], *FAQ)
+    await add_faqs(app, world, cast.groups["partners"], *faqs)
     [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
     assert f"FAQ (#{number})" in answer.text, answer.text
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("faqs", "question"),
     [
-        "who should be the IG lead for a partnership project",
-        "how do we set up a volunteer expenses policy for the partnership",
-        "volunteers",
+        (FAQ, "who should be the IG lead for a partnership project"),
+        (FAQ, "how do we set up a volunteer expenses policy for the partnership"),
+        (FAQ, "volunteers"),
+        # the tenth trial: "Who signs off a DPIA for us?" answered what a DPIA is
+        (FAQ_TENTH, "what is a DPIA"),
+        (FAQ_TENTH, "what's a DPIA for?"),
+        (FAQ_TENTH, "DPIA"),
+        (FAQ_TENTH, "outcomes"),
+        (FAQ_TENTH, "impact"),
+        (FAQ_TENTH, "impact assessment"),
+        (FAQ_TENTH, "what's a risk log for"),
+        (FAQ_TENTH, "what's the steering group for"),
     ],
 )
 async def test_questions_of_their_own_are_not_the_faqs(
-    app: Application, world: World, cast: Cast, question: str
+    app: Application, world: World, cast: Cast, faqs: tuple[str, ...], question: str
 ) -> None:
-    await add_faqs(app, world, cast.groups["partners"], *FAQ)
+    await add_faqs(app, world, cast.groups["partners"], *faqs)
     [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
     assert "FAQ (#" not in answer.text, answer.text
 

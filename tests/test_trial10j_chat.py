@@ -1,8 +1,8 @@
-"""The tenth new-user trial of issue 10, in the chat. A FAQ answer is not a definition:
-with "Who signs off a DPIA for us?" in the FAQ, "what is a DPIA" got a name, and so did
-"impact" and "outcomes" (words DPIA's spelling-out and synonyms hold, not the FAQ's
-own); "where's the risk log" and "when does the steering group meet" are this
-partnership's facts, from its FAQ or for it to answer, never general guidance."""
+"""The tenth new-user trial of issue 10, in the chat: "where's the risk log" and "when
+does the steering group meet" are this partnership's facts, for it to answer where its
+FAQ has no answer, never general guidance; a decision is found by its words in any form;
+thanks in a reply is not a question. Its FAQ cases (a FAQ answer is not a definition)
+are in test_trial10h_chat.py."""
 
 from __future__ import annotations
 
@@ -11,55 +11,9 @@ from telegram.ext import Application
 
 from console.cast import Cast
 from localapi.world import World
-from tests.helpers import add_faqs, reply_to, say
+from tests.helpers import reply_to, say
 
-FAQ = (
-    "/faq add Where is the risk log kept? | Shared drive > Partnership > Risk",
-    "/faq add Who signs off a DPIA for us? | Priya Shah, North Vale IG lead",
-    "/faq add How do we claim volunteer travel expenses? | Form E1, 45p a mile",
-    "/faq add When does the steering group meet? | First Tuesday, 10am",
-    "/faq add What is the pooled budget code? | PB-2291",
-)
 LOCAL = "That's for your partnership to answer"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "what is a DPIA",
-        "what's a DPIA for?",
-        "DPIA",
-        "outcomes",
-        "impact",
-        "impact assessment",
-        "what's a risk log for",
-        "what's the steering group for",
-    ],
-)
-async def test_a_question_of_its_own_is_not_the_faqs(
-    app: Application, world: World, cast: Cast, question: str
-) -> None:
-    await add_faqs(app, world, cast.groups["partners"], *FAQ)
-    [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
-    assert "FAQ (#" not in answer.text, answer.text
-
-
-@pytest.mark.parametrize(
-    ("question", "number"),
-    [
-        ("where's the risk log", 1),
-        ("who signs off our DPIAs?", 2),
-        ("volunteer travel expenses?", 3),
-        ("when do we meet next", 4),
-        ("what is the pooled budget code", 5),
-    ],
-)
-async def test_the_faq_answers_its_own_facts_in_other_words(
-    app: Application, world: World, cast: Cast, question: str, number: int
-) -> None:
-    await add_faqs(app, world, cast.groups["partners"], *FAQ)
-    [answer] = await say(app, world, world.people[103], cast.groups["partners"], f"/ask {question}")
-    assert f"FAQ (#{number})" in answer.text, answer.text
 
 
 @pytest.mark.parametrize(
