@@ -18,6 +18,7 @@ from domain.model import Actor, ChatScope
 from guidance.asking import LOCAL_FACT_WORDS, normalise, question_word
 from guidance.knowledge import Entry, KnowledgeBase
 from guidance.retrieval import Retriever
+from register.matching import stems
 from register.parsing import UsageError
 from register.service import Register, RegisterError
 from register.text import clean_text
@@ -241,6 +242,7 @@ class _Ranking:
             )
         )
         self._acronyms = frozenset(knowledge.acronyms)
+        self._acronym_stems = stems(" ".join(knowledge.acronyms))
         self._questions = [(e, self._tokens(e.question)) for e in entries]
 
     def ask(self, question: str) -> FaqEntry | None:
@@ -279,9 +281,11 @@ class _Ranking:
         asked = self._tokens(question)
         said = {_words(question), _words(_DEFINED.sub(r"\g<term>", question))} - {()}
         ours = bool(_OURS.search(question))
-        plain = {_plain(word) for word in _words(question)}
+        said_stems = stems(question)
         # "DPIA" alone asks what one is, as "what is a DPIA" does
-        defining = bool(_DEFINITION.match(question)) or (bool(plain) and plain <= self._acronyms)
+        defining = bool(_DEFINITION.match(question)) or (
+            bool(said_stems) and said_stems <= self._acronym_stems
+        )
         scored = []
         for entry, theirs in self._questions:
             if _words(entry.question) in said:  # "VCSE", whatever its words are
@@ -359,14 +363,14 @@ class _Ranking:
         return held_asked * held_theirs
 
     def _in_so_many_words(self, question: str, faq_question: str) -> bool:
-        """Whether each of a bare phrase's words is the FAQ's own, as written ("volunteer
-        expenses?"), not one its acronym spells out or a synonym ("impact" is not "Who
+        """Whether each of a bare phrase's words is the FAQ's own, in any form ("volunteer
+        expense?"), not one its acronym spells out or a synonym ("impact" is not "Who
         signs off a DPIA for us?"), and the phrase is not only acronyms the guidance
         explains ("DPIA" alone asks what one is)."""
-        words = {_plain(word) for word in _words(question)} - _LITTLE
-        if not words or words <= self._acronyms:
+        words = stems(question) - _LITTLE
+        if not words or words <= self._acronym_stems:
             return False
-        return words <= {_plain(word) for word in _words(faq_question)}
+        return words <= stems(faq_question)
 
     def _tokens(self, text: str) -> list[frozenset[str]]:
         """The content words a FAQ comparison weighs: not the verbs of asking where a
@@ -386,12 +390,7 @@ class _Ranking:
         return max(idf(token) for token in word)
 
 
-_LITTLE = frozenset("a an the of for to our we us is are do does".split())
-
-
-def _plain(word: str) -> str:
-    """``word`` without a plural's s ("expenses" and "expense" alike)."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+_LITTLE = stems("a an the of for to our we us is are do does")
 
 
 def _words(text: str) -> tuple[str, ...]:

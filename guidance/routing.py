@@ -214,16 +214,6 @@ _STATUS_QUESTION = re.compile(
     r"(?:\s+(?:at\s+the\s+moment|now|right\s+now))?$",
     re.IGNORECASE,
 )
-_STATUS_WORDS = {
-    "stuck": "blocked",
-    "blocked": "blocked",
-    "stalled": "blocked",
-    "held up": "blocked",
-    "on track": "on track",
-    "at risk": "at risk",
-    "at risk of slipping": "at risk",
-    "slipping": "at risk",
-}
 # "who hasn't done their actions", "who's not finished their bit" (trial 10i: RACI came)
 _NOT_DONE = re.compile(
     r"^\s*who\s+(?:has\s*n['’]?t|hasnt|has not|have\s*n['’]?t|havent|have not|is not|isn['’]?t"
@@ -281,8 +271,8 @@ class RegisterQuestion:
     "overdue" (with a ``subject``: a partner's or person's), "owns" (what a partner or
     person is responsible for), "all" (everyone's actions), "role" (who holds a role:
     "who chairs?"), "decided" (the group's decisions, about ``subject`` if given: "what
-    did we decide about the venue") or "status" (the actions of status ``subject``:
-    "which actions are stuck?")."""
+    did we decide about the venue") or "status" (the actions of a status, ``subject`` as
+    /actions takes it: "which actions are stuck?" is /actions stuck)."""
 
     kind: str
     subject: str = ""
@@ -324,7 +314,7 @@ def _routed(text: str) -> RegisterQuestion | None:
         about = _found(decided)
         return RegisterQuestion("decided", "" if _MEETING.match(about) else _subject(about))
     if status := _STATUS_QUESTION.match(question):  # "which actions are stuck?"
-        return RegisterQuestion("status", _STATUS_WORDS[status.group("status").lower()])
+        return RegisterQuestion("status", " ".join(status.group("status").lower().split()))
     if _NOT_DONE.match(question):  # "who hasn't done their actions": what is overdue
         return RegisterQuestion("overdue")
     whose = _OVERDUE_FOR.search(question)

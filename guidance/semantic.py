@@ -128,16 +128,6 @@ def readings(phrasings: Phrasings, question: str) -> Readings | None:
     return Readings(meaning, *classified.reading(question))
 
 
-def decisions(phrasings: Phrasings, question: str) -> list[float] | None:
-    """Each entry's decision value from the classifier fitted on ``phrasings``
-    (guidance/classifier.py), or None while the layer is not ready for them; ready
-    whenever ``similarities`` is."""
-    classified = _layer.classified.get(phrasings)
-    if classified is None:
-        return None
-    return classified.decisions(question)
-
-
 class Embedded:
     """One knowledge base's phrasings, embedded, centred and normalised.
 
@@ -249,8 +239,7 @@ def _load() -> None:
             _layer.model = model
             _embed_wanted()
         for phrasings in list(_layer.embedded):
-            similarities(phrasings, "warm up")  # the first question pays no set-up
-            decisions(phrasings, "warm up")
+            readings(phrasings, "warm up")  # the first question pays no set-up
         _layer.seconds = time.perf_counter() - started
     except Exception as error:  # any failure leaves guidance lexical, never down
         import logging  # here, not at import: a fresh process loads the knowledge sooner

@@ -79,6 +79,7 @@ FEEDBACK = re.compile(r"^kb:fb:([01]):([a-z0-9-]{1,48})$")
 _DISMISS = re.compile(r"^dismiss\s+((?:#?\d{1,9}(?:\s*,\s*|\s+|$))+)$", re.IGNORECASE)
 _LISTED = re.compile(r"^(\d{1,3})\. ", re.MULTILINE)  # a question's line in /unanswered
 ANSWERS_PER_PAGE = 10  # /unanswered questions (and their Answer buttons) on a page
+DECISIONS_SHOWN = 5  # decisions a "what did we decide…" answer lists
 
 
 def register(application: Application) -> None:
@@ -277,9 +278,6 @@ async def _faq_groups(update: Update, context: AccordContext) -> dict[int, str |
         return {chat.id: None}
     groups = await context.services.people.groups_of(user.id) if user is not None else []
     return {chat_id: title or "your group" for chat_id, title in groups}
-
-
-DECISIONS_SHOWN = 5  # decisions a "what did we decide…" answer lists
 
 
 async def _faq_answers(update: Update, context: AccordContext, question: str) -> list[str]:

@@ -87,7 +87,7 @@ _PAIR = re.compile(r"^\d{1,2}[/.]\d{1,2}$")
 _PAST_WORDS = frozenset(("last", "yesterday", "ago"))
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NOT_DUE_AFTER = frozenset(("from", "since", "of", "about", "after", "last", "re", "to"))
-_STATUS_WORDS = {
+STATUS_WORDS = {
     "on track": Status.ON_TRACK,
     "on-track": Status.ON_TRACK,
     "at risk": Status.AT_RISK,
@@ -542,7 +542,7 @@ def status_in(note: str) -> Status | None:
     on track)."""
     found = [
         (match.start(), status)
-        for word, status in _STATUS_WORDS.items()
+        for word, status in STATUS_WORDS.items()
         for match in re.finditer(rf"\b{word}\b", note, re.IGNORECASE)
         if not _DENIED.search(note[max(0, match.start() - 12) : match.start()])
     ]

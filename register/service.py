@@ -36,6 +36,7 @@ from register.parsing import (
     MAX_USERNAME,
     MIN_USERNAME,
     PICK_FROM_MENU,
+    STATUS_WORDS,
     AssignRequest,
     UsageError,
     not_a_username,
@@ -63,12 +64,15 @@ UTC_ZONE = ZoneInfo("UTC")
 _PLEASE_FIRST = re.compile(r"^(?:please|pls|plz)\b[\s,]*", re.IGNORECASE)
 
 
-# /actions filters by status, as /update's notes set it ("stuck" is blocked).
-_STATUS_FILTERS = {
-    "blocked": Status.BLOCKED,
+# /actions filters by status: the words /update's notes set it by, and the words people
+# ask by ("which actions are stuck?", "is anything at risk of slipping?").
+STATUS_FILTERS = {
+    **STATUS_WORDS,
     "stuck": Status.BLOCKED,
-    "at risk": Status.AT_RISK,
-    "on track": Status.ON_TRACK,
+    "stalled": Status.BLOCKED,
+    "held up": Status.BLOCKED,
+    "slipping": Status.AT_RISK,
+    "at risk of slipping": Status.AT_RISK,
 }
 
 
@@ -623,7 +627,9 @@ class Register:
             return "Done actions", await self.actions.in_chat(scope.chat_id, [Status.DONE])
         if lowered in ("all", "everything"):
             return "All actions", await self.actions.in_chat(scope.chat_id, list(Status))
-        if (status := _STATUS_FILTERS.get(lowered)) is not None:  # "blocked", "at risk"
+        if (
+            status := STATUS_FILTERS.get(" ".join(lowered.split()))
+        ) is not None:  # "blocked", "at risk"
             return f"{status.label.capitalize()} actions", await self.actions.in_chat(
                 scope.chat_id, [status]
             )

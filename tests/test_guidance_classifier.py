@@ -76,9 +76,9 @@ def test_the_layer_gives_both_readings_or_neither(monkeypatch: pytest.MonkeyPatc
     semantic.start(knowledge)
     assert semantic.wait(timeout=120)
     question = "how do we split risk fairly between partners"
-    decisions = semantic.decisions(phrasings, question)
-    assert decisions is not None
-    assert len(decisions) == len(knowledge.entries)
+    both = semantic.readings(phrasings, question)
+    assert both is not None
+    assert len(both.decisions) == len(knowledge.entries)
     monkeypatch.setattr(semantic._layer, "classified", {})  # meaning ready, reading not
     answer = Retriever(knowledge).ask(question)
     assert answer.evidence is None  # words alone, as while the layer loads
